@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/** Durations in the YAML file are written like `15m`, `2h`, `1d`, `30s` or a number of seconds. */
+export const duration = z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/)]).transform(
+  (v) => (typeof v === 'number' ? v : parseDuration(v)),
+);
+
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new Error(`not a duration: ${text}`);
+  const n = Number(m[1]);
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Math.round(n * unit);
+}
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((u) => {
+    try {
+      const p = new URL(u).protocol;
+      return p === 'http:' || p === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL');
+
+export const retentionSchema = z
+  .object({
+    days: z.number().int().positive().optional(),
+    items: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const sourceSchema = z
+  .object({
+    url: httpUrl,
+    title: z.string().optional(),
+    category: z.string().default('Uncategorized'),
+    tags: z.array(z.string()).default([]),
+    language: z.string().min(2).max(8).optional(),
+    /** Fixed interval, seconds: overrides the adaptive schedule. */
+    interval: duration.optional(),
+    /** How items are identified: `auto` (guid, else link, else hash), or forced for publishers whose GUIDs churn. */
+    identity: z.enum(['auto', 'guid', 'link']).default('auto'),
+    retention: retentionSchema.optional(),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+const weightedTerms = z.record(z.string(), z.number());
+
+export const topicRulesSchema = z
+  .object({
+    /** Weighted terms and phrases per language (`any` applies to all). Terms are stemmed. */
+    terms: z.record(z.string(), weightedTerms).default({}),
+    /** At least one of these (stemmed) terms must occur. */
+    required: z.array(z.string()).default([]),
+    /** Any of these (stemmed) terms rejects the item, unless a strong term also occurs. */
+    excluded: z.array(z.string()).default([]),
+    sources: z.array(z.string()).default([]),
+    categories: z.array(z.string()).default([]),
+    threshold: z.number().default(1),
+  })
+  .strict();
+
+export const topicSchema = z
+  .object({
+    slug: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
+    title: z.string(),
+    description: z.string().default(''),
+    languages: z.array(z.string()).default(['de', 'en']),
+    rules: topicRulesSchema.default({} as never),
+    /** Blend weight of the model learned from editors' decisions and labels (0 = rules only). */
+    learnedWeight: z.number().min(0).max(1).default(0.5),
+    /** At most this many items per source among the newest 100 published. */
+    perSourceCap: z.number().int().positive().default(5),
+  })
+  .strict();
+
+export const defaultsSchema = z
+  .object({
+    minInterval: duration.default(600),
+    maxInterval: duration.default(86400),
+    concurrency: z.number().int().positive().max(512).default(32),
+    perHostConcurrency: z.number().int().positive().max(16).default(2),
+    /** Minimum gap between two requests to one host, milliseconds. */
+    perHostGapMs: z.number().int().nonnegative().default(200),
+    connectTimeout: duration.default(10),
+    timeout: duration.default(30),
+    maxBodyBytes: z.number().int().positive().default(10 * 1024 * 1024),
+    userAgent: z.string().optional(),
+    retention: retentionSchema.default({ days: 180 }),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    baseUrl: httpUrl.optional(),
+    /** `public`: anyone may read; `private`: reading needs the login too. */
+    reading: z.enum(['public', 'private']).default('public'),
+    /** scrypt hash made by `rundschau hash-password` (or RUNDSCHAU_PASSWORD_HASH). */
+    passwordHash: z.string().optional(),
+    /** Secret that signs session cookies (or RUNDSCHAU_SESSION_SECRET); derived from the hash when absent. */
+    sessionSecret: z.string().optional(),
+    websubHub: httpUrl.optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    defaults: defaultsSchema.default({} as never),
+    server: serverSchema.default({} as never),
+    sources: z.array(sourceSchema).default([]),
+    topics: z.array(topicSchema).default([]),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type SourceConfig = z.infer<typeof sourceSchema>;
+export type TopicConfig = z.infer<typeof topicSchema>;
+export type TopicRules = z.infer<typeof topicRulesSchema>;
+export type Defaults = z.infer<typeof defaultsSchema>;
+export type ServerConfig = z.infer<typeof serverSchema>;

@@ -1,0 +1,157 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Same tables, columns and TypeScript types as schema.pg.ts; store code is typed against this file.
+// Times are epoch milliseconds everywhere.
+
+export const sources = sqliteTable(
+  'sources',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The URL as written in rundschau.yaml: the key config sync matches on. */
+    configUrl: text('config_url').notNull(),
+    /** The URL fetched: the config URL, or where a consistent permanent redirect led. */
+    fetchUrl: text('fetch_url').notNull(),
+    title: text('title').notNull().default(''),
+    feedTitle: text('feed_title'),
+    siteUrl: text('site_url'),
+    description: text('description'),
+    category: text('category').notNull().default('Uncategorized'),
+    tags: text('tags').notNull().default('[]'),
+    language: text('language'),
+    identity: text('identity').notNull().default('auto'),
+    intervalOverride: integer('interval_override'),
+    retentionDays: integer('retention_days'),
+    retentionItems: integer('retention_items'),
+    inConfig: integer('in_config', { mode: 'boolean' }).notNull().default(true),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    status: text('status').notNull().default('new'),
+    errorReason: text('error_reason'),
+    lastError: text('last_error'),
+    consecutiveErrors: integer('consecutive_errors').notNull().default(0),
+    lastFetchAt: integer('last_fetch_at'),
+    lastSuccessAt: integer('last_success_at'),
+    nextFetchAt: integer('next_fetch_at').notNull().default(0),
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    /** A permanent redirect target seen on consecutive fetches, and how many times in a row. */
+    redirectUrl: text('redirect_url'),
+    redirectCount: integer('redirect_count').notNull().default(0),
+    /** Mean seconds between the feed's recent items: drives the adaptive schedule. */
+    publishIntervalSec: real('publish_interval_sec'),
+    /** The feed's own earliest-next-fetch (TTL, Cache-Control, Expires, Retry-After), epoch ms. */
+    notBefore: integer('not_before'),
+    itemCount: integer('item_count').notNull().default(0),
+    unreadCount: integer('unread_count').notNull().default(0),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: integer('lease_until'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('sources_config_url').on(t.configUrl), index('sources_due').on(t.nextFetchAt)],
+);
+
+export const items = sqliteTable(
+  'items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
+    uid: text('uid').notNull(),
+    guid: text('guid'),
+    link: text('link'),
+    title: text('title').notNull(),
+    author: text('author'),
+    summary: text('summary').notNull().default(''),
+    contentHtml: text('content_html').notNull().default(''),
+    language: text('language'),
+    publishedAt: integer('published_at').notNull(),
+    dateEstimated: integer('date_estimated', { mode: 'boolean' }).notNull().default(false),
+    updatedAt: integer('updated_at'),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    changedAt: integer('changed_at').notNull(),
+    categories: text('categories').notNull().default('[]'),
+    enclosures: text('enclosures').notNull().default('[]'),
+    imageUrl: text('image_url'),
+    contentHash: text('content_hash').notNull(),
+    /** Key shared by items that report the same story (curate/stories.ts). */
+    storyKey: text('story_key'),
+    read: integer('read', { mode: 'boolean' }).notNull().default(false),
+    starred: integer('starred', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('items_source_uid').on(t.sourceId, t.uid),
+    index('items_river').on(t.publishedAt, t.id),
+    index('items_source_river').on(t.sourceId, t.publishedAt, t.id),
+    index('items_unread_river')
+      .on(t.publishedAt, t.id)
+      .where(sql`${t.read} = 0`),
+    index('items_starred_river')
+      .on(t.publishedAt, t.id)
+      .where(sql`${t.starred} = 1`),
+    index('items_story').on(t.storyKey),
+  ],
+);
+
+/** Items removed by retention: remembered so the next fetch does not bring them back. */
+export const tombstones = sqliteTable(
+  'tombstones',
+  {
+    sourceId: integer('source_id').notNull(),
+    uid: text('uid').notNull(),
+    removedAt: integer('removed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.uid] })],
+);
+
+export const fetchAttempts = sqliteTable(
+  'fetch_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id').notNull(),
+    startedAt: integer('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    outcome: text('outcome').notNull(),
+    httpStatus: integer('http_status'),
+    errorReason: text('error_reason'),
+    error: text('error'),
+    bytes: integer('bytes'),
+    itemsNew: integer('items_new').notNull().default(0),
+    itemsUpdated: integer('items_updated').notNull().default(0),
+  },
+  (t) => [index('fetch_attempts_source').on(t.sourceId, t.startedAt)],
+);
+
+export const topics = sqliteTable('topics', {
+  slug: text('slug').primaryKey(),
+  title: text('title').notNull(),
+  description: text('description').notNull().default(''),
+  /** Hash of the topic's rules: a change re-scores stored items. */
+  rulesHash: text('rules_hash').notNull(),
+  /** Bumped whenever the topic's published selection may have changed: part of feed ETags. */
+  version: integer('version').notNull().default(0),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const topicItems = sqliteTable(
+  'topic_items',
+  {
+    topicSlug: text('topic_slug').notNull(),
+    itemId: integer('item_id').notNull(),
+    score: real('score').notNull(),
+    /** JSON: which terms matched where, the learned model's part. */
+    evidence: text('evidence').notNull().default('{}'),
+    /** `auto` from scoring; `pinned` / `excluded` from an editor, which always wins. */
+    decision: text('decision').notNull().default('auto'),
+    included: integer('included', { mode: 'boolean' }).notNull(),
+    publishedAt: integer('published_at').notNull(),
+    scoredAt: integer('scored_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.topicSlug, t.itemId] }),
+    index('topic_items_river')
+      .on(t.topicSlug, t.publishedAt, t.itemId)
+      .where(sql`${t.included} = 1`),
+  ],
+);

@@ -1,0 +1,207 @@
+import type { SourceConfig } from '../config/schema.ts';
+import type { Enclosure, NewItem } from '../normalize/types.ts';
+import type * as schema from './schema.sqlite.ts';
+
+export type SourceRow = typeof schema.sources.$inferSelect;
+export type ItemRow = typeof schema.items.$inferSelect;
+
+/** Health lifecycle of a source: `new` until its first fetch. */
+export type SourceStatus = 'new' | 'ok' | 'degraded' | 'failing' | 'dead';
+
+export type FetchOutcome = 'ok' | 'not_modified' | 'error';
+
+/** What one fetch of a source changes on it (schedule/ computes it; the store only writes it). */
+export interface SourceUpdate {
+  status?: SourceStatus;
+  errorReason?: string | null;
+  lastError?: string | null;
+  consecutiveErrors?: number;
+  lastFetchAt?: number;
+  lastSuccessAt?: number;
+  nextFetchAt?: number;
+  etag?: string | null;
+  lastModified?: string | null;
+  fetchUrl?: string;
+  redirectUrl?: string | null;
+  redirectCount?: number;
+  publishIntervalSec?: number | null;
+  notBefore?: number | null;
+  feedTitle?: string | null;
+  siteUrl?: string | null;
+  description?: string | null;
+}
+
+export interface FetchAttemptRecord {
+  startedAt: number;
+  durationMs: number;
+  outcome: FetchOutcome;
+  httpStatus?: number | null;
+  errorReason?: string | null;
+  error?: string | null;
+  bytes?: number | null;
+  itemsNew?: number;
+  itemsUpdated?: number;
+}
+
+export interface SyncResult {
+  added: string[];
+  updated: string[];
+  /** In the database but no longer in the config: no longer fetched, items kept. */
+  removed: string[];
+}
+
+export interface UpsertResult {
+  /** Rows inserted, with their new ids. */
+  inserted: StoredItem[];
+  /** Rows whose visible content changed (same id). */
+  updated: StoredItem[];
+  unchanged: number;
+  /** Entries skipped because retention removed them before. */
+  tombstoned: number;
+}
+
+/** An item as the rest of the app sees it: JSON columns parsed, source facts joined. */
+export interface StoredItem extends Omit<NewItem, 'categories' | 'enclosures'> {
+  id: number;
+  sourceId: number;
+  categories: string[];
+  enclosures: Enclosure[];
+  firstSeenAt: number;
+  changedAt: number;
+  read: boolean;
+  starred: boolean;
+  storyKey: string | null;
+}
+
+export interface ItemWithSource extends StoredItem {
+  sourceTitle: string;
+  sourceUrl: string;
+  sourceSiteUrl: string | null;
+  sourceCategory: string;
+}
+
+/** Keyset position in a river ordered by (publishedAt desc, id desc). */
+export interface Cursor {
+  publishedAt: number;
+  id: number;
+}
+
+export interface ItemFilter {
+  sourceId?: number;
+  category?: string;
+  topic?: string;
+  unreadOnly?: boolean;
+  starredOnly?: boolean;
+  language?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Cursor of the next (older) page, absent on the last page. */
+  next?: Cursor;
+}
+
+export interface SearchHit extends ItemWithSource {
+  /** Title and excerpt with matches wrapped in `<mark>`; everything else HTML-escaped. */
+  titleHighlighted: string;
+  snippetHighlighted: string;
+}
+
+export interface UnreadCounts {
+  total: number;
+  bySource: Record<number, number>;
+  byCategory: Record<string, number>;
+  starred: number;
+}
+
+export type TopicDecision = 'auto' | 'pinned' | 'excluded';
+
+export interface TopicScore {
+  itemId: number;
+  score: number;
+  included: boolean;
+  evidence: unknown;
+  publishedAt: number;
+}
+
+export interface TopicItem extends ItemWithSource {
+  score: number;
+  evidence: unknown;
+  decision: TopicDecision;
+}
+
+export interface TopicRow {
+  slug: string;
+  title: string;
+  description: string;
+  rulesHash: string;
+  version: number;
+  updatedAt: number;
+}
+
+export interface SourceHealth extends SourceRow {
+  itemsPerWeek: number;
+}
+
+/** The one storage API of rundschau. Implemented once (store/store.ts) over SQLite and PostgreSQL. */
+export interface Store {
+  readonly dialect: 'sqlite' | 'pg';
+  close(): Promise<void>;
+  ping(): Promise<boolean>;
+
+  // sources
+  syncSources(sources: SourceConfig[], now?: number): Promise<SyncResult>;
+  listSources(): Promise<SourceRow[]>;
+  sourceHealth(now?: number): Promise<SourceHealth[]>;
+  getSource(id: number): Promise<SourceRow | undefined>;
+  /** Matches the config URL or the current fetch URL (after normalisation). */
+  findSourceByUrl(url: string): Promise<SourceRow | undefined>;
+  /**
+   * Claims up to `limit` enabled, in-config, not-dead sources whose next fetch is due, leasing them to `owner`
+   * until `now + leaseMs` so that no other process fetches them meanwhile (SKIP LOCKED on PostgreSQL).
+   */
+  claimDueSources(owner: string, limit: number, leaseMs: number, now?: number, force?: boolean): Promise<SourceRow[]>;
+  /** Writes the fetch's effect on the source, records the attempt, releases the lease. */
+  finishFetch(sourceId: number, update: SourceUpdate, attempt: FetchAttemptRecord): Promise<void>;
+  recentAttempts(sourceId: number, limit: number): Promise<(FetchAttemptRecord & { id: number })[]>;
+
+  // items: ingest
+  /** Inserts new items, updates changed ones in place, writes nothing for unchanged or tombstoned ones. */
+  upsertItems(sourceId: number, items: NewItem[], now?: number): Promise<UpsertResult>;
+  /** Removes items older than `days` / beyond the newest `items`, never starred ones; leaves tombstones. */
+  applyRetention(sourceId: number, policy: { days?: number; items?: number }, now?: number): Promise<number>;
+
+  // items: reading
+  listItems(filter: ItemFilter, limit: number, before?: Cursor): Promise<Page<ItemWithSource>>;
+  getItem(id: number): Promise<ItemWithSource | undefined>;
+  getItemsByIds(ids: number[]): Promise<ItemWithSource[]>;
+  setRead(ids: number[], read: boolean): Promise<number>;
+  setStarred(id: number, starred: boolean): Promise<void>;
+  /** Marks everything matching the filter at or before `upTo` as read (what the reader showed). */
+  markAllRead(filter: ItemFilter, upTo?: Cursor): Promise<number>;
+  unreadCounts(): Promise<UnreadCounts>;
+  search(query: string, limit: number, offset?: number): Promise<SearchHit[]>;
+  countItems(): Promise<number>;
+  /** Items in id order after `afterId`, for batch jobs (re-scoring, story keys). */
+  scanItems(afterId: number, limit: number): Promise<StoredItem[]>;
+  setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void>;
+  itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]>;
+
+  // topics
+  /** Creates or updates a topic; returns whether its rules changed (re-score needed). */
+  upsertTopic(topic: { slug: string; title: string; description: string; rulesHash: string }, now?: number): Promise<{
+    created: boolean;
+    rulesChanged: boolean;
+  }>;
+  listTopics(): Promise<TopicRow[]>;
+  getTopic(slug: string): Promise<TopicRow | undefined>;
+  /** Stores scores; an editor's decision on an item is kept and keeps deciding `included`. Bumps the version. */
+  saveTopicScores(slug: string, scores: TopicScore[], now?: number): Promise<void>;
+  setTopicDecision(slug: string, itemId: number, decision: TopicDecision, now?: number): Promise<void>;
+  /** Included items of a topic, newest first, with score, evidence and decision. */
+  listTopicItems(slug: string, limit: number, before?: Cursor, language?: string): Promise<Page<TopicItem>>;
+  /** Items an editor pinned or excluded: training labels for the learned model. */
+  topicDecisions(slug: string): Promise<{ item: StoredItem; decision: TopicDecision }[]>;
+  getTopicScore(slug: string, itemId: number): Promise<TopicItem | undefined>;
+  itemTopics(itemId: number): Promise<{ slug: string; title: string; score: number; evidence: unknown; decision: TopicDecision; included: boolean }[]>;
+}

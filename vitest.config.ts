@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default', './tests/support/summary-reporter.ts'],
+  },
+  esbuild: { jsx: 'automatic', jsxImportSource: 'hono/jsx' },
+});
