@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /** Durations in the YAML file are written like `15m`, `2h`, `1d`, `30s` or a number of seconds. */
-export const duration = z.union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/)]).transform(
-  (v) => (typeof v === 'number' ? v : parseDuration(v)),
-);
+export const duration = z
+  .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/)])
+  .transform((v) => (typeof v === 'number' ? v : parseDuration(v)));
 
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(text.trim());
@@ -50,6 +50,23 @@ export const sourceSchema = z
 
 const weightedTerms = z.record(z.string(), z.number());
 
+/** Curate: a term that counts only in context (see src/curate/README.md). */
+export const topicContextRuleSchema = z
+  .object({
+    /** The rule fires when one of these terms occurs … */
+    terms: z.array(z.string()).min(1),
+    /** … and one of these occurs anywhere in the item (when given) … */
+    with: z.array(z.string()).optional(),
+    /** … and none of these occurs (when given). */
+    without: z.array(z.string()).optional(),
+    /** Added once, scaled by the best field the term was found in; may be negative. */
+    weight: z.number(),
+    /** Limit the rule to items in one language. */
+    language: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+
 export const topicRulesSchema = z
   .object({
     /** Weighted terms and phrases per language (`any` applies to all). Terms are stemmed. */
@@ -61,6 +78,16 @@ export const topicRulesSchema = z
     sources: z.array(z.string()).default([]),
     categories: z.array(z.string()).default([]),
     threshold: z.number().default(1),
+    /** Terms that count only with (or only without) other terms in the same item: "Amazon" with "AWS". */
+    context: z.array(topicContextRuleSchema).optional(),
+    /** A positive term at least this heavy overrides `excluded` (default 3). */
+    strongWeight: z.number().positive().optional(),
+    /** Multiplier per field where a term occurs (defaults: title 1.5, summary 1, content 0.5). */
+    fieldWeights: z
+      .object({ title: z.number().min(0), summary: z.number().min(0), content: z.number().min(0) })
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -88,7 +115,11 @@ export const defaultsSchema = z
     perHostGapMs: z.number().int().nonnegative().default(200),
     connectTimeout: duration.default(10),
     timeout: duration.default(30),
-    maxBodyBytes: z.number().int().positive().default(10 * 1024 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
     userAgent: z.string().optional(),
     retention: retentionSchema.default({ days: 180 }),
   })
@@ -122,5 +153,6 @@ export type Config = z.infer<typeof configSchema>;
 export type SourceConfig = z.infer<typeof sourceSchema>;
 export type TopicConfig = z.infer<typeof topicSchema>;
 export type TopicRules = z.infer<typeof topicRulesSchema>;
+export type TopicContextRule = z.infer<typeof topicContextRuleSchema>;
 export type Defaults = z.infer<typeof defaultsSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
