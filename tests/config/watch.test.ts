@@ -1,0 +1,107 @@
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConfigIssue } from '../../src/config/load.ts';
+import { ConfigError } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { type ConfigWatcher, watchConfig } from '../../src/config/watch.ts';
+import { tempConfigDir } from './helpers.ts';
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing happened within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function setup() {
+  const temp = await tempConfigDir();
+  const changes: Config[] = [];
+  const errors: ConfigIssue[][] = [];
+  const watcher: ConfigWatcher = watchConfig(
+    temp.configPath,
+    { onChange: (c) => changes.push(c), onError: (e) => errors.push(e) },
+    { env: {} },
+  );
+  cleanups.push(temp.cleanup, () => watcher.close());
+  const original = await readFile(temp.configPath, 'utf8');
+  return { ...temp, watcher, changes, errors, original };
+}
+
+describe('watchConfig', () => {
+  it('throws ConfigError when the file is invalid at start', async () => {
+    const temp = await tempConfigDir();
+    cleanups.push(temp.cleanup);
+    await writeFile(temp.configPath, 'server:\n  port: -1\n');
+    expect(() => watchConfig(temp.configPath, { onChange() {}, onError() {} }, { env: {} })).toThrow(ConfigError);
+  });
+
+  it('reports an in-place edit within 2 s', async () => {
+    const { configPath, watcher, changes, errors, original } = await setup();
+    expect(watcher.current().defaults.perHostGapMs).toBe(500);
+    await writeFile(configPath, original.replace('perHostGapMs: 500', 'perHostGapMs: 750'));
+    const changed = await waitFor(() => changes[0]);
+    expect(changed.defaults.perHostGapMs).toBe(750);
+    expect(watcher.current().defaults.perHostGapMs).toBe(750);
+    expect(errors).toEqual([]);
+  });
+
+  it('ignores writes that do not change the content', async () => {
+    const { configPath, changes, errors, original } = await setup();
+    await writeFile(configPath, original);
+    await sleep(600);
+    expect(changes).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps the last good config on a bad edit, then picks up the fix', async () => {
+    const { configPath, watcher, changes, errors, original } = await setup();
+    const before = watcher.current();
+    const broken = original.replace('perHostGapMs: 500', 'perHostGapMs: lots');
+    await writeFile(configPath, broken);
+    const issues = await waitFor(() => errors[0]);
+    expect(issues[0]).toMatchObject({ file: configPath, path: 'defaults.perHostGapMs' });
+    expect(watcher.current()).toBe(before);
+    expect(changes).toEqual([]);
+
+    await writeFile(configPath, original.replace('perHostGapMs: 500', 'perHostGapMs: 900'));
+    const fixed = await waitFor(() => changes[0]);
+    expect(fixed.defaults.perHostGapMs).toBe(900);
+    expect(watcher.current().defaults.perHostGapMs).toBe(900);
+  });
+
+  it('follows an editor that saves by writing a temp file and renaming it over the original', async () => {
+    const { dir, configPath, watcher, changes, original } = await setup();
+    const temp = join(dir, '.rundschau.yaml.swp');
+    await writeFile(temp, original.replace('concurrency: 32', 'concurrency: 8'));
+    await rename(temp, configPath);
+    await waitFor(() => changes[0]);
+    expect(watcher.current().defaults.concurrency).toBe(8);
+
+    // A second save the same way: the watch must survive the replaced inode.
+    await writeFile(temp, original.replace('concurrency: 32', 'concurrency: 4'));
+    await rename(temp, configPath);
+    await waitFor(() => changes[1]);
+    expect(watcher.current().defaults.concurrency).toBe(4);
+  });
+
+  it('follows an editor that moves the original away and writes a new file', async () => {
+    const { configPath, watcher, changes, errors, original } = await setup();
+    await rename(configPath, `${configPath}~`);
+    await writeFile(configPath, original.replace('concurrency: 32', 'concurrency: 16'));
+    await unlink(`${configPath}~`);
+    await waitFor(() => changes[0]);
+    expect(watcher.current().defaults.concurrency).toBe(16);
+    expect(errors).toEqual([]);
+  });
+});
