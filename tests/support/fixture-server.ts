@@ -135,7 +135,7 @@ export function serveBody(body: string | Buffer, opts: ServeOptions = {}): Fixtu
     if (opts.lastModified) validators['last-modified'] = opts.lastModified;
     const inm = req.headers['if-none-match'];
     const ims = req.headers['if-modified-since'];
-    const etagMatches = opts.etag !== undefined && inm !== undefined && inm.split(/\s*,\s*/).includes(opts.etag);
+    const etagMatches = opts.etag !== undefined && (inm?.split(/\s*,\s*/).includes(opts.etag) ?? false);
     const dateMatches = inm === undefined && opts.lastModified !== undefined && ims === opts.lastModified;
     if (etagMatches || dateMatches) {
       res.writeHead(304, validators).end();
