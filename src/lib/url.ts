@@ -1,5 +1,6 @@
 /** Query parameters that only track the reader and never change what a URL points at. */
-const TRACKING_PARAM = /^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|yclid|_hsenc|_hsmi|igshid|wt_mc|wt\.mc_id|at_medium|at_campaign|ito|cmpid|ncid|sr_share|spm)$/i;
+const TRACKING_PARAM =
+  /^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|yclid|_hsenc|_hsmi|igshid|wt_mc|wt\.mc_id|at_medium|at_campaign|ito|cmpid|ncid|sr_share|spm)$/i;
 
 /** Resolves `href` against `base`; returns undefined for anything that is not an absolute http(s) URL afterwards. */
 export function resolveUrl(href: string | undefined | null, base?: string): string | undefined {
@@ -39,7 +40,10 @@ export function normalizeLink(href: string): string {
  */
 export function feedUrlKey(href: string): string {
   const normal = normalizeLink(href);
-  return normal.replace(/^https?:\/\//, '').replace(/\/$/, '').replace(/^www\./, '');
+  return normal
+    .replace(/^https?:\/\//, '')
+    .replace(/\/$/, '')
+    .replace(/^www\./, '');
 }
 
 export function hostOf(href: string): string {

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 // Same tables, columns and TypeScript types as schema.sqlite.ts (generated from it by hand; keep in step).
 // Times are epoch milliseconds everywhere.
@@ -84,12 +95,8 @@ export const items = pgTable(
     uniqueIndex('items_source_uid').on(t.sourceId, t.uid),
     index('items_river').on(t.publishedAt, t.id),
     index('items_source_river').on(t.sourceId, t.publishedAt, t.id),
-    index('items_unread_river')
-      .on(t.publishedAt, t.id)
-      .where(sql`${t.read} = false`),
-    index('items_starred_river')
-      .on(t.publishedAt, t.id)
-      .where(sql`${t.starred} = true`),
+    index('items_unread_river').on(t.publishedAt, t.id).where(sql`${t.read} = false`),
+    index('items_starred_river').on(t.publishedAt, t.id).where(sql`${t.starred} = true`),
     index('items_story').on(t.storyKey),
   ],
 );
@@ -150,8 +157,6 @@ export const topicItems = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.topicSlug, t.itemId] }),
-    index('topic_items_river')
-      .on(t.topicSlug, t.publishedAt, t.itemId)
-      .where(sql`${t.included} = true`),
+    index('topic_items_river').on(t.topicSlug, t.publishedAt, t.itemId).where(sql`${t.included} = true`),
   ],
 );

@@ -84,12 +84,8 @@ export const items = sqliteTable(
     uniqueIndex('items_source_uid').on(t.sourceId, t.uid),
     index('items_river').on(t.publishedAt, t.id),
     index('items_source_river').on(t.sourceId, t.publishedAt, t.id),
-    index('items_unread_river')
-      .on(t.publishedAt, t.id)
-      .where(sql`${t.read} = 0`),
-    index('items_starred_river')
-      .on(t.publishedAt, t.id)
-      .where(sql`${t.starred} = 1`),
+    index('items_unread_river').on(t.publishedAt, t.id).where(sql`${t.read} = false`),
+    index('items_starred_river').on(t.publishedAt, t.id).where(sql`${t.starred} = true`),
     index('items_story').on(t.storyKey),
   ],
 );
@@ -150,8 +146,6 @@ export const topicItems = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.topicSlug, t.itemId] }),
-    index('topic_items_river')
-      .on(t.topicSlug, t.publishedAt, t.itemId)
-      .where(sql`${t.included} = 1`),
+    index('topic_items_river').on(t.topicSlug, t.publishedAt, t.itemId).where(sql`${t.included} = true`),
   ],
 );

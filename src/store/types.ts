@@ -189,7 +189,10 @@ export interface Store {
 
   // topics
   /** Creates or updates a topic; returns whether its rules changed (re-score needed). */
-  upsertTopic(topic: { slug: string; title: string; description: string; rulesHash: string }, now?: number): Promise<{
+  upsertTopic(
+    topic: { slug: string; title: string; description: string; rulesHash: string },
+    now?: number,
+  ): Promise<{
     created: boolean;
     rulesChanged: boolean;
   }>;
@@ -203,5 +206,9 @@ export interface Store {
   /** Items an editor pinned or excluded: training labels for the learned model. */
   topicDecisions(slug: string): Promise<{ item: StoredItem; decision: TopicDecision }[]>;
   getTopicScore(slug: string, itemId: number): Promise<TopicItem | undefined>;
-  itemTopics(itemId: number): Promise<{ slug: string; title: string; score: number; evidence: unknown; decision: TopicDecision; included: boolean }[]>;
+  itemTopics(
+    itemId: number,
+  ): Promise<
+    { slug: string; title: string; score: number; evidence: unknown; decision: TopicDecision; included: boolean }[]
+  >;
 }

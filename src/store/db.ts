@@ -1,0 +1,141 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { type SQL, sql } from 'drizzle-orm';
+import { type BetterSQLite3Database, drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import { htmlToText } from '../lib/html-text.ts';
+import * as pgSchema from './schema.pg.ts';
+import * as sqliteSchema from './schema.sqlite.ts';
+
+/**
+ * The one place that knows the two dialects apart. Everything above it is typed against the SQLite schema and
+ * drizzle's SQLite database type; on PostgreSQL the pg objects stand in for them, which works because both schemas
+ * have the same table, column and TypeScript names (see schema.pg.ts) and the query builders share their API for the
+ * statements store.ts uses. Transactions, raw SQL and row locking differ and live here.
+ */
+export type Db = BetterSQLite3Database<typeof sqliteSchema>;
+export type Schema = typeof sqliteSchema;
+
+export interface Connection {
+  dialect: 'sqlite' | 'pg';
+  db: Db;
+  schema: Schema;
+  /** Runs `fn` in a write transaction. On SQLite, writes are serialised through one queue. */
+  write<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /** Raw SQL returning rows (column names as the database gives them). */
+  rows<T = Record<string, unknown>>(query: SQL, tx?: Db): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** `DATABASE_URL`: a path or `file:` URL for SQLite (default ./data/rundschau.db), `postgres://…` for PostgreSQL. */
+export function resolveDatabaseUrl(url = process.env.DATABASE_URL): string {
+  if (!url || url.trim() === '') return './data/rundschau.db';
+  return url.trim();
+}
+
+export async function openConnection(url: string): Promise<Connection> {
+  return isPostgresUrl(url) ? openPostgres(url) : openSqlite(url);
+}
+
+function sqlitePath(url: string): string {
+  if (url === ':memory:') return url;
+  if (url.startsWith('file:')) return url.startsWith('file://') ? fileURLToPath(url) : url.slice('file:'.length);
+  return url;
+}
+
+function openSqlite(url: string): Connection {
+  const path = sqlitePath(url);
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const client = new Database(path);
+  client.pragma('journal_mode = WAL');
+  client.pragma('synchronous = NORMAL');
+  client.pragma('busy_timeout = 10000');
+  client.pragma('cache_size = -65536');
+  client.pragma('temp_store = MEMORY');
+  client.function('strip_html', { deterministic: true }, (html: unknown) =>
+    typeof html === 'string' ? htmlToText(html, 100_000) : '',
+  );
+  const db = drizzleSqlite(client, { schema: sqliteSchema });
+
+  // drizzle-kit's table rebuilds turn foreign keys off inside the migrator's transaction, where that is a no-op and
+  // a DROP TABLE would cascade (drizzle-orm#5782): turn them off on the connection around migrating, check after.
+  client.pragma('foreign_keys = OFF');
+  migrateSqlite(db, { migrationsFolder: resolve(migrationsRoot, 'sqlite') });
+  const violations = client.pragma('foreign_key_check') as unknown[];
+  if (violations.length > 0) throw new Error(`migration left ${violations.length} foreign key violations`);
+  client.pragma('foreign_keys = ON');
+
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    dialect: 'sqlite',
+    db,
+    schema: sqliteSchema,
+    write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      const run = async () => {
+        client.prepare('BEGIN IMMEDIATE').run();
+        try {
+          const result = await fn(db);
+          client.prepare('COMMIT').run();
+          return result;
+        } catch (error) {
+          if (client.inTransaction) client.prepare('ROLLBACK').run();
+          throw error;
+        }
+      };
+      const next = queue.then(run, run);
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
+      return (tx ?? db).all(query) as T[];
+    },
+    async close() {
+      await queue;
+      client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<Connection> {
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+  const db = drizzlePg(pool, { schema: pgSchema });
+  // The migrator takes no lock: concurrent first starts would race. Serialise them with an advisory lock held by a
+  // separate session while this process migrates through the pool.
+  const lockClient = await pool.connect();
+  try {
+    await lockClient.query('SELECT pg_advisory_lock(727274)');
+    await migratePg(db, { migrationsFolder: resolve(migrationsRoot, 'pg') });
+  } finally {
+    await lockClient.query('SELECT pg_advisory_unlock(727274)').catch(() => undefined);
+    lockClient.release();
+  }
+  const asSqlite = db as unknown as Db;
+  return {
+    dialect: 'pg',
+    db: asSqlite,
+    schema: pgSchema as unknown as Schema,
+    write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => fn(tx as unknown as Db));
+    },
+    async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
+      const target = (tx ?? asSqlite) as unknown as { execute(q: SQL): Promise<{ rows: T[] }> };
+      return (await target.execute(query)).rows;
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+export { sql };

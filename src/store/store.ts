@@ -1,0 +1,882 @@
+import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
+import type { SourceConfig } from '../config/schema.ts';
+import type { NewItem } from '../normalize/types.ts';
+import type { Connection, Db } from './db.ts';
+import { highlight, searchTerms, snippet } from './search-text.ts';
+import type {
+  Cursor,
+  FetchAttemptRecord,
+  ItemFilter,
+  ItemRow,
+  ItemWithSource,
+  Page,
+  SearchHit,
+  SourceHealth,
+  SourceRow,
+  SourceUpdate,
+  Store,
+  StoredItem,
+  SyncResult,
+  TopicDecision,
+  TopicItem,
+  TopicRow,
+  TopicScore,
+  UnreadCounts,
+  UpsertResult,
+} from './types.ts';
+
+/** Rows per multi-row statement: well under SQLite's 32766 and PostgreSQL's 65535 bound parameters. */
+const CHUNK = 200;
+
+function chunks<T>(list: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+function parseJson<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function toStoredItem(row: ItemRow): StoredItem {
+  return {
+    id: row.id,
+    sourceId: row.sourceId,
+    uid: row.uid,
+    guid: row.guid,
+    link: row.link,
+    title: row.title,
+    author: row.author,
+    summary: row.summary,
+    contentHtml: row.contentHtml,
+    language: row.language,
+    publishedAt: Number(row.publishedAt),
+    dateEstimated: row.dateEstimated,
+    updatedAt: row.updatedAt == null ? null : Number(row.updatedAt),
+    categories: parseJson(row.categories, []),
+    enclosures: parseJson(row.enclosures, []),
+    imageUrl: row.imageUrl,
+    contentHash: row.contentHash,
+    firstSeenAt: Number(row.firstSeenAt),
+    changedAt: Number(row.changedAt),
+    read: row.read,
+    starred: row.starred,
+    storyKey: row.storyKey,
+  };
+}
+
+function sourceFromConfig(s: SourceConfig) {
+  return {
+    title: s.title ?? '',
+    category: s.category,
+    tags: JSON.stringify(s.tags),
+    language: s.language ?? null,
+    identity: s.identity,
+    intervalOverride: s.interval ?? null,
+    retentionDays: s.retention?.days ?? null,
+    retentionItems: s.retention?.items ?? null,
+    enabled: s.enabled,
+  };
+}
+
+export class SqlStore implements Store {
+  readonly dialect: 'sqlite' | 'pg';
+  private readonly db: Db;
+  private readonly t: Connection['schema'];
+
+  constructor(private readonly conn: Connection) {
+    this.dialect = conn.dialect;
+    this.db = conn.db;
+    this.t = conn.schema;
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.conn.rows(sql`select 1 as one`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- sources
+
+  async syncSources(configured: SourceConfig[], now = Date.now()): Promise<SyncResult> {
+    const { sources } = this.t;
+    return this.conn.write(async (tx) => {
+      const existing = await tx.select().from(sources);
+      const byUrl = new Map(existing.map((row) => [row.configUrl, row]));
+      const result: SyncResult = { added: [], updated: [], removed: [] };
+      const seen = new Set<string>();
+      for (const source of configured) {
+        seen.add(source.url);
+        const fields = sourceFromConfig(source);
+        const row = byUrl.get(source.url);
+        if (!row) {
+          await tx.insert(sources).values({
+            configUrl: source.url,
+            fetchUrl: source.url,
+            ...fields,
+            nextFetchAt: now,
+            createdAt: now,
+            updatedAt: now,
+          });
+          result.added.push(source.url);
+          continue;
+        }
+        const changed =
+          !row.inConfig ||
+          row.title !== fields.title ||
+          row.category !== fields.category ||
+          row.tags !== fields.tags ||
+          row.language !== fields.language ||
+          row.identity !== fields.identity ||
+          row.intervalOverride !== fields.intervalOverride ||
+          row.retentionDays !== fields.retentionDays ||
+          row.retentionItems !== fields.retentionItems ||
+          row.enabled !== fields.enabled;
+        if (!changed) continue;
+        const update: Partial<SourceRow> = { ...fields, inConfig: true, updatedAt: now };
+        // Back in the file, or given a fixed interval: due no later than that interval from now.
+        if (!row.inConfig) update.nextFetchAt = now;
+        else if (fields.intervalOverride && fields.intervalOverride !== row.intervalOverride) {
+          update.nextFetchAt = Math.min(Number(row.nextFetchAt), now + fields.intervalOverride * 1000);
+        }
+        await tx.update(sources).set(update).where(eq(sources.id, row.id));
+        result.updated.push(source.url);
+      }
+      const gone = existing.filter((row) => row.inConfig && !seen.has(row.configUrl));
+      for (const row of gone) {
+        await tx.update(sources).set({ inConfig: false, updatedAt: now }).where(eq(sources.id, row.id));
+        result.removed.push(row.configUrl);
+      }
+      return result;
+    });
+  }
+
+  async listSources(): Promise<SourceRow[]> {
+    const { sources } = this.t;
+    return this.db.select().from(sources).orderBy(asc(sources.category), asc(sources.title), asc(sources.id));
+  }
+
+  async sourceHealth(now = Date.now()): Promise<SourceHealth[]> {
+    const { items } = this.t;
+    const week = now - 7 * 86_400_000;
+    const counts = await this.db
+      .select({ sourceId: items.sourceId, n: sql<number>`count(*)` })
+      .from(items)
+      .where(gt(items.publishedAt, week))
+      .groupBy(items.sourceId);
+    const perSource = new Map(counts.map((c) => [c.sourceId, Number(c.n)]));
+    return (await this.listSources()).map((s) => ({ ...s, itemsPerWeek: perSource.get(s.id) ?? 0 }));
+  }
+
+  async getSource(id: number): Promise<SourceRow | undefined> {
+    const { sources } = this.t;
+    const [row] = await this.db.select().from(sources).where(eq(sources.id, id));
+    return row;
+  }
+
+  async findSourceByUrl(url: string): Promise<SourceRow | undefined> {
+    const { sources } = this.t;
+    const [row] = await this.db
+      .select()
+      .from(sources)
+      .where(or(eq(sources.configUrl, url), eq(sources.fetchUrl, url)))
+      .limit(1);
+    return row;
+  }
+
+  async claimDueSources(owner: string, limit: number, leaseMs: number, now = Date.now(), force = false) {
+    const { sources } = this.t;
+    const due = and(
+      eq(sources.inConfig, true),
+      eq(sources.enabled, true),
+      ne(sources.status, 'dead'),
+      force ? undefined : lte(sources.nextFetchAt, now),
+      or(sql`${sources.leaseUntil} is null`, lt(sources.leaseUntil, now)),
+    );
+    const lease = { leaseOwner: owner, leaseUntil: now + leaseMs };
+    if (this.dialect === 'pg') {
+      // Several processes may claim at once: SKIP LOCKED hands each a disjoint set of rows.
+      const candidates = (
+        this.db
+          .select({ id: sources.id })
+          .from(sources)
+          .where(due)
+          .orderBy(asc(sources.nextFetchAt))
+          .limit(limit) as any
+      ).for('update', { skipLocked: true });
+      return this.conn.write((tx) =>
+        tx.update(sources).set(lease).where(inArray(sources.id, candidates)).returning(),
+      ) as Promise<SourceRow[]>;
+    }
+    return this.conn.write(async (tx) => {
+      const ids = (
+        await tx.select({ id: sources.id }).from(sources).where(due).orderBy(asc(sources.nextFetchAt)).limit(limit)
+      ).map((r) => r.id);
+      if (ids.length === 0) return [];
+      return tx.update(sources).set(lease).where(inArray(sources.id, ids)).returning();
+    });
+  }
+
+  async finishFetch(sourceId: number, update: SourceUpdate, attempt: FetchAttemptRecord): Promise<void> {
+    const { sources, fetchAttempts } = this.t;
+    await this.conn.write(async (tx) => {
+      await tx
+        .update(sources)
+        .set({ ...update, leaseOwner: null, leaseUntil: null, updatedAt: Date.now() })
+        .where(eq(sources.id, sourceId));
+      await tx.insert(fetchAttempts).values({
+        sourceId,
+        startedAt: attempt.startedAt,
+        durationMs: Math.round(attempt.durationMs),
+        outcome: attempt.outcome,
+        httpStatus: attempt.httpStatus ?? null,
+        errorReason: attempt.errorReason ?? null,
+        error: attempt.error ? attempt.error.slice(0, 2000) : null,
+        bytes: attempt.bytes ?? null,
+        itemsNew: attempt.itemsNew ?? 0,
+        itemsUpdated: attempt.itemsUpdated ?? 0,
+      });
+    });
+  }
+
+  async recentAttempts(sourceId: number, limit: number) {
+    const { fetchAttempts } = this.t;
+    const rows = await this.db
+      .select()
+      .from(fetchAttempts)
+      .where(eq(fetchAttempts.sourceId, sourceId))
+      .orderBy(desc(fetchAttempts.startedAt), desc(fetchAttempts.id))
+      .limit(limit);
+    return rows.map((r) => ({
+      ...r,
+      startedAt: Number(r.startedAt),
+      outcome: r.outcome as FetchAttemptRecord['outcome'],
+    }));
+  }
+
+  // ---------------------------------------------------------------- ingest
+
+  async upsertItems(sourceId: number, incoming: NewItem[], now = Date.now()): Promise<UpsertResult> {
+    const { items, sources, tombstones } = this.t;
+    const unique = new Map<string, NewItem>();
+    for (const item of incoming) if (!unique.has(item.uid)) unique.set(item.uid, item);
+    const list = [...unique.values()];
+    const result: UpsertResult = { inserted: [], updated: [], unchanged: 0, tombstoned: 0 };
+    if (list.length === 0) return result;
+
+    return this.conn.write(async (tx) => {
+      const known = new Map<string, { id: number; contentHash: string }>();
+      const dead = new Set<string>();
+      for (const part of chunks(list.map((i) => i.uid))) {
+        const rows = await tx
+          .select({ id: items.id, uid: items.uid, contentHash: items.contentHash })
+          .from(items)
+          .where(and(eq(items.sourceId, sourceId), inArray(items.uid, part)));
+        for (const r of rows) known.set(r.uid, r);
+        const gone = await tx
+          .select({ uid: tombstones.uid })
+          .from(tombstones)
+          .where(and(eq(tombstones.sourceId, sourceId), inArray(tombstones.uid, part)));
+        for (const r of gone) dead.add(r.uid);
+      }
+
+      const fresh: NewItem[] = [];
+      for (const item of list) {
+        const existing = known.get(item.uid);
+        if (existing) {
+          if (existing.contentHash === item.contentHash) {
+            result.unchanged++;
+            continue;
+          }
+          const [row] = await tx
+            .update(items)
+            .set({ ...itemColumns(item), changedAt: now })
+            .where(eq(items.id, existing.id))
+            .returning();
+          if (row) result.updated.push(toStoredItem(row));
+        } else if (dead.has(item.uid)) {
+          result.tombstoned++;
+        } else {
+          fresh.push(item);
+        }
+      }
+
+      for (const part of chunks(fresh, 100)) {
+        const rows = await tx
+          .insert(items)
+          .values(part.map((item) => ({ ...itemColumns(item), sourceId, firstSeenAt: now, changedAt: now })))
+          .returning();
+        for (const row of rows) result.inserted.push(toStoredItem(row));
+      }
+      if (result.inserted.length > 0) {
+        const n = result.inserted.length;
+        await tx
+          .update(sources)
+          .set({ itemCount: sql`${sources.itemCount} + ${n}`, unreadCount: sql`${sources.unreadCount} + ${n}` })
+          .where(eq(sources.id, sourceId));
+      }
+      return result;
+    });
+  }
+
+  async applyRetention(sourceId: number, policy: { days?: number; items?: number }, now = Date.now()): Promise<number> {
+    const { items, tombstones, topicItems } = this.t;
+    if (!policy.days && !policy.items) return 0;
+    return this.conn.write(async (tx) => {
+      const victims = new Map<number, string>();
+      if (policy.days) {
+        const rows = await tx
+          .select({ id: items.id, uid: items.uid })
+          .from(items)
+          .where(
+            and(
+              eq(items.sourceId, sourceId),
+              eq(items.starred, false),
+              lt(items.publishedAt, now - policy.days * 86_400_000),
+            ),
+          );
+        for (const r of rows) victims.set(r.id, r.uid);
+      }
+      if (policy.items) {
+        const rows = await tx
+          .select({ id: items.id, uid: items.uid, starred: items.starred })
+          .from(items)
+          .where(eq(items.sourceId, sourceId))
+          .orderBy(desc(items.publishedAt), desc(items.id))
+          .limit(1_000_000_000)
+          .offset(policy.items);
+        for (const r of rows) if (!r.starred) victims.set(r.id, r.uid);
+      }
+      if (victims.size === 0) return 0;
+      const entries = [...victims.entries()];
+      for (const part of chunks(entries)) {
+        await tx
+          .insert(tombstones)
+          .values(part.map(([, uid]) => ({ sourceId, uid, removedAt: now })))
+          .onConflictDoNothing();
+        const ids = part.map(([id]) => id);
+        await tx.delete(topicItems).where(inArray(topicItems.itemId, ids));
+        await tx.delete(items).where(inArray(items.id, ids));
+      }
+      await this.recountSource(tx, sourceId);
+      return victims.size;
+    });
+  }
+
+  private async recountSource(tx: Db, sourceId: number): Promise<void> {
+    const { items, sources } = this.t;
+    const [c] = await tx
+      .select({
+        total: sql<number>`count(*)`,
+        unread: sql<number>`coalesce(sum(case when ${items.read} = false then 1 else 0 end), 0)`,
+      })
+      .from(items)
+      .where(eq(items.sourceId, sourceId));
+    await tx
+      .update(sources)
+      .set({ itemCount: Number(c?.total ?? 0), unreadCount: Number(c?.unread ?? 0) })
+      .where(eq(sources.id, sourceId));
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private riverColumns() {
+    const { items, sources } = this.t;
+    return {
+      item: items,
+      sourceTitle: sources.title,
+      sourceFeedTitle: sources.feedTitle,
+      sourceUrl: sources.configUrl,
+      sourceSiteUrl: sources.siteUrl,
+      sourceCategory: sources.category,
+    };
+  }
+
+  private withSource(row: {
+    item: ItemRow;
+    sourceTitle: string;
+    sourceFeedTitle: string | null;
+    sourceUrl: string;
+    sourceSiteUrl: string | null;
+    sourceCategory: string;
+  }): ItemWithSource {
+    return {
+      ...toStoredItem(row.item),
+      sourceTitle: row.sourceTitle || row.sourceFeedTitle || row.sourceUrl,
+      sourceUrl: row.sourceUrl,
+      sourceSiteUrl: row.sourceSiteUrl,
+      sourceCategory: row.sourceCategory,
+    };
+  }
+
+  private async filterConditions(filter: ItemFilter): Promise<SQL[] | null> {
+    const { items, sources } = this.t;
+    const where: SQL[] = [];
+    if (filter.sourceId !== undefined) where.push(eq(items.sourceId, filter.sourceId));
+    if (filter.category !== undefined) {
+      const ids = (
+        await this.db.select({ id: sources.id }).from(sources).where(eq(sources.category, filter.category))
+      ).map((r) => r.id);
+      if (ids.length === 0) return null;
+      where.push(inArray(items.sourceId, ids));
+    }
+    // Literal booleans (not bound parameters) so the partial indexes on read/starred apply.
+    if (filter.unreadOnly) where.push(sql`${items.read} = false`);
+    if (filter.starredOnly) where.push(sql`${items.starred} = true`);
+    if (filter.language) where.push(eq(items.language, filter.language));
+    return where;
+  }
+
+  async listItems(filter: ItemFilter, limit: number, before?: Cursor): Promise<Page<ItemWithSource>> {
+    if (filter.topic) {
+      const page = await this.listTopicItems(filter.topic, limit, before, filter.language, filter);
+      return page;
+    }
+    const { items, sources } = this.t;
+    const where = await this.filterConditions(filter);
+    if (!where) return { items: [] };
+    if (before) where.push(sql`(${items.publishedAt}, ${items.id}) < (${before.publishedAt}, ${before.id})`);
+    const rows = await this.db
+      .select(this.riverColumns())
+      .from(items)
+      .innerJoin(sources, eq(sources.id, items.sourceId))
+      .where(and(...where))
+      .orderBy(desc(items.publishedAt), desc(items.id))
+      .limit(limit + 1);
+    return pageOf(
+      rows.map((r) => this.withSource(r)),
+      limit,
+    );
+  }
+
+  async getItem(id: number): Promise<ItemWithSource | undefined> {
+    return (await this.getItemsByIds([id]))[0];
+  }
+
+  async getItemsByIds(ids: number[]): Promise<ItemWithSource[]> {
+    const { items, sources } = this.t;
+    if (ids.length === 0) return [];
+    const out: ItemWithSource[] = [];
+    for (const part of chunks(ids)) {
+      const rows = await this.db
+        .select(this.riverColumns())
+        .from(items)
+        .innerJoin(sources, eq(sources.id, items.sourceId))
+        .where(inArray(items.id, part));
+      out.push(...rows.map((r) => this.withSource(r)));
+    }
+    const order = new Map(ids.map((id, i) => [id, i]));
+    return out.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  }
+
+  async setRead(ids: number[], read: boolean): Promise<number> {
+    const { items } = this.t;
+    if (ids.length === 0) return 0;
+    return this.conn.write(async (tx) => {
+      let changed = 0;
+      for (const part of chunks(ids)) {
+        const rows = await tx
+          .update(items)
+          .set({ read })
+          .where(and(inArray(items.id, part), eq(items.read, !read)))
+          .returning({ sourceId: items.sourceId });
+        changed += rows.length;
+        await this.adjustUnread(tx, rows, read ? -1 : 1);
+      }
+      return changed;
+    });
+  }
+
+  private async adjustUnread(tx: Db, rows: { sourceId: number }[], sign: 1 | -1): Promise<void> {
+    const { sources } = this.t;
+    const perSource = new Map<number, number>();
+    for (const r of rows) perSource.set(r.sourceId, (perSource.get(r.sourceId) ?? 0) + 1);
+    for (const [sourceId, n] of perSource) {
+      await tx
+        .update(sources)
+        .set({
+          unreadCount: sql`case when ${sources.unreadCount} + ${sign * n} < 0 then 0 else ${sources.unreadCount} + ${sign * n} end`,
+        })
+        .where(eq(sources.id, sourceId));
+    }
+  }
+
+  async setStarred(id: number, starred: boolean): Promise<void> {
+    const { items } = this.t;
+    await this.conn.write((tx) => tx.update(items).set({ starred }).where(eq(items.id, id)));
+  }
+
+  async markAllRead(filter: ItemFilter, upTo?: Cursor): Promise<number> {
+    const { items, topicItems } = this.t;
+    const where = await this.filterConditions({ ...filter, unreadOnly: true });
+    if (!where) return 0;
+    if (upTo) where.push(sql`(${items.publishedAt}, ${items.id}) <= (${upTo.publishedAt}, ${upTo.id})`);
+    if (filter.topic) {
+      where.push(
+        inArray(
+          items.id,
+          this.db
+            .select({ id: topicItems.itemId })
+            .from(topicItems)
+            .where(and(eq(topicItems.topicSlug, filter.topic), eq(topicItems.included, true))),
+        ),
+      );
+    }
+    return this.conn.write(async (tx) => {
+      const rows = await tx
+        .update(items)
+        .set({ read: true })
+        .where(and(...where))
+        .returning({ sourceId: items.sourceId });
+      await this.adjustUnread(tx, rows, -1);
+      return rows.length;
+    });
+  }
+
+  async unreadCounts(): Promise<UnreadCounts> {
+    const { sources, items } = this.t;
+    const rows = await this.db
+      .select({ id: sources.id, category: sources.category, unread: sources.unreadCount })
+      .from(sources);
+    const counts: UnreadCounts = { total: 0, bySource: {}, byCategory: {}, starred: 0 };
+    for (const r of rows) {
+      counts.total += r.unread;
+      counts.bySource[r.id] = r.unread;
+      counts.byCategory[r.category] = (counts.byCategory[r.category] ?? 0) + r.unread;
+    }
+    const [starred] = await this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(items)
+      .where(sql`${items.starred} = true`);
+    counts.starred = Number(starred?.n ?? 0);
+    return counts;
+  }
+
+  async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
+    const terms = searchTerms(query);
+    if (terms.length === 0) return [];
+    let ids: number[];
+    if (this.dialect === 'sqlite') {
+      const match = terms.map((t) => `"${t.prefix.replace(/"/g, '""')}"*`).join(' AND ');
+      const rows = await this.conn.rows<{ id: number }>(
+        sql`select rowid as id from items_fts where items_fts match ${match} order by bm25(items_fts, 4.0, 1.0) limit ${limit} offset ${offset}`,
+      );
+      ids = rows.map((r) => Number(r.id));
+    } else {
+      const tsquery = terms.map((t) => `${t.prefix.replace(/[^\p{L}\p{N}]/gu, '')}:*`).join(' & ');
+      const rows = await this.conn.rows<{ id: number }>(
+        sql`select id from items where search_vector @@ to_tsquery('simple', ${tsquery}) order by ts_rank(search_vector, to_tsquery('simple', ${tsquery})) desc, published_at desc limit ${limit} offset ${offset}`,
+      );
+      ids = rows.map((r) => Number(r.id));
+    }
+    const found = await this.getItemsByIds(ids);
+    return found.map((item) => ({
+      ...item,
+      titleHighlighted: highlight(item.title, terms),
+      snippetHighlighted: snippet(item.summary || item.contentHtml, terms),
+    }));
+  }
+
+  async countItems(): Promise<number> {
+    const { items } = this.t;
+    const [row] = await this.db.select({ n: sql<number>`count(*)` }).from(items);
+    return Number(row?.n ?? 0);
+  }
+
+  async scanItems(afterId: number, limit: number): Promise<StoredItem[]> {
+    const { items } = this.t;
+    const rows = await this.db.select().from(items).where(gt(items.id, afterId)).orderBy(asc(items.id)).limit(limit);
+    return rows.map(toStoredItem);
+  }
+
+  async setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void> {
+    const { items } = this.t;
+    if (pairs.length === 0) return;
+    await this.conn.write(async (tx) => {
+      for (const p of pairs) await tx.update(items).set({ storyKey: p.storyKey }).where(eq(items.id, p.itemId));
+    });
+  }
+
+  async itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]> {
+    const { items, sources } = this.t;
+    if (keys.length === 0) return [];
+    const out: ItemWithSource[] = [];
+    for (const part of chunks([...new Set(keys)])) {
+      const rows = await this.db
+        .select(this.riverColumns())
+        .from(items)
+        .innerJoin(sources, eq(sources.id, items.sourceId))
+        .where(inArray(items.storyKey, part))
+        .orderBy(asc(items.publishedAt), asc(items.id));
+      out.push(...rows.map((r) => this.withSource(r)));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- topics
+
+  async upsertTopic(
+    topic: { slug: string; title: string; description: string; rulesHash: string },
+    now = Date.now(),
+  ): Promise<{ created: boolean; rulesChanged: boolean }> {
+    const { topics } = this.t;
+    return this.conn.write(async (tx) => {
+      const [row] = await tx.select().from(topics).where(eq(topics.slug, topic.slug));
+      if (!row) {
+        await tx.insert(topics).values({ ...topic, version: 1, updatedAt: now });
+        return { created: true, rulesChanged: true };
+      }
+      const rulesChanged = row.rulesHash !== topic.rulesHash;
+      if (rulesChanged || row.title !== topic.title || row.description !== topic.description) {
+        await tx
+          .update(topics)
+          .set({ ...topic, version: sql`${topics.version} + 1`, updatedAt: now })
+          .where(eq(topics.slug, topic.slug));
+      }
+      return { created: false, rulesChanged };
+    });
+  }
+
+  async listTopics(): Promise<TopicRow[]> {
+    const { topics } = this.t;
+    const rows = await this.db.select().from(topics).orderBy(asc(topics.slug));
+    return rows.map((r) => ({ ...r, updatedAt: Number(r.updatedAt) }));
+  }
+
+  async getTopic(slug: string): Promise<TopicRow | undefined> {
+    const { topics } = this.t;
+    const [row] = await this.db.select().from(topics).where(eq(topics.slug, slug));
+    return row ? { ...row, updatedAt: Number(row.updatedAt) } : undefined;
+  }
+
+  async saveTopicScores(slug: string, scores: TopicScore[], now = Date.now()): Promise<void> {
+    const { topicItems, topics } = this.t;
+    if (scores.length === 0) return;
+    await this.conn.write(async (tx) => {
+      let visibleChange = false;
+      for (const part of chunks(scores)) {
+        const ids = part.map((s) => s.itemId);
+        const before = new Map(
+          (
+            await tx
+              .select()
+              .from(topicItems)
+              .where(and(eq(topicItems.topicSlug, slug), inArray(topicItems.itemId, ids)))
+          ).map((r) => [r.itemId, r]),
+        );
+        const keep = part.filter((s) => s.score > 0 || s.included || before.get(s.itemId)?.decision !== undefined);
+        const drop = part.filter((s) => !keep.includes(s)).map((s) => s.itemId);
+        for (const s of keep) {
+          const old = before.get(s.itemId);
+          const decided = old && old.decision !== 'auto' ? old.decision === 'pinned' : undefined;
+          const included = decided ?? s.included;
+          if (!old ? included : old.included !== included || (included && old.score !== s.score)) visibleChange = true;
+        }
+        if (keep.length > 0) {
+          await tx
+            .insert(topicItems)
+            .values(
+              keep.map((s) => ({
+                topicSlug: slug,
+                itemId: s.itemId,
+                score: s.score,
+                evidence: JSON.stringify(s.evidence ?? {}),
+                decision: 'auto',
+                included: s.included,
+                publishedAt: s.publishedAt,
+                scoredAt: now,
+              })),
+            )
+            .onConflictDoUpdate({
+              target: [topicItems.topicSlug, topicItems.itemId],
+              set: {
+                score: sql`excluded.score`,
+                evidence: sql`excluded.evidence`,
+                publishedAt: sql`excluded.published_at`,
+                scoredAt: sql`excluded.scored_at`,
+                // An editor's pin or exclusion always wins over scoring.
+                included: sql`case when ${topicItems.decision} = 'pinned' then true when ${topicItems.decision} = 'excluded' then false else excluded.included end`,
+              },
+            });
+        }
+        if (drop.length > 0) {
+          await tx
+            .delete(topicItems)
+            .where(
+              and(eq(topicItems.topicSlug, slug), inArray(topicItems.itemId, drop), eq(topicItems.decision, 'auto')),
+            );
+        }
+      }
+      if (visibleChange) {
+        await tx
+          .update(topics)
+          .set({ version: sql`${topics.version} + 1`, updatedAt: now })
+          .where(eq(topics.slug, slug));
+      }
+    });
+  }
+
+  async setTopicDecision(slug: string, itemId: number, decision: TopicDecision, now = Date.now()): Promise<void> {
+    const { topicItems, topics, items } = this.t;
+    await this.conn.write(async (tx) => {
+      const [item] = await tx.select({ publishedAt: items.publishedAt }).from(items).where(eq(items.id, itemId));
+      if (!item) throw new Error(`no item ${itemId}`);
+      const [existing] = await tx
+        .select()
+        .from(topicItems)
+        .where(and(eq(topicItems.topicSlug, slug), eq(topicItems.itemId, itemId)));
+      const included = decision === 'pinned' ? true : decision === 'excluded' ? false : (existing?.included ?? false);
+      if (existing) {
+        await tx
+          .update(topicItems)
+          .set({ decision, included })
+          .where(and(eq(topicItems.topicSlug, slug), eq(topicItems.itemId, itemId)));
+      } else {
+        await tx.insert(topicItems).values({
+          topicSlug: slug,
+          itemId,
+          score: 0,
+          evidence: '{}',
+          decision,
+          included,
+          publishedAt: Number(item.publishedAt),
+          scoredAt: now,
+        });
+      }
+      await tx
+        .update(topics)
+        .set({ version: sql`${topics.version} + 1`, updatedAt: now })
+        .where(eq(topics.slug, slug));
+    });
+  }
+
+  async listTopicItems(
+    slug: string,
+    limit: number,
+    before?: Cursor,
+    language?: string,
+    filter: ItemFilter = {},
+  ): Promise<Page<TopicItem>> {
+    const { items, sources, topicItems } = this.t;
+    const where: SQL[] = [eq(topicItems.topicSlug, slug), sql`${topicItems.included} = true`];
+    if (before) {
+      where.push(sql`(${topicItems.publishedAt}, ${topicItems.itemId}) < (${before.publishedAt}, ${before.id})`);
+    }
+    if (language) where.push(eq(items.language, language));
+    if (filter.unreadOnly) where.push(sql`${items.read} = false`);
+    if (filter.starredOnly) where.push(sql`${items.starred} = true`);
+    if (filter.sourceId !== undefined) where.push(eq(items.sourceId, filter.sourceId));
+    if (filter.category !== undefined) where.push(eq(sources.category, filter.category));
+    const rows = await this.db
+      .select({
+        ...this.riverColumns(),
+        score: topicItems.score,
+        evidence: topicItems.evidence,
+        decision: topicItems.decision,
+      })
+      .from(topicItems)
+      .innerJoin(items, eq(items.id, topicItems.itemId))
+      .innerJoin(sources, eq(sources.id, items.sourceId))
+      .where(and(...where))
+      .orderBy(desc(topicItems.publishedAt), desc(topicItems.itemId))
+      .limit(limit + 1);
+    return pageOf(
+      rows.map((r) => ({
+        ...this.withSource(r),
+        score: r.score,
+        evidence: parseJson(r.evidence, {}),
+        decision: r.decision as TopicDecision,
+      })),
+      limit,
+    );
+  }
+
+  async topicDecisions(slug: string): Promise<{ item: StoredItem; decision: TopicDecision }[]> {
+    const { items, topicItems } = this.t;
+    const rows = await this.db
+      .select({ item: items, decision: topicItems.decision })
+      .from(topicItems)
+      .innerJoin(items, eq(items.id, topicItems.itemId))
+      .where(and(eq(topicItems.topicSlug, slug), notInArray(topicItems.decision, ['auto'])));
+    return rows.map((r) => ({ item: toStoredItem(r.item), decision: r.decision as TopicDecision }));
+  }
+
+  async getTopicScore(slug: string, itemId: number): Promise<TopicItem | undefined> {
+    const { items, sources, topicItems } = this.t;
+    const [r] = await this.db
+      .select({
+        ...this.riverColumns(),
+        score: topicItems.score,
+        evidence: topicItems.evidence,
+        decision: topicItems.decision,
+      })
+      .from(topicItems)
+      .innerJoin(items, eq(items.id, topicItems.itemId))
+      .innerJoin(sources, eq(sources.id, items.sourceId))
+      .where(and(eq(topicItems.topicSlug, slug), eq(topicItems.itemId, itemId)));
+    if (!r) return undefined;
+    return {
+      ...this.withSource(r),
+      score: r.score,
+      evidence: parseJson(r.evidence, {}),
+      decision: r.decision as TopicDecision,
+    };
+  }
+
+  async itemTopics(itemId: number) {
+    const { topicItems, topics } = this.t;
+    const rows = await this.db
+      .select({
+        slug: topicItems.topicSlug,
+        title: topics.title,
+        score: topicItems.score,
+        evidence: topicItems.evidence,
+        decision: topicItems.decision,
+        included: topicItems.included,
+      })
+      .from(topicItems)
+      .innerJoin(topics, eq(topics.slug, topicItems.topicSlug))
+      .where(eq(topicItems.itemId, itemId))
+      .orderBy(asc(topicItems.topicSlug));
+    return rows.map((r) => ({ ...r, evidence: parseJson(r.evidence, {}), decision: r.decision as TopicDecision }));
+  }
+}
+
+function itemColumns(item: NewItem) {
+  return {
+    uid: item.uid,
+    guid: item.guid,
+    link: item.link,
+    title: item.title,
+    author: item.author,
+    summary: item.summary,
+    contentHtml: item.contentHtml,
+    language: item.language,
+    publishedAt: item.publishedAt,
+    dateEstimated: item.dateEstimated,
+    updatedAt: item.updatedAt,
+    categories: JSON.stringify(item.categories),
+    enclosures: JSON.stringify(item.enclosures),
+    imageUrl: item.imageUrl,
+    contentHash: item.contentHash,
+  };
+}
+
+function pageOf<T extends { publishedAt: number; id: number }>(rows: T[], limit: number): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1]!;
+  return { items, next: { publishedAt: last.publishedAt, id: last.id } };
+}

@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/types.ts';
+import { dialects, type TestDatabase } from '../support/databases.ts';
+import { makeItem, makeSource } from '../support/items.ts';
+
+const DAY = 86_400_000;
+const now = Date.UTC(2026, 10, 20);
+
+for (const dialect of dialects) {
+  describe.skipIf(dialect.skip !== '')(`store on ${dialect.name} ${dialect.skip}`, () => {
+    let database: TestDatabase;
+    let store: Store;
+
+    beforeAll(async () => {
+      database = await dialect.create();
+      store = await database.open();
+    });
+    afterAll(async () => {
+      await store?.close();
+      await database?.drop();
+    });
+
+    it('syncs sources from config: adds, updates, and marks removed ones without deleting', async () => {
+      const first = await store.syncSources(
+        [makeSource('https://a.example/feed'), makeSource('https://b.example/feed')],
+        now,
+      );
+      expect(first.added).toEqual(['https://a.example/feed', 'https://b.example/feed']);
+      const second = await store.syncSources(
+        [makeSource('https://a.example/feed', { title: 'A', category: 'News' })],
+        now,
+      );
+      expect(second).toEqual({ added: [], updated: ['https://a.example/feed'], removed: ['https://b.example/feed'] });
+      const b = await store.findSourceByUrl('https://b.example/feed');
+      expect(b?.inConfig).toBe(false);
+      const again = await store.syncSources(
+        [makeSource('https://a.example/feed', { title: 'A', category: 'News' }), makeSource('https://b.example/feed')],
+        now,
+      );
+      expect(again.updated).toEqual(['https://b.example/feed']);
+      expect((await store.listSources()).every((s) => s.inConfig)).toBe(true);
+    });
+
+    it('inserts new items, updates changed ones in place, writes nothing for unchanged ones', async () => {
+      const source = (await store.findSourceByUrl('https://a.example/feed'))!;
+      const items = [1, 2, 3].map((n) => makeItem({ uid: `u${n}`, publishedAt: now - n * 1000 }));
+      const first = await store.upsertItems(source.id, [...items, items[0]!], now);
+      expect(first.inserted).toHaveLength(3);
+      const again = await store.upsertItems(source.id, items, now + 1);
+      expect(again).toMatchObject({ inserted: [], updated: [], unchanged: 3 });
+      const changed = makeItem({ uid: 'u2', publishedAt: now - 2000, title: 'Changed title' });
+      const third = await store.upsertItems(source.id, [changed], now + 2);
+      expect(third.updated).toHaveLength(1);
+      const id = first.inserted.find((i) => i.uid === 'u2')!.id;
+      expect(third.updated[0]!.id).toBe(id);
+      expect((await store.getItem(id))!.title).toBe('Changed title');
+      expect(await store.countItems()).toBe(3);
+      const counts = await store.unreadCounts();
+      expect(counts.bySource[source.id]).toBe(3);
+    });
+
+    it('pages a river by keyset, stable while new items arrive', async () => {
+      const source = (await store.findSourceByUrl('https://b.example/feed'))!;
+      const items = Array.from({ length: 25 }, (_, i) =>
+        makeItem({ uid: `r${i}`, publishedAt: now - DAY - i * 60_000 }),
+      );
+      await store.upsertItems(source.id, items, now);
+      const page1 = await store.listItems({ sourceId: source.id }, 10);
+      expect(page1.items.map((i) => i.uid)).toEqual(items.slice(0, 10).map((i) => i.uid));
+      await store.upsertItems(source.id, [makeItem({ uid: 'newest', publishedAt: now })], now);
+      const page2 = await store.listItems({ sourceId: source.id }, 10, page1.next);
+      expect(page2.items.map((i) => i.uid)).toEqual(items.slice(10, 20).map((i) => i.uid));
+      const page3 = await store.listItems({ sourceId: source.id }, 10, page2.next);
+      expect(page3.items).toHaveLength(5);
+      expect(page3.next).toBeUndefined();
+    });
+
+    it('keeps read/starred state and unread counters consistent', async () => {
+      const source = (await store.findSourceByUrl('https://b.example/feed'))!;
+      const page = await store.listItems({ sourceId: source.id, unreadOnly: true }, 5);
+      expect(await store.setRead([page.items[0]!.id, page.items[1]!.id], true)).toBe(2);
+      expect(await store.setRead([page.items[0]!.id], true)).toBe(0);
+      let counts = await store.unreadCounts();
+      expect(counts.bySource[source.id]).toBe(24);
+      await store.setStarred(page.items[2]!.id, true);
+      counts = await store.unreadCounts();
+      expect(counts.starred).toBe(1);
+      const upTo = page.items[3]!;
+      const marked = await store.markAllRead({ sourceId: source.id }, { publishedAt: upTo.publishedAt, id: upTo.id });
+      // r2 … r24 were shown-or-older and unread; r1 (newer than the mark, unread) stays unread.
+      expect(marked).toBe(23);
+      counts = await store.unreadCounts();
+      expect(counts.bySource[source.id]).toBe(1);
+      expect(counts.byCategory.Tech).toBe(1);
+      const unread = await store.listItems({ sourceId: source.id, unreadOnly: true }, 50);
+      expect(unread.items.map((i) => i.uid)).toEqual(['r1']);
+    });
+
+    it('applies retention with tombstones, never removing starred items, and does not re-import', async () => {
+      const source = (await store.findSourceByUrl('https://b.example/feed'))!;
+      const starred = (await store.listItems({ sourceId: source.id, starredOnly: true }, 5)).items[0]!;
+      const removed = await store.applyRetention(source.id, { items: 5 }, now);
+      expect(removed).toBe(26 - 5);
+      expect((await store.getItem(starred.id))?.starred).toBe(true);
+      const again = await store.upsertItems(
+        source.id,
+        [makeItem({ uid: 'r24', publishedAt: now - DAY - 24 * 60_000 })],
+        now,
+      );
+      expect(again.tombstoned).toBe(1);
+      expect(again.inserted).toHaveLength(0);
+      const s = await store.getSource(source.id);
+      expect(s?.itemCount).toBe(5);
+    });
+
+    it('searches German and English text with stemming and highlights safely', async () => {
+      const source = (await store.findSourceByUrl('https://a.example/feed'))!;
+      await store.upsertItems(
+        source.id,
+        [
+          makeItem({
+            uid: 's1',
+            title: 'Alibaba eröffnet Rechenzentrum in Frankfurt',
+            summary: 'Der Cloud-Anbieter baut in Europa aus <script>',
+            language: 'de',
+          }),
+          makeItem({
+            uid: 's2',
+            title: 'AWS opens new data centers in Europe',
+            summary: 'Clouds everywhere',
+            language: 'en',
+          }),
+          makeItem({
+            uid: 's3',
+            title: 'Weather report',
+            summary: 'Sunny',
+            contentHtml: '<p>Nothing about <b>Rechenzentren</b></p>',
+          }),
+        ],
+        now,
+      );
+      const de = await store.search('Rechenzentren', 10);
+      expect(de.map((h) => h.uid).sort()).toEqual(['s1', 's3']);
+      const hit = de.find((h) => h.uid === 's1')!;
+      expect(hit.titleHighlighted).toBe('Alibaba eröffnet <mark>Rechenzentrum</mark> in Frankfurt');
+      expect(hit.snippetHighlighted).not.toContain('<script>');
+      expect((await store.search('data center', 10)).map((h) => h.uid)).toEqual(['s2']);
+      expect((await store.search('"unbalanced OR (', 10)).length).toBe(0);
+      expect(await store.search('', 10)).toEqual([]);
+    });
+
+    it('claims due sources with a lease and records fetch results', async () => {
+      const claimed = await store.claimDueSources('worker-1', 10, 60_000, now + 1);
+      expect(claimed.length).toBe(2);
+      expect(await store.claimDueSources('worker-2', 10, 60_000, now + 2)).toHaveLength(0);
+      const source = claimed[0]!;
+      await store.finishFetch(
+        source.id,
+        { status: 'ok', lastSuccessAt: now, nextFetchAt: now + 3_600_000, etag: '"abc"' },
+        { startedAt: now, durationMs: 12, outcome: 'ok', httpStatus: 200, itemsNew: 3 },
+      );
+      const after = await store.getSource(source.id);
+      expect(after).toMatchObject({ status: 'ok', etag: '"abc"', leaseOwner: null });
+      expect((await store.recentAttempts(source.id, 5))[0]).toMatchObject({ outcome: 'ok', itemsNew: 3 });
+      expect((await store.claimDueSources('worker-3', 10, 60_000, now + 70_000)).map((s) => s.id)).not.toContain(
+        source.id,
+      );
+    });
+
+    it('stores topic scores, keeps editor decisions over re-scoring, and bumps the version', async () => {
+      const { created } = await store.upsertTopic(
+        { slug: 'cloud', title: 'Cloud', description: '', rulesHash: 'h1' },
+        now,
+      );
+      expect(created).toBe(true);
+      const all = await store.scanItems(0, 100);
+      const [a, b, c] = all;
+      await store.saveTopicScores(
+        'cloud',
+        [
+          { itemId: a!.id, score: 3, included: true, evidence: { terms: ['cloud'] }, publishedAt: a!.publishedAt },
+          { itemId: b!.id, score: 0.5, included: false, evidence: {}, publishedAt: b!.publishedAt },
+          { itemId: c!.id, score: 0, included: false, evidence: {}, publishedAt: c!.publishedAt },
+        ],
+        now,
+      );
+      const v1 = (await store.getTopic('cloud'))!.version;
+      expect((await store.listTopicItems('cloud', 10)).items.map((i) => i.id)).toEqual([a!.id]);
+      await store.setTopicDecision('cloud', b!.id, 'pinned', now);
+      await store.setTopicDecision('cloud', a!.id, 'excluded', now);
+      await store.saveTopicScores('cloud', [
+        { itemId: a!.id, score: 5, included: true, evidence: {}, publishedAt: a!.publishedAt },
+        { itemId: b!.id, score: 0, included: false, evidence: {}, publishedAt: b!.publishedAt },
+      ]);
+      expect((await store.listTopicItems('cloud', 10)).items.map((i) => i.id)).toEqual([b!.id]);
+      expect((await store.getTopic('cloud'))!.version).toBeGreaterThan(v1);
+      expect((await store.topicDecisions('cloud')).map((d) => d.decision).sort()).toEqual(['excluded', 'pinned']);
+      expect((await store.itemTopics(b!.id))[0]).toMatchObject({ slug: 'cloud', decision: 'pinned', included: true });
+      const changed = await store.upsertTopic({ slug: 'cloud', title: 'Cloud', description: '', rulesHash: 'h2' }, now);
+      expect(changed.rulesChanged).toBe(true);
+    });
+
+    it('answers ping and reports source health', async () => {
+      expect(await store.ping()).toBe(true);
+      const health = await store.sourceHealth(now);
+      expect(health.length).toBe(2);
+      expect(health.every((h) => typeof h.itemsPerWeek === 'number')).toBe(true);
+    });
+  });
+}
