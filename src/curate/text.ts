@@ -96,7 +96,7 @@ export interface WordPattern {
 }
 
 /** German compound heads/modifiers: shorter stems than this are only matched whole (keeps "cloud" off "icloud"). */
-const COMPOUND_PREFIX_MIN = 4;
+const COMPOUND_PREFIX_MIN = 5;
 const COMPOUND_SUFFIX_MIN = 7;
 
 /**
