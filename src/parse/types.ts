@@ -42,4 +42,9 @@ export interface ParsedEntry {
   baseUrl?: string;
   language?: string;
   imageUrl?: string;
+  /**
+   * How to read `title`: 'html' (Atom type=html/xhtml: tags and entities to strip), 'text' (Atom type=text: literal),
+   * undefined (RSS: usually text, sometimes escaped HTML).
+   */
+  titleType?: 'html' | 'text';
 }

@@ -1,0 +1,102 @@
+import { repairXml } from '../decode/repair.ts';
+import { FeedParseError } from './errors.ts';
+import { isJsonFeed, jsonFeedToDocument } from './json-feed.ts';
+import { looksLikeHtml, renameUnparsableAtomDates, rootElementName, xhtmlToCdata } from './prepare-xml.ts';
+import type { FeedDocument } from './types.ts';
+import { runRssParser, toFeedDocument } from './xml-feed.ts';
+
+export { FeedParseError, type FeedParseReason } from './errors.ts';
+export type { FeedDocument, ParsedEnclosure, ParsedEntry } from './types.ts';
+
+const FEED_ROOTS = /^(rss|feed|([\w.-]+:)?RDF)$/;
+
+function parseJson(text: string, documentUrl: string): FeedDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new FeedParseError(
+      'not_a_feed',
+      `The document starts like JSON but is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  if (!isJsonFeed(value)) {
+    throw new FeedParseError('not_a_feed', 'The document is JSON but not a JSON Feed (no jsonfeed.org version)');
+  }
+  return jsonFeedToDocument(value, documentUrl);
+}
+
+function notAFeed(text: string): FeedParseError | undefined {
+  if (looksLikeHtml(text)) {
+    return new FeedParseError(
+      'not_a_feed',
+      'The document is an HTML page, not a feed (look for a feed link on that page)',
+    );
+  }
+  const root = rootElementName(text);
+  if (root && !FEED_ROOTS.test(root)) {
+    return new FeedParseError('not_a_feed', `The document is XML with root element <${root}>, not RSS, RDF or Atom`);
+  }
+  return undefined;
+}
+
+function isStructureError(error: unknown): boolean {
+  return error instanceof Error && /not recognized as RSS/i.test(error.message);
+}
+
+/** rss-parser dereferences <channel> without checking; a TypeError there means the XML was fine but empty. */
+function isMissingStructure(error: unknown): boolean {
+  return error instanceof TypeError;
+}
+
+async function parseXml(text: string, documentUrl: string): Promise<FeedDocument> {
+  const rejection = notAFeed(text);
+  if (rejection) throw rejection;
+  const warnings: string[] = [];
+  const prepared = renameUnparsableAtomDates(xhtmlToCdata(text), warnings);
+  let source = prepared;
+  let parsed: Awaited<ReturnType<typeof runRssParser>>;
+  try {
+    parsed = await runRssParser(prepared);
+  } catch (strictError) {
+    if (isStructureError(strictError))
+      throw new FeedParseError('not_a_feed', 'The XML document is not RSS, RDF or Atom');
+    if (isMissingStructure(strictError)) throw new FeedParseError('empty', 'The feed has no channel and no items');
+    const { text: repaired, repairs } = repairXml(prepared);
+    try {
+      parsed = await runRssParser(repaired);
+    } catch (repairError) {
+      const detail = (strictError as Error).message.split('\n').slice(0, 3).join(' ');
+      throw new FeedParseError(
+        'malformed_xml',
+        `The feed is not well-formed XML and could not be repaired: ${detail}`,
+        {
+          cause: repairError,
+        },
+      );
+    }
+    warnings.push(`not well-formed XML (${(strictError as Error).message.split('\n')[0]}); repaired`, ...repairs);
+    source = repaired;
+  }
+  const root = rootElementName(source) ?? 'rss';
+  return toFeedDocument(parsed, documentUrl, root, warnings);
+}
+
+/**
+ * Reads a decoded feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1) into a FeedDocument.
+ * Throws FeedParseError when the text is empty, not a feed, or XML too broken to repair.
+ */
+export async function parseFeed(text: string, documentUrl: string): Promise<FeedDocument> {
+  const start = text.search(/\S/);
+  if (start < 0) throw new FeedParseError('empty', 'The document is empty');
+  if (text[start] === '{' || text[start] === '[') return parseJson(text, documentUrl);
+  try {
+    return await parseXml(text, documentUrl);
+  } catch (error) {
+    if (error instanceof FeedParseError) throw error;
+    // rss-parser assumes structure it does not check (e.g. <rss> without <channel>).
+    throw new FeedParseError('not_a_feed', `The document has no usable feed structure: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
