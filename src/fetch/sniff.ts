@@ -1,0 +1,69 @@
+import { decodeXML } from 'entities';
+
+export type FeedKind = 'rss' | 'atom' | 'rdf' | 'json';
+
+export const FEED_MIME: Record<FeedKind, string> = {
+  rss: 'application/rss+xml',
+  atom: 'application/atom+xml',
+  rdf: 'application/rdf+xml',
+  json: 'application/feed+json',
+};
+
+/** Enough of the document to see its root element past prolog, comments and doctype. */
+const HEAD_BYTES = 8192;
+
+function headText(body: Buffer): string {
+  if (body[0] === 0xff && body[1] === 0xfe) return body.subarray(2, HEAD_BYTES).toString('utf16le');
+  if (body[0] === 0xfe && body[1] === 0xff) {
+    const swapped = Buffer.from(body.subarray(2, HEAD_BYTES));
+    return swapped.swap16().toString('utf16le');
+  }
+  // latin1 keeps every byte one character: markup is ASCII whatever the real charset is.
+  return body
+    .subarray(0, HEAD_BYTES)
+    .toString('latin1')
+    .replace(/^\xef\xbb\xbf/, '');
+}
+
+/**
+ * What kind of feed a body is by its content alone (root element rss / feed / RDF, or JSON with a jsonfeed
+ * version), or undefined. Used to tell real feeds from HTML error pages served with status 200.
+ */
+export function sniffFeed(body: Buffer): FeedKind | undefined {
+  const text = headText(body);
+  const start = text.trimStart();
+  if (start.startsWith('{')) return isJsonFeed(body) ? 'json' : undefined;
+  const afterProlog = start.replace(/^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>)*/i, '');
+  const root = /^<(?:[\w.-]+:)?([\w.-]+)[\s/>]/.exec(afterProlog)?.[1];
+  if (root === 'rss') return 'rss';
+  if (root === 'feed') return 'atom';
+  if (root === 'RDF') return 'rdf';
+  return undefined;
+}
+
+function isJsonFeed(body: Buffer): boolean {
+  try {
+    const doc = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as { version?: unknown };
+    return typeof doc.version === 'string' && /jsonfeed\.org\/version\//.test(doc.version);
+  } catch {
+    return false;
+  }
+}
+
+/** The feed's own title, cheaply (no full parse): first <title> of the document or JSON `title`. */
+export function sniffTitle(body: Buffer, kind: FeedKind): string | undefined {
+  if (kind === 'json') {
+    try {
+      const title = (JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as { title?: unknown }).title;
+      return typeof title === 'string' && title.trim() ? title.trim() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const text = body.subarray(0, 64 * 1024).toString('utf8');
+  const m = /<(?:[\w.-]+:)?title\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?title>/.exec(text);
+  if (!m?.[1]) return undefined;
+  const cdata = /^\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*$/.exec(m[1]);
+  const title = (cdata ? (cdata[1] ?? '') : decodeXML(m[1])).replace(/\s+/g, ' ').trim();
+  return title || undefined;
+}
