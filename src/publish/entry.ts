@@ -1,0 +1,51 @@
+import { resolveUrl } from '../lib/url.ts';
+import type { ItemWithSource } from '../store/types.ts';
+import { escapeHtml, safeDate, stripIllegalChars } from './text.ts';
+
+/** One published item: the story's representative and the other sources that reported the same story. */
+export interface PublishedEntry {
+  item: ItemWithSource;
+  also: ItemWithSource[];
+}
+
+/** When an entry was last updated: the source's own update date, or when rundschau saw its content change. */
+export function entryUpdatedMs(item: ItemWithSource): number {
+  const changedLater = item.changedAt > item.firstSeenAt ? item.changedAt : 0;
+  return Math.max(item.publishedAt, item.updatedAt ?? 0, changedLater);
+}
+
+/** The newest entry date of a page, which is both the feed's `updated` and the HTTP Last-Modified. */
+export function newestEntryMs(entries: PublishedEntry[], fallbackMs: number): number {
+  let newest = 0;
+  for (const e of entries) newest = Math.max(newest, safeDate(entryUpdatedMs(e.item)).getTime());
+  return entries.length ? newest : safeDate(fallbackMs).getTime();
+}
+
+/** The item's own link when it is a usable http(s) URL, else the source's site, else the given fallback. */
+export function entryLink(item: ItemWithSource, fallback: string): string {
+  return resolveUrl(item.link) ?? resolveUrl(item.sourceSiteUrl) ?? fallback;
+}
+
+export function authorName(item: ItemWithSource): string {
+  return stripIllegalChars(item.author).trim() || stripIllegalChars(item.sourceTitle).trim() || 'unknown';
+}
+
+/** Content HTML with the "also reported by" list appended; never empty, so every format has a body. */
+export function entryContentHtml(entry: PublishedEntry, fallbackLink: string): string {
+  const { item } = entry;
+  const summary = stripIllegalChars(item.summary);
+  let html = stripIllegalChars(item.contentHtml);
+  if (!html.trim()) html = `<p>${escapeHtml(summary || stripIllegalChars(item.title))}</p>`;
+  if (entry.also.length) {
+    const links = entry.also
+      .map((other) => {
+        const href = escapeHtml(entryLink(other, fallbackLink));
+        const source = escapeHtml(stripIllegalChars(other.sourceTitle));
+        const title = escapeHtml(stripIllegalChars(other.title));
+        return `<li><a href="${href}">${source}: ${title}</a></li>`;
+      })
+      .join('');
+    html += `<div class="also-reported"><p>Also reported by:</p><ul>${links}</ul></div>`;
+  }
+  return html;
+}

@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { type Context, Hono } from 'hono';
+import type { AppDeps } from '../web/deps.ts';
+import { type CachedFeed, FeedCache } from './cache.ts';
+import { isNotModified } from './conditional.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { newestEntryMs } from './entry.ts';
+import { type FeedFormat, renderFeed } from './generate.ts';
+import { feedTagId } from './ids.ts';
+import { allScope, categoriesOf, categoryScope, type FeedScope, topicScope } from './scopes.ts';
+import { selectPage } from './select.ts';
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 200;
+
+const CONTENT_TYPES: Record<FeedFormat, string> = {
+  rss: 'application/rss+xml; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+};
+
+const CACHE_CONTROL = 'public, max-age=300';
+
+export interface FeedRoutesOptions {
+  cache?: FeedCache;
+}
+
+interface FeedQuery {
+  limit: number;
+  lang?: string;
+  before?: string;
+}
+
+/** `/feeds/<topic>.rss|atom|json`, `/feeds/all.*`, `/feeds/category/<name>.*`: the republished feeds. */
+export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono {
+  const app = new Hono();
+  const cache = options.cache ?? new FeedCache();
+
+  app.get('/feeds/category/:file', (c) => {
+    const parsed = splitFile(c.req.param('file'));
+    if (!parsed) return c.notFound();
+    const category = parsed.name;
+    if (!categoriesOf(deps.config()).includes(category)) return c.notFound();
+    return serveFeed(c, categoryScope(deps.store, category), parsed.format);
+  });
+
+  app.get('/feeds/:file', (c) => {
+    const parsed = splitFile(c.req.param('file'));
+    if (!parsed) return c.notFound();
+    if (parsed.name === 'all') return serveFeed(c, allScope(deps.store), parsed.format);
+    const topic = deps.config().topics.find((t) => t.slug === parsed.name);
+    if (!topic) return c.notFound();
+    return serveFeed(c, topicScope(deps.store, topic), parsed.format);
+  });
+
+  async function serveFeed(c: Context, scope: FeedScope, format: FeedFormat): Promise<Response> {
+    const query = parseQuery(c);
+    if (typeof query === 'string') return c.text(query, 400);
+    const server = deps.config().server;
+    const baseUrl = (server.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+    const hubUrl = server.websubHub;
+    const { stamp, emptyUpdatedMs } = await scope.stamp(query.lang);
+    const variant = JSON.stringify([format, query, baseUrl, hubUrl ?? null, scope.configFingerprint]);
+    const etag = `W/"${createHash('sha1').update(scope.key).update(stamp).update(variant).digest('base64url')}"`;
+    const selfUrl = feedUrl(baseUrl, scope, format, query);
+    const headers: Record<string, string> = {
+      ETag: etag,
+      'Cache-Control': CACHE_CONTROL,
+      Vary: 'Accept-Encoding',
+      Link: hubUrl ? `<${selfUrl}>; rel="self", <${hubUrl}>; rel="hub"` : `<${selfUrl}>; rel="self"`,
+    };
+
+    const ifNoneMatch = c.req.header('if-none-match');
+    if (ifNoneMatch && isNotModified({ ifNoneMatch, etag })) return notModified(c, headers, cache.get(etag));
+
+    const entry = await cache.getOrRender(etag, scope.key, stamp, async () => {
+      const cursor = query.before ? decodeCursor(query.before) : undefined;
+      const page = await selectPage(scope.items(query.lang), {
+        limit: query.limit,
+        before: cursor,
+        perSourceCap: scope.perSourceCap,
+      });
+      const fixedLanguage = scope.languages.length === 1 ? scope.languages[0] : undefined;
+      const body = renderFeed(
+        {
+          id: feedTagId(query.lang ? `${scope.key}?lang=${query.lang}` : scope.key),
+          title: scope.title,
+          description: scope.description,
+          language: query.lang ?? fixedLanguage,
+          htmlUrl: baseUrl + scope.htmlPath,
+          selfUrl,
+          formatUrls: {
+            rss: feedUrl(baseUrl, scope, 'rss', { limit: query.limit, lang: query.lang }),
+            atom: feedUrl(baseUrl, scope, 'atom', { limit: query.limit, lang: query.lang }),
+            json: feedUrl(baseUrl, scope, 'json', { limit: query.limit, lang: query.lang }),
+          },
+          firstUrl: feedUrl(baseUrl, scope, format, { limit: query.limit, lang: query.lang }),
+          nextUrl: page.next
+            ? feedUrl(baseUrl, scope, format, { ...query, before: encodeCursor(page.next) })
+            : undefined,
+          hubUrl,
+          emptyUpdatedMs,
+        },
+        page.entries,
+        format,
+      );
+      const bytes = new TextEncoder().encode(body);
+      return {
+        body: bytes,
+        gzip: new Uint8Array(gzipSync(bytes)),
+        lastModifiedMs: newestEntryMs(page.entries, emptyUpdatedMs),
+      } satisfies CachedFeed;
+    });
+
+    headers['Last-Modified'] = new Date(entry.lastModifiedMs).toUTCString();
+    const ifModifiedSince = c.req.header('if-modified-since');
+    if (!ifNoneMatch && ifModifiedSince && isNotModified({ ifModifiedSince, lastModifiedMs: entry.lastModifiedMs }))
+      return notModified(c, headers, entry);
+
+    headers['Content-Type'] = CONTENT_TYPES[format];
+    const gzip = acceptsGzip(c.req.header('accept-encoding'));
+    if (gzip) headers['Content-Encoding'] = 'gzip';
+    return c.body(gzip ? entry.gzip : entry.body, 200, headers);
+  }
+
+  return app;
+}
+
+function notModified(c: Context, headers: Record<string, string>, entry?: CachedFeed): Response {
+  if (entry) headers['Last-Modified'] = new Date(entry.lastModifiedMs).toUTCString();
+  return c.body(null, 304, headers);
+}
+
+function splitFile(file: string): { name: string; format: FeedFormat } | undefined {
+  const m = /^(.+)\.(rss|atom|json)$/.exec(file);
+  if (!m) return undefined;
+  return { name: m[1]!, format: m[2] as FeedFormat };
+}
+
+/** The query as the feed understands it, or an error message for a 400. */
+function parseQuery(c: Context): FeedQuery | string {
+  const limitText = c.req.query('limit');
+  let limit = DEFAULT_LIMIT;
+  if (limitText !== undefined) {
+    const n = Number(limitText);
+    if (!Number.isInteger(n) || n < 1) return 'limit must be a positive integer';
+    limit = Math.min(n, MAX_LIMIT);
+  }
+  const lang = c.req.query('lang') || undefined;
+  if (lang !== undefined && !/^[a-z]{2}$/.test(lang)) return 'lang must be a two-letter language code such as de or en';
+  const before = c.req.query('before') || undefined;
+  if (before !== undefined && !decodeCursor(before)) return 'before is not a valid cursor';
+  return { limit, lang, before };
+}
+
+function feedUrl(baseUrl: string, scope: FeedScope, format: FeedFormat, query: Partial<FeedQuery>): string {
+  const params = new URLSearchParams();
+  if (query.limit !== undefined && query.limit !== DEFAULT_LIMIT) params.set('limit', String(query.limit));
+  if (query.lang) params.set('lang', query.lang);
+  if (query.before) params.set('before', query.before);
+  const search = params.toString();
+  return `${baseUrl}${scope.path}.${format}${search ? `?${search}` : ''}`;
+}
+
+function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (!acceptEncoding) return false;
+  return acceptEncoding.split(',').some((part) => {
+    const [coding, ...params] = part.trim().split(';');
+    if (coding?.trim().toLowerCase() !== 'gzip' && coding?.trim() !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  });
+}
