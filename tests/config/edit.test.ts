@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendSources, appendSourcesToText, applySuggestions } from '../../src/config/edit.ts';
 import { formatIssues, loadConfigFile, parseConfigText } from '../../src/config/load.ts';
-import { tempConfigDir } from './helpers.ts';
+import { bundledConfigPath, tempConfigDir } from './helpers.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -56,8 +56,14 @@ describe('appendSources', () => {
       '    category: Imported',
       '',
     ].join('\n');
-    const anchor = '    title: Computerwoche\n    category: Cloud industry\n    language: de\n';
-    expect(written).toBe(original.replace(anchor, anchor + inserted));
+    // Nothing of the original changed, and the new entries follow the last existing source.
+    const at = written.indexOf(inserted);
+    expect(written.slice(0, at) + written.slice(at + inserted.length)).toBe(original);
+    const before = await loadConfigFile(bundledConfigPath, {});
+    const lastUrl = before.ok ? before.config.sources.at(-1)!.url : '';
+    const afterLastSource = original.indexOf('\n', original.indexOf(`url: ${lastUrl}`));
+    expect(at).toBeGreaterThan(afterLastSource);
+    expect(written.slice(afterLastSource, at)).not.toMatch(/^\S/m);
 
     const loaded = await loadConfigFile(configPath, {});
     if (!loaded.ok) throw new Error(formatIssues(loaded.errors));

@@ -34,7 +34,7 @@ describe('loadConfigFile', () => {
     expect(result.config.defaults.minInterval).toBe(600);
     expect(result.config.defaults.maxInterval).toBe(12 * 3600);
     expect(result.config.sources[0]).toMatchObject({ category: 'Tech (de)', language: 'de', enabled: true });
-    expect(result.config.topics).toEqual([]);
+    expect(Array.isArray(result.config.topics)).toBe(true);
   });
 
   it('reports a missing file as an error, not an exception', async () => {
