@@ -196,13 +196,21 @@ export class SqlStore implements Store {
     return row;
   }
 
-  async claimDueSources(owner: string, limit: number, leaseMs: number, now = Date.now(), force = false) {
+  async claimDueSources(
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    now = Date.now(),
+    force = false,
+    onlyIds?: number[],
+  ) {
     const { sources } = this.t;
     const due = and(
       eq(sources.inConfig, true),
       eq(sources.enabled, true),
       ne(sources.status, 'dead'),
       force ? undefined : lte(sources.nextFetchAt, now),
+      onlyIds ? inArray(sources.id, onlyIds.length > 0 ? onlyIds : [-1]) : undefined,
       or(sql`${sources.leaseUntil} is null`, lt(sources.leaseUntil, now)),
     );
     const lease = { leaseOwner: owner, leaseUntil: now + leaseMs };

@@ -160,7 +160,14 @@ export interface Store {
    * Claims up to `limit` enabled, in-config, not-dead sources whose next fetch is due, leasing them to `owner`
    * until `now + leaseMs` so that no other process fetches them meanwhile (SKIP LOCKED on PostgreSQL).
    */
-  claimDueSources(owner: string, limit: number, leaseMs: number, now?: number, force?: boolean): Promise<SourceRow[]>;
+  claimDueSources(
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    now?: number,
+    force?: boolean,
+    onlyIds?: number[],
+  ): Promise<SourceRow[]>;
   /** Writes the fetch's effect on the source, records the attempt, releases the lease. */
   finishFetch(sourceId: number, update: SourceUpdate, attempt: FetchAttemptRecord): Promise<void>;
   recentAttempts(sourceId: number, limit: number): Promise<(FetchAttemptRecord & { id: number })[]>;

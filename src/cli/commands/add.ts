@@ -1,0 +1,80 @@
+import { Command } from 'commander';
+import { appendSources, type SourceEntry } from '../../config/edit.ts';
+import { resolveConfigPath } from '../../config/load.ts';
+import { discoverFeeds } from '../../fetch/discover.ts';
+import { fetchFeed } from '../../fetch/http.ts';
+import { processFeed } from '../../ingest/process-feed.ts';
+import { CliError, configOption, printJson } from '../output.ts';
+
+export interface AddReport {
+  input: string;
+  status: 'added' | 'duplicate' | 'failed';
+  feedUrl?: string;
+  title?: string;
+  items?: number;
+  reason?: string;
+}
+
+/** Finds the feed behind a URL (feed or website) and checks that it parses. */
+export async function resolveFeed(input: string): Promise<{ url: string; title?: string; items: number }> {
+  const candidates = await discoverFeeds(input);
+  if (candidates.length === 0) throw new Error('no feed found at this URL (no <link rel="alternate">, no well-known path)');
+  const problems: string[] = [];
+  for (const candidate of candidates) {
+    const fetched = await fetchFeed({ url: candidate.url });
+    if (fetched.kind !== 'ok') {
+      problems.push(`${candidate.url}: ${fetched.kind === 'error' ? fetched.message : 'no content'}`);
+      continue;
+    }
+    const processed = await processFeed({
+      body: fetched.body,
+      contentType: fetched.contentType,
+      url: fetched.finalUrl,
+      identity: 'auto',
+      now: Date.now(),
+    });
+    if (!processed.ok) {
+      problems.push(`${candidate.url}: ${processed.reason}: ${processed.message}`);
+      continue;
+    }
+    return { url: candidate.url, title: processed.meta.title ?? candidate.title, items: processed.items.length };
+  }
+  throw new Error(problems.join('; '));
+}
+
+export function addCommand(): Command {
+  return new Command('add')
+    .description('Add feeds by feed or website URL (autodiscovery); checks each parses, appends it to the config')
+    .argument('<url...>', 'feed URLs or website URLs')
+    .addOption(configOption())
+    .option('--category <name>', 'category for the new sources', 'Uncategorized')
+    .option('--title <title>', 'title (default: the feed\'s own)')
+    .option('--json', 'print the per-source report as JSON')
+    .action(async (urls: string[], opts: { config?: string; category: string; title?: string; json?: boolean }) => {
+      const path = resolveConfigPath(opts.config);
+      const reports: AddReport[] = [];
+      const entries: SourceEntry[] = [];
+      for (const input of urls) {
+        try {
+          const feed = await resolveFeed(input);
+          entries.push({ url: feed.url, title: opts.title ?? feed.title, category: opts.category });
+          reports.push({ input, status: 'added', feedUrl: feed.url, title: feed.title, items: feed.items });
+        } catch (error) {
+          reports.push({ input, status: 'failed', reason: (error as Error).message });
+        }
+      }
+      const result = await appendSources(path, entries);
+      for (const skipped of result.skipped) {
+        const report = reports.find((r) => r.feedUrl === skipped.url);
+        if (report) Object.assign(report, { status: 'duplicate', reason: skipped.reason });
+      }
+      if (opts.json) printJson(reports);
+      else {
+        for (const r of reports) {
+          const what = r.status === 'added' ? `${r.feedUrl} (${r.title ?? 'untitled'}, ${r.items} items)` : r.reason;
+          process.stdout.write(`${r.status.padEnd(9)} ${r.input}${what ? ` → ${what}` : ''}\n`);
+        }
+      }
+      if (reports.every((r) => r.status === 'failed')) throw new CliError('nothing added', 1);
+    });
+}

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { formatIssues, loadConfigFile, resolveConfigPath } from '../../config/load.ts';
+import { evaluateTopic, formatEvalReport } from '../../curate/eval.ts';
+import { CliError, configOption, printJson } from '../output.ts';
+import { withRuntime } from '../runtime-cli.ts';
+
+export function curateCommand(): Command {
+  const curate = new Command('curate').description('Curated topics: evaluate against labels, re-score stored items');
+  curate
+    .command('eval')
+    .description('Score a labelled JSONL file (id, lang, title, summary, label) and print precision, recall, F1')
+    .addOption(configOption())
+    .requiredOption('-t, --topic <slug>', 'topic to evaluate')
+    .requiredOption('-l, --labels <file>', 'labelled items, one JSON object per line; borderline ones are reported apart')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { config?: string; topic: string; labels: string; json?: boolean }) => {
+      const path = resolveConfigPath(opts.config);
+      const loaded = await loadConfigFile(path);
+      if (!loaded.ok) throw new CliError(formatIssues(loaded.errors), 2);
+      const topic = loaded.config.topics.find((t) => t.slug === opts.topic);
+      if (!topic) throw new CliError(`no topic "${opts.topic}" in ${path}`);
+      let labels: string;
+      try {
+        labels = await readFile(opts.labels, 'utf8');
+      } catch (error) {
+        throw new CliError(`cannot read ${opts.labels}: ${(error as Error).message}`);
+      }
+      const report = evaluateTopic(topic, labels);
+      if (opts.json) printJson(report);
+      else process.stdout.write(`${formatEvalReport(report)}\n`);
+    });
+  curate
+    .command('rescore')
+    .description('Re-score every stored item against a topic (normally automatic when its rules change)')
+    .addOption(configOption())
+    .requiredOption('-t, --topic <slug>', 'topic to re-score')
+    .action(async (opts: { config?: string; topic: string }) => {
+      await withRuntime({ config: opts.config, workers: 0 }, async (runtime) => {
+        const t0 = performance.now();
+        const n = await runtime.curator.rescore(opts.topic);
+        process.stdout.write(`${n} items re-scored in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      });
+    });
+  return curate;
+}

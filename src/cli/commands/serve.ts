@@ -1,0 +1,87 @@
+import { serve as serveHttp } from '@hono/node-server';
+import { Command, InvalidArgumentError } from 'commander';
+import { formatIssues, resolveConfigPath } from '../../config/load.ts';
+import { watchConfig } from '../../config/watch.ts';
+import { createLogger } from '../../lib/log.ts';
+import { createMetrics } from '../../lib/metrics.ts';
+import { openRuntime } from '../../runtime.ts';
+import { startScheduler } from '../../schedule/cron.ts';
+import { createApp } from '../../web/app.ts';
+import { pingHub, topicFeedUrls } from '../../publish/websub.ts';
+import { configOption, toCliError } from '../output.ts';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0-65535');
+  return n;
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Run the scheduler and the web reader (the main job)')
+    .addOption(configOption())
+    .option('-H, --host <host>', 'bind address (default: server.host in the config, 127.0.0.1)')
+    .option('-p, --port <port>', 'port (default: server.port in the config, 8080)', port)
+    .option('--no-fetch', 'serve only; do not fetch feeds')
+    .action(async (opts: { config?: string; host?: string; port?: number; fetch: boolean }) => {
+      const log = createLogger();
+      const configPath = resolveConfigPath(opts.config);
+      const metrics = createMetrics(true);
+      let runtime: Awaited<ReturnType<typeof openRuntime>> | undefined;
+      let watcher: ReturnType<typeof watchConfig>;
+      try {
+        watcher = watchConfig(configPath, {
+          onChange: (config) => {
+            log.info({ file: configPath }, 'config changed: applying');
+            runtime?.applyConfig(config).catch((error: unknown) => log.error({ err: error }, 'applying config failed'));
+          },
+          onError: (issues) =>
+            log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`),
+        });
+        runtime = await openRuntime({ configPath, log, metrics, config: watcher.current() });
+      } catch (error) {
+        throw toCliError(error);
+      }
+      const rt = runtime;
+      const server = rt.config().server;
+      const hostname = opts.host ?? server.host;
+      const listenPort = opts.port ?? server.port;
+      rt.onTopicsChanged = (slugs) => {
+        const { websubHub, baseUrl } = rt.config().server;
+        if (!websubHub) return;
+        const base = baseUrl ?? `http://${hostname}:${listenPort}`;
+        void pingHub(websubHub, slugs.flatMap((slug) => topicFeedUrls(base, slug))).then((results) => {
+          for (const r of results.filter((x) => !x.ok)) log.warn(r, 'WebSub hub ping failed');
+        });
+      };
+      const scheduler = opts.fetch ? startScheduler(rt) : undefined;
+      const app = createApp({
+        store: rt.store,
+        config: rt.config,
+        metrics,
+        log,
+        onTopicDecision: (slug) => rt.curator.relearn(slug),
+      });
+      const http = serveHttp({ fetch: app.fetch, hostname, port: listenPort }, (info) => {
+        log.info({ url: `http://${hostname}:${info.port}/`, config: configPath }, 'rundschau is serving');
+      });
+
+      let stopping = false;
+      const shutdown = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'shutting down: finishing in-flight work');
+        const force = setTimeout(() => process.exit(1), 30_000);
+        force.unref();
+        http.close();
+        (http as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        await scheduler?.stop();
+        await watcher.close();
+        await rt.close();
+        log.info('bye');
+        process.exit(0);
+      };
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+    });
+}

@@ -1,0 +1,57 @@
+import { Command } from 'commander';
+import { addCommand } from './commands/add.ts';
+import { checkConfigCommand } from './commands/check-config.ts';
+import { curateCommand } from './commands/curate.ts';
+import { exportCommand } from './commands/export.ts';
+import { fetchCommand } from './commands/fetch.ts';
+import { hashPasswordCommand } from './commands/hash-password.ts';
+import { importCommand } from './commands/import.ts';
+import { itemsCommand } from './commands/items.ts';
+import { serveCommand } from './commands/serve.ts';
+import { sourcesCommand } from './commands/sources.ts';
+import { CliError } from './output.ts';
+import { VERSION } from '../lib/version.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('rundschau')
+    .description('Self-hosted feed aggregator, reader and curated-feed publisher')
+    .version(VERSION)
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      `
+Environment:
+  DATABASE_URL        SQLite path or file: URL (default ./data/rundschau.db), or postgres://…
+  RUNDSCHAU_CONFIG    config file (default ./rundschau.yaml); --config wins
+  LOG_LEVEL           trace | debug | info | warn | error (default info)`,
+    );
+  for (const command of [
+    serveCommand(),
+    fetchCommand(),
+    sourcesCommand(),
+    itemsCommand(),
+    addCommand(),
+    importCommand(),
+    exportCommand(),
+    checkConfigCommand(),
+    curateCommand(),
+    hashPasswordCommand(),
+  ]) {
+    program.addCommand(command);
+  }
+  return program;
+}
+
+const isMain = process.argv[1] && /(rundschau(\.js)?|main\.ts)$/.test(process.argv[1]);
+if (isMain) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      if (error instanceof CliError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(error.exitCode);
+      }
+      process.stderr.write(`rundschau: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,23 @@
+import { resolveConfigPath } from '../config/load.ts';
+import { createLogger, type Logger } from '../lib/log.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
+import { toCliError } from './output.ts';
+
+/** Opens the runtime for one command, runs `fn`, always closes. Logs go to stderr so --json stays clean. */
+export async function withRuntime<T>(
+  opts: { config?: string; workers?: number; log?: Logger },
+  fn: (runtime: Runtime) => Promise<T>,
+): Promise<T> {
+  const log = opts.log ?? createLogger(process.env.LOG_LEVEL ?? 'warn');
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime({ configPath: resolveConfigPath(opts.config), log, workers: opts.workers });
+  } catch (error) {
+    throw toCliError(error);
+  }
+  try {
+    return await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,30 @@
+import type { TopicCurator } from '../ingest/topics.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Store, SyncResult } from '../store/types.ts';
+import type { Config } from './schema.ts';
+
+/**
+ * Makes the database say what the config says: sources added, changed or dropped from the file (dropped ones stop
+ * being fetched, their items stay), topics created or re-scored when their rules changed.
+ */
+export async function syncConfig(
+  store: Store,
+  curator: TopicCurator,
+  config: Config,
+  log: Logger,
+): Promise<SyncResult & { rescoredTopics: string[] }> {
+  const result = await store.syncSources(config.sources);
+  const rescoredTopics = await curator.configure(config.topics);
+  if (result.added.length + result.updated.length + result.removed.length > 0 || rescoredTopics.length > 0) {
+    log.info(
+      {
+        added: result.added.length,
+        updated: result.updated.length,
+        removed: result.removed.length,
+        rescoredTopics,
+      },
+      'config applied',
+    );
+  }
+  return { ...result, rescoredTopics };
+}

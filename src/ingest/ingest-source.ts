@@ -1,0 +1,144 @@
+import type { Config } from '../config/schema.ts';
+import { fetchFeed } from '../fetch/http.ts';
+import type { FetchOptions, FetchResult } from '../fetch/types.ts';
+import type { HostLimiter } from '../fetch/politeness.ts';
+import { hostOf } from '../lib/url.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Metrics } from '../lib/metrics.ts';
+import { planAfterFetch } from '../schedule/policy.ts';
+import type { SourceRow, SourceUpdate, Store } from '../store/types.ts';
+import type { ParsePool } from './pool.ts';
+import type { TopicCurator } from './topics.ts';
+
+export interface IngestContext {
+  store: Store;
+  config: () => Config;
+  log: Logger;
+  metrics: Metrics;
+  limiter: HostLimiter;
+  pool: ParsePool;
+  curator: TopicCurator;
+  fetchOptions: () => FetchOptions;
+  now?: () => number;
+  /** Called with the topics that gained items (WebSub pings). */
+  onTopicsChanged?: (slugs: string[]) => void;
+}
+
+export interface SourceOutcome {
+  sourceId: number;
+  url: string;
+  outcome: 'ok' | 'not_modified' | 'error';
+  status?: number;
+  reason?: string;
+  error?: string;
+  itemsNew: number;
+  itemsUpdated: number;
+  durationMs: number;
+}
+
+/**
+ * One source, end to end: fetch (politely) → decode/parse/normalise (worker) → store → retention → curate → plan the
+ * next fetch. Never throws: every failure ends as the source's classified error, and what is stored stays.
+ */
+export async function ingestSource(ctx: IngestContext, source: SourceRow): Promise<SourceOutcome> {
+  const now = ctx.now ?? Date.now;
+  const started = now();
+  const t0 = performance.now();
+  const defaults = ctx.config().defaults;
+  let fetched: FetchResult | undefined;
+  let outcome: SourceOutcome = {
+    sourceId: source.id,
+    url: source.configUrl,
+    outcome: 'error',
+    itemsNew: 0,
+    itemsUpdated: 0,
+    durationMs: 0,
+  };
+  let update: SourceUpdate;
+  try {
+    fetched = await ctx.limiter.run(hostOf(source.fetchUrl), () =>
+      fetchFeed({ url: source.fetchUrl, etag: source.etag, lastModified: source.lastModified }, ctx.fetchOptions()),
+    );
+    if (fetched.kind === 'error') {
+      outcome = { ...outcome, status: fetched.status, reason: fetched.reason, error: fetched.message };
+      update = planAfterFetch(source, fetched, { now: now(), defaults });
+    } else if (fetched.kind === 'not_modified') {
+      outcome = { ...outcome, outcome: 'not_modified', status: 304 };
+      update = planAfterFetch(source, fetched, { now: now(), defaults });
+    } else {
+      const processed = await ctx.pool.run({
+        body: fetched.body,
+        contentType: fetched.contentType,
+        url: fetched.finalUrl,
+        identity: source.identity as 'auto' | 'guid' | 'link',
+        sourceLanguage: source.language ?? undefined,
+        now: started,
+      });
+      if (!processed.ok) {
+        outcome = { ...outcome, status: fetched.status, reason: processed.reason, error: processed.message };
+        update = planAfterFetch(
+          source,
+          { kind: 'parse_error', reason: processed.reason, message: processed.message, fetch: fetched },
+          { now: now(), defaults },
+        );
+      } else {
+        const stored = await ctx.store.upsertItems(source.id, processed.items, started);
+        const retention = {
+          days: source.retentionDays ?? (source.retentionItems ? undefined : defaults.retention.days),
+          items: source.retentionItems ?? (source.retentionDays ? undefined : defaults.retention.items),
+        };
+        await ctx.store.applyRetention(source.id, retention, started);
+        const changed = [...stored.inserted, ...stored.updated];
+        const grew = await ctx.curator.scoreItems(changed, source);
+        if (grew.length > 0 && stored.inserted.length > 0) ctx.onTopicsChanged?.(grew);
+        outcome = {
+          ...outcome,
+          outcome: 'ok',
+          status: fetched.status,
+          itemsNew: stored.inserted.length,
+          itemsUpdated: stored.updated.length,
+        };
+        update = {
+          ...planAfterFetch(source, fetched, {
+            now: now(),
+            defaults,
+            publishTimes: processed.items.filter((i) => !i.dateEstimated).map((i) => i.publishedAt),
+            ttlMinutes: processed.meta.ttlMinutes,
+          }),
+          feedTitle: processed.meta.title ?? null,
+          siteUrl: processed.meta.siteUrl ?? null,
+          description: processed.meta.description ?? null,
+        };
+      }
+    }
+  } catch (error) {
+    // A bug or a database failure, not the feed's fault: keep the source's state, retry at the next interval.
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.log.error({ err: error, source: source.configUrl }, 'ingest failed');
+    outcome = { ...outcome, reason: 'internal', error: message };
+    update = {
+      lastFetchAt: now(),
+      lastError: message,
+      errorReason: 'internal',
+      nextFetchAt: now() + defaults.minInterval * 1000,
+    };
+  }
+  outcome.durationMs = performance.now() - t0;
+  await ctx.store.finishFetch(source.id, update, {
+    startedAt: started,
+    durationMs: outcome.durationMs,
+    outcome: outcome.outcome,
+    httpStatus: outcome.status ?? null,
+    errorReason: outcome.reason ?? null,
+    error: outcome.error ?? null,
+    bytes: fetched?.kind === 'ok' ? fetched.bytes : null,
+    itemsNew: outcome.itemsNew,
+    itemsUpdated: outcome.itemsUpdated,
+  });
+  ctx.metrics.fetches.inc({ outcome: outcome.outcome });
+  if (outcome.reason) ctx.metrics.fetchErrors.inc({ reason: outcome.reason });
+  ctx.metrics.fetchDuration.observe(outcome.durationMs / 1000);
+  if (outcome.itemsNew) ctx.metrics.itemsIngested.inc({ kind: 'new' }, outcome.itemsNew);
+  if (outcome.itemsUpdated) ctx.metrics.itemsIngested.inc({ kind: 'updated' }, outcome.itemsUpdated);
+  return outcome;
+}

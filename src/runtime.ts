@@ -1,0 +1,83 @@
+import { fetchOptionsFromDefaults } from './fetch/http.ts';
+import { HostLimiter } from './fetch/politeness.ts';
+import { ConfigError, loadConfigFile } from './config/load.ts';
+import type { Config } from './config/schema.ts';
+import { syncConfig } from './config/sync.ts';
+import type { IngestContext } from './ingest/ingest-source.ts';
+import { ParsePool } from './ingest/pool.ts';
+import { TopicCurator } from './ingest/topics.ts';
+import type { Logger } from './lib/log.ts';
+import { createMetrics, type Metrics } from './lib/metrics.ts';
+import { openStore, resolveDatabaseUrl } from './store/index.ts';
+import type { Store } from './store/types.ts';
+
+export interface Runtime extends IngestContext {
+  configPath: string;
+  /** Replaces the current config (after a reload) and syncs it into the database. */
+  applyConfig(config: Config): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  configPath: string;
+  databaseUrl?: string;
+  log: Logger;
+  metrics?: Metrics;
+  /** Parse worker threads; 0 parses in this thread. */
+  workers?: number;
+  /** An already loaded config (serve loads it through the watcher). */
+  config?: Config;
+}
+
+/** Opens everything a run needs — config, store (migrated), topic curator, parse workers, limiter — and syncs. */
+export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  let config = opts.config;
+  if (!config) {
+    const loaded = await loadConfigFile(opts.configPath);
+    if (!loaded.ok) throw new ConfigError(loaded.errors);
+    config = loaded.config;
+  }
+  const store: Store = await openStore(opts.databaseUrl ?? resolveDatabaseUrl());
+  const curator = new TopicCurator(store, opts.log);
+  let limiter = makeLimiter(config);
+  const pool = new ParsePool(opts.workers);
+  let current = config;
+  const runtime: Runtime = {
+    configPath: opts.configPath,
+    store,
+    curator,
+    pool,
+    log: opts.log,
+    metrics: opts.metrics ?? createMetrics(false),
+    get limiter() {
+      return limiter;
+    },
+    config: () => current,
+    fetchOptions: () => fetchOptionsFromDefaults(current.defaults),
+    async applyConfig(next: Config) {
+      const politenessChanged = JSON.stringify(limitsOf(next)) !== JSON.stringify(limitsOf(current));
+      current = next;
+      if (politenessChanged) limiter = makeLimiter(next);
+      await syncConfig(store, curator, next, opts.log);
+    },
+    async close() {
+      await pool.close();
+      await store.close();
+    },
+  };
+  await syncConfig(store, curator, config, opts.log);
+  return runtime;
+}
+
+function limitsOf(config: Config) {
+  const d = config.defaults;
+  return [d.concurrency, d.perHostConcurrency, d.perHostGapMs];
+}
+
+function makeLimiter(config: Config): HostLimiter {
+  return new HostLimiter({
+    concurrency: config.defaults.concurrency,
+    perHost: config.defaults.perHostConcurrency,
+    gapMs: config.defaults.perHostGapMs,
+  });
+}

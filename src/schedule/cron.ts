@@ -1,0 +1,53 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { IngestContext } from '../ingest/ingest-source.ts';
+import { type CycleSummary, runCycle } from './runner.ts';
+
+export interface Scheduler {
+  /** Runs a cycle now unless one is running (then waits for that one). */
+  runNow(): Promise<CycleSummary | undefined>;
+  /** Stops ticking, lets the cycle in flight finish its sources (up to `graceMs`), then returns. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * A frequent node-cron tick fetches whatever is due; the schedule itself lives in each source's next fetch time.
+ * Cycles never overlap: a tick that finds one running is skipped.
+ */
+export function startScheduler(ctx: IngestContext, expression = process.env.RUNDSCHAU_TICK ?? '*/30 * * * * *'): Scheduler {
+  let running: Promise<CycleSummary | undefined> | undefined;
+  const shutdown = new AbortController();
+
+  const cycle = (): Promise<CycleSummary | undefined> => {
+    if (running) return running;
+    running = runCycle(ctx, { signal: shutdown.signal })
+      .then((summary) => {
+        if (summary.sources > 0) {
+          const { outcomes: _, ...figures } = summary;
+          ctx.log.info(figures, 'fetch cycle done');
+        }
+        return summary;
+      })
+      .catch((error: unknown) => {
+        ctx.log.error({ err: error }, 'fetch cycle failed');
+        return undefined;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+
+  const task: ScheduledTask = cron.schedule(expression, () => void cycle(), { noOverlap: true, name: 'fetch-tick' });
+  void cycle();
+
+  return {
+    runNow: cycle,
+    async stop(graceMs = 20_000) {
+      await task.stop();
+      shutdown.abort();
+      if (running) {
+        await Promise.race([running, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      }
+    },
+  };
+}

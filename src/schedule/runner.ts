@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { type IngestContext, ingestSource, type SourceOutcome } from '../ingest/ingest-source.ts';
+
+export interface CycleOptions {
+  /** Fetch every source now, due or not (`rundschau fetch --all`). */
+  force?: boolean;
+  /** Only these sources (config or fetch URL). */
+  sourceUrls?: string[];
+  onProgress?: (done: number, total: number, last: SourceOutcome) => void;
+  /** Stop claiming new sources (shutdown); in-flight ones finish. */
+  signal?: AbortSignal;
+}
+
+export interface CycleSummary {
+  sources: number;
+  ok: number;
+  notModified: number;
+  failed: number;
+  itemsNew: number;
+  itemsUpdated: number;
+  durationMs: number;
+  outcomes: SourceOutcome[];
+}
+
+/** How long a claimed source stays ours: long enough for a slow fetch, short enough that a crash heals. */
+const LEASE_MS = 5 * 60_000;
+const CLAIM_BATCH = 500;
+
+/**
+ * One fetch cycle: claims due sources in batches (a lease, so several processes never fetch one source twice) and
+ * ingests them concurrently; the host limiter inside ingest keeps it polite.
+ */
+export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Promise<CycleSummary> {
+  const t0 = performance.now();
+  const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const outcomes: SourceOutcome[] = [];
+  const now = ctx.now ?? Date.now;
+  let total = 0;
+  let onlyIds: number[] | undefined;
+  if (opts.sourceUrls) {
+    const found = await Promise.all(opts.sourceUrls.map((url) => ctx.store.findSourceByUrl(url)));
+    onlyIds = found.filter((s) => s !== undefined).map((s) => s.id);
+  }
+  const oneShot = opts.force || onlyIds !== undefined;
+
+  for (;;) {
+    if (opts.signal?.aborted) break;
+    // A forced or selective cycle takes everything it wants in one claim: after it, those sources are not due, but
+    // a forced claim would take them again.
+    const claimed = await ctx.store.claimDueSources(
+      owner,
+      oneShot ? 1_000_000 : CLAIM_BATCH,
+      LEASE_MS,
+      now(),
+      oneShot,
+      onlyIds,
+    );
+    if (claimed.length === 0) break;
+    total += claimed.length;
+    await Promise.all(
+      claimed.map(async (source) => {
+        const outcome = await ingestSource(ctx, source);
+        outcomes.push(outcome);
+        opts.onProgress?.(outcomes.length, total, outcome);
+      }),
+    );
+    if (oneShot) break;
+  }
+
+  return {
+    sources: outcomes.length,
+    ok: outcomes.filter((o) => o.outcome === 'ok').length,
+    notModified: outcomes.filter((o) => o.outcome === 'not_modified').length,
+    failed: outcomes.filter((o) => o.outcome === 'error').length,
+    itemsNew: outcomes.reduce((n, o) => n + o.itemsNew, 0),
+    itemsUpdated: outcomes.reduce((n, o) => n + o.itemsUpdated, 0),
+    durationMs: Math.round(performance.now() - t0),
+    outcomes,
+  };
+}
