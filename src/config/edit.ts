@@ -2,18 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
+import type { z } from 'zod';
 import { feedUrlKey } from '../lib/url.ts';
 import { ConfigError, type ConfigIssue, parseConfigText } from './load.ts';
 import { sourceSchema } from './schema.ts';
 import { type ConfigFact, type SuggestOptions, suggestConfigEdits } from './suggest.ts';
 
-/** What an import (OPML, CLI `add`) knows about a source; fields the schema does not know are dropped. */
-export interface SourceEntry {
-  url: string;
-  title?: string;
-  category?: string;
-  [field: string]: unknown;
-}
+/**
+ * What an import (OPML, CLI `add`) knows about a source, as written in the file. Fields the schema does not know
+ * (an OPML `siteUrl`) are dropped.
+ */
+export type SourceEntry = { url: string } & Partial<Omit<z.input<typeof sourceSchema>, 'url'>> & { siteUrl?: string };
 
 export interface AppendOptions {
   /** Category for entries that bring none. */
