@@ -8,5 +8,5 @@ export default defineConfig({
     pool: 'forks',
     reporters: ['default', './tests/support/summary-reporter.ts'],
   },
-  esbuild: { jsx: 'automatic', jsxImportSource: 'hono/jsx' },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'hono/jsx' } },
 });

@@ -1,8 +1,8 @@
-import { fetchOptionsFromDefaults } from './fetch/http.ts';
-import { HostLimiter } from './fetch/politeness.ts';
 import { ConfigError, loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
 import { syncConfig } from './config/sync.ts';
+import { fetchOptionsFromDefaults } from './fetch/http.ts';
+import { HostLimiter } from './fetch/politeness.ts';
 import type { IngestContext } from './ingest/ingest-source.ts';
 import { ParsePool } from './ingest/pool.ts';
 import { TopicCurator } from './ingest/topics.ts';

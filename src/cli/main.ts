@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { VERSION } from '../lib/version.ts';
 import { addCommand } from './commands/add.ts';
 import { checkConfigCommand } from './commands/check-config.ts';
 import { curateCommand } from './commands/curate.ts';
@@ -10,7 +11,6 @@ import { itemsCommand } from './commands/items.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sourcesCommand } from './commands/sources.ts';
 import { CliError } from './output.ts';
-import { VERSION } from '../lib/version.ts';
 
 export function buildProgram(): Command {
   const program = new Command('rundschau')

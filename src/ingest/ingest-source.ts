@@ -1,10 +1,10 @@
 import type { Config } from '../config/schema.ts';
 import { fetchFeed } from '../fetch/http.ts';
-import type { FetchOptions, FetchResult } from '../fetch/types.ts';
 import type { HostLimiter } from '../fetch/politeness.ts';
-import { hostOf } from '../lib/url.ts';
+import type { FetchOptions, FetchResult } from '../fetch/types.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import { hostOf } from '../lib/url.ts';
 import { planAfterFetch } from '../schedule/policy.ts';
 import type { SourceRow, SourceUpdate, Store } from '../store/types.ts';
 import type { ParsePool } from './pool.ts';

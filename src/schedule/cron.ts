@@ -13,7 +13,10 @@ export interface Scheduler {
  * A frequent node-cron tick fetches whatever is due; the schedule itself lives in each source's next fetch time.
  * Cycles never overlap: a tick that finds one running is skipped.
  */
-export function startScheduler(ctx: IngestContext, expression = process.env.RUNDSCHAU_TICK ?? '*/30 * * * * *'): Scheduler {
+export function startScheduler(
+  ctx: IngestContext,
+  expression = process.env.RUNDSCHAU_TICK ?? '*/30 * * * * *',
+): Scheduler {
   let running: Promise<CycleSummary | undefined> | undefined;
   const shutdown = new AbortController();
 

@@ -18,7 +18,8 @@ export interface AddReport {
 /** Finds the feed behind a URL (feed or website) and checks that it parses. */
 export async function resolveFeed(input: string): Promise<{ url: string; title?: string; items: number }> {
   const candidates = await discoverFeeds(input);
-  if (candidates.length === 0) throw new Error('no feed found at this URL (no <link rel="alternate">, no well-known path)');
+  if (candidates.length === 0)
+    throw new Error('no feed found at this URL (no <link rel="alternate">, no well-known path)');
   const problems: string[] = [];
   for (const candidate of candidates) {
     const fetched = await fetchFeed({ url: candidate.url });
@@ -48,7 +49,7 @@ export function addCommand(): Command {
     .argument('<url...>', 'feed URLs or website URLs')
     .addOption(configOption())
     .option('--category <name>', 'category for the new sources', 'Uncategorized')
-    .option('--title <title>', 'title (default: the feed\'s own)')
+    .option('--title <title>', "title (default: the feed's own)")
     .option('--json', 'print the per-source report as JSON')
     .action(async (urls: string[], opts: { config?: string; category: string; title?: string; json?: boolean }) => {
       const path = resolveConfigPath(opts.config);

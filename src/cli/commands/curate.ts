@@ -12,7 +12,10 @@ export function curateCommand(): Command {
     .description('Score a labelled JSONL file (id, lang, title, summary, label) and print precision, recall, F1')
     .addOption(configOption())
     .requiredOption('-t, --topic <slug>', 'topic to evaluate')
-    .requiredOption('-l, --labels <file>', 'labelled items, one JSON object per line; borderline ones are reported apart')
+    .requiredOption(
+      '-l, --labels <file>',
+      'labelled items, one JSON object per line; borderline ones are reported apart',
+    )
     .option('--json', 'print the report as JSON')
     .action(async (opts: { config?: string; topic: string; labels: string; json?: boolean }) => {
       const path = resolveConfigPath(opts.config);

@@ -17,7 +17,10 @@ export function fetchCommand(): Command {
     )
     .action(async (opts: { config?: string; all?: boolean; source?: string[]; json?: boolean }) => {
       await withRuntime({ config: opts.config }, async (runtime) => {
-        const bar = process.stderr.isTTY && !opts.json ? new SingleBar({ stream: process.stderr, format: 'fetch [{bar}] {value}/{total} {url}' }) : undefined;
+        const bar =
+          process.stderr.isTTY && !opts.json
+            ? new SingleBar({ stream: process.stderr, format: 'fetch [{bar}] {value}/{total} {url}' })
+            : undefined;
         let started = false;
         const summary = await runCycle(runtime, {
           force: opts.all,

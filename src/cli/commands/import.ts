@@ -57,7 +57,9 @@ export function importCommand(): Command {
       if (opts.json) printJson(reports);
       else {
         for (const r of reports) {
-          process.stdout.write(`${r.status.padEnd(9)} ${r.url}${r.category ? ` [${r.category}]` : ''}${r.reason ? ` (${r.reason})` : ''}\n`);
+          process.stdout.write(
+            `${r.status.padEnd(9)} ${r.url}${r.category ? ` [${r.category}]` : ''}${r.reason ? ` (${r.reason})` : ''}\n`,
+          );
         }
         process.stdout.write(
           `${result.added.length} added, ${result.skipped.length} already present, ${reports.filter((r) => r.status === 'failed').length} failed\n`,

@@ -19,7 +19,14 @@ export function itemsCommand(): Command {
     .option('-n, --limit <n>', 'how many (default 50)', positiveInt, 50)
     .option('--json', 'print as JSON')
     .action(
-      async (opts: { config?: string; source?: string; topic?: string; unread?: boolean; limit: number; json?: boolean }) => {
+      async (opts: {
+        config?: string;
+        source?: string;
+        topic?: string;
+        unread?: boolean;
+        limit: number;
+        json?: boolean;
+      }) => {
         await withRuntime({ config: opts.config, workers: 0 }, async (runtime) => {
           const filter: ItemFilter = { unreadOnly: opts.unread, topic: opts.topic };
           if (opts.source) {
@@ -50,7 +57,11 @@ export function itemsCommand(): Command {
           }
           printTable(
             ['PUBLISHED', 'SOURCE', 'TITLE'],
-            rows.map((r) => [r.publishedAt?.slice(0, 16) ?? '', r.sourceUrl.replace(/^https?:\/\//, '').slice(0, 40), r.title]),
+            rows.map((r) => [
+              r.publishedAt?.slice(0, 16) ?? '',
+              r.sourceUrl.replace(/^https?:\/\//, '').slice(0, 40),
+              r.title,
+            ]),
           );
         });
       },

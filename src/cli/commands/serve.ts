@@ -4,10 +4,10 @@ import { formatIssues, resolveConfigPath } from '../../config/load.ts';
 import { watchConfig } from '../../config/watch.ts';
 import { createLogger } from '../../lib/log.ts';
 import { createMetrics } from '../../lib/metrics.ts';
+import { pingHub, topicFeedUrls } from '../../publish/websub.ts';
 import { openRuntime } from '../../runtime.ts';
 import { startScheduler } from '../../schedule/cron.ts';
 import { createApp } from '../../web/app.ts';
-import { pingHub, topicFeedUrls } from '../../publish/websub.ts';
 import { configOption, toCliError } from '../output.ts';
 
 function port(value: string): number {
@@ -50,7 +50,10 @@ export function serveCommand(): Command {
         const { websubHub, baseUrl } = rt.config().server;
         if (!websubHub) return;
         const base = baseUrl ?? `http://${hostname}:${listenPort}`;
-        void pingHub(websubHub, slugs.flatMap((slug) => topicFeedUrls(base, slug))).then((results) => {
+        void pingHub(
+          websubHub,
+          slugs.flatMap((slug) => topicFeedUrls(base, slug)),
+        ).then((results) => {
           for (const r of results.filter((x) => !x.ok)) log.warn(r, 'WebSub hub ping failed');
         });
       };

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { silentLogger } from '../../src/lib/log.ts';
+import { openRuntime, type Runtime } from '../../src/runtime.ts';
+
+export interface TestRuntime {
+  runtime: Runtime;
+  dir: string;
+  configPath: string;
+  writeConfig(config: object): void;
+  cleanup(): Promise<void>;
+}
+
+/** Politeness off for tests: loopback servers answer at once and share one host. */
+export const fastDefaults = {
+  minInterval: 60,
+  maxInterval: 3600,
+  concurrency: 8,
+  perHostConcurrency: 8,
+  perHostGapMs: 0,
+  timeout: 5,
+  connectTimeout: 2,
+};
+
+/** A runtime over a temp config file and a temp SQLite database (or `databaseUrl`). */
+export async function testRuntime(
+  config: object,
+  opts: { databaseUrl?: string; workers?: number } = {},
+): Promise<TestRuntime> {
+  const dir = mkdtempSync(join(tmpdir(), 'rundschau-rt-'));
+  const configPath = join(dir, 'rundschau.yaml');
+  const writeConfig = (c: object) => writeFileSync(configPath, stringify(c));
+  writeConfig(config);
+  const runtime = await openRuntime({
+    configPath,
+    databaseUrl: opts.databaseUrl ?? join(dir, 'test.db'),
+    log: silentLogger,
+    workers: opts.workers ?? 0,
+  });
+  return {
+    runtime,
+    dir,
+    configPath,
+    writeConfig,
+    async cleanup() {
+      await runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
