@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import { withQuery } from '../../views/context.ts';
+import { MessagePage } from '../../views/pages.tsx';
+import { loadAssets } from './assets.ts';
+import { randomToken } from './auth.ts';
+import type { AppDeps } from './deps.ts';
+import {
+  localeMiddleware,
+  renderPage,
+  sessionMiddleware,
+  viewCtxFactory,
+  type WebContext,
+  type WebEnv,
+} from './request-context.ts';
+import { actionRoutes, csrfGuard } from './routes/actions.ts';
+import { notFoundPage } from './routes/errors.ts';
+import { loginRoutes } from './routes/login.ts';
+import { readerRoutes } from './routes/reader.ts';
+import { securityHeaders } from './security.ts';
+
+// TODO(publish): import feedRoutes statically once src/publish/routes.ts has landed; until then it is optional.
+const publishModule = new URL('../publish/routes.ts', import.meta.url);
+const feedRoutesFactory: ((deps: AppDeps) => Hono) | undefined = existsSync(publishModule)
+  ? ((await import(publishModule.href)) as { feedRoutes?: (deps: AppDeps) => Hono }).feedRoutes
+  : undefined;
+
+/** Counts requests by matched route pattern (not raw path: that would explode the label set). */
+function httpMetrics(deps: AppDeps): MiddlewareHandler {
+  return async (c, next) => {
+    const start = performance.now();
+    try {
+      await next();
+    } finally {
+      const route = c.res.status === 404 && routePath(c, -1) === '*' ? 'not_found' : routePath(c, -1);
+      deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+      deps.metrics.httpDuration.observe({ route }, (performance.now() - start) / 1000);
+    }
+  };
+}
+
+/**
+ * Private mode: every page needs the login. Without a password there is no login, so the reader stays open
+ * (single-user local mode; `serve` binds 127.0.0.1 by default).
+ */
+function privateReading(deps: AppDeps): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    if (deps.config().server.reading !== 'private' || !c.var.loginEnabled || c.var.loggedIn) return next();
+    if (c.req.path === '/login') return next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+      const url = new URL(c.req.url);
+      return c.redirect(withQuery('/login', { next: url.pathname + url.search }), 303);
+    }
+    return c.json({ ok: false, error: c.var.t('loginToRead') }, 401);
+  };
+}
+
+/**
+ * The web reader: pages, actions, login, assets, health and metrics, plus the curated feeds of publish/.
+ * Everything that changes state is a POST with a CSRF token and works without JavaScript.
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono<WebEnv>();
+  const assets = loadAssets();
+  const viewCtx = viewCtxFactory(deps, assets.urls);
+  const processSecret = randomToken(32);
+
+  app.use('*', httpMetrics(deps));
+  app.use('*', securityHeaders());
+
+  // Machine endpoints: no session, no locale.
+  app.get('/healthz', async (c) => {
+    const ok = await deps.store.ping().catch(() => false);
+    c.header('Cache-Control', 'no-store');
+    return ok ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503);
+  });
+  app.get('/metrics', async (c) => {
+    const registry = deps.metrics.registry;
+    return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
+  });
+  app.route('/', assets.routes);
+  // Published feeds are meant for other readers, which cannot log in: they stay public in private mode too.
+  if (feedRoutesFactory) app.route('/', feedRoutesFactory(deps));
+
+  app.use('*', localeMiddleware());
+  app.use('*', sessionMiddleware(deps, processSecret));
+  app.use('*', csrfGuard(deps, viewCtx));
+  app.route('/', loginRoutes(deps, viewCtx));
+  app.use('*', privateReading(deps));
+  app.route('/', readerRoutes(deps, viewCtx));
+  app.route('/', actionRoutes(deps));
+
+  app.notFound((c) => {
+    // Requests that never reached the locale/session middleware get a plain answer.
+    if (!(c as WebContext).var.t) return c.text('Not found', 404);
+    return notFoundPage(c as WebContext, viewCtx);
+  });
+  app.onError((err, c) => {
+    deps.log.error({ err, path: c.req.path }, 'request failed');
+    const wc = c as WebContext;
+    if (!wc.var.t) return c.text('Internal Server Error', 500);
+    const t = wc.var.t;
+    return renderPage(c, MessagePage({ ctx: viewCtx(wc, 'other'), title: t('errorTitle'), text: '' }), 500);
+  });
+
+  return app as unknown as Hono;
+}

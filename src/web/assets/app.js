@@ -1,0 +1,190 @@
+// Rundschau reader enhancements. Everything here is optional: every action is also a plain form or link.
+(() => {
+  const root = document.documentElement;
+  root.classList.add('js');
+  const csrf = document.body.dataset.csrf || '';
+
+  // --- Sidebar as a menu on phones -------------------------------------------------------------------------
+  const sidebar = document.getElementById('sidebar');
+  const menuToggle = document.querySelector('[data-menu-toggle]');
+  if (menuToggle) {
+    if (!sidebar) menuToggle.hidden = true;
+    menuToggle.setAttribute('role', 'button');
+    menuToggle.setAttribute('aria-expanded', 'false');
+    const setOpen = (open) => {
+      sidebar.classList.toggle('open', open);
+      menuToggle.setAttribute('aria-expanded', String(open));
+      if (open) sidebar.querySelector('a')?.focus();
+    };
+    menuToggle.addEventListener('click', (event) => {
+      if (!sidebar || window.matchMedia('(min-width: 52.01rem)').matches) return;
+      event.preventDefault();
+      setOpen(!sidebar.classList.contains('open'));
+    });
+    document.addEventListener('click', (event) => {
+      if (
+        sidebar?.classList.contains('open') &&
+        !sidebar.contains(event.target) &&
+        !menuToggle.contains(event.target)
+      ) {
+        setOpen(false);
+      }
+    });
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && sidebar?.classList.contains('open')) {
+        setOpen(false);
+        menuToggle.focus();
+      }
+    });
+  }
+
+  // --- Read / star without a page load -----------------------------------------------------------------------
+  function setToggle(form, fieldName, on) {
+    const field = form.querySelector(`input[name="${fieldName}"]`);
+    const button = form.querySelector('button');
+    if (field) field.value = on ? '0' : '1';
+    if (!button) return;
+    button.setAttribute('aria-pressed', String(on));
+    const label = on ? button.dataset.labelOn : button.dataset.labelOff;
+    const labelEl = button.querySelector('.btn-label') || button;
+    if (label) labelEl.textContent = label;
+    const icon = button.querySelector('.star-icon');
+    if (icon) icon.textContent = on ? '★' : '☆';
+  }
+
+  function applyResult(form, result) {
+    const entry = form.closest('[data-id]');
+    if ('read' in result) {
+      setToggle(form, 'read', result.read);
+      entry?.classList.toggle('unread', !result.read);
+    }
+    if ('starred' in result) setToggle(form, 'starred', result.starred);
+  }
+
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-async')) return;
+    event.preventDefault();
+    try {
+      const response = await fetch(form.action, {
+        method: 'POST',
+        body: new URLSearchParams(new FormData(form)),
+        headers: { Accept: 'application/json', 'X-CSRF-Token': csrf },
+        credentials: 'same-origin',
+      });
+      if (response.status === 401) {
+        window.location.href = `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+        return;
+      }
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      applyResult(form, await response.json());
+    } catch {
+      // Fall back to the ordinary form post: the server redirects back.
+      form.removeAttribute('data-async');
+      form.submit();
+    }
+  });
+
+  // --- Keyboard -------------------------------------------------------------------------------------------------
+  const entries = () => Array.from(document.querySelectorAll('.river .entry'));
+  let selected = -1;
+
+  function select(index) {
+    const list = entries();
+    if (list.length === 0) return;
+    selected = Math.max(0, Math.min(list.length - 1, index));
+    list.forEach((el, i) => {
+      el.classList.toggle('selected', i === selected);
+    });
+    const entry = list[selected];
+    entry.scrollIntoView({ block: 'nearest' });
+    entry.querySelector('.entry-link')?.focus({ preventScroll: true });
+  }
+
+  function currentScope() {
+    const list = entries();
+    if (selected >= 0 && list[selected]) return list[selected];
+    return document.querySelector('article.item');
+  }
+
+  function submitIn(scope, selector) {
+    const form = scope?.querySelector(selector);
+    if (form) form.requestSubmit();
+  }
+
+  const help = document.getElementById('help-dialog');
+  let pendingG = 0;
+
+  document.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target instanceof HTMLElement && target.closest('input, textarea, select, [contenteditable]')) {
+      if (event.key === 'Escape') target.blur();
+      return;
+    }
+    if (help?.open) return;
+    const key = event.key;
+    if (pendingG && Date.now() - pendingG < 1500) {
+      pendingG = 0;
+      const go = { u: '/', a: '/all', s: '/sources' }[key];
+      if (go) {
+        event.preventDefault();
+        window.location.href = go;
+      }
+      return;
+    }
+    switch (key) {
+      case 'j':
+        event.preventDefault();
+        select(selected + 1);
+        break;
+      case 'k':
+        event.preventDefault();
+        select(selected - 1);
+        break;
+      case 'o':
+      case 'Enter': {
+        if (key === 'Enter' && target instanceof HTMLElement && target.closest('a, button')) return;
+        const link = entries()[selected]?.querySelector('.entry-link');
+        if (link) {
+          event.preventDefault();
+          window.location.href = link.href;
+        }
+        break;
+      }
+      case 'm':
+        event.preventDefault();
+        submitIn(currentScope(), 'form.js-read');
+        break;
+      case 's':
+        event.preventDefault();
+        submitIn(currentScope(), 'form.js-star');
+        break;
+      case '/':
+        event.preventDefault();
+        document.getElementById('q')?.focus();
+        break;
+      case 'g':
+        pendingG = Date.now();
+        break;
+      case '?':
+        event.preventDefault();
+        help?.showModal();
+        break;
+      default:
+    }
+  });
+
+  // Clicking an entry makes it the keyboard's current one.
+  document.addEventListener('focusin', (event) => {
+    const entry = event.target instanceof HTMLElement ? event.target.closest('.river .entry') : null;
+    if (!entry) return;
+    const index = entries().indexOf(entry);
+    if (index >= 0 && index !== selected) {
+      selected = index;
+      entries().forEach((el, i) => {
+        el.classList.toggle('selected', i === selected);
+      });
+    }
+  });
+})();

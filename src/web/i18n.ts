@@ -1,0 +1,312 @@
+/** Every UI string of the web reader, in English and German. Views get a `T` and never hard-code text. */
+
+export type Locale = 'en' | 'de';
+export const LOCALES: readonly Locale[] = ['en', 'de'];
+
+const en = {
+  appName: 'Rundschau',
+  skipToContent: 'Skip to content',
+  menu: 'Menu',
+  navUnread: 'Unread',
+  navAll: 'All items',
+  navStarred: 'Starred',
+  navSources: 'Sources',
+  navTopics: 'Topics',
+  navSearch: 'Search',
+  navCategories: 'Categories',
+  navFeeds: 'Feeds',
+  mainNav: 'Main',
+  sidebar: 'Sources and categories',
+  searchLabel: 'Search titles and content',
+  searchPlaceholder: 'Search…',
+  searchButton: 'Search',
+  searchResultsFor: 'Results for “{q}”',
+  searchNoResults: 'Nothing found.',
+  searchHint: 'Type a word or phrase. German and English words match their inflected forms.',
+  showUnread: 'Unread',
+  showAll: 'All',
+  show: 'Show',
+  unreadCount: '{n} unread',
+  markRead: 'Mark as read',
+  markUnread: 'Mark as unread',
+  star: 'Star',
+  unstar: 'Unstar',
+  starred: 'Starred',
+  markAllRead: 'Mark all shown as read',
+  markAllReadDone: '{n} marked as read',
+  older: 'Older items',
+  newest: 'Newest',
+  emptyUnread: 'All caught up: nothing unread here.',
+  emptyAll: 'No items yet.',
+  openOriginal: 'Open original',
+  by: 'by {author}',
+  categories: 'Categories',
+  enclosures: 'Attachments',
+  published: 'Published',
+  updated: 'Updated',
+  dateEstimated: 'date estimated',
+  noContent: 'This entry has no content beyond its summary.',
+  whyHere: 'Why is this here?',
+  topicScore: 'Score',
+  decision: 'Decision',
+  decisionAuto: 'automatic',
+  decisionPinned: 'pinned',
+  decisionExcluded: 'excluded',
+  included: 'included',
+  notIncluded: 'not included',
+  pin: 'Pin',
+  exclude: 'Exclude',
+  resetDecision: 'Reset to automatic',
+  evidence: 'Evidence',
+  backToList: 'Back to the list',
+  sourcesTitle: 'Sources',
+  sourceHealth: 'Health',
+  status_new: 'new',
+  status_ok: 'ok',
+  status_degraded: 'degraded',
+  status_failing: 'failing',
+  status_dead: 'dead',
+  lastSuccess: 'Last success',
+  lastError: 'Last error',
+  nextFetch: 'Next fetch',
+  itemsPerWeek: 'Items/week',
+  consecutiveErrors: 'Errors in a row',
+  never: 'never',
+  notInConfig: 'removed from config',
+  disabled: 'disabled',
+  noSources: 'No sources configured yet.',
+  topicsTitle: 'Topics',
+  noTopics: 'No topics configured.',
+  topicNotFound: 'No such topic.',
+  subscribe: 'Subscribe',
+  subscribeHint: 'Follow this topic in any feed reader:',
+  copyHint: 'Copy a link into your feed reader.',
+  login: 'Log in',
+  logout: 'Log out',
+  password: 'Password',
+  loginFailed: 'Wrong password.',
+  loginRateLimited: 'Too many attempts. Wait a minute and try again.',
+  loginRequired: 'Log in to change anything.',
+  loginToRead: 'This reader is private. Log in to read.',
+  forbidden: 'Forbidden',
+  csrfFailed: 'The form expired or came from another site. Go back, reload and try again.',
+  notFound: 'Not found',
+  notFoundText: 'There is nothing at this address.',
+  errorTitle: 'Something went wrong',
+  keyboardHelp: 'Keyboard shortcuts',
+  close: 'Close',
+  kbNext: 'next item',
+  kbPrev: 'previous item',
+  kbOpen: 'open item',
+  kbToggleRead: 'toggle read',
+  kbStar: 'toggle star',
+  kbSearch: 'search',
+  kbGoUnread: 'go to unread',
+  kbGoAll: 'go to all items',
+  kbGoSources: 'go to sources',
+  kbHelp: 'this help',
+  kbThen: 'then',
+  language: 'Language',
+  score: 'score {s}',
+  allFeedsTitle: 'All items',
+  pageOf: 'Page',
+} as const;
+
+export type Messages = { [K in keyof typeof en]: string };
+
+const de: Messages = {
+  appName: 'Rundschau',
+  skipToContent: 'Zum Inhalt springen',
+  menu: 'Menü',
+  navUnread: 'Ungelesen',
+  navAll: 'Alle Artikel',
+  navStarred: 'Markiert',
+  navSources: 'Quellen',
+  navTopics: 'Themen',
+  navSearch: 'Suche',
+  navCategories: 'Kategorien',
+  navFeeds: 'Feeds',
+  mainNav: 'Hauptnavigation',
+  sidebar: 'Quellen und Kategorien',
+  searchLabel: 'Titel und Inhalte durchsuchen',
+  searchPlaceholder: 'Suchen…',
+  searchButton: 'Suchen',
+  searchResultsFor: 'Ergebnisse für „{q}“',
+  searchNoResults: 'Nichts gefunden.',
+  searchHint: 'Ein Wort oder eine Wendung eingeben. Deutsche und englische Wörter finden auch ihre Beugungsformen.',
+  showUnread: 'Ungelesen',
+  showAll: 'Alle',
+  show: 'Anzeigen',
+  unreadCount: '{n} ungelesen',
+  markRead: 'Als gelesen markieren',
+  markUnread: 'Als ungelesen markieren',
+  star: 'Markieren',
+  unstar: 'Markierung entfernen',
+  starred: 'Markiert',
+  markAllRead: 'Alle angezeigten als gelesen markieren',
+  markAllReadDone: '{n} als gelesen markiert',
+  older: 'Ältere Artikel',
+  newest: 'Neueste',
+  emptyUnread: 'Alles gelesen: hier ist nichts Ungelesenes.',
+  emptyAll: 'Noch keine Artikel.',
+  openOriginal: 'Original öffnen',
+  by: 'von {author}',
+  categories: 'Kategorien',
+  enclosures: 'Anhänge',
+  published: 'Veröffentlicht',
+  updated: 'Aktualisiert',
+  dateEstimated: 'Datum geschätzt',
+  noContent: 'Dieser Eintrag hat keinen Inhalt über die Zusammenfassung hinaus.',
+  whyHere: 'Warum steht das hier?',
+  topicScore: 'Punktzahl',
+  decision: 'Entscheidung',
+  decisionAuto: 'automatisch',
+  decisionPinned: 'angeheftet',
+  decisionExcluded: 'ausgeschlossen',
+  included: 'aufgenommen',
+  notIncluded: 'nicht aufgenommen',
+  pin: 'Anheften',
+  exclude: 'Ausschließen',
+  resetDecision: 'Auf automatisch zurücksetzen',
+  evidence: 'Begründung',
+  backToList: 'Zurück zur Liste',
+  sourcesTitle: 'Quellen',
+  sourceHealth: 'Zustand',
+  status_new: 'neu',
+  status_ok: 'ok',
+  status_degraded: 'beeinträchtigt',
+  status_failing: 'fehlerhaft',
+  status_dead: 'tot',
+  lastSuccess: 'Letzter Erfolg',
+  lastError: 'Letzter Fehler',
+  nextFetch: 'Nächster Abruf',
+  itemsPerWeek: 'Artikel/Woche',
+  consecutiveErrors: 'Fehler in Folge',
+  never: 'nie',
+  notInConfig: 'aus der Konfiguration entfernt',
+  disabled: 'deaktiviert',
+  noSources: 'Noch keine Quellen konfiguriert.',
+  topicsTitle: 'Themen',
+  noTopics: 'Keine Themen konfiguriert.',
+  topicNotFound: 'Dieses Thema gibt es nicht.',
+  subscribe: 'Abonnieren',
+  subscribeHint: 'Dieses Thema in jedem Feedreader abonnieren:',
+  copyHint: 'Einen Link in den Feedreader kopieren.',
+  login: 'Anmelden',
+  logout: 'Abmelden',
+  password: 'Passwort',
+  loginFailed: 'Falsches Passwort.',
+  loginRateLimited: 'Zu viele Versuche. Bitte eine Minute warten.',
+  loginRequired: 'Zum Ändern bitte anmelden.',
+  loginToRead: 'Dieser Reader ist privat. Zum Lesen bitte anmelden.',
+  forbidden: 'Verboten',
+  csrfFailed: 'Das Formular ist abgelaufen oder kam von einer anderen Seite. Zurückgehen, neu laden, erneut versuchen.',
+  notFound: 'Nicht gefunden',
+  notFoundText: 'Unter dieser Adresse gibt es nichts.',
+  errorTitle: 'Etwas ist schiefgegangen',
+  keyboardHelp: 'Tastenkürzel',
+  close: 'Schließen',
+  kbNext: 'nächster Artikel',
+  kbPrev: 'vorheriger Artikel',
+  kbOpen: 'Artikel öffnen',
+  kbToggleRead: 'gelesen umschalten',
+  kbStar: 'Markierung umschalten',
+  kbSearch: 'Suche',
+  kbGoUnread: 'zu Ungelesen',
+  kbGoAll: 'zu allen Artikeln',
+  kbGoSources: 'zu den Quellen',
+  kbHelp: 'diese Hilfe',
+  kbThen: 'dann',
+  language: 'Sprache',
+  score: 'Punktzahl {s}',
+  allFeedsTitle: 'Alle Artikel',
+  pageOf: 'Seite',
+};
+
+const MESSAGES: Record<Locale, Messages> = { en, de };
+
+/** Looks up a message and fills `{name}` placeholders. */
+export type T = (key: keyof Messages, vars?: Record<string, string | number>) => string;
+
+export function translator(locale: Locale): T {
+  const messages = MESSAGES[locale];
+  return (key, vars) => {
+    const text = messages[key];
+    if (!vars) return text;
+    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  };
+}
+
+export function isLocale(value: string | undefined | null): value is Locale {
+  return value === 'en' || value === 'de';
+}
+
+/** Picks the best supported locale from an Accept-Language header, honouring q-values; English when nothing fits. */
+export function localeFromAcceptLanguage(header: string | undefined | null): Locale {
+  if (!header) return 'en';
+  let best: { locale: Locale; q: number } | undefined;
+  for (const part of header.split(',')) {
+    const [tag = '', ...params] = part.trim().split(';');
+    const primary = tag.trim().toLowerCase().split('-')[0];
+    if (!isLocale(primary)) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q) || q <= 0) continue;
+    if (!best || q > best.q) best = { locale: primary, q };
+  }
+  return best?.locale ?? 'en';
+}
+
+interface Formatters {
+  relative: Intl.RelativeTimeFormat;
+  absolute: Intl.DateTimeFormat;
+  number: Intl.NumberFormat;
+}
+
+// Building Intl formatters costs far more than using them: one set per locale for the process.
+const formatters = new Map<Locale, Formatters>();
+
+function formattersFor(locale: Locale): Formatters {
+  let f = formatters.get(locale);
+  if (!f) {
+    f = {
+      relative: new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' }),
+      absolute: new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: process.env.TZ || undefined,
+      }),
+      number: new Intl.NumberFormat(locale),
+    };
+    formatters.set(locale, f);
+  }
+  return f;
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86_400_000],
+  ['month', 30 * 86_400_000],
+  ['week', 7 * 86_400_000],
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/** "3 h ago" / "vor 3 Std." (or "in 5 min" for future times). */
+export function relativeTime(locale: Locale, at: number, now: number): string {
+  const diff = at - now;
+  const abs = Math.abs(diff);
+  const f = formattersFor(locale).relative;
+  for (const [unit, ms] of UNITS) {
+    if (abs >= ms) return f.format(Math.round(diff / ms), unit);
+  }
+  return f.format(0, 'minute');
+}
+
+export function absoluteTime(locale: Locale, at: number): string {
+  return formattersFor(locale).absolute.format(at);
+}
+
+export function formatNumber(locale: Locale, n: number): string {
+  return formattersFor(locale).number.format(n);
+}

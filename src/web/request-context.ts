@@ -1,0 +1,164 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie, getSignedCookie, setCookie, setSignedCookie } from 'hono/cookie';
+import type { FeedLink, Section, SidebarData, ViewCtx } from '../../views/context.ts';
+import type { SourceRow } from '../store/types.ts';
+import type { AssetUrls } from './assets.ts';
+import {
+  ANONYMOUS_TTL_SECONDS,
+  csrfTokenFor,
+  decodeSession,
+  encodeSession,
+  randomToken,
+  SESSION_COOKIE,
+  type Session,
+  sessionSecret,
+} from './auth.ts';
+import type { AppDeps } from './deps.ts';
+import { isLocale, type Locale, localeFromAcceptLanguage, type T, translator } from './i18n.ts';
+
+/** Per-request facts, set by middleware and read by routes and views. */
+export interface WebEnv {
+  Variables: {
+    locale: Locale;
+    t: T;
+    session: Session;
+    secret: string;
+    csrfToken: string;
+    loginEnabled: boolean;
+    loggedIn: boolean;
+    canEdit: boolean;
+  };
+}
+
+export type WebContext = Context<WebEnv>;
+
+export function passwordHashOf(deps: AppDeps): string | undefined {
+  return deps.config().server.passwordHash || process.env.RUNDSCHAU_PASSWORD_HASH || undefined;
+}
+
+export function isSecureRequest(c: Context, deps: AppDeps): boolean {
+  return c.req.url.startsWith('https:') || (deps.config().server.baseUrl ?? '').startsWith('https:');
+}
+
+/** Locale from `?lang=` (remembered in a cookie), else the cookie, else Accept-Language. */
+export function localeMiddleware(): MiddlewareHandler<WebEnv> {
+  const translators = { en: translator('en'), de: translator('de') };
+  return async (c, next) => {
+    const param = c.req.query('lang');
+    let locale: Locale;
+    if (isLocale(param)) {
+      locale = param;
+      setCookie(c, 'lang', param, { path: '/', maxAge: 365 * 86_400, sameSite: 'Lax', httpOnly: true });
+    } else {
+      const cookie = getCookie(c, 'lang');
+      locale = isLocale(cookie) ? cookie : localeFromAcceptLanguage(c.req.header('accept-language'));
+    }
+    c.set('locale', locale);
+    c.set('t', translators[locale]);
+    await next();
+    c.res.headers.append('Vary', 'Accept-Language, Cookie');
+  };
+}
+
+/**
+ * Every page visitor gets a signed session cookie: anonymous ones only carry the sid behind the CSRF token,
+ * logged-in ones also the login. Without a configured password everybody may change state (single-user mode).
+ */
+export function sessionMiddleware(deps: AppDeps, processSecret: string): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    const server = deps.config().server;
+    const passwordHash = passwordHashOf(deps);
+    const secret = sessionSecret(server.sessionSecret, passwordHash, processSecret);
+    const nowSec = Math.floor((deps.now?.() ?? Date.now()) / 1000);
+    let session = decodeSession(await getSignedCookie(c, secret, SESSION_COOKIE), nowSec);
+    if (!session) {
+      session = { sid: randomToken(), authenticated: false, expiresAt: nowSec + ANONYMOUS_TTL_SECONDS };
+      await writeSession(c, deps, secret, session);
+    }
+    const loginEnabled = Boolean(passwordHash);
+    const loggedIn = loginEnabled && session.authenticated;
+    c.set('session', session);
+    c.set('secret', secret);
+    c.set('csrfToken', csrfTokenFor(secret, session.sid));
+    c.set('loginEnabled', loginEnabled);
+    c.set('loggedIn', loggedIn);
+    c.set('canEdit', !loginEnabled || loggedIn);
+    await next();
+  };
+}
+
+export async function writeSession(c: Context, deps: AppDeps, secret: string, session: Session): Promise<void> {
+  const nowSec = Math.floor((deps.now?.() ?? Date.now()) / 1000);
+  await setSignedCookie(c, SESSION_COOKIE, encodeSession(session), secret, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: isSecureRequest(c, deps),
+    maxAge: Math.max(0, session.expiresAt - nowSec),
+  });
+}
+
+/** Absolute origin for links that leave the page (feed URLs): the configured base URL or the request's origin. */
+export function publicOrigin(c: Context, deps: AppDeps): string {
+  const base = deps.config().server.baseUrl;
+  return (base ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+}
+
+/** The source list changes only when the config does: cached briefly so a page costs no extra query. */
+export function sourceListCache(deps: AppDeps, ttlMs = 5_000) {
+  let cached: { at: number; rows: SourceRow[] } | undefined;
+  let pending: Promise<SourceRow[]> | undefined;
+  return async (): Promise<SourceRow[]> => {
+    const now = Date.now();
+    if (cached && now - cached.at < ttlMs) return cached.rows;
+    pending ??= deps.store.listSources().finally(() => {
+      pending = undefined;
+    });
+    const rows = await pending;
+    cached = { at: now, rows };
+    return rows;
+  };
+}
+
+export type ViewCtxFactory = (c: WebContext, section: Section, sidebar?: SidebarData) => ViewCtx;
+
+export function viewCtxFactory(deps: AppDeps, assets: AssetUrls): ViewCtxFactory {
+  return (c, section, sidebar) => {
+    const url = new URL(c.req.url);
+    const t = c.get('t');
+    url.searchParams.delete('lang');
+    return {
+      locale: c.get('locale'),
+      t,
+      now: deps.now?.() ?? Date.now(),
+      here: url.pathname + url.search,
+      csrfToken: c.get('csrfToken'),
+      canEdit: c.get('canEdit'),
+      loginEnabled: c.get('loginEnabled'),
+      loggedIn: c.get('loggedIn'),
+      assets,
+      feeds: feedLinks(deps, t),
+      section,
+      sidebar,
+    };
+  };
+}
+
+function feedLinks(deps: AppDeps, t: T): FeedLink[] {
+  const links: FeedLink[] = [];
+  const add = (slug: string, title: string) => {
+    links.push({ title: `${title} (RSS)`, href: `/feeds/${slug}.rss`, type: 'application/rss+xml' });
+    links.push({ title: `${title} (Atom)`, href: `/feeds/${slug}.atom`, type: 'application/atom+xml' });
+    links.push({ title: `${title} (JSON Feed)`, href: `/feeds/${slug}.json`, type: 'application/feed+json' });
+  };
+  add('all', t('allFeedsTitle'));
+  for (const topic of deps.config().topics) add(topic.slug, topic.title);
+  return links;
+}
+
+/** Renders a page component to a full HTML document. */
+export async function renderPage(c: Context, node: unknown, status: 200 | 401 | 403 | 404 | 429 | 500 = 200) {
+  const html = await (node as Promise<string> | string);
+  c.header('Cache-Control', 'private, no-cache');
+  return c.html(`<!DOCTYPE html>${html}`, status);
+}

@@ -1,0 +1,109 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { decodeCursor, withQuery } from '../../../views/context.ts';
+import type { ItemFilter, TopicDecision } from '../../store/types.ts';
+import { tokensEqual } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import type { ViewCtxFactory, WebContext, WebEnv } from '../request-context.ts';
+import { safeLocalPath, sameOriginRequest } from '../security.ts';
+import { forbidden, wantsJson } from './errors.ts';
+
+async function formField(c: WebContext, name: string): Promise<string | undefined> {
+  const body = await c.req.parseBody();
+  const v = body[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Guards every state-changing request: the Origin (or Fetch-Metadata) must be this site, and the session's CSRF
+ * token must come back as the `_csrf` form field or the `X-CSRF-Token` header.
+ */
+export function csrfGuard(deps: AppDeps, viewCtx: ViewCtxFactory): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+    const sameOrigin = sameOriginRequest(
+      c.req.url,
+      c.req.header('origin'),
+      c.req.header('sec-fetch-site'),
+      deps.config().server.baseUrl,
+    );
+    const token = c.req.header('x-csrf-token') ?? (await formField(c, '_csrf'));
+    if (!sameOrigin || !tokensEqual(token, c.var.csrfToken)) {
+      deps.log.warn({ path: c.req.path, sameOrigin }, 'rejected state change: CSRF check failed');
+      return forbidden(c, viewCtx, c.var.t('csrfFailed'));
+    }
+    return next();
+  };
+}
+
+/** Only editors change state: everyone without a configured password, the logged-in user otherwise. */
+function requireEditor(): MiddlewareHandler<WebEnv> {
+  return async (c, next) => {
+    if (c.var.canEdit) return next();
+    if (wantsJson(c)) return c.json({ ok: false, error: c.var.t('loginRequired') }, 401);
+    const back = safeLocalPath(await formField(c, 'back'));
+    return c.redirect(withQuery('/login', { next: back }), 303);
+  };
+}
+
+async function done(c: WebContext, result: Record<string, unknown>) {
+  if (wantsJson(c)) return c.json({ ok: true, ...result });
+  return c.redirect(safeLocalPath(await formField(c, 'back')), 303);
+}
+
+/** What "mark all read" applies to, as the river page named it. */
+export function scopeFilter(scope: string | undefined): ItemFilter | undefined {
+  if (!scope || scope === 'all') return {};
+  if (scope === 'starred') return { starredOnly: true };
+  const sep = scope.indexOf(':');
+  const kind = scope.slice(0, sep);
+  const value = scope.slice(sep + 1);
+  if (sep < 0 || !value) return undefined;
+  if (kind === 'source' && /^\d+$/.test(value)) return { sourceId: Number(value) };
+  if (kind === 'category') return { category: value };
+  if (kind === 'topic') return { topic: value };
+  return undefined;
+}
+
+const DECISIONS = new Set<TopicDecision>(['auto', 'pinned', 'excluded']);
+
+export function actionRoutes(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const editor = requireEditor();
+
+  app.post('/items/:id{[0-9]+}/read', editor, async (c) => {
+    const id = Number(c.req.param('id'));
+    const read = (await formField(c, 'read')) !== '0';
+    const changed = await deps.store.setRead([id], read);
+    return done(c, { id, read, changed });
+  });
+
+  app.post('/items/:id{[0-9]+}/star', editor, async (c) => {
+    const id = Number(c.req.param('id'));
+    const starred = (await formField(c, 'starred')) !== '0';
+    await deps.store.setStarred(id, starred);
+    return done(c, { id, starred });
+  });
+
+  app.post('/mark-all-read', editor, async (c) => {
+    const filter = scopeFilter(await formField(c, 'scope'));
+    if (!filter) return c.text('bad scope', 400);
+    const upTo = decodeCursor(await formField(c, 'upTo'));
+    // Without the first shown item's cursor, items that arrived after the page was rendered would be lost.
+    if (!upTo) return c.text('missing upTo', 400);
+    const marked = await deps.store.markAllRead(filter, upTo);
+    return done(c, { marked });
+  });
+
+  app.post('/items/:id{[0-9]+}/topics/:slug', editor, async (c) => {
+    const id = Number(c.req.param('id'));
+    const slug = c.req.param('slug');
+    const decision = (await formField(c, 'decision')) as TopicDecision;
+    if (!DECISIONS.has(decision)) return c.text('bad decision', 400);
+    await deps.store.setTopicDecision(slug, id, decision, deps.now?.());
+    // Re-learning may take a while: the editor gets the page back at once.
+    deps.onTopicDecision?.(slug, id).catch((err) => deps.log.error({ err, slug, id }, 'topic re-scoring failed'));
+    return done(c, { id, slug, decision });
+  });
+
+  return app;
+}

@@ -1,0 +1,73 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import { LoginPage } from '../../../views/pages.tsx';
+import { RateLimiter, randomToken, SESSION_TTL_SECONDS, verifyPassword } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import {
+  passwordHashOf,
+  renderPage,
+  type ViewCtxFactory,
+  type WebContext,
+  type WebEnv,
+  writeSession,
+} from '../request-context.ts';
+import { safeLocalPath } from '../security.ts';
+
+const LOGIN_ATTEMPTS_PER_MINUTE = 5;
+
+export function clientIp(c: WebContext): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // app.request() in tests has no socket.
+    return 'unknown';
+  }
+}
+
+export function loginRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const limiter = new RateLimiter(LOGIN_ATTEMPTS_PER_MINUTE, 60_000);
+  const now = () => deps.now?.() ?? Date.now();
+
+  app.get('/login', (c) => {
+    const next = safeLocalPath(c.req.query('next'));
+    if (!c.var.loginEnabled || c.var.loggedIn) return c.redirect(next, 303);
+    return renderPage(c, LoginPage({ ctx: viewCtx(c, 'other'), next }));
+  });
+
+  app.post('/login', async (c) => {
+    const body = await c.req.parseBody();
+    const next = safeLocalPath(body.next);
+    const hash = passwordHashOf(deps);
+    if (!hash) return c.redirect(next, 303);
+    const ip = clientIp(c);
+    if (!limiter.attempt(ip, now())) {
+      c.header('Retry-After', String(limiter.retryAfter(ip, now())));
+      deps.log.warn({ ip }, 'login rate-limited');
+      return renderPage(c, LoginPage({ ctx: viewCtx(c, 'other'), next, error: c.var.t('loginRateLimited') }), 429);
+    }
+    const password = typeof body.password === 'string' ? body.password : '';
+    if (!(await verifyPassword(password, hash))) {
+      deps.log.warn({ ip }, 'login failed');
+      return renderPage(c, LoginPage({ ctx: viewCtx(c, 'other'), next, error: c.var.t('loginFailed') }), 401);
+    }
+    // A fresh sid on login: a session id planted before login is worth nothing afterwards.
+    await writeSession(c, deps, c.var.secret, {
+      sid: randomToken(),
+      authenticated: true,
+      expiresAt: Math.floor(now() / 1000) + SESSION_TTL_SECONDS,
+    });
+    return c.redirect(next, 303);
+  });
+
+  app.post('/logout', async (c) => {
+    await writeSession(c, deps, c.var.secret, {
+      sid: randomToken(),
+      authenticated: false,
+      expiresAt: Math.floor(now() / 1000) + 3600,
+    });
+    return c.redirect('/', 303);
+  });
+
+  return app;
+}

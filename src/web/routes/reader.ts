@@ -1,0 +1,179 @@
+import { Hono } from 'hono';
+import { decodeCursor, type SidebarData } from '../../../views/context.ts';
+import { ItemPage } from '../../../views/item.tsx';
+import { HelpPage, SearchPage, TopicIntro, TopicsIndexPage } from '../../../views/pages.tsx';
+import { RiverPage, type RiverProps } from '../../../views/river.tsx';
+import { SourcesPage } from '../../../views/sources.tsx';
+import type { ItemFilter } from '../../store/types.ts';
+import type { AppDeps } from '../deps.ts';
+import {
+  publicOrigin,
+  renderPage,
+  sourceListCache,
+  type ViewCtxFactory,
+  type WebContext,
+  type WebEnv,
+} from '../request-context.ts';
+import { notFoundPage } from './errors.ts';
+
+const PAGE_SIZE = 50;
+const SEARCH_PAGE_SIZE = 30;
+
+/** The reading pages: rivers, item, search, sources, topics. Each costs a fixed handful of queries. */
+export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const sources = sourceListCache(deps);
+
+  async function sidebar(current?: string): Promise<SidebarData> {
+    const [counts, rows] = await Promise.all([deps.store.unreadCounts(), sources()]);
+    return {
+      counts,
+      sources: rows.filter((s) => s.inConfig),
+      topics: deps.config().topics.map((t) => ({ slug: t.slug, title: t.title })),
+      current,
+    };
+  }
+
+  function showParam(c: WebContext, fallback: 'unread' | 'all'): 'unread' | 'all' {
+    const v = c.req.query('show');
+    return v === 'all' || v === 'unread' ? v : fallback;
+  }
+
+  async function river(
+    c: WebContext,
+    opts: {
+      filter: ItemFilter;
+      title: string;
+      scope: string;
+      section: 'unread' | 'all' | 'starred' | 'other' | 'topics';
+      show?: 'unread' | 'all';
+      current?: string;
+      intro?: RiverProps['intro'];
+    },
+  ) {
+    const before = decodeCursor(c.req.query('before'));
+    const [page, side] = await Promise.all([
+      deps.store.listItems(opts.filter, PAGE_SIZE, before),
+      sidebar(opts.current),
+    ]);
+    const ctx = viewCtx(c, opts.section, side);
+    return renderPage(
+      c,
+      RiverPage({
+        ctx,
+        title: opts.title,
+        items: page.items,
+        next: page.next,
+        show: opts.show,
+        scope: opts.scope,
+        paged: Boolean(before),
+        intro: opts.intro,
+      }),
+    );
+  }
+
+  app.get('/', (c) =>
+    river(c, { filter: { unreadOnly: true }, title: c.var.t('navUnread'), scope: 'all', section: 'unread' }),
+  );
+  app.get('/all', (c) => river(c, { filter: {}, title: c.var.t('navAll'), scope: 'all', section: 'all' }));
+  app.get('/starred', (c) =>
+    river(c, { filter: { starredOnly: true }, title: c.var.t('navStarred'), scope: 'starred', section: 'starred' }),
+  );
+
+  app.get('/sources/:id{[0-9]+}', async (c) => {
+    const id = Number(c.req.param('id'));
+    const source = (await sources()).find((s) => s.id === id) ?? (await deps.store.getSource(id));
+    if (!source) return notFoundPage(c, viewCtx);
+    const show = showParam(c, 'unread');
+    return river(c, {
+      filter: { sourceId: id, unreadOnly: show === 'unread' },
+      title: source.title || source.feedTitle || source.fetchUrl,
+      scope: `source:${id}`,
+      section: 'other',
+      show,
+      current: `source:${id}`,
+    });
+  });
+
+  app.get('/categories/:name', async (c) => {
+    const name = c.req.param('name');
+    const show = showParam(c, 'unread');
+    return river(c, {
+      filter: { category: name, unreadOnly: show === 'unread' },
+      title: name,
+      scope: `category:${name}`,
+      section: 'other',
+      show,
+      current: `category:${name}`,
+    });
+  });
+
+  app.get('/topics', async (c) => {
+    const [topics, side] = await Promise.all([deps.store.listTopics(), sidebar()]);
+    return renderPage(c, TopicsIndexPage({ ctx: viewCtx(c, 'topics', side), topics }));
+  });
+
+  app.get('/topics/:slug', async (c) => {
+    const slug = c.req.param('slug');
+    const topic = await deps.store.getTopic(slug);
+    const configured = deps.config().topics.find((t) => t.slug === slug);
+    if (!topic && !configured) return notFoundPage(c, viewCtx);
+    const show = showParam(c, 'all');
+    const ctx0 = viewCtx(c, 'topics');
+    const description = topic?.description || configured?.description;
+    return river(c, {
+      filter: { topic: slug, unreadOnly: show === 'unread' },
+      title: topic?.title ?? configured?.title ?? slug,
+      scope: `topic:${slug}`,
+      section: 'topics',
+      show,
+      current: `topic:${slug}`,
+      intro: TopicIntro({ ctx: ctx0, description, origin: publicOrigin(c, deps), slug }),
+    });
+  });
+
+  app.get('/items/:id{[0-9]+}', async (c) => {
+    const id = Number(c.req.param('id'));
+    const [item, topics, side] = await Promise.all([deps.store.getItem(id), deps.store.itemTopics(id), sidebar()]);
+    if (!item) return notFoundPage(c, viewCtx);
+    if (c.var.canEdit && !item.read) {
+      // Read-on-open, like every reader: opening is reading.
+      await deps.store.setRead([id], true);
+      item.read = true;
+      if (side.counts.total > 0) side.counts.total -= 1;
+      const bySource = side.counts.bySource[item.sourceId];
+      if (bySource) side.counts.bySource[item.sourceId] = bySource - 1;
+      const byCategory = side.counts.byCategory[item.sourceCategory];
+      if (byCategory) side.counts.byCategory[item.sourceCategory] = byCategory - 1;
+    }
+    return renderPage(c, ItemPage({ ctx: viewCtx(c, 'other', side), item, topics }));
+  });
+
+  app.get('/search', async (c) => {
+    const query = (c.req.query('q') ?? '').trim().slice(0, 200);
+    const page = Math.max(1, Math.min(1000, Number(c.req.query('page')) || 1));
+    const [hits, side] = await Promise.all([
+      query ? deps.store.search(query, SEARCH_PAGE_SIZE + 1, (page - 1) * SEARCH_PAGE_SIZE) : Promise.resolve([]),
+      sidebar(),
+    ]);
+    return renderPage(
+      c,
+      SearchPage({
+        ctx: viewCtx(c, 'search', side),
+        query,
+        hits: hits.slice(0, SEARCH_PAGE_SIZE),
+        page,
+        hasMore: hits.length > SEARCH_PAGE_SIZE,
+      }),
+    );
+  });
+
+  app.get('/sources', async (c) => {
+    const [health, counts] = await Promise.all([deps.store.sourceHealth(deps.now?.()), deps.store.unreadCounts()]);
+    return renderPage(c, SourcesPage({ ctx: viewCtx(c, 'sources'), sources: health, unreadBySource: counts.bySource }));
+  });
+
+  app.get('/help', (c) => renderPage(c, HelpPage({ ctx: viewCtx(c, 'other') })));
+
+  return app;
+}

@@ -1,0 +1,175 @@
+import { raw } from 'hono/html';
+import type { ItemWithSource, TopicDecision } from '../src/store/types.ts';
+import { safeHref, sourceName, type ViewCtx } from './context.ts';
+import { Layout } from './layout.tsx';
+import { PostForm, ReadToggle, StarToggle, TimeAgo } from './parts.tsx';
+
+export interface ItemTopic {
+  slug: string;
+  title: string;
+  score: number;
+  evidence: unknown;
+  decision: TopicDecision;
+  included: boolean;
+}
+
+/** Evidence is whatever curate/ recorded: shown as a readable tree, every value escaped by JSX. */
+function Evidence({ value, depth = 0 }: { value: unknown; depth?: number }) {
+  if (value === null || value === undefined) return <span class="muted">—</span>;
+  if (typeof value !== 'object') {
+    return <span>{typeof value === 'number' ? String(Math.round(value * 1000) / 1000) : String(value)}</span>;
+  }
+  if (depth > 3) return <code>{JSON.stringify(value)}</code>;
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v !== 'object' || v === null)) return <span>{value.map(String).join(', ')}</span>;
+    return (
+      <ul class="evidence-list">
+        {value.slice(0, 50).map((v) => (
+          <li>
+            <Evidence value={v} depth={depth + 1} />
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  const entries = Object.entries(value as Record<string, unknown>).slice(0, 50);
+  return (
+    <dl class="evidence">
+      {entries.map(([k, v]) => (
+        <>
+          <dt>{k}</dt>
+          <dd>
+            <Evidence value={v} depth={depth + 1} />
+          </dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+const DECISION_KEY = { auto: 'decisionAuto', pinned: 'decisionPinned', excluded: 'decisionExcluded' } as const;
+
+function TopicEvidence({ ctx, item, topic }: { ctx: ViewCtx; item: ItemWithSource; topic: ItemTopic }) {
+  const { t } = ctx;
+  return (
+    <section class="topic-evidence" aria-labelledby={`topic-${topic.slug}`}>
+      <h3 id={`topic-${topic.slug}`}>
+        <a href={`/topics/${topic.slug}`}>{topic.title}</a>{' '}
+        <span class={topic.included ? 'badge badge-ok' : 'badge badge-new'}>
+          {topic.included ? t('included') : t('notIncluded')}
+        </span>
+      </h3>
+      <p class="entry-meta">
+        {t('topicScore')}: <strong>{topic.score.toFixed(2)}</strong> · {t('decision')}:{' '}
+        {t(DECISION_KEY[topic.decision])}
+      </p>
+      <details>
+        <summary>{t('evidence')}</summary>
+        <Evidence value={topic.evidence} />
+      </details>
+      {ctx.canEdit && (
+        <div class="entry-actions">
+          {topic.decision !== 'pinned' && (
+            <PostForm ctx={ctx} action={`/items/${item.id}/topics/${topic.slug}`} fields={{ decision: 'pinned' }}>
+              <button type="submit" class="btn btn-small">
+                {t('pin')}
+              </button>
+            </PostForm>
+          )}
+          {topic.decision !== 'excluded' && (
+            <PostForm ctx={ctx} action={`/items/${item.id}/topics/${topic.slug}`} fields={{ decision: 'excluded' }}>
+              <button type="submit" class="btn btn-small">
+                {t('exclude')}
+              </button>
+            </PostForm>
+          )}
+          {topic.decision !== 'auto' && (
+            <PostForm ctx={ctx} action={`/items/${item.id}/topics/${topic.slug}`} fields={{ decision: 'auto' }}>
+              <button type="submit" class="btn btn-small btn-quiet">
+                {t('resetDecision')}
+              </button>
+            </PostForm>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function ItemPage({ ctx, item, topics }: { ctx: ViewCtx; item: ItemWithSource; topics: ItemTopic[] }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={item.title || sourceName({ title: item.sourceTitle })}>
+      <article class="item" data-id={String(item.id)} lang={item.language ?? undefined}>
+        <header class="item-header">
+          <p class="entry-meta">
+            <a href={`/sources/${item.sourceId}`}>{item.sourceTitle}</a>
+            <span aria-hidden="true"> · </span>
+            <a href={`/categories/${encodeURIComponent(item.sourceCategory)}`}>{item.sourceCategory}</a>
+          </p>
+          <h1 class="item-title">{item.title || '—'}</h1>
+          <p class="entry-meta">
+            {item.author && (
+              <>
+                {t('by', { author: item.author })}
+                <span aria-hidden="true"> · </span>
+              </>
+            )}
+            {t('published')} <TimeAgo ctx={ctx} at={item.publishedAt} estimated={item.dateEstimated} />
+            {item.updatedAt && item.updatedAt > item.publishedAt + 60_000 && (
+              <>
+                <span aria-hidden="true"> · </span>
+                {t('updated')} <TimeAgo ctx={ctx} at={item.updatedAt} />
+              </>
+            )}
+          </p>
+          <div class="entry-actions">
+            {safeHref(item.link) && (
+              <a href={safeHref(item.link)} class="btn btn-primary" rel="noopener noreferrer" target="_blank">
+                {t('openOriginal')} ↗
+              </a>
+            )}
+            {ctx.canEdit && <ReadToggle ctx={ctx} id={item.id} read={item.read} />}
+            {ctx.canEdit && <StarToggle ctx={ctx} id={item.id} starred={item.starred} />}
+          </div>
+        </header>
+        <div class="item-content">
+          {item.contentHtml ? raw(item.contentHtml) : <p>{item.summary || t('noContent')}</p>}
+        </div>
+        {item.enclosures.length > 0 && (
+          <section class="item-section">
+            <h2>{t('enclosures')}</h2>
+            <ul>
+              {item.enclosures.map((e) => (
+                <li>
+                  <a href={safeHref(e.url)} rel="noopener noreferrer">
+                    {e.url.split('/').pop() || e.url}
+                  </a>
+                  {e.type && <span class="muted"> ({e.type})</span>}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        {item.categories.length > 0 && (
+          <section class="item-section">
+            <h2>{t('categories')}</h2>
+            <ul class="tags">
+              {item.categories.map((c) => (
+                <li class="tag">{c}</li>
+              ))}
+            </ul>
+          </section>
+        )}
+        {topics.length > 0 && (
+          <section class="item-section">
+            <h2>{t('whyHere')}</h2>
+            {topics.map((topic) => (
+              <TopicEvidence ctx={ctx} item={item} topic={topic} />
+            ))}
+          </section>
+        )}
+      </article>
+    </Layout>
+  );
+}

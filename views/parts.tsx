@@ -1,0 +1,119 @@
+import type { Child } from 'hono/jsx';
+import type { SourceStatus } from '../src/store/types.ts';
+import { absoluteTime, relativeTime } from '../src/web/i18n.ts';
+import type { ViewCtx } from './context.ts';
+
+/** Relative time for reading, absolute on hover, machine-readable for everyone else. */
+export function TimeAgo({ ctx, at, estimated }: { ctx: ViewCtx; at: number; estimated?: boolean }) {
+  const absolute = absoluteTime(ctx.locale, at);
+  return (
+    <time
+      datetime={new Date(at).toISOString()}
+      title={estimated ? `${absolute} (${ctx.t('dateEstimated')})` : absolute}
+    >
+      {relativeTime(ctx.locale, at, ctx.now)}
+    </time>
+  );
+}
+
+/** Absolute time that says "never" when absent. */
+export function MaybeTime({ ctx, at }: { ctx: ViewCtx; at: number | null | undefined }) {
+  if (!at) return <span class="muted">{ctx.t('never')}</span>;
+  return <TimeAgo ctx={ctx} at={at} />;
+}
+
+/**
+ * A POST form with the CSRF token and the way back. `data-async` lets app.js send it with fetch() instead;
+ * without JavaScript it is an ordinary form and the server redirects back.
+ */
+export function PostForm({
+  ctx,
+  action,
+  fields,
+  children,
+  async: isAsync,
+  class: className,
+}: {
+  ctx: ViewCtx;
+  action: string;
+  fields?: Record<string, string>;
+  children: Child;
+  async?: boolean;
+  class?: string;
+}) {
+  return (
+    <form method="post" action={action} class={className ?? 'inline-form'} data-async={isAsync ? '' : undefined}>
+      <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+      <input type="hidden" name="back" value={ctx.here} />
+      {Object.entries(fields ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      {children}
+    </form>
+  );
+}
+
+export function ReadToggle({ ctx, id, read }: { ctx: ViewCtx; id: number; read: boolean }) {
+  return (
+    <PostForm
+      ctx={ctx}
+      action={`/items/${id}/read`}
+      fields={{ read: read ? '0' : '1' }}
+      async
+      class="inline-form js-read"
+    >
+      <button
+        type="submit"
+        class="btn btn-small"
+        aria-pressed={read ? 'true' : 'false'}
+        data-label-on={ctx.t('markUnread')}
+        data-label-off={ctx.t('markRead')}
+      >
+        {read ? ctx.t('markUnread') : ctx.t('markRead')}
+      </button>
+    </PostForm>
+  );
+}
+
+export function StarToggle({ ctx, id, starred }: { ctx: ViewCtx; id: number; starred: boolean }) {
+  return (
+    <PostForm
+      ctx={ctx}
+      action={`/items/${id}/star`}
+      fields={{ starred: starred ? '0' : '1' }}
+      async
+      class="inline-form js-star"
+    >
+      <button
+        type="submit"
+        class="btn btn-small btn-star"
+        aria-pressed={starred ? 'true' : 'false'}
+        data-label-on={ctx.t('unstar')}
+        data-label-off={ctx.t('star')}
+      >
+        <span aria-hidden="true" class="star-icon">
+          {starred ? '★' : '☆'}
+        </span>{' '}
+        <span class="btn-label">{starred ? ctx.t('unstar') : ctx.t('star')}</span>
+      </button>
+    </PostForm>
+  );
+}
+
+const STATUS_CLASS: Record<SourceStatus, string> = {
+  new: 'badge badge-new',
+  ok: 'badge badge-ok',
+  degraded: 'badge badge-warn',
+  failing: 'badge badge-bad',
+  dead: 'badge badge-dead',
+};
+
+export function StatusBadge({ ctx, status }: { ctx: ViewCtx; status: string }) {
+  const s = (status in STATUS_CLASS ? status : 'new') as SourceStatus;
+  return <span class={STATUS_CLASS[s]}>{ctx.t(`status_${s}`)}</span>;
+}
+
+export function Count({ n }: { n: number | undefined }) {
+  if (!n) return null;
+  return <span class="count">{n > 9999 ? '9999+' : String(n)}</span>;
+}
