@@ -1,0 +1,22 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { configSchema, type TopicConfig } from '../../src/config/schema.ts';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const devLabelsPath = `${repoRoot}../shared/corpus/curation/dev.jsonl`;
+export const seedArticlePath = `${repoRoot}../shared/seed/alibaba-frankfurt-de.txt`;
+export const extraLabelsPath = fileURLToPath(new URL('./fixtures/cloud-extra.jsonl', import.meta.url));
+export const hasDevLabels = existsSync(devLabelsPath);
+export const hasSeedArticle = existsSync(seedArticlePath);
+
+/** The `cloud` topic exactly as bundled in rundschau.yaml. */
+export function bundledCloudTopic(): TopicConfig {
+  const config = configSchema.parse(parse(readFileSync(`${repoRoot}rundschau.yaml`, 'utf8')));
+  const topic = config.topics.find((t) => t.slug === 'cloud');
+  if (!topic) throw new Error('rundschau.yaml has no cloud topic');
+  return topic;
+}
+
+/** The brief's keyword baseline, applied to title + summary. */
+export const BASELINE = /(cloud|rechenzent|data cent(er|re)|aws|azure|hyperscaler)/i;

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { compileTerm, findTerm, fold, tokenize } from '../../src/curate/text.ts';
+
+const has = (term: string, text: string, lang: 'de' | 'en') =>
+  findTerm(compileTerm(term), tokenize(text), lang).length > 0;
+
+describe('curate text', () => {
+  it('folds umlauts and ß', () => {
+    expect(fold('Souveränität Größe Übernahme')).toBe('souveranitat grosse ubernahme');
+  });
+
+  it('German stemming: Rechenzentren matches Rechenzentrum and its inflections', () => {
+    for (const w of ['Rechenzentren', 'Rechenzentrums', 'Rechenzentrum'])
+      expect(has('Rechenzentrum', w, 'de')).toBe(true);
+  });
+
+  it('matches German compounds by their stem as first or (long) last part', () => {
+    expect(has('Rechenzentrum', 'Rechenzentrumsbetreiber', 'de')).toBe(true);
+    expect(has('Rechenzentrum', 'Großrechenzentrum', 'de')).toBe(true);
+    expect(has('cloud', 'Clouddienste', 'de')).toBe(true);
+    // short stems never match as a compound's last part: iCloud is not cloud
+    expect(has('cloud', 'iCloud', 'de')).toBe(false);
+    expect(has('wetter', 'Wettbewerb', 'de')).toBe(false);
+  });
+
+  it('splits hyphenated compounds and matches phrases on stems', () => {
+    expect(has('cloud geschäft', 'Das Cloud-Geschäft wächst', 'de')).toBe(true);
+    expect(has('data center', 'three new data centres', 'en')).toBe(true);
+    expect(has('cloud provider', 'the largest cloud providers', 'en')).toBe(true);
+    expect(has('cloud provider', 'the cloud and its providers', 'en')).toBe(false);
+  });
+
+  it('supports explicit prefix/suffix wildcards', () => {
+    expect(has('*wolk*', 'Aschewolke', 'de')).toBe(true);
+    expect(has('cloud*', 'cloudbasiert', 'de')).toBe(true);
+  });
+
+  it('keeps numbers with separators', () => {
+    expect(tokenize('7,8 Milliarden').map((t) => t.norm)).toEqual(['7.8', 'milliarden']);
+  });
+});
