@@ -1,0 +1,172 @@
+import { resolveUrl } from '../lib/url.ts';
+import type { FeedDocument, ParsedEntry } from '../parse/types.ts';
+import { resolveEntryDates } from './dates.ts';
+import { computeUid, guidsAreUseless, type IdentityMode, linkKeysFor, sha1 } from './identity.ts';
+import { detectLanguage, normalizeLanguageTag } from './language.ts';
+import { sanitizeContentWithImage } from './sanitize.ts';
+import { cleanTitle, collapseWhitespace, summarize, truncateAtWord } from './text.ts';
+import type { Enclosure, NewItem } from './types.ts';
+
+export type { Enclosure, NewItem } from './types.ts';
+
+export interface NormalizeContext {
+  feedUrl: string;
+  identity: IdentityMode;
+  sourceLanguage?: string;
+  now: number;
+  /** Languages detection may answer with; defaults to a list of widely used ones (avoids exotic misfires). */
+  detectLanguages?: string[];
+}
+
+const DEFAULT_DETECT_LANGUAGES = [
+  'en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'sv', 'da', 'no', 'fi', 'pl', 'cs', 'ru', 'uk',
+  'tr', 'ja', 'zh', 'ko', 'ar', 'fa', 'ur', 'hi', 'af', 'ro', 'hu', 'el', 'he',
+]; // biome-ignore format: a list
+
+/** "jdoe@example.com (Jane Doe)" → "Jane Doe": RSS <author> is an e-mail address by spec. */
+function cleanAuthor(author: string | undefined): string | null {
+  if (!author) return null;
+  const text = collapseWhitespace(author);
+  const named = /^\S+@\S+\s*\(([^)]+)\)$/.exec(text);
+  return (named ? named[1]!.trim() : text) || null;
+}
+
+function dedupeCategories(categories: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of categories) {
+    const label = cleanTitle(raw);
+    const key = label.toLowerCase();
+    if (!label || seen.has(key)) continue;
+    seen.add(key);
+    out.push(label);
+  }
+  return out;
+}
+
+function normalizeEnclosures(entry: ParsedEntry, base: string): Enclosure[] {
+  const seen = new Set<string>();
+  const out: Enclosure[] = [];
+  for (const enclosure of entry.enclosures) {
+    const url = resolveUrl(enclosure.url, base);
+    if (!url || seen.has(url)) continue;
+    seen.add(url);
+    const item: Enclosure = { url };
+    if (enclosure.type) item.type = enclosure.type.trim().toLowerCase();
+    if (enclosure.length) item.length = enclosure.length;
+    out.push(item);
+  }
+  return out;
+}
+
+interface DocumentFacts {
+  useGuids: boolean;
+  /** Declared feed language, else one detected over a sample of the document, else the source's. */
+  language: string | null;
+}
+
+function normalizeEntry(
+  entry: ParsedEntry,
+  link: string | null,
+  linkKey: string | undefined,
+  doc: FeedDocument,
+  ctx: NormalizeContext,
+  facts: DocumentFacts,
+): NewItem {
+  const base = entry.baseUrl ?? doc.siteUrl ?? ctx.feedUrl;
+  const body = entry.contentHtml ?? entry.summaryHtml ?? '';
+  // One sanitize-html run per item: the body. The summary is plain text and needs no sanitising.
+  const { html: contentHtml, firstImage } = sanitizeContentWithImage(body, base);
+  const summary =
+    (entry.summaryHtml && entry.summaryHtml !== body ? summarize(entry.summaryHtml) : '') || summarize(contentHtml);
+  const title = cleanTitle(entry.title, entry.titleType) || truncateAtWord(summary, 100) || link || '(untitled)';
+  const dates = resolveEntryDates(entry.published, entry.updated, ctx.now);
+  const author = cleanAuthor(entry.author);
+  const categories = dedupeCategories(entry.categories);
+  const enclosures = normalizeEnclosures(entry, base);
+  const guid = entry.guid?.trim() || null;
+  const language = normalizeLanguageTag(entry.language) ?? facts.language;
+  const uid = computeUid(
+    {
+      guid: facts.useGuids ? (guid ?? undefined) : undefined,
+      linkKey,
+      link: link ?? undefined,
+      title,
+      publishedRaw: entry.published ?? entry.updated,
+      contentPrefix: summary,
+    },
+    ctx.identity,
+  );
+  const contentHash = sha1(
+    JSON.stringify([
+      title,
+      link,
+      summary,
+      contentHtml,
+      author,
+      // An estimated date is "first seen now" and changes every run: it must not change the hash.
+      dates.dateEstimated ? null : dates.publishedAt,
+      dates.updatedAt,
+      categories,
+      enclosures,
+    ]),
+  );
+  return {
+    uid,
+    guid,
+    link,
+    title,
+    author,
+    summary,
+    contentHtml,
+    language,
+    publishedAt: dates.publishedAt,
+    dateEstimated: dates.dateEstimated,
+    updatedAt: dates.updatedAt,
+    categories,
+    enclosures,
+    imageUrl: resolveUrl(entry.imageUrl, base) ?? firstImage ?? null,
+    contentHash,
+  };
+}
+
+/**
+ * Turns a parsed document into store-ready items: identity, absolute URLs, UTC dates, sanitised HTML, summary,
+ * language, content hash. Entries sharing a uid inside one document collapse to the first.
+ */
+export function normalizeDocument(doc: FeedDocument, ctx: NormalizeContext): NewItem[] {
+  const facts: DocumentFacts = {
+    useGuids: ctx.identity === 'guid' || !guidsAreUseless(doc.entries.map((e) => e.guid)),
+    language: documentLanguage(doc, ctx),
+  };
+  const links = doc.entries.map((e) => resolveUrl(e.link, e.baseUrl ?? doc.siteUrl ?? ctx.feedUrl) ?? null);
+  const linkKeys = linkKeysFor(links);
+  const seen = new Set<string>();
+  const items: NewItem[] = [];
+  for (const [i, entry] of doc.entries.entries()) {
+    const item = normalizeEntry(entry, links[i] ?? null, linkKeys[i], doc, ctx, facts);
+    if (seen.has(item.uid)) continue;
+    seen.add(item.uid);
+    items.push(item);
+  }
+  return items;
+}
+
+/**
+ * Detection runs once per document over a sample of titles and summaries, not per item: per-item detection
+ * costs more than parsing and sanitising together. Entries that declare their own language keep it.
+ */
+function documentLanguage(doc: FeedDocument, ctx: NormalizeContext): string | null {
+  const declared = normalizeLanguageTag(doc.language);
+  if (declared) return declared;
+  if (doc.entries.length && doc.entries.every((e) => normalizeLanguageTag(e.language))) return null;
+  const sample = doc.entries
+    .slice(0, 12)
+    .map((e) => `${cleanTitle(e.title, e.titleType)}. ${summarize(e.summaryHtml ?? e.contentHtml).slice(0, 120)}`)
+    .join(' ');
+  return (
+    detectLanguage(sample, ctx.detectLanguages ?? DEFAULT_DETECT_LANGUAGES) ??
+    normalizeLanguageTag(ctx.sourceLanguage) ??
+    null
+  );
+}

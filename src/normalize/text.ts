@@ -1,0 +1,47 @@
+import { decodeHTML } from 'entities';
+
+export const SUMMARY_MAX_CHARS = 500;
+/** Only the start of a long body is needed for a summary; cutting first keeps the work linear and small. */
+const SUMMARY_SCAN_CHARS = 20_000;
+
+const HIDDEN_BLOCKS = /<(script|style|noscript|template|title)\b[\s\S]*?<\/\1\s*>/gi;
+const BLOCK_BOUNDARY =
+  /<\/?(p|div|br|li|ul|ol|h[1-6]|blockquote|tr|td|th|table|section|article|figure|figcaption|pre|hr)\b[^>]*>/gi;
+const ANY_TAG = /<!--[\s\S]*?-->|<\/?[A-Za-z][^>]*>/g;
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(/[\s\u00a0\u200b]+/g, ' ').trim();
+}
+
+/** HTML to one line of plain text: tags dropped, entities decoded, whitespace collapsed. */
+export function htmlToText(html: string): string {
+  if (!html) return '';
+  const text = html.replace(HIDDEN_BLOCKS, ' ').replace(BLOCK_BOUNDARY, ' ').replace(ANY_TAG, '');
+  return collapseWhitespace(decodeHTML(text));
+}
+
+/** Cuts at a word boundary and marks the cut with an ellipsis. */
+export function truncateAtWord(text: string, max = SUMMARY_MAX_CHARS): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${(lastSpace > max * 0.6 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:.-]+$/, '')}…`;
+}
+
+export function summarize(html: string | undefined): string {
+  if (!html) return '';
+  return truncateAtWord(htmlToText(html.length > SUMMARY_SCAN_CHARS ? html.slice(0, SUMMARY_SCAN_CHARS) : html));
+}
+
+const LOOKS_LIKE_TAG = /<\/?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?\/?>/;
+
+/**
+ * Titles are plain text in NewItem. Atom type=html titles arrive as HTML; RSS titles are often escaped HTML
+ * (`&amp;amp;`, `<b>`): both get tags stripped and entities decoded. Atom type=text titles are literal.
+ */
+export function cleanTitle(title: string | undefined, type?: 'html' | 'text'): string {
+  if (!title) return '';
+  if (type === 'text') return collapseWhitespace(title);
+  const withoutTags = LOOKS_LIKE_TAG.test(title) ? title.replace(ANY_TAG, '') : title;
+  return collapseWhitespace(decodeHTML(withoutTags));
+}
