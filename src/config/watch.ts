@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type FSWatcher, readFileSync, watch } from 'node:fs';
+import { type FSWatcher, lstatSync, readFileSync, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { ConfigError, type ConfigIssue, parseConfigText } from './load.ts';
@@ -39,7 +39,17 @@ export function watchConfig(
   const debounceMs = options.debounceMs ?? 200;
   const env = options.env ?? process.env;
 
-  const initialText = readFileSync(path, 'utf8');
+  let initialText: string;
+  try {
+    initialText = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([
+      { file: path, line: 1, column: 1, path: '', message: `cannot read: ${(err as Error).message}` },
+    ]);
+  }
+  // Behind a symlink (a Kubernetes ConfigMap mount swaps a `..data` link next to it), updates arrive as events
+  // for other names in the directory; the content hash keeps unrelated events from doing anything.
+  const followAnyName = lstatSync(path).isSymbolicLink();
   const initial = parseConfigText(initialText, path, env);
   if (!initial.ok) throw new ConfigError(initial.errors);
 
@@ -86,7 +96,7 @@ export function watchConfig(
 
   const watcher: FSWatcher = watch(dirname(path), { persistent: false }, (_event, filename) => {
     // Some platforms do not report the name; the content hash filters out unrelated events then.
-    if (filename === null || filename === name) schedule();
+    if (followAnyName || filename === null || filename === name) schedule();
   });
   watcher.on('error', (err) => {
     handlers.onError([{ file: path, line: 1, column: 1, path: '', message: `watching stopped: ${err.message}` }]);

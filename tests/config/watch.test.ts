@@ -1,4 +1,4 @@
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigIssue } from '../../src/config/load.ts';
@@ -44,6 +44,38 @@ describe('watchConfig', () => {
     cleanups.push(temp.cleanup);
     await writeFile(temp.configPath, 'server:\n  port: -1\n');
     expect(() => watchConfig(temp.configPath, { onChange() {}, onError() {} }, { env: {} })).toThrow(ConfigError);
+  });
+
+  it('throws ConfigError when the file is missing at start', () => {
+    expect(() => watchConfig('/nonexistent/rundschau.yaml', { onChange() {}, onError() {} }, { env: {} })).toThrow(
+      /cannot read/,
+    );
+  });
+
+  it('follows a Kubernetes-style ConfigMap update (a symlinked directory swapped by rename)', async () => {
+    const temp = await tempConfigDir();
+    cleanups.push(temp.cleanup);
+    const original = await readFile(temp.configPath, 'utf8');
+    const mount = join(temp.dir, 'mount');
+    await mkdir(join(mount, '..v1'), { recursive: true });
+    await writeFile(join(mount, '..v1', 'rundschau.yaml'), original);
+    await symlink('..v1', join(mount, '..data'));
+    await symlink('..data/rundschau.yaml', join(mount, 'rundschau.yaml'));
+
+    const changes: Config[] = [];
+    const watcher = watchConfig(
+      join(mount, 'rundschau.yaml'),
+      { onChange: (c) => changes.push(c), onError() {} },
+      { env: {} },
+    );
+    cleanups.push(() => watcher.close());
+
+    await mkdir(join(mount, '..v2'));
+    await writeFile(join(mount, '..v2', 'rundschau.yaml'), original.replace('concurrency: 32', 'concurrency: 12'));
+    await symlink('..v2', join(mount, '..data_tmp'));
+    await rename(join(mount, '..data_tmp'), join(mount, '..data'));
+    await waitFor(() => changes[0]);
+    expect(watcher.current().defaults.concurrency).toBe(12);
   });
 
   it('reports an in-place edit within 2 s', async () => {
