@@ -24,6 +24,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
+const DEFAULT_CONNECTIONS_PER_ORIGIN = 2;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const PERMANENT_STATUSES = new Set([301, 308]);
 
@@ -38,7 +39,7 @@ export interface AgentOptions {
 export function createFetchAgent(opts: AgentOptions = {}): Agent {
   return new Agent({
     connect: { timeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS },
-    connections: opts.connectionsPerOrigin ?? 4,
+    connections: opts.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
     keepAliveTimeout: opts.keepAliveMs ?? 30_000,
     keepAliveMaxTimeout: 120_000,
     // The total timeout (AbortSignal) governs; these are only the agent's own safety net.
@@ -47,12 +48,13 @@ export function createFetchAgent(opts: AgentOptions = {}): Agent {
   });
 }
 
-const sharedAgents = new Map<number, Agent>();
-function sharedAgent(connectTimeoutMs: number): Agent {
-  let agent = sharedAgents.get(connectTimeoutMs);
+const sharedAgents = new Map<string, Agent>();
+function sharedAgent(connectTimeoutMs: number, connectionsPerOrigin: number): Agent {
+  const key = `${connectTimeoutMs}/${connectionsPerOrigin}`;
+  let agent = sharedAgents.get(key);
   if (!agent) {
-    agent = createFetchAgent({ connectTimeoutMs });
-    sharedAgents.set(connectTimeoutMs, agent);
+    agent = createFetchAgent({ connectTimeoutMs, connectionsPerOrigin });
+    sharedAgents.set(key, agent);
   }
   return agent;
 }
@@ -69,6 +71,7 @@ export function fetchOptionsFromDefaults(defaults: Defaults, dispatcher?: Dispat
   return {
     timeoutMs: defaults.timeout * 1000,
     connectTimeoutMs: defaults.connectTimeout * 1000,
+    connectionsPerOrigin: defaults.perHostConcurrency,
     maxBodyBytes: defaults.maxBodyBytes,
     userAgent: defaults.userAgent,
     dispatcher,
@@ -96,7 +99,12 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const dispatcher = opts.dispatcher ?? sharedAgent(opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  const dispatcher =
+    opts.dispatcher ??
+    sharedAgent(
+      opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      opts.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
+    );
 
   const controller = new AbortController();
   let timedOut = false;

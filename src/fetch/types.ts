@@ -99,6 +99,8 @@ export interface FetchOptions {
   timeoutMs?: number;
   /** TCP/TLS connect timeout, ms; only used when no `dispatcher` is given. Default 10 000. */
   connectTimeoutMs?: number;
+  /** Connections per origin of the shared agent; only used when no `dispatcher` is given. Default 2. */
+  connectionsPerOrigin?: number;
   /** Cap on the body, compressed and decompressed, bytes. Default 10 MiB. */
   maxBodyBytes?: number;
   maxRedirects?: number;
