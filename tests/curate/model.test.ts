@@ -65,30 +65,33 @@ describe('learned model', () => {
   });
 });
 
-describe.skipIf(!hasDevLabels)('learned model, cross-validated on the shared set (skips when the corpus is absent)', () => {
-  it('trained on one half predicts the other half better than chance', () => {
-    const items = parseLabels(readFileSync(devLabelsPath, 'utf8')).filter((i) => i.label !== 'borderline');
-    const fold = (i: (typeof items)[number]) =>
-      createHash('sha1')
-        .update(/event=([\w-]+)/.exec(i.notes ?? '')?.[1] ?? i.id)
-        .digest()[0]! % 2;
-    for (const f of [0, 1]) {
-      const train = items.filter((i) => fold(i) !== f);
-      const m = trainModel(
-        train.map((i) => ({ title: i.title, summary: i.summary, language: i.lang, label: i.label === 'cloud' })),
-      );
-      const report = evaluatePredictions(
-        'cloud',
-        items.filter((i) => fold(i) === f),
-        (i) => {
-          const p = predict(m, { title: i.title, summary: i.summary, language: i.lang });
-          return { score: p, included: p >= 0.5 };
-        },
-      );
-      console.log(
-        `model fold ${f}: P ${report.precision.toFixed(3)} R ${report.recall.toFixed(3)} F1 ${report.f1.toFixed(3)}`,
-      );
-      expect(report.f1).toBeGreaterThan(0.75);
-    }
-  });
-});
+describe.skipIf(!hasDevLabels)(
+  'learned model, cross-validated on the shared set (skips when the corpus is absent)',
+  () => {
+    it('trained on one half predicts the other half better than chance', () => {
+      const items = parseLabels(readFileSync(devLabelsPath, 'utf8')).filter((i) => i.label !== 'borderline');
+      const fold = (i: (typeof items)[number]) =>
+        createHash('sha1')
+          .update(/event=([\w-]+)/.exec(i.notes ?? '')?.[1] ?? i.id)
+          .digest()[0]! % 2;
+      for (const f of [0, 1]) {
+        const train = items.filter((i) => fold(i) !== f);
+        const m = trainModel(
+          train.map((i) => ({ title: i.title, summary: i.summary, language: i.lang, label: i.label === 'cloud' })),
+        );
+        const report = evaluatePredictions(
+          'cloud',
+          items.filter((i) => fold(i) === f),
+          (i) => {
+            const p = predict(m, { title: i.title, summary: i.summary, language: i.lang });
+            return { score: p, included: p >= 0.5 };
+          },
+        );
+        console.log(
+          `model fold ${f}: P ${report.precision.toFixed(3)} R ${report.recall.toFixed(3)} F1 ${report.f1.toFixed(3)}`,
+        );
+        expect(report.f1).toBeGreaterThan(0.75);
+      }
+    });
+  },
+);
