@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { newestEntryMs } from './entry.ts';
 import { type FeedFormat, renderFeed } from './generate.ts';
 import { feedTagId } from './ids.ts';
+import { sourcesOpml } from './opml.ts';
 import { allScope, categoriesOf, categoryScope, type FeedScope, topicScope } from './scopes.ts';
 import { selectPage } from './select.ts';
 
@@ -52,6 +53,24 @@ export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono
     const topic = deps.config().topics.find((t) => t.slug === parsed.name);
     if (!topic) return c.notFound();
     return serveFeed(c, topicScope(deps.store, topic), parsed.format);
+  });
+
+  app.get('/opml.xml', async (c) => {
+    const opml = await sourcesOpml(deps.store);
+    const headers: Record<string, string> = {
+      ETag: opml.etag,
+      'Cache-Control': CACHE_CONTROL,
+      'Last-Modified': new Date(opml.lastModifiedMs).toUTCString(),
+    };
+    const ifNoneMatch = c.req.header('if-none-match');
+    const ifModifiedSince = c.req.header('if-modified-since');
+    if (
+      ifNoneMatch
+        ? isNotModified({ ifNoneMatch, etag: opml.etag })
+        : ifModifiedSince && isNotModified({ ifModifiedSince, lastModifiedMs: opml.lastModifiedMs })
+    )
+      return c.body(null, 304, headers);
+    return c.body(opml.body, 200, { ...headers, 'Content-Type': 'text/x-opml; charset=utf-8' });
   });
 
   async function serveFeed(c: Context, scope: FeedScope, format: FeedFormat): Promise<Response> {
