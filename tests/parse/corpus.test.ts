@@ -1,0 +1,118 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { decodeFeedBytes } from '../../src/decode/index.ts';
+import { normalizeDocument } from '../../src/normalize/index.ts';
+import { FeedParseError, parseFeed } from '../../src/parse/index.ts';
+
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/feeds', import.meta.url));
+const present = existsSync(join(CORPUS, 'MANIFEST.tsv'));
+
+interface ManifestRow {
+  path: string;
+  format: string;
+  encoding: string;
+  notes: string;
+  items?: number;
+}
+
+function readManifest(): ManifestRow[] {
+  return readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => {
+      const [path, , , , format, , encoding, notes] = line.split('\t') as string[];
+      const items = /items=(\d+)/.exec(notes ?? '')?.[1];
+      return { path: path!, format: format!, encoding: encoding!, notes: notes!, items: items ? Number(items) : undefined };
+    });
+}
+
+/** Documents that are not feeds at all: the pipeline must say so with a reason, not return items. */
+const NOT_A_FEED_FORMAT = /^(HTML|empty|XML fragment|RSS-in-JSON)/;
+
+/**
+ * Feeds that repeat a guid: the manifest counts elements, the store gets one item per guid (first kept).
+ * Verified by hand: the repeated guids carry the same story.
+ */
+const COLLAPSED_BY_DUPLICATE_GUIDS: Record<string, number> = {
+  'netnewswire/scriptingNews.rss': 48,
+  'podsearch-de/chaosradio.ccc.de_chaos_tv-complete.rss': 127,
+  'rss-parser/itunes-missing-image.rss': 130,
+};
+
+/** Known words with non-ASCII letters, proving the charset was read right. */
+const KNOWN_TEXT: Record<string, string> = {
+  'feeder-android/golem-de.xml': 'übernimmt',
+  'codehollow-feedreader/Rss091Stadtfeuerwehr.xml': 'Einsätze',
+  'codehollow-feedreader/Rss20ISO88591Intranet30.xml': 'MÅNAD',
+  'rss-parser/uolNoticias.rss': 'Notícias',
+  'miniflux/koi8r.xml': 'Первая',
+  'miniflux/windows-1252.xml': '€',
+  'node-feedparser/iconv.xml': 'Оренбург',
+  'node-feedparser/compressed.xml': 'Оренбург',
+  'miniflux/utf8-incorrect-prolog.xml': 'Café',
+  'picofeed/cercle.psy.xml': 'é',
+  'miniflux/no_encoding_ISO-8859-1.xml': 'é',
+};
+
+/** Executable markup in tags (text that merely mentions `onload=` is fine). */
+const EXECUTABLE_MARKUP = /<script\b|<[^>]*\son[a-z]+\s*=|(?:href|src)\s*=\s*["']?\s*(?:javascript|data|vbscript):/i;
+const MOJIBAKE = /Ã[\u0080-\u00bf]|â€[\u0099\u009c\u009d“”™]|\ufffd/;
+
+describe.skipIf(!present)('feed corpus: decode → parse → normalize', () => {
+  const rows = present ? readManifest() : [];
+
+  it.each(rows.map((r) => [r.path, r] as const))('%s', async (path, row) => {
+    const started = performance.now();
+    const bytes = readFileSync(join(CORPUS, path));
+    const decoded = decodeFeedBytes(bytes);
+    const documentUrl = `https://feeds.example.org/${path}`;
+    let outcome: Awaited<ReturnType<typeof parseFeed>> | FeedParseError;
+    try {
+      outcome = await parseFeed(decoded.text, documentUrl);
+    } catch (error) {
+      if (!(error instanceof FeedParseError)) throw error;
+      outcome = error;
+    }
+
+    if (NOT_A_FEED_FORMAT.test(row.format)) {
+      expect(outcome).toBeInstanceOf(FeedParseError);
+      expect(['not_a_feed', 'empty', 'malformed_xml']).toContain((outcome as FeedParseError).reason);
+      return;
+    }
+    if (row.items === 0) {
+      // Empty or truncated-before-the-first-item documents: either no items or a reasoned refusal.
+      if (outcome instanceof FeedParseError) expect(outcome.reason).toMatch(/^(empty|malformed_xml|not_a_feed)$/);
+      else expect(normalizeDocument(outcome, { feedUrl: documentUrl, identity: 'auto', now: Date.now() })).toHaveLength(0);
+      return;
+    }
+    if (outcome instanceof FeedParseError) throw outcome;
+    const doc = outcome;
+    const items = normalizeDocument(doc, { feedUrl: documentUrl, identity: 'auto', now: Date.now() });
+
+    expect(doc.entries).toHaveLength(row.items!);
+    expect(items).toHaveLength(COLLAPSED_BY_DUPLICATE_GUIDS[path] ?? row.items!);
+    for (const item of items) {
+      expect(item.title.trim()).not.toBe('');
+      expect(item.uid).toMatch(/^[glh]:[0-9a-f]{40}$/);
+      expect(item.contentHtml).not.toMatch(EXECUTABLE_MARKUP);
+    }
+    if (!/mojibake|double-encoded/.test(row.notes)) {
+      for (const item of items) expect(item.title).not.toMatch(MOJIBAKE);
+    }
+    const known = KNOWN_TEXT[path];
+    if (known) {
+      const allText = [doc.title, doc.description, ...items.map((i) => `${i.title} ${i.summary}`)].join(' ');
+      expect(allText).toContain(known);
+    }
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+if (!present) {
+  describe('feed corpus', () => {
+    it.skip(`corpus not found at ${CORPUS}; corpus tests skipped`, () => {});
+  });
+}
