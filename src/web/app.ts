@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { withQuery } from '../../views/context.ts';
 import { MessagePage } from '../../views/pages.tsx';
+import { feedRoutes } from '../publish/routes.ts';
 import { loadAssets } from './assets.ts';
 import { randomToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
@@ -19,12 +19,6 @@ import { notFoundPage } from './routes/errors.ts';
 import { loginRoutes } from './routes/login.ts';
 import { readerRoutes } from './routes/reader.ts';
 import { securityHeaders } from './security.ts';
-
-// TODO(publish): import feedRoutes statically once src/publish/routes.ts has landed; until then it is optional.
-const publishModule = new URL('../publish/routes.ts', import.meta.url);
-const feedRoutesFactory: ((deps: AppDeps) => Hono) | undefined = existsSync(publishModule)
-  ? ((await import(publishModule.href)) as { feedRoutes?: (deps: AppDeps) => Hono }).feedRoutes
-  : undefined;
 
 /** Counts requests by matched route pattern (not raw path: that would explode the label set). */
 function httpMetrics(deps: AppDeps): MiddlewareHandler {
@@ -81,7 +75,7 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.route('/', assets.routes);
   // Published feeds are meant for other readers, which cannot log in: they stay public in private mode too.
-  if (feedRoutesFactory) app.route('/', feedRoutesFactory(deps));
+  app.route('/', feedRoutes(deps));
 
   app.use('*', localeMiddleware());
   app.use('*', sessionMiddleware(deps, processSecret));

@@ -577,3 +577,19 @@ describe('health and metrics', () => {
     expect(text).toContain('rundschau_http_request_duration_seconds_bucket');
   });
 });
+
+describe('curated feeds are mounted', () => {
+  beforeEach(async () => {
+    h = await webHarness({ topics: [{ slug: 'ai', title: 'AI' }] });
+    await seed(h.store, 2);
+  });
+
+  it('serves /feeds/all.* and /opml.xml next to the reader', async () => {
+    const c = new Client(h.app);
+    const rss = await c.request('/feeds/all.rss');
+    expect(rss.status).toBe(200);
+    expect(rss.headers.get('content-type')).toContain('rss');
+    expect((await c.request('/opml.xml')).status).toBe(200);
+    expect(rss.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+});
