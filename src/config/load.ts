@@ -93,6 +93,7 @@ export function parseConfigText(text: string, path: string, env: Env = process.e
     errors.sort((a, b) => a.line - b.line || a.column - b.column);
     return { ok: false, errors };
   }
+  warnings.push(...topicReferenceWarnings(parsed.data, issueAt));
   return { ok: true, config: parsed.data, warnings };
 }
 
@@ -190,6 +191,25 @@ function duplicateTopicSlugs(
     );
   });
   return issues;
+}
+
+/** A topic that filters on a category or source the file does not have would silently match nothing. */
+function topicReferenceWarnings(config: Config, issueAt: IssueAt): ConfigIssue[] {
+  const categories = new Set(config.sources.map((s) => s.category.toLowerCase()));
+  const warnings: ConfigIssue[] = [];
+  config.topics.forEach((topic, t) => {
+    topic.rules.categories.forEach((category, c) => {
+      if (!categories.has(category.toLowerCase())) {
+        warnings.push(issueAt(['topics', t, 'rules', 'categories', c], `no source has the category "${category}"`));
+      }
+    });
+    topic.rules.sources.forEach((fragment, f) => {
+      if (!config.sources.some((s) => s.url.includes(fragment))) {
+        warnings.push(issueAt(['topics', t, 'rules', 'sources', f], `no source URL contains "${fragment}"`));
+      }
+    });
+  });
+  return warnings;
 }
 
 /** Keys the schema allows at a data path, for "did you mean" hints. */

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 
+const DURATION_HINT = 'must be a duration like 30s, 15m, 2h or 1d, or a number of seconds';
+
 /** Durations in the YAML file are written like `15m`, `2h`, `1d`, `30s` or a number of seconds. */
 export const duration = z
-  .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/)])
+  .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/, DURATION_HINT)], {
+    error: DURATION_HINT,
+  })
   .transform((v) => (typeof v === 'number' ? v : parseDuration(v)));
 
 export function parseDuration(text: string): number {

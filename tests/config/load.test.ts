@@ -170,6 +170,37 @@ describe('parseConfigText errors carry file:line:column', () => {
   });
 });
 
+describe('messages operators can act on', () => {
+  it('explains the duration format', () => {
+    const errors = errorsOf(parseConfigText('defaults:\n  minInterval: 10 minutes\n', 'rundschau.yaml', noEnv));
+    expect(formatIssues(errors)).toBe(
+      'rundschau.yaml:2:16 defaults.minInterval: must be a duration like 30s, 15m, 2h or 1d, or a number of seconds',
+    );
+  });
+
+  it('warns about topics filtering on categories or sources nobody has', () => {
+    const text = [
+      'sources:',
+      '  - url: https://a.example/feed',
+      '    category: Cloud',
+      'topics:',
+      '  - slug: cloud',
+      '    title: Cloud',
+      '    rules:',
+      '      categories: [cloud, Clowd]',
+      '      sources: [a.example, b.example]',
+    ].join('\n');
+    const result = parseConfigText(text, 'rundschau.yaml', noEnv);
+    if (!result.ok) throw new Error(formatIssues(result.errors));
+    expect(formatIssues(result.warnings)).toBe(
+      [
+        'rundschau.yaml:8:27 topics[0].rules.categories[1]: no source has the category "Clowd"',
+        'rundschau.yaml:9:28 topics[0].rules.sources[1]: no source URL contains "b.example"',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('environment overrides', () => {
   it('sets secrets and base URL from the environment over the file', () => {
     const text = 'server:\n  passwordHash: from-file\n';
