@@ -81,7 +81,10 @@ describe('sanitizeContent allow-list behaviour', () => {
   });
 
   it('lazy-loads images, resolves their src and drops tracking pixels', () => {
-    const out = sanitizeContent('<img src="a.png" alt="A"><img src="https://t.example/p.gif" width="1" height="1">', base);
+    const out = sanitizeContent(
+      '<img src="a.png" alt="A"><img src="https://t.example/p.gif" width="1" height="1">',
+      base,
+    );
     expect(out).toBe('<img src="https://site.example/blog/a.png" alt="A" loading="lazy" />');
   });
 

@@ -25,7 +25,13 @@ function readManifest(): ManifestRow[] {
     .map((line) => {
       const [path, , , , format, , encoding, notes] = line.split('\t') as string[];
       const items = /items=(\d+)/.exec(notes ?? '')?.[1];
-      return { path: path!, format: format!, encoding: encoding!, notes: notes!, items: items ? Number(items) : undefined };
+      return {
+        path: path!,
+        format: format!,
+        encoding: encoding!,
+        notes: notes!,
+        items: items ? Number(items) : undefined,
+      };
     });
 }
 
@@ -85,7 +91,8 @@ describe.skipIf(!present)('feed corpus: decode → parse → normalize', () => {
     if (row.items === 0) {
       // Empty or truncated-before-the-first-item documents: either no items or a reasoned refusal.
       if (outcome instanceof FeedParseError) expect(outcome.reason).toMatch(/^(empty|malformed_xml|not_a_feed)$/);
-      else expect(normalizeDocument(outcome, { feedUrl: documentUrl, identity: 'auto', now: Date.now() })).toHaveLength(0);
+      else
+        expect(normalizeDocument(outcome, { feedUrl: documentUrl, identity: 'auto', now: Date.now() })).toHaveLength(0);
       return;
     }
     if (outcome instanceof FeedParseError) throw outcome;

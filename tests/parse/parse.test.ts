@@ -27,7 +27,12 @@ describe('parseFeed', () => {
         </entry></feed>`,
       URL_,
     );
-    expect(doc).toMatchObject({ format: 'atom', language: 'de-DE', selfUrl: 'https://example.org/atom', hubUrl: 'https://hub.example/' });
+    expect(doc).toMatchObject({
+      format: 'atom',
+      language: 'de-DE',
+      selfUrl: 'https://example.org/atom',
+      hubUrl: 'https://hub.example/',
+    });
     const [entry] = doc.entries;
     expect(entry).toMatchObject({
       guid: 'tag:x,1',
@@ -68,7 +73,12 @@ describe('parseFeed', () => {
       </channel></rss>`,
       URL_,
     );
-    expect(doc).toMatchObject({ format: 'rss', ttlMinutes: 30, language: 'en-us', selfUrl: 'https://site.example/rss' });
+    expect(doc).toMatchObject({
+      format: 'rss',
+      ttlMinutes: 30,
+      language: 'en-us',
+      selfUrl: 'https://site.example/rss',
+    });
     expect(doc.entries[0]).toMatchObject({
       guid: 'id-1',
       guidIsPermaLink: false,
@@ -83,7 +93,10 @@ describe('parseFeed', () => {
   });
 
   it('repairs bare ampersands and HTML entities and records it', async () => {
-    const doc = await parseFeed('<rss version="2.0"><channel><title>A & B &eacute;</title><item><title>x</title></item></channel></rss', URL_);
+    const doc = await parseFeed(
+      '<rss version="2.0"><channel><title>A & B &eacute;</title><item><title>x</title></item></channel></rss',
+      URL_,
+    );
     expect(doc.title).toBe('A & B é');
     expect(doc.warnings.some((w) => /repaired/.test(w))).toBe(true);
   });
@@ -95,7 +108,16 @@ describe('parseFeed', () => {
         title: 'J',
         home_page_url: 'https://j.example/',
         language: 'de',
-        items: [{ id: '1', url: '/a', content_text: 'Hallo <Welt>', authors: [{ name: 'Ann' }], tags: ['x'], attachments: [{ url: '/f.mp3', mime_type: 'audio/mpeg', size_in_bytes: 5 }] }],
+        items: [
+          {
+            id: '1',
+            url: '/a',
+            content_text: 'Hallo <Welt>',
+            authors: [{ name: 'Ann' }],
+            tags: ['x'],
+            attachments: [{ url: '/f.mp3', mime_type: 'audio/mpeg', size_in_bytes: 5 }],
+          },
+        ],
       }),
       URL_,
     );

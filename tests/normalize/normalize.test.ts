@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { parseFeedDate, resolveEntryDates } from '../../src/normalize/dates.ts';
+import { computeUid, linkKeysFor } from '../../src/normalize/identity.ts';
+import { normalizeDocument } from '../../src/normalize/index.ts';
+import { normalizeLanguageTag } from '../../src/normalize/language.ts';
+import { cleanTitle, htmlToText, summarize } from '../../src/normalize/text.ts';
+import type { FeedDocument, ParsedEntry } from '../../src/parse/types.ts';
+
+const NOW = Date.UTC(2024, 5, 1, 12);
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+describe('dates', () => {
+  it.each([
+    ['Mon, 16 Oct 2017 15:10:00 +0000', '2017-10-16T15:10:00.000Z'],
+    ['Mon, 16 Oct 2017 15:10:00 GMT', '2017-10-16T15:10:00.000Z'],
+    ['Mon, 16 Oct 2017 15:10:00 CEST', '2017-10-16T13:10:00.000Z'],
+    ['Di, 17 Okt 2017 12:17:00 MESZ', '2017-10-17T10:17:00.000Z'],
+    ['Sat, 21 Mar 2020 06:29:51 -0400', '2020-03-21T10:29:51.000Z'],
+    ['Wed, 02 Oct 2002 08:00:00 EST', '2002-10-02T13:00:00.000Z'],
+    ['17. März 2024 10:00', '2024-03-17T10:00:00.000Z'],
+    ['2024-03-17T10:00:00+01:00', '2024-03-17T09:00:00.000Z'],
+    ['2017-06-27 00:54:17', '2017-06-27T00:54:17.000Z'],
+    ['1518478934', '2018-02-12T23:42:14.000Z'],
+    ['garbage', undefined],
+    ['', undefined],
+  ])('%s', (raw, expected) => {
+    expect(iso(parseFeedDate(raw))).toBe(expected);
+  });
+
+  it('estimates missing dates and clamps far-future ones to now', () => {
+    expect(resolveEntryDates(undefined, undefined, NOW)).toEqual({
+      publishedAt: NOW,
+      dateEstimated: true,
+      updatedAt: null,
+    });
+    expect(resolveEntryDates('2030-01-01T00:00:00Z', undefined, NOW)).toMatchObject({
+      publishedAt: NOW,
+      dateEstimated: true,
+    });
+    expect(resolveEntryDates(undefined, '2024-01-01T00:00:00Z', NOW)).toMatchObject({ dateEstimated: false });
+  });
+});
+
+describe('identity', () => {
+  it('prefers guid, then normalised link, then a hash; modes force a key', () => {
+    const base = { title: 't', contentPrefix: '' };
+    expect(computeUid({ ...base, guid: 'abc', linkKey: 'https://x/' }, 'auto')).toMatch(/^g:[0-9a-f]{40}$/);
+    expect(computeUid({ ...base, guid: 'abc', linkKey: 'https://x/' }, 'link')).toMatch(/^l:/);
+    expect(computeUid({ ...base, linkKey: 'https://x/' }, 'guid')).toMatch(/^l:/);
+    expect(computeUid({ ...base, publishedRaw: 'd' }, 'auto')).toMatch(/^h:/);
+    expect(computeUid({ ...base, guid: 'abc' }, 'auto')).toBe(computeUid({ ...base, guid: ' abc ' }, 'auto'));
+  });
+
+  it('does not let a link shared by several entries identify them', () => {
+    expect(
+      linkKeysFor(['https://a/x?utm_source=1', 'https://a/y', 'https://a/y', 'https://a/z#1', 'https://a/z#2']),
+    ).toEqual(['https://a/x', undefined, undefined, 'https://a/z#1', 'https://a/z#2']);
+  });
+});
+
+describe('text', () => {
+  it('turns HTML into one line of text', () => {
+    expect(htmlToText('<p>A&nbsp;&amp;&#233;</p><script>x()</script><p>B\n\n C</p>')).toBe('A &é B C');
+  });
+
+  it('summarises at a word boundary', () => {
+    const summary = summarize(`<p>${'word '.repeat(200)}</p>`);
+    expect(summary.length).toBeLessThanOrEqual(500);
+    expect(summary.endsWith('word…')).toBe(true);
+  });
+
+  it('cleans titles by type', () => {
+    expect(cleanTitle('A <b>bold</b> &amp; move', 'html')).toBe('A bold & move');
+    expect(cleanTitle('Tom &amp;amp; Jerry')).toBe('Tom &amp; Jerry');
+    expect(cleanTitle('a &amp; b', 'text')).toBe('a &amp; b');
+  });
+
+  it('normalises language tags', () => {
+    expect(normalizeLanguageTag('de-DE')).toBe('de');
+    expect(normalizeLanguageTag('EN_us')).toBe('en');
+    expect(normalizeLanguageTag('')).toBeUndefined();
+  });
+});
+
+describe('normalizeDocument', () => {
+  const entry = (over: Partial<ParsedEntry>): ParsedEntry => ({ categories: [], enclosures: [], ...over });
+  const doc = (entries: ParsedEntry[], over: Partial<FeedDocument> = {}): FeedDocument => ({
+    format: 'rss',
+    siteUrl: 'https://site.example/',
+    entries,
+    warnings: [],
+    ...over,
+  });
+  const ctx = { feedUrl: 'https://site.example/feed', identity: 'auto' as const, now: NOW };
+
+  it('builds a complete item', () => {
+    const [item] = normalizeDocument(
+      doc(
+        [
+          entry({
+            guid: 'g1',
+            link: '/post',
+            title: 'Hello &amp; welcome',
+            author: 'ann@example.com (Ann)',
+            published: 'Mon, 16 Oct 2017 15:10:00 GMT',
+            contentHtml: '<p onclick="x()">Body <img src="/i.png"></p>',
+            summaryHtml: 'Short <b>text</b>',
+            categories: ['Cloud', 'cloud', 'AI'],
+            enclosures: [{ url: '/a.mp3', type: 'audio/MPEG', length: 3 }],
+          }),
+        ],
+        { language: 'en-GB' },
+      ),
+      ctx,
+    );
+    expect(item).toMatchObject({
+      guid: 'g1',
+      link: 'https://site.example/post',
+      title: 'Hello & welcome',
+      author: 'Ann',
+      summary: 'Short text',
+      contentHtml: '<p>Body <img src="https://site.example/i.png" loading="lazy" /></p>',
+      language: 'en',
+      publishedAt: Date.UTC(2017, 9, 16, 15, 10),
+      dateEstimated: false,
+      categories: ['Cloud', 'AI'],
+      enclosures: [{ url: 'https://site.example/a.mp3', type: 'audio/mpeg', length: 3 }],
+      imageUrl: 'https://site.example/i.png',
+    });
+    expect(item!.contentHash).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('collapses duplicates and keeps hashes stable for estimated dates', () => {
+    const entries = [
+      entry({ guid: 'a', title: 'one' }),
+      entry({ guid: 'a', title: 'two' }),
+      entry({ guid: 'b', title: 'three' }),
+    ];
+    const first = normalizeDocument(doc(entries), ctx);
+    expect(first.map((i) => i.title)).toEqual(['one', 'three']);
+    const later = normalizeDocument(doc(entries), { ...ctx, now: NOW + 60_000 });
+    expect(later.map((i) => i.contentHash)).toEqual(first.map((i) => i.contentHash));
+    expect(later.map((i) => i.uid)).toEqual(first.map((i) => i.uid));
+  });
+
+  it('detects the language when none is declared, else uses the source language', () => {
+    const german = entry({
+      title: 'Die Bundesregierung hat neue Regeln für Rechenzentren beschlossen',
+      summaryHtml: 'Die Betreiber müssen künftig mehr Strom aus erneuerbaren Quellen beziehen.',
+    });
+    expect(normalizeDocument(doc([german]), ctx)[0]!.language).toBe('de');
+    expect(normalizeDocument(doc([entry({ title: 'x' })]), { ...ctx, sourceLanguage: 'fr' })[0]!.language).toBe('fr');
+  });
+});
