@@ -37,10 +37,16 @@ export async function appendSources(
   entries: readonly SourceEntry[],
   opts: AppendOptions = {},
 ): Promise<AppendResult> {
-  const text = await readTextOrEmpty(path);
-  const result = appendSourcesToText(text, path, entries, opts);
-  if (!opts.dryRun && result.added.length > 0) await writeFileAtomic(path, result.text);
-  return result;
+  // Optimistic concurrency: if the file changed while we worked (an operator saving, another import), redo
+  // the edit on the new text instead of overwriting it.
+  for (let attempt = 1; ; attempt++) {
+    const text = await readTextOrEmpty(path);
+    const result = appendSourcesToText(text, path, entries, opts);
+    if (opts.dryRun || result.added.length === 0) return result;
+    if ((await readTextOrEmpty(path)) !== text && attempt < 3) continue;
+    await writeFileAtomic(path, result.text);
+    return result;
+  }
 }
 
 /** The text-level work of appendSources, without touching the disk. */
@@ -57,8 +63,13 @@ export function appendSourcesToText(
     throw new ConfigError(checked.ok ? [] : checked.errors);
   }
 
+  /** feedUrlKey → why a new entry with that key is skipped. */
   const known = new Map<string, string>();
-  for (const url of existingSourceUrls(doc)) known.set(feedUrlKey(url), url);
+  for (const url of existingSourceUrls(doc)) known.set(feedUrlKey(url), `already subscribed as ${url}`);
+  // A feed the operator commented out (say, as dead) must not come back with the next OPML import.
+  for (const { url, line } of commentedOutSourceUrls(text)) {
+    if (!known.has(feedUrlKey(url))) known.set(feedUrlKey(url), `commented out on line ${line} as ${url}`);
+  }
 
   const added: string[] = [];
   const skipped: AppendResult['skipped'] = [];
@@ -72,12 +83,12 @@ export function appendSourcesToText(
       continue;
     }
     const key = feedUrlKey(clean.url as string);
-    const existing = known.get(key);
-    if (existing !== undefined) {
-      skipped.push({ url: entry.url, reason: `already subscribed as ${existing}` });
+    const reason = known.get(key);
+    if (reason !== undefined) {
+      skipped.push({ url: entry.url, reason });
       continue;
     }
-    known.set(key, clean.url as string);
+    known.set(key, `already subscribed as ${clean.url}`);
     blocks.push(clean);
     added.push(clean.url as string);
   }
@@ -135,6 +146,15 @@ async function readTextOrEmpty(path: string): Promise<string> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw err;
   }
+}
+
+function commentedOutSourceUrls(text: string): { url: string; line: number }[] {
+  const found: { url: string; line: number }[] = [];
+  text.split('\n').forEach((line, index) => {
+    const match = /^\s*#\s*(?:-\s*)?url:\s*["']?(https?:\/\/[^\s"'#]+)/i.exec(line);
+    if (match) found.push({ url: match[1]!, line: index + 1 });
+  });
+  return found;
 }
 
 function existingSourceUrls(doc: Document): string[] {

@@ -100,6 +100,19 @@ describe('appendSources', () => {
     expect(await readFile(fresh, 'utf8')).toBe('sources:\n  - url: https://b.example/feed\n    category: B\n');
   });
 
+  it('does not bring back a feed that was commented out', () => {
+    const text =
+      'sources:\n  - url: https://a.example/feed\n  # dead since 2025-01-01: HTTP 410\n  # - url: "https://gone.example/rss"\n';
+    const result = appendSourcesToText(text, 'f', [{ url: 'http://gone.example/rss/' }]);
+    expect(result.skipped).toEqual([
+      {
+        url: 'http://gone.example/rss/',
+        reason: 'commented out on line 4 as https://gone.example/rss',
+      },
+    ]);
+    expect(result.text).toBe(text);
+  });
+
   it('refuses to edit a file with YAML syntax errors', () => {
     expect(() => appendSourcesToText('sources:\n  - url: a: b\n', 'f', [{ url: 'https://a.example/' }])).toThrow(
       /invalid configuration/,
