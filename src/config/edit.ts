@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
 import type { z } from 'zod';
@@ -102,7 +102,9 @@ export function appendSourcesToText(
 }
 
 /** Writes `text` through a temp file in the same directory and a rename, so readers never see half a file. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(linkOrPath: string, text: string): Promise<void> {
+  // Write through a symlink (a config kept in a dotfiles repo) instead of replacing the link with a file.
+  const path = await realpath(linkOrPath).catch(() => linkOrPath);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(temp, text, { flag: 'wx' });

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendSources, appendSourcesToText, applySuggestions } from '../../src/config/edit.ts';
@@ -69,6 +69,16 @@ describe('appendSources', () => {
     if (!loaded.ok) throw new Error(formatIssues(loaded.errors));
     expect(loaded.config.sources.at(-1)).toMatchObject({ url: 'https://news.example.com/rss', category: 'Imported' });
     expect((await readdir(dir)).sort()).toEqual(['rundschau.yaml']);
+  });
+
+  it('writes through a symlinked config file', async () => {
+    const { dir, configPath, original } = await bundledCopy();
+    const link = join(dir, 'link.yaml');
+    await symlink(configPath, link);
+    await appendSources(link, [{ url: 'https://linked.example/feed' }]);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readFile(configPath, 'utf8')).not.toBe(original);
+    expect(await readFile(configPath, 'utf8')).toContain('  - url: https://linked.example/feed\n');
   });
 
   it('does not write when nothing is new or with dryRun', async () => {
