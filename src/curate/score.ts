@@ -1,21 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { TopicConfig } from '../config/schema.ts';
 import { type LearnedModel, modelReady, predict } from './model.ts';
-import {
-  compileTerm,
-  findTerm,
-  type StemLanguage,
-  stemLanguage,
-  type TermPattern,
-  type Token,
-  tokenize,
-} from './text.ts';
+import { compileTerm, type StemLanguage, stemLanguage, type TermPattern, TokenIndex, tokenize } from './text.ts';
 
 export type Field = 'title' | 'summary' | 'content';
 const FIELDS: Field[] = ['title', 'summary', 'content'];
 const DEFAULT_FIELD_WEIGHTS: Record<Field, number> = { title: 1.5, summary: 1, content: 0.5 };
 /** Long bodies add little topic signal beyond their opening and cost time. */
-const CONTENT_CHARS = 4000;
+// The body's opening carries its subject; reading further costs time at ingest and adds little.
+const CONTENT_CHARS = 2000;
 
 interface CompiledTerm {
   text: string;
@@ -140,7 +133,7 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
-type FieldTokens = Record<Field, Token[]>;
+type FieldTokens = Record<Field, TokenIndex>;
 
 /** The item's languages to match in: its own, or both when it is unknown. */
 function matchLanguages(language: string | null | undefined): StemLanguage[] {
@@ -154,8 +147,20 @@ function appliesTo(termLanguage: string, langs: StemLanguage[]): boolean {
 
 /** Fields in which the term occurs (in any of the item's candidate languages). */
 function fieldsWith(term: CompiledTerm, tokens: FieldTokens, langs: StemLanguage[]): Field[] {
-  return FIELDS.filter((f) => langs.some((l) => findTerm(term.pattern, tokens[f], l).length > 0));
+  let found: Field[] | undefined;
+  for (const f of FIELDS) {
+    for (const l of langs) {
+      if (tokens[f].has(term.pattern, l)) {
+        if (found) found.push(f);
+        else found = [f];
+        break;
+      }
+    }
+  }
+  return found ?? NONE;
 }
+
+const NONE: Field[] = [];
 
 function anyHit(terms: CompiledTerm[], tokens: FieldTokens, langs: StemLanguage[]): CompiledTerm | undefined {
   return terms.find((t) => fieldsWith(t, tokens, langs).length > 0);
@@ -168,9 +173,9 @@ function round(n: number): number {
 export function scoreItem(topic: CompiledTopic, item: ScoreInput, model?: LearnedModel | null): ScoreResult {
   const langs = matchLanguages(item.language);
   const tokens: FieldTokens = {
-    title: tokenize(item.title),
-    summary: tokenize(item.summary),
-    content: tokenize((item.contentText ?? '').slice(0, CONTENT_CHARS)),
+    title: new TokenIndex(tokenize(item.title)),
+    summary: new TokenIndex(tokenize(item.summary)),
+    content: new TokenIndex(tokenize((item.contentText ?? '').slice(0, CONTENT_CHARS))),
   };
   const fw = topic.fieldWeights;
 

@@ -33,8 +33,12 @@ const SPELLING: Record<string, string> = {
   programmes: 'programs',
 };
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Lower-case and fold German umlauts and ß, so "Souveränität" and "Souveranitat" meet. */
 export function fold(text: string): string {
+  // Most words are ASCII: skip the Unicode normalisation passes for them (this runs for every token).
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFC')
     .toLowerCase()
@@ -73,13 +77,24 @@ export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   for (const m of text.matchAll(WORD)) {
     const raw = m[0];
+    const cached = tokenCache.get(raw);
+    if (cached) {
+      out.push(cached);
+      continue;
+    }
     let norm = fold(raw);
-    norm = SPELLING[norm] ?? norm;
+    norm = Object.hasOwn(SPELLING, norm) ? SPELLING[norm]! : norm;
     if (/^\d/.test(norm)) norm = norm.replace(',', '.');
-    out.push({ raw, norm, de: stem(norm, 'de'), en: stem(norm, 'en') });
+    const token = { raw, norm, de: stem(norm, 'de'), en: stem(norm, 'en') };
+    if (tokenCache.size > 200_000) tokenCache.clear();
+    tokenCache.set(raw, token);
+    out.push(token);
   }
   return out;
 }
+
+/** Tokens are immutable and words repeat across items: one Token per distinct spelling. */
+const tokenCache = new Map<string, Token>();
 
 /** Maps a BCP-47-ish tag ("de-DE", "en") to a stemming language, or null when unknown. */
 export function stemLanguage(language: string | null | undefined): StemLanguage | null {
@@ -93,6 +108,8 @@ export interface WordPattern {
   mode: 'stem' | 'prefix' | 'suffix' | 'contains';
   de: string;
   en: string;
+  /** Identifies equal patterns (the same word recurs in many terms and context rules). */
+  key: string;
 }
 
 /** German compound heads/modifiers: shorter stems than this are only matched whole (keeps "cloud" off "icloud"). */
@@ -107,12 +124,14 @@ export function compileWord(word: string): WordPattern {
   const starts = word.startsWith('*');
   const ends = word.endsWith('*') && word.length > 1;
   const bare = fold(word.replace(/^\*|\*$/g, ''));
-  const norm = SPELLING[bare] ?? bare;
+  const norm = Object.hasOwn(SPELLING, bare) ? SPELLING[bare]! : bare;
   if (starts || ends) {
     const mode = starts && ends ? 'contains' : starts ? 'suffix' : 'prefix';
-    return { mode, de: norm, en: norm };
+    return { mode, de: norm, en: norm, key: `${mode}:${norm}` };
   }
-  return { mode: 'stem', de: stem(norm, 'de'), en: stem(norm, 'en') };
+  const de = stem(norm, 'de');
+  const en = stem(norm, 'en');
+  return { mode: 'stem', de, en, key: `stem:${de}:${en}` };
 }
 
 /** Does `token` match the word pattern in `lang`? German stems also match as parts of compounds. */
@@ -168,4 +187,80 @@ const STOPWORDS = new Set([...STOP_DE, ...STOP_EN].map(fold));
 
 export function isStopword(norm: string): boolean {
   return STOPWORDS.has(norm);
+}
+
+/**
+ * The tokens of one field, indexed so that "does this term occur here?" costs a few map look-ups instead of a scan
+ * over every token (a topic has ~150 terms; an item's body ~700 tokens).
+ */
+export class TokenIndex {
+  private readonly de = new Set<string>();
+  private readonly en = new Set<string>();
+  /** German stems by their first 5 letters and last 7 letters: candidates for compound matches. */
+  private readonly deHeads = new Map<string, string[]>();
+  private readonly deTails = new Map<string, string[]>();
+  private readonly norms: string[];
+
+  constructor(readonly tokens: Token[]) {
+    const norms = new Set<string>();
+    for (const t of tokens) {
+      norms.add(t.norm);
+      this.en.add(t.en);
+      if (this.de.has(t.de)) continue;
+      this.de.add(t.de);
+      if (t.de.length >= COMPOUND_PREFIX_MIN) push(this.deHeads, t.de.slice(0, COMPOUND_PREFIX_MIN), t.de);
+      if (t.de.length >= COMPOUND_SUFFIX_MIN) push(this.deTails, t.de.slice(-COMPOUND_SUFFIX_MIN), t.de);
+    }
+    this.norms = [...norms];
+  }
+
+  private readonly memo = { de: new Map<string, boolean>(), en: new Map<string, boolean>() };
+
+  /** Whether some token matches the word pattern (same rules as wordMatches); remembered per pattern. */
+  hasWord(p: WordPattern, lang: StemLanguage): boolean {
+    const memo = this.memo[lang];
+    let hit = memo.get(p.key);
+    if (hit === undefined) {
+      hit = this.lookup(p, lang);
+      memo.set(p.key, hit);
+    }
+    return hit;
+  }
+
+  private lookup(p: WordPattern, lang: StemLanguage): boolean {
+    switch (p.mode) {
+      case 'prefix':
+        return this.norms.some((n) => n.startsWith(p.de));
+      case 'suffix':
+        return this.norms.some((n) => n.endsWith(p.de));
+      case 'contains':
+        return this.norms.some((n) => n.includes(p.de));
+      default: {
+        if (lang === 'en') return this.en.has(p.en);
+        if (this.de.has(p.de)) return true;
+        if (p.de.length >= COMPOUND_PREFIX_MIN) {
+          const heads = this.deHeads.get(p.de.slice(0, COMPOUND_PREFIX_MIN));
+          if (heads?.some((s) => s.length > p.de.length + 2 && s.startsWith(p.de))) return true;
+        }
+        if (p.de.length >= COMPOUND_SUFFIX_MIN) {
+          const tails = this.deTails.get(p.de.slice(-COMPOUND_SUFFIX_MIN));
+          if (tails?.some((s) => s.length > p.de.length + 2 && s.endsWith(p.de))) return true;
+        }
+        return false;
+      }
+    }
+  }
+
+  /** Whether the term (a word or a phrase) occurs: every word must be present before the sequence is scanned. */
+  has(pattern: TermPattern, lang: StemLanguage): boolean {
+    if (pattern.length === 0) return false;
+    if (!pattern.every((w) => this.hasWord(w, lang))) return false;
+    return pattern.length === 1 || findTerm(pattern, this.tokens, lang).length > 0;
+  }
+}
+
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -1,0 +1,100 @@
+/**
+ * A farm of generated feeds for benchmarks: `feeds` documents (half RSS 2.0, half Atom), `items` entries of about
+ * 2 KB each (~100 KB per feed), ETag + 304 support, spread over `hosts` loopback addresses (127.0.1.x) so that
+ * per-host politeness behaves as with real, distinct publishers. Runs in its own process (see startFarm).
+ */
+import { createServer, type Server } from 'node:http';
+
+export interface FarmOptions {
+  feeds: number;
+  items: number;
+  hosts: number;
+  latencyMs: number;
+}
+
+const WORDS =
+  'cloud rechenzentrum server netzwerk daten europa anbieter kunden software plattform sicherheit update markt umsatz prozent analyse region speicher kubernetes container infrastruktur energie strom kosten preis wachstum quartal bericht entwickler open source'.split(
+    ' ',
+  );
+
+function words(seed: number, n: number): string {
+  let x = seed;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    out.push(WORDS[x % WORDS.length]!);
+  }
+  return out.join(' ');
+}
+
+function itemHtml(seed: number): string {
+  const paragraphs: string[] = [];
+  for (let p = 0; p < 5; p++) {
+    paragraphs.push(
+      `<p>${words(seed + p, 40)} <a href="https://example.com/ref/${seed}/${p}?utm_source=feed">${words(seed * 3 + p, 3)}</a> <strong>${words(seed + 7, 2)}</strong></p>`,
+    );
+  }
+  return paragraphs.join('\n');
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function feedDocument(index: number, items: number, host: string): string {
+  const base = `http://${host}/feed/${index}`;
+  const entries: string[] = [];
+  const atom = index % 2 === 1;
+  for (let i = 0; i < items; i++) {
+    const seed = index * 1000 + i;
+    const date = new Date(Date.UTC(2026, 10, 20) - (i * 3 + index) * 3_600_000);
+    const title = `${words(seed, 6)} ${index}-${i}`;
+    entries.push(
+      atom
+        ? `<entry><id>${base}/item/${i}</id><title>${esc(title)}</title><link href="${base}/item/${i}"/><updated>${date.toISOString()}</updated><author><name>Autor ${i % 7}</name></author><content type="html">${esc(itemHtml(seed))}</content></entry>`
+        : `<item><guid>${base}/item/${i}</guid><title>${esc(title)}</title><link>${base}/item/${i}</link><pubDate>${date.toUTCString()}</pubDate><description><![CDATA[${itemHtml(seed)}]]></description></item>`,
+    );
+  }
+  return atom
+    ? `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>Farm feed ${index}</title><id>${base}</id><updated>2026-11-20T00:00:00Z</updated><link href="${base}"/>\n${entries.join('\n')}\n</feed>`
+    : `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Farm feed ${index}</title><link>${base}</link><description>generated</description>\n${entries.join('\n')}\n</channel></rss>`;
+}
+
+export function hostOfFeed(index: number, hosts: number): string {
+  return `127.0.1.${(index % hosts) + 1}`;
+}
+
+/** Serves the farm in this process; returns when every host listens. */
+export async function serveFarm(opts: FarmOptions, port: number): Promise<Server[]> {
+  const bodies = new Map<string, Buffer>();
+  for (let i = 0; i < opts.feeds; i++)
+    bodies.set(`/feed/${i}`, Buffer.from(feedDocument(i, opts.items, `${hostOfFeed(i, opts.hosts)}:${port}`)));
+  const servers: Server[] = [];
+  for (let h = 0; h < opts.hosts; h++) {
+    const server = createServer((req, res) => {
+      const respond = () => {
+        const body = bodies.get(req.url ?? '');
+        if (!body) return res.writeHead(404).end();
+        const etag = `"v1-${req.url}"`;
+        if (req.headers['if-none-match'] === etag) return res.writeHead(304, { etag }).end();
+        res
+          .writeHead(200, { 'content-type': 'application/xml; charset=utf-8', etag, 'content-length': body.length })
+          .end(body);
+      };
+      if (opts.latencyMs > 0) setTimeout(respond, opts.latencyMs);
+      else respond();
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, `127.0.1.${h + 1}`, () => resolve());
+    });
+    servers.push(server);
+  }
+  return servers;
+}
+
+// As a child process: `farm.ts FEEDS ITEMS HOSTS LATENCY PORT` prints "ready" once listening.
+if (process.argv[1]?.endsWith('farm.ts')) {
+  const [feeds, items, hosts, latencyMs, port] = process.argv.slice(2).map(Number);
+  await serveFarm({ feeds: feeds!, items: items!, hosts: hosts!, latencyMs: latencyMs! }, port!);
+  process.stdout.write('ready\n');
+}

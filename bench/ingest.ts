@@ -1,0 +1,124 @@
+/**
+ * npm run bench:ingest [-- --feeds 1000 --items 50 --hosts 250 --latency 0]
+ * A cold cycle and a 304 cycle over a local farm of generated feeds; prints JSON.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { closeSharedAgents } from '../src/fetch/http.ts';
+import { createLogger } from '../src/lib/log.ts';
+import { openRuntime } from '../src/runtime.ts';
+import { runCycle } from '../src/schedule/runner.ts';
+import { hostOfFeed } from './farm.ts';
+
+const { values } = parseArgs({
+  options: {
+    feeds: { type: 'string', default: '1000' },
+    items: { type: 'string', default: '50' },
+    hosts: { type: 'string', default: '250' },
+    latency: { type: 'string', default: '0' },
+    port: { type: 'string', default: '18080' },
+    concurrency: { type: 'string', default: '64' },
+    database: { type: 'string' },
+  },
+});
+const feeds = Number(values.feeds);
+const items = Number(values.items);
+const hosts = Number(values.hosts);
+const latencyMs = Number(values.latency);
+const port = Number(values.port);
+
+async function startFarm(): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['bin/run-ts.js', 'bench/farm.ts', String(feeds), String(items), String(hosts), String(latencyMs), String(port)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`farm exited with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+  });
+  return child;
+}
+
+const farm = await startFarm();
+const dir = mkdtempSync(join(tmpdir(), 'rundschau-bench-'));
+const configPath = join(dir, 'rundschau.yaml');
+writeFileSync(
+  configPath,
+  stringify({
+    defaults: {
+      concurrency: Number(values.concurrency),
+      perHostConcurrency: 2,
+      perHostGapMs: 0,
+      timeout: 60,
+      minInterval: 600,
+    },
+    sources: Array.from({ length: feeds }, (_, i) => ({
+      url: `http://${hostOfFeed(i, hosts)}:${port}/feed/${i}`,
+      category: `Farm ${i % 10}`,
+    })),
+  }),
+);
+
+// The bundled topics take part, as in production: scoring is part of the ingest cost.
+const bundled = await import('../src/config/load.ts').then((m) => m.loadConfigFile('rundschau.yaml'));
+if (bundled.ok) {
+  const { parseDocument } = await import('yaml');
+  const doc = parseDocument(await import('node:fs').then((fs) => fs.readFileSync(configPath, 'utf8')));
+  doc.set('topics', bundled.config.topics);
+  writeFileSync(configPath, doc.toString());
+}
+
+const log = createLogger('warn');
+const runtime = await openRuntime({ configPath, databaseUrl: values.database ?? join(dir, 'bench.db'), log });
+const loop = monitorEventLoopDelay({ resolution: 10 });
+
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 50);
+
+loop.enable();
+let t0 = performance.now();
+const cold = await runCycle(runtime, { force: true });
+const coldSeconds = (performance.now() - t0) / 1000;
+loop.disable();
+const coldLoopP99 = loop.percentile(99) / 1e6;
+const coldLoopMax = loop.max / 1e6;
+
+t0 = performance.now();
+const warm = await runCycle(runtime, { force: true });
+const warmSeconds = (performance.now() - t0) / 1000;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+
+const result = {
+  feeds,
+  itemsPerFeed: items,
+  hosts,
+  latencyMs,
+  coldCycleSeconds: Number(coldSeconds.toFixed(2)),
+  notModifiedCycleSeconds: Number(warmSeconds.toFixed(2)),
+  itemsPerSecond: Math.round(cold.itemsNew / coldSeconds),
+  itemsStored: await runtime.store.countItems(),
+  peakRssMB: Math.round(peakRss / 1024 / 1024),
+  eventLoopDelayP99Ms: Number(coldLoopP99.toFixed(1)),
+  eventLoopDelayMaxMs: Number(coldLoopMax.toFixed(1)),
+  cold: { ok: cold.ok, notModified: cold.notModified, failed: cold.failed, itemsNew: cold.itemsNew },
+  notModifiedCycle: { ok: warm.ok, notModified: warm.notModified, failed: warm.failed },
+  failures: cold.outcomes.filter((o) => o.outcome === 'error').slice(0, 3),
+};
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+
+await runtime.close();
+await closeSharedAgents();
+farm.kill();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);
