@@ -38,9 +38,9 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     config = loaded.config;
   }
   const store: Store = await openStore(opts.databaseUrl ?? resolveDatabaseUrl());
-  const curator = new TopicCurator(store, opts.log);
-  let limiter = makeLimiter(config);
   const pool = new ParsePool(opts.workers);
+  const curator = new TopicCurator(store, opts.log, pool);
+  let limiter = makeLimiter(config);
   let current = config;
   const runtime: Runtime = {
     configPath: opts.configPath,

@@ -1,69 +1,94 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { type BatchScore, type ScoreJobItem, scoreBatch, type TopicSpec } from '../curate/batch.ts';
 import { type ProcessedFeed, type ProcessInput, processFeed } from './process-feed.ts';
+import type { WorkerJob } from './worker.ts';
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+interface Pending {
+  slot: Slot;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
 
 /**
- * Parsing and sanitising are CPU work (~30 ms per MB) that would stall the HTTP server: they run in worker threads.
- * `size: 0` processes in the calling thread (CLI one-offs, tests that want no threads).
+ * Parsing, sanitising and scoring are CPU work (tens of ms per feed) that would stall the HTTP server and the
+ * fetches: they run in worker threads. `size: 0` runs them in the calling thread (CLI one-offs, tests).
  */
 export class ParsePool {
-  private readonly workers: { worker: Worker; busy: number }[] = [];
-  private readonly pending = new Map<number, (result: ProcessedFeed) => void>();
+  private readonly slots: Slot[] = [];
+  private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
 
-  constructor(size = Math.max(1, Math.min(4, availableParallelism())) as number) {
-    for (let i = 0; i < size; i++) this.workers.push({ worker: this.spawn(), busy: 0 });
+  constructor(size: number = Math.max(1, Math.min(4, availableParallelism()))) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
-  private spawn(): Worker {
-    const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url));
-    worker.unref();
-    worker.on('message', (message: { id: number; result: ProcessedFeed }) => {
-      const slot = this.workers.find((w) => w.worker === worker);
-      if (slot) slot.busy--;
-      const resolve = this.pending.get(message.id);
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(new URL('./worker-entry.mjs', import.meta.url)), busy: 0 };
+    slot.worker.unref();
+    slot.worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+      const job = this.pending.get(message.id);
+      if (!job) return;
       this.pending.delete(message.id);
-      resolve?.(message.result);
+      job.slot.busy--;
+      if (message.error !== undefined) job.reject(new Error(message.error));
+      else job.resolve(message.result);
     });
-    worker.on('error', (error) => this.replace(worker, error));
-    return worker;
+    slot.worker.on('error', (error) => this.replace(slot, error));
+    return slot;
   }
 
-  /** A crashed worker fails its jobs (they are retried next cycle) and is replaced. */
-  private replace(worker: Worker, error: Error): void {
-    const slot = this.workers.find((w) => w.worker === worker);
-    if (!slot || this.closed) return;
-    for (const [id, resolve] of [...this.pending]) {
-      const owner = (resolve as { worker?: Worker }).worker;
-      if (owner === worker) {
-        this.pending.delete(id);
-        resolve({ ok: false, reason: 'malformed_xml', message: `parser crashed: ${error.message}` });
-      }
+  /** A crashed worker fails its jobs (their sources are retried next cycle) and is replaced. */
+  private replace(slot: Slot, error: Error): void {
+    if (this.closed) return;
+    for (const [id, job] of [...this.pending]) {
+      if (job.slot !== slot) continue;
+      this.pending.delete(id);
+      job.reject(new Error(`worker crashed: ${error.message}`));
     }
-    slot.worker = this.spawn();
-    slot.busy = 0;
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots[index] = this.spawn();
   }
 
-  run(input: ProcessInput): Promise<ProcessedFeed> {
-    if (this.closed) return Promise.reject(new Error('parse pool is closed'));
-    const slot = this.workers.reduce<(typeof this.workers)[number] | undefined>(
-      (best, w) => (!best || w.busy < best.busy ? w : best),
-      undefined,
-    );
-    if (!slot) return processFeed(input);
+  private submit<T>(job: WorkerJob): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    const slot = this.slots.reduce((best, s) => (s.busy < best.busy ? s : best), this.slots[0]!);
     const id = this.nextId++;
     slot.busy++;
-    return new Promise((resolve) => {
-      const settle = Object.assign((result: ProcessedFeed) => resolve(result), { worker: slot.worker });
-      this.pending.set(id, settle);
-      slot.worker.postMessage({ id, input });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { slot, resolve: resolve as (v: unknown) => void, reject });
+      slot.worker.postMessage({ id, job });
     });
+  }
+
+  async run(input: ProcessInput): Promise<ProcessedFeed> {
+    if (this.slots.length === 0) return processFeed(input);
+    try {
+      return await this.submit<ProcessedFeed>({ kind: 'process', input });
+    } catch (error) {
+      return { ok: false, reason: 'malformed_xml', message: `parser failed: ${(error as Error).message}` };
+    }
+  }
+
+  async score(topics: TopicSpec[], items: ScoreJobItem[]): Promise<Record<string, BatchScore[]>> {
+    if (this.slots.length === 0 || topics.length === 0 || items.length === 0) return scoreBatch(topics, items);
+    return this.submit({ kind: 'score', topics, items });
+  }
+
+  /** Worker threads in use (0: everything runs in the calling thread). */
+  get size(): number {
+    return this.slots.length;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
-    this.workers.length = 0;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots.length = 0;
   }
 }

@@ -1,45 +1,45 @@
+import { createHash } from 'node:crypto';
 import type { TopicConfig } from '../config/schema.ts';
+import type { ScoreJobItem, TopicSpec } from '../curate/batch.ts';
 import { type LearnedModel, modelReady, trainModel } from '../curate/model.ts';
-import { type CompiledTopic, compileTopic, rulesHash, scoreItem } from '../curate/score.ts';
+import { rulesHash } from '../curate/score.ts';
 import { htmlToText } from '../lib/html-text.ts';
 import type { Logger } from '../lib/log.ts';
-import type { SourceRow, Store, StoredItem, TopicScore } from '../store/types.ts';
-
-interface ActiveTopic {
-  config: TopicConfig;
-  compiled: CompiledTopic;
-  model: LearnedModel | null;
-}
+import type { SourceRow, Store, StoredItem } from '../store/types.ts';
+import type { ParsePool } from './pool.ts';
 
 type SourceFacts = Pick<SourceRow, 'id' | 'configUrl' | 'category'>;
 
-const RESCORE_BATCH = 2000;
+const RESCORE_BATCH = 1000;
+/** Body text handed to scoring: the scorer reads only the opening of it anyway. */
+const SCORE_TEXT_CHARS = 2000;
 
 /**
  * Keeps the stored topic memberships in step with the configured topics: scores new and changed items at ingest,
- * re-scores everything when a topic's rules change, and re-learns from editors' pins and exclusions.
+ * re-scores everything when a topic's rules change, and re-learns from editors' pins and exclusions. The scoring
+ * itself runs in the worker pool.
  */
 export class TopicCurator {
-  private topics = new Map<string, ActiveTopic>();
+  private topics = new Map<string, TopicSpec>();
 
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
+    private readonly pool: ParsePool,
   ) {}
 
   /** Applies the configured topics; returns the slugs that were re-scored because their rules changed. */
   async configure(topics: TopicConfig[]): Promise<string[]> {
-    const next = new Map<string, ActiveTopic>();
+    const next = new Map<string, TopicSpec>();
     const rescore: string[] = [];
     for (const config of topics) {
-      const compiled = compileTopic(config);
       const { rulesChanged } = await this.store.upsertTopic({
         slug: config.slug,
         title: config.title,
         description: config.description,
         rulesHash: rulesHash(config),
       });
-      next.set(config.slug, { config, compiled, model: await this.learn(config.slug) });
+      next.set(config.slug, spec(config, await this.learn(config.slug)));
       if (rulesChanged) rescore.push(config.slug);
     }
     this.topics = next;
@@ -63,70 +63,85 @@ export class TopicCurator {
     return modelReady(model) ? model : null;
   }
 
-  /** After an editor's decision: re-learn and re-score (the model moves every score a little). */
+  /** After an editor's decision: re-learn, and re-score when the learned model takes part. */
   async relearn(slug: string): Promise<void> {
     const topic = this.topics.get(slug);
     if (!topic) return;
     const model = await this.learn(slug);
-    topic.model = model;
+    this.topics.set(slug, spec(topic.config, model));
     if (model) await this.rescore(slug);
   }
 
-  score(topic: ActiveTopic, item: StoredItem, source: SourceFacts | undefined): TopicScore {
-    const result = scoreItem(
-      topic.compiled,
-      {
-        title: item.title,
-        summary: item.summary,
-        contentText: htmlToText(item.contentHtml, 4000),
-        language: item.language,
-        sourceUrl: source?.configUrl,
-        category: source?.category,
-      },
-      topic.model,
-    );
-    return {
-      itemId: item.id,
-      score: result.score,
-      included: result.included,
-      evidence: result.evidence,
-      publishedAt: item.publishedAt,
-    };
-  }
-
-  /** Scores new or changed items of one source against every topic. Returns slugs whose selection grew. */
+  /** Scores new or changed items of one source against every topic. Returns slugs that now include some. */
   async scoreItems(items: StoredItem[], source: SourceFacts): Promise<string[]> {
+    if (items.length === 0 || this.topics.size === 0) return [];
+    const specs = [...this.topics.values()];
+    const scores = await this.pool.score(
+      specs,
+      items.map((item) => jobItem(item, source)),
+    );
     const grew: string[] = [];
-    if (items.length === 0) return grew;
-    for (const topic of this.topics.values()) {
-      const scores = items.map((item) => this.score(topic, item, source));
-      await this.store.saveTopicScores(topic.config.slug, scores);
-      if (scores.some((s) => s.included)) grew.push(topic.config.slug);
+    for (const [slug, list] of Object.entries(scores)) {
+      await this.store.saveTopicScores(slug, list);
+      if (list.some((s) => s.included)) grew.push(slug);
     }
     return grew;
   }
 
-  /** Re-scores every stored item for one topic, in batches. Returns the number of items scored. */
+  /**
+   * Re-scores every stored item for one topic. Batches go to the workers while the next batch is read, so the
+   * database and the scorers work at the same time. Returns the number of items scored.
+   */
   async rescore(slug: string): Promise<number> {
     const topic = this.topics.get(slug);
     if (!topic) return 0;
     const sources = new Map((await this.store.listSources()).map((s) => [s.id, s]));
+    const inFlight = new Set<Promise<void>>();
+    const parallel = Math.max(1, this.pool.size);
     let after = 0;
     let n = 0;
     for (;;) {
       const batch = await this.store.scanItems(after, RESCORE_BATCH);
       if (batch.length === 0) break;
-      await this.store.saveTopicScores(
-        slug,
-        batch.map((item) => this.score(topic, item, sources.get(item.sourceId))),
-      );
-      n += batch.length;
       after = batch[batch.length - 1]!.id;
+      n += batch.length;
+      const job = this.pool
+        .score(
+          [topic],
+          batch.map((item) => jobItem(item, sources.get(item.sourceId))),
+        )
+        .then((scores) => this.store.saveTopicScores(slug, scores[slug] ?? []))
+        .finally(() => inFlight.delete(job));
+      inFlight.add(job);
+      if (inFlight.size >= parallel) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
     return n;
   }
 
   slugs(): string[] {
     return [...this.topics.keys()];
   }
+}
+
+function spec(config: TopicConfig, model: LearnedModel | null): TopicSpec {
+  const version = createHash('sha1')
+    .update(rulesHash(config))
+    .update(model ? JSON.stringify(model) : '')
+    .digest('hex')
+    .slice(0, 16);
+  return { config, model, version };
+}
+
+function jobItem(item: StoredItem, source: SourceFacts | undefined): ScoreJobItem {
+  return {
+    id: item.id,
+    publishedAt: item.publishedAt,
+    title: item.title,
+    summary: item.summary,
+    contentText: htmlToText(item.contentHtml, SCORE_TEXT_CHARS),
+    language: item.language,
+    sourceUrl: source?.configUrl,
+    category: source?.category,
+  };
 }

@@ -1,8 +1,18 @@
 import { parentPort } from 'node:worker_threads';
+import { type ScoreJobItem, scoreBatch, type TopicSpec } from '../curate/batch.ts';
 import { type ProcessInput, processFeed } from './process-feed.ts';
 
-// One parse worker: receives ProcessInput messages tagged with an id, answers with the ProcessedFeed.
-parentPort?.on('message', async (message: { id: number; input: ProcessInput }) => {
-  const result = await processFeed(message.input);
-  parentPort?.postMessage({ id: message.id, result });
+export type WorkerJob =
+  | { kind: 'process'; input: ProcessInput }
+  | { kind: 'score'; topics: TopicSpec[]; items: ScoreJobItem[] };
+
+// One CPU worker: decode/parse/normalise feeds and score items for topics, answering each job by its id.
+parentPort?.on('message', async (message: { id: number; job: WorkerJob }) => {
+  try {
+    const { job } = message;
+    const result = job.kind === 'process' ? await processFeed(job.input) : scoreBatch(job.topics, job.items);
+    parentPort?.postMessage({ id: message.id, result });
+  } catch (error) {
+    parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
+  }
 });

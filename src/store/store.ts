@@ -148,6 +148,8 @@ export class SqlStore implements Store {
         const update: Partial<SourceRow> = { ...fields, inConfig: true, updatedAt: now };
         // Back in the file, or given a fixed interval: due no later than that interval from now.
         if (!row.inConfig) update.nextFetchAt = now;
+        // A dead source stays dead until its config entry changes: an edit is the operator asking to try again.
+        if (row.status === 'dead') Object.assign(update, { status: 'new', consecutiveErrors: 0, nextFetchAt: now });
         else if (fields.intervalOverride && fields.intervalOverride !== row.intervalOverride) {
           update.nextFetchAt = Math.min(Number(row.nextFetchAt), now + fields.intervalOverride * 1000);
         }
@@ -211,7 +213,9 @@ export class SqlStore implements Store {
       ne(sources.status, 'dead'),
       force ? undefined : lte(sources.nextFetchAt, now),
       onlyIds ? inArray(sources.id, onlyIds.length > 0 ? onlyIds : [-1]) : undefined,
-      or(sql`${sources.leaseUntil} is null`, lt(sources.leaseUntil, now)),
+      // A forced run (`fetch --all`) takes leased sources too: a lease left by a killed process would otherwise
+      // hide its sources from the operator's rerun until it expires (tests/e2e/crash.test.ts).
+      force ? undefined : or(sql`${sources.leaseUntil} is null`, lt(sources.leaseUntil, now)),
     );
     const lease = { leaseOwner: owner, leaseUntil: now + leaseMs };
     if (this.dialect === 'pg') {
