@@ -147,7 +147,7 @@ export function Layout({ ctx, title, children }: { ctx: ViewCtx; title: string; 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>{title === t('appName') ? title : `${title} · ${t('appName')}`}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
         <link rel="icon" href={ctx.assets.icon} type="image/svg+xml" />

@@ -455,7 +455,7 @@ describe('security headers and markup', () => {
       expect(csp).toContain('frame-src youtube-nocookie.com');
       expect(csp).not.toContain('unsafe');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
     }
   });
