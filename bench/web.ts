@@ -1,0 +1,123 @@
+/**
+ * npm run bench:web [-- --items 100000 --sources 500 --duration 10 --connections 8 --database FILE]
+ * Fills a SQLite database (kept and reused when --database names an existing file), starts `rundschau serve`
+ * without fetching in its own process, and measures four pages with autocannon. Prints JSON.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { stringify } from 'yaml';
+import { openStore } from '../src/store/index.ts';
+import { fillStore, sourceUrl } from './fill.ts';
+
+const { values } = parseArgs({
+  options: {
+    items: { type: 'string', default: '100000' },
+    sources: { type: 'string', default: '500' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '8' },
+    port: { type: 'string', default: '18181' },
+    database: { type: 'string' },
+  },
+});
+const items = Number(values.items);
+const sources = Number(values.sources);
+const dir = mkdtempSync(join(tmpdir(), 'rundschau-webbench-'));
+const database = values.database ?? join(dir, 'web.db');
+const configPath = join(dir, 'rundschau.yaml');
+writeFileSync(
+  configPath,
+  stringify({
+    sources: Array.from({ length: sources }, (_, i) => ({
+      url: sourceUrl(i),
+      title: `Source ${i}`,
+      category: `Category ${i % 12}`,
+    })),
+  }),
+);
+
+const store = await openStore(database);
+await store.syncSources(
+  Array.from({ length: sources }, (_, i) => ({
+    url: sourceUrl(i),
+    title: `Source ${i}`,
+    category: `Category ${i % 12}`,
+    tags: [],
+    identity: 'auto' as const,
+    enabled: true,
+  })),
+);
+const existing = await store.countItems();
+let fillSeconds = 0;
+if (existing < items) {
+  const t0 = performance.now();
+  await fillStore(store, {
+    sources,
+    items,
+    onProgress: (n) => {
+      if (n % 50_000 < 500) process.stderr.write(`filled ${n}/${items}\r`);
+    },
+  });
+  // About a third read, as in a reader that is used.
+  const some = await store.scanItems(0, Math.floor(items / 3));
+  await store.setRead(
+    some.map((i) => i.id),
+    true,
+  );
+  fillSeconds = (performance.now() - t0) / 1000;
+  process.stderr.write('\n');
+}
+const total = await store.countItems();
+const sample = (await store.listItems({}, 1)).items[0]!;
+const sourceId = sample.sourceId;
+await store.close();
+
+const server: ChildProcess = spawn(
+  process.execPath,
+  ['bin/rundschau.js', 'serve', '--no-fetch', '--config', configPath, '--host', '127.0.0.1', '--port', values.port!],
+  {
+    env: { ...process.env, DATABASE_URL: database, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
+const origin = `http://127.0.0.1:${values.port}`;
+for (let i = 0; i < 100; i++) {
+  try {
+    if ((await fetch(`${origin}/healthz`)).ok) break;
+  } catch {
+    /* not up yet */
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+async function measure(path: string) {
+  const result = await autocannon({
+    url: origin + path,
+    connections: Number(values.connections),
+    duration: Number(values.duration),
+  });
+  return {
+    path,
+    reqPerSec: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+const pages = {
+  unreadRiver: await measure('/'),
+  sourcePage: await measure(`/sources/${sourceId}`),
+  search: await measure('/search?q=rechenzentrum'),
+  itemPage: await measure(`/items/${sample.id}`),
+};
+server.kill('SIGTERM');
+process.stdout.write(
+  `${JSON.stringify({ items: total, sources, fillSeconds: Number(fillSeconds.toFixed(1)), ...pages }, null, 2)}\n`,
+);
+if (!values.database || !existsSync(values.database)) rmSync(dir, { recursive: true, force: true });
+process.exit(0);
