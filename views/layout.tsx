@@ -162,9 +162,11 @@ export function Layout({ ctx, title, children }: { ctx: ViewCtx; title: string; 
         </a>
         <header class="site-header">
           <div class="header-row">
-            <a href="#sidebar" class="menu-link" data-menu-toggle="" aria-controls="sidebar">
-              <span aria-hidden="true">☰</span> {t('menu')}
-            </a>
+            {ctx.sidebar && (
+              <a href="#sidebar" class="menu-link" data-menu-toggle="" aria-controls="sidebar">
+                <span aria-hidden="true">☰</span> {t('menu')}
+              </a>
+            )}
             <a href="/" class="brand">
               {t('appName')}
             </a>

@@ -30,6 +30,7 @@ function Entry({ ctx, item }: { ctx: ViewCtx; item: RiverItem }) {
       id={`item-${item.id}`}
       data-id={String(item.id)}
       aria-labelledby={`title-${item.id}`}
+      lang={item.language ?? undefined}
     >
       <h2 class="entry-title" id={`title-${item.id}`}>
         <a href={`/items/${item.id}`} class="entry-link">
