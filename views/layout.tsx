@@ -2,6 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { Section, SidebarData, ViewCtx } from './context.ts';
 import { sourceName, withQuery } from './context.ts';
 import { Count, PostForm } from './parts.tsx';
+import { sidebarCategoriesHtml } from './strings.ts';
 
 function NavLink({ ctx, href, section, children }: { ctx: ViewCtx; href: string; section: Section; children: Child }) {
   return (
@@ -34,13 +35,6 @@ function SidebarLink({
 
 function Sidebar({ ctx, data }: { ctx: ViewCtx; data: SidebarData }) {
   const { t } = ctx;
-  const byCategory = new Map<string, SidebarData['sources']>();
-  for (const s of data.sources) {
-    const list = byCategory.get(s.category) ?? [];
-    list.push(s);
-    byCategory.set(s.category, list);
-  }
-  const categories = [...byCategory.keys()].sort((a, b) => a.localeCompare(b, ctx.locale));
   return (
     <aside id="sidebar" class="sidebar" aria-label={t('sidebar')}>
       <nav aria-label={t('sidebar')}>
@@ -68,34 +62,7 @@ function Sidebar({ ctx, data }: { ctx: ViewCtx; data: SidebarData }) {
           </>
         )}
         <h2 class="side-heading">{t('navCategories')}</h2>
-        {categories.map((category) => (
-          <details class="side-group" open>
-            <summary>
-              <a
-                href={`/categories/${encodeURIComponent(category)}`}
-                class="side-link side-category"
-                aria-current={data.current === `category:${category}` ? 'page' : undefined}
-              >
-                <span class="side-label">{category}</span>
-                <Count n={data.counts.byCategory[category]} />
-              </a>
-            </summary>
-            <ul class="side-list side-sources">
-              {(byCategory.get(category) ?? [])
-                .slice()
-                .sort((a, b) => sourceName(a).localeCompare(sourceName(b), ctx.locale))
-                .map((s) => (
-                  <SidebarLink
-                    href={`/sources/${s.id}`}
-                    current={data.current === `source:${s.id}`}
-                    count={data.counts.bySource[s.id]}
-                  >
-                    {sourceName(s)}
-                  </SidebarLink>
-                ))}
-            </ul>
-          </details>
-        ))}
+        {sidebarCategoriesHtml(ctx, data)}
       </nav>
     </aside>
   );

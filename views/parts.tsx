@@ -23,7 +23,7 @@ export function MaybeTime({ ctx, at }: { ctx: ViewCtx; at: number | null | undef
 }
 
 /**
- * A POST form with the CSRF token and the way back. `data-async` lets app.js send it with fetch() instead;
+ * A POST form with the CSRF token and the way back. Buttons marked `js-read`/`js-star` are sent by app.js with fetch();
  * without JavaScript it is an ordinary form and the server redirects back.
  */
 export function PostForm({
@@ -31,18 +31,16 @@ export function PostForm({
   action,
   fields,
   children,
-  async: isAsync,
   class: className,
 }: {
   ctx: ViewCtx;
   action: string;
   fields?: Record<string, string>;
   children: Child;
-  async?: boolean;
   class?: string;
 }) {
   return (
-    <form method="post" action={action} class={className ?? 'inline-form'} data-async={isAsync ? '' : undefined}>
+    <form method="post" action={action} class={className ?? 'inline-form'}>
       <input type="hidden" name="_csrf" value={ctx.csrfToken} />
       <input type="hidden" name="back" value={ctx.here} />
       {Object.entries(fields ?? {}).map(([name, value]) => (
@@ -55,21 +53,17 @@ export function PostForm({
 
 export function ReadToggle({ ctx, id, read }: { ctx: ViewCtx; id: number; read: boolean }) {
   return (
-    <PostForm
-      ctx={ctx}
-      action={`/items/${id}/read`}
-      fields={{ read: read ? '0' : '1' }}
-      async
-      class="inline-form js-read"
-    >
+    <PostForm ctx={ctx} action={`/items/${id}/read`}>
       <button
         type="submit"
-        class="btn btn-small"
+        name="read"
+        value={read ? '0' : '1'}
+        class="btn btn-small js-read"
         aria-pressed={read ? 'true' : 'false'}
         data-label-on={ctx.t('markUnread')}
         data-label-off={ctx.t('markRead')}
       >
-        {read ? ctx.t('markUnread') : ctx.t('markRead')}
+        <span class="btn-label">{read ? ctx.t('markUnread') : ctx.t('markRead')}</span>
       </button>
     </PostForm>
   );
@@ -77,16 +71,12 @@ export function ReadToggle({ ctx, id, read }: { ctx: ViewCtx; id: number; read: 
 
 export function StarToggle({ ctx, id, starred }: { ctx: ViewCtx; id: number; starred: boolean }) {
   return (
-    <PostForm
-      ctx={ctx}
-      action={`/items/${id}/star`}
-      fields={{ starred: starred ? '0' : '1' }}
-      async
-      class="inline-form js-star"
-    >
+    <PostForm ctx={ctx} action={`/items/${id}/star`}>
       <button
         type="submit"
-        class="btn btn-small btn-star"
+        name="starred"
+        value={starred ? '0' : '1'}
+        class="btn btn-small btn-star js-star"
         aria-pressed={starred ? 'true' : 'false'}
         data-label-on={ctx.t('unstar')}
         data-label-off={ctx.t('star')}

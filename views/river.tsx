@@ -1,8 +1,9 @@
 import type { Child } from 'hono/jsx';
 import type { Cursor, ItemWithSource } from '../src/store/types.ts';
-import { encodeCursor, safeHref, sourceName, type ViewCtx, withQuery } from './context.ts';
+import { encodeCursor, type ViewCtx, withQuery } from './context.ts';
 import { Layout } from './layout.tsx';
-import { PostForm, ReadToggle, StarToggle, TimeAgo } from './parts.tsx';
+import { PostForm } from './parts.tsx';
+import { riverHtml } from './strings.ts';
 
 export type RiverItem = ItemWithSource & { score?: number };
 
@@ -20,56 +21,6 @@ export interface RiverProps {
   /** Rendered between the heading and the list (e.g. a topic's subscribe box). */
   intro?: Child;
   notice?: string;
-}
-
-function Entry({ ctx, item }: { ctx: ViewCtx; item: RiverItem }) {
-  const { t } = ctx;
-  return (
-    <article
-      class={item.read ? 'entry' : 'entry unread'}
-      id={`item-${item.id}`}
-      data-id={String(item.id)}
-      aria-labelledby={`title-${item.id}`}
-      lang={item.language ?? undefined}
-    >
-      <h2 class="entry-title" id={`title-${item.id}`}>
-        <a href={`/items/${item.id}`} class="entry-link">
-          {item.title || item.link || '—'}
-        </a>
-      </h2>
-      <p class="entry-meta">
-        <a href={`/sources/${item.sourceId}`} class="entry-source">
-          {sourceName({ title: item.sourceTitle })}
-        </a>
-        <span aria-hidden="true"> · </span>
-        <TimeAgo ctx={ctx} at={item.publishedAt} estimated={item.dateEstimated} />
-        {item.score !== undefined && (
-          <>
-            <span aria-hidden="true"> · </span>
-            <span class="score">{t('score', { s: item.score.toFixed(2) })}</span>
-          </>
-        )}
-        {item.starred && (
-          <span class="starred-mark" title={t('starred')}>
-            {' '}
-            ★<span class="visually-hidden">{t('starred')}</span>
-          </span>
-        )}
-      </p>
-      {item.summary && <p class="entry-summary">{item.summary}</p>}
-      {ctx.canEdit && (
-        <div class="entry-actions">
-          <ReadToggle ctx={ctx} id={item.id} read={item.read} />
-          <StarToggle ctx={ctx} id={item.id} starred={item.starred} />
-          {safeHref(item.link) && (
-            <a href={safeHref(item.link)} class="btn btn-small btn-quiet" rel="noopener noreferrer" target="_blank">
-              {t('openOriginal')}
-            </a>
-          )}
-        </div>
-      )}
-    </article>
-  );
 }
 
 export function RiverPage(props: RiverProps) {
@@ -115,11 +66,7 @@ export function RiverPage(props: RiverProps) {
       {items.length === 0 ? (
         <p class="empty">{show === 'unread' ? t('emptyUnread') : t('emptyAll')}</p>
       ) : (
-        <div class="river" data-river="">
-          {items.map((item) => (
-            <Entry ctx={ctx} item={item} />
-          ))}
-        </div>
+        riverHtml(ctx, items)
       )}
       {(next || props.paged) && (
         <nav class="pager" aria-label={t('pageOf')}>

@@ -409,7 +409,7 @@ describe.skipIf(Boolean(skipReason))(`reader in Chromium${skipReason ? ` (${skip
     it('logs in through the form and can then change state', async () => {
       const { context, page, seen } = await newPage();
       await page.goto(`${locked.origin}/`);
-      expect(await page.locator('form.js-read').count()).toBe(0);
+      expect(await page.locator('button.js-read').count()).toBe(0);
       await page.getByRole('link', { name: 'Log in' }).click();
       await page.getByLabel('Password').fill('wrong');
       await page.getByRole('button', { name: 'Log in' }).click();
@@ -418,7 +418,7 @@ describe.skipIf(Boolean(skipReason))(`reader in Chromium${skipReason ? ` (${skip
       await page.getByLabel('Password').fill('s3cret');
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.waitForURL(`${locked.origin}/`);
-      expect(await page.locator('form.js-read').count()).toBeGreaterThan(0);
+      expect(await page.locator('button.js-read').count()).toBeGreaterThan(0);
       await page.keyboard.press('j');
       await page.keyboard.press('s');
       const id = Number(await page.locator('.entry.selected').getAttribute('data-id'));

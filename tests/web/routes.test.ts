@@ -59,7 +59,7 @@ describe('rivers', () => {
     expect(bySource).toEqual(['heise item 0', 'heise item 1', 'heise item 2']);
     const byCategory = await c.get('/categories/Cloud');
     expect(titles(byCategory.html)).toEqual(['cloud item 0', 'cloud item 1', 'cloud item 2']);
-    expect(byCategory.html).toContain('href="/categories/Cloud" class="side-link side-category" aria-current="page"');
+    expect(byCategory.html).toContain('href="/categories/Cloud" aria-current="page" class="side-link side-category"');
 
     await h.store.upsertTopic({
       slug: 'cloud-native',

@@ -39,11 +39,9 @@
   }
 
   // --- Read / star without a page load -----------------------------------------------------------------------
-  function setToggle(form, fieldName, on) {
-    const field = form.querySelector(`input[name="${fieldName}"]`);
-    const button = form.querySelector('button');
-    if (field) field.value = on ? '0' : '1';
-    if (!button) return;
+  // Toggle buttons carry their own name/value (and, in the river, their own formaction).
+  function applyToggle(button, on) {
+    button.value = on ? '0' : '1';
     button.setAttribute('aria-pressed', String(on));
     const label = on ? button.dataset.labelOn : button.dataset.labelOff;
     const labelEl = button.querySelector('.btn-label') || button;
@@ -52,23 +50,15 @@
     if (icon) icon.textContent = on ? '★' : '☆';
   }
 
-  function applyResult(form, result) {
-    const entry = form.closest('[data-id]');
-    if ('read' in result) {
-      setToggle(form, 'read', result.read);
-      entry?.classList.toggle('unread', !result.read);
-    }
-    if ('starred' in result) setToggle(form, 'starred', result.starred);
-  }
-
   document.addEventListener('submit', async (event) => {
     const form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-async')) return;
+    const button = event.submitter;
+    if (!(form instanceof HTMLFormElement) || !button || !button.matches('.js-read, .js-star')) return;
     event.preventDefault();
     try {
-      const response = await fetch(form.action, {
+      const response = await fetch(button.formAction || form.action, {
         method: 'POST',
-        body: new URLSearchParams(new FormData(form)),
+        body: new URLSearchParams(new FormData(form, button)),
         headers: { Accept: 'application/json', 'X-CSRF-Token': csrf },
         credentials: 'same-origin',
       });
@@ -77,10 +67,20 @@
         return;
       }
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      applyResult(form, await response.json());
+      const result = await response.json();
+      if ('read' in result) {
+        applyToggle(button, result.read);
+        button.closest('[data-id]')?.classList.toggle('unread', !result.read);
+      }
+      if ('starred' in result) applyToggle(button, result.starred);
     } catch {
       // Fall back to the ordinary form post: the server redirects back.
-      form.removeAttribute('data-async');
+      const fallback = document.createElement('input');
+      fallback.type = 'hidden';
+      fallback.name = button.name;
+      fallback.value = button.value;
+      form.append(fallback);
+      form.action = button.formAction || form.action;
       form.submit();
     }
   });
@@ -107,9 +107,8 @@
     return document.querySelector('article.item');
   }
 
-  function submitIn(scope, selector) {
-    const form = scope?.querySelector(selector);
-    if (form) form.requestSubmit();
+  function clickIn(scope, selector) {
+    scope?.querySelector(selector)?.click();
   }
 
   const help = document.getElementById('help-dialog');
@@ -154,11 +153,11 @@
       }
       case 'm':
         event.preventDefault();
-        submitIn(currentScope(), 'form.js-read');
+        clickIn(currentScope(), 'button.js-read');
         break;
       case 's':
         event.preventDefault();
-        submitIn(currentScope(), 'form.js-star');
+        clickIn(currentScope(), 'button.js-star');
         break;
       case '/':
         event.preventDefault();
