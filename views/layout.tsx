@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { Section, SidebarData, ViewCtx } from './context.ts';
-import { sourceName, withQuery } from './context.ts';
+import { withQuery } from './context.ts';
 import { Count, PostForm } from './parts.tsx';
 import { sidebarCategoriesHtml } from './strings.ts';
 

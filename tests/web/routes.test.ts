@@ -41,6 +41,27 @@ describe('rivers', () => {
     expect(html).toMatch(/<a href="\/sources\/\d+" class="entry-source">Heise<\/a>/);
   });
 
+  it('escapes hostile titles, summaries and source names in the river', async () => {
+    const { heise } = await seed(h.store, 0);
+    await h.store.upsertItems(
+      heise.id,
+      [
+        makeItem({
+          uid: 'evil',
+          title: '<img src=x onerror=alert(1)>',
+          summary: '"><script>alert(2)</script>',
+          link: 'javascript:alert(3)',
+        }),
+      ],
+      NOW,
+    );
+    const { html } = await new Client(h.app).get('/');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
+    expect(html).not.toContain('javascript:');
+    expect(html).not.toMatch(/<img|<script>/);
+  });
+
   it('hides read items in the unread river and shows them under /all', async () => {
     await seed(h.store, 2);
     const [first] = (await h.store.listItems({}, 1)).items;

@@ -53,7 +53,7 @@
   document.addEventListener('submit', async (event) => {
     const form = event.target;
     const button = event.submitter;
-    if (!(form instanceof HTMLFormElement) || !button || !button.matches('.js-read, .js-star')) return;
+    if (!(form instanceof HTMLFormElement) || !button?.matches('.js-read, .js-star')) return;
     event.preventDefault();
     try {
       const response = await fetch(button.formAction || form.action, {
