@@ -12,8 +12,9 @@ export interface FarmOptions {
   latencyMs: number;
 }
 
+// Keywords mixed with function words, so generated text reads to a language detector like real German text.
 const WORDS =
-  'cloud rechenzentrum server netzwerk daten europa anbieter kunden software plattform sicherheit update markt umsatz prozent analyse region speicher kubernetes container infrastruktur energie strom kosten preis wachstum quartal bericht entwickler open source'.split(
+  'der die das und ist mit den für von auf cloud rechenzentrum server netzwerk daten europa anbieter kunden software plattform sicherheit update markt umsatz prozent analyse region speicher kubernetes container infrastruktur energie strom kosten preis wachstum quartal bericht entwickler open source'.split(
     ' ',
   );
 

@@ -79,6 +79,14 @@ if (bundled.ok) {
 const log = createLogger('warn');
 const runtime = await openRuntime({ configPath, databaseUrl: values.database ?? join(dir, 'bench.db'), log });
 const loop = monitorEventLoopDelay({ resolution: 10 });
+// Workers start lazily on their first job: give them one so the idle figure includes them.
+await runtime.pool.run({
+  body: Buffer.from('<rss version="2.0"><channel><title>x</title></channel></rss>'),
+  url: 'http://x/',
+  identity: 'auto',
+  now: Date.now(),
+});
+const idleRssMB = Math.round(process.memoryUsage.rss() / 1024 / 1024);
 
 let peakRss = 0;
 const sampler = setInterval(() => {
@@ -109,6 +117,7 @@ const result = {
   itemsPerSecond: Math.round(cold.itemsNew / coldSeconds),
   itemsStored: await runtime.store.countItems(),
   peakRssMB: Math.round(peakRss / 1024 / 1024),
+  idleRssMB,
   eventLoopDelayP99Ms: Number(coldLoopP99.toFixed(1)),
   eventLoopDelayMaxMs: Number(coldLoopMax.toFixed(1)),
   cold: { ok: cold.ok, notModified: cold.notModified, failed: cold.failed, itemsNew: cold.itemsNew },

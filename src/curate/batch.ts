@@ -1,4 +1,5 @@
 import type { TopicConfig } from '../config/schema.ts';
+import { htmlToText } from '../lib/html-text.ts';
 import type { LearnedModel } from './model.ts';
 import { type CompiledTopic, compileTopic, type Evidence, scoreItem } from './score.ts';
 
@@ -15,7 +16,10 @@ export interface ScoreJobItem {
   publishedAt: number;
   title: string;
   summary: string;
-  contentText: string;
+  /** The body as plain text when the caller has it (fresh from ingest) … */
+  contentText?: string;
+  /** … else as HTML, turned into text here, in the worker, not by the caller. */
+  contentHtml: string;
   language: string | null;
   sourceUrl?: string;
   category?: string;
@@ -28,6 +32,9 @@ export interface BatchScore {
   evidence: Evidence;
   publishedAt: number;
 }
+
+/** Scoring reads the opening of a body; this much HTML covers it. */
+const BODY_HTML_CHARS = 6000;
 
 const compiled = new Map<string, CompiledTopic>();
 
@@ -48,7 +55,11 @@ export function scoreBatch(topics: TopicSpec[], items: ScoreJobItem[]): Record<s
   for (const spec of topics) {
     const topic = compiledFor(spec);
     out[spec.config.slug] = items.map((item) => {
-      const result = scoreItem(topic, item, spec.model);
+      const result = scoreItem(
+        topic,
+        { ...item, contentText: item.contentText ?? htmlToText(item.contentHtml, BODY_HTML_CHARS) },
+        spec.model,
+      );
       return {
         itemId: item.id,
         score: result.score,

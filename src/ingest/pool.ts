@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type BatchScore, type ScoreJobItem, scoreBatch, type TopicSpec } from '../curate/batch.ts';
-import { type ProcessedFeed, type ProcessInput, processFeed } from './process-feed.ts';
+import type { BatchScore, ScoreJobItem, TopicSpec } from '../curate/batch.ts';
+import type { ProcessedFeed, ProcessInput } from './process-feed.ts';
 import type { WorkerJob } from './worker.ts';
 
 interface Slot {
@@ -25,12 +25,18 @@ export class ParsePool {
   private nextId = 1;
   private closed = false;
 
-  constructor(size: number = Math.max(1, Math.min(4, availableParallelism()))) {
+  constructor(size: number = Math.max(1, Math.min(4, availableParallelism() - 1))) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(new URL('./worker-entry.mjs', import.meta.url)), busy: 0 };
+    const slot: Slot = {
+      worker: new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+        // A runaway document must not take the process down with it: the worker dies, the job fails, it respawns.
+        resourceLimits: { maxOldGenerationSizeMb: 256 },
+      }),
+      busy: 0,
+    };
     slot.worker.unref();
     slot.worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
       const job = this.pending.get(message.id);
@@ -68,7 +74,8 @@ export class ParsePool {
   }
 
   async run(input: ProcessInput): Promise<ProcessedFeed> {
-    if (this.slots.length === 0) return processFeed(input);
+    // Loaded only when parsing happens in this thread: parser, sanitiser and language profiles weigh ~100 MB.
+    if (this.slots.length === 0) return (await import('./process-feed.ts')).processFeed(input);
     try {
       return await this.submit<ProcessedFeed>({ kind: 'process', input });
     } catch (error) {
@@ -77,7 +84,9 @@ export class ParsePool {
   }
 
   async score(topics: TopicSpec[], items: ScoreJobItem[]): Promise<Record<string, BatchScore[]>> {
-    if (this.slots.length === 0 || topics.length === 0 || items.length === 0) return scoreBatch(topics, items);
+    if (this.slots.length === 0 || topics.length === 0 || items.length === 0) {
+      return (await import('../curate/batch.ts')).scoreBatch(topics, items);
+    }
     return this.submit({ kind: 'score', topics, items });
   }
 

@@ -3,7 +3,6 @@ import type { TopicConfig } from '../config/schema.ts';
 import type { ScoreJobItem, TopicSpec } from '../curate/batch.ts';
 import { type LearnedModel, modelReady, trainModel } from '../curate/model.ts';
 import { rulesHash } from '../curate/score.ts';
-import { htmlToText } from '../lib/html-text.ts';
 import type { Logger } from '../lib/log.ts';
 import type { SourceRow, Store, StoredItem } from '../store/types.ts';
 import type { ParsePool } from './pool.ts';
@@ -11,8 +10,6 @@ import type { ParsePool } from './pool.ts';
 type SourceFacts = Pick<SourceRow, 'id' | 'configUrl' | 'category'>;
 
 const RESCORE_BATCH = 1000;
-/** Body text handed to scoring: the scorer reads only the opening of it anyway. */
-const SCORE_TEXT_CHARS = 2000;
 
 /**
  * Keeps the stored topic memberships in step with the configured topics: scores new and changed items at ingest,
@@ -139,7 +136,8 @@ function jobItem(item: StoredItem, source: SourceFacts | undefined): ScoreJobIte
     publishedAt: item.publishedAt,
     title: item.title,
     summary: item.summary,
-    contentText: htmlToText(item.contentHtml, SCORE_TEXT_CHARS),
+    contentText: item.searchText?.slice(0, 3000),
+    contentHtml: item.searchText ? '' : item.contentHtml,
     language: item.language,
     sourceUrl: source?.configUrl,
     category: source?.category,

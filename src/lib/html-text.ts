@@ -1,22 +1,21 @@
 import { decodeHTML } from 'entities';
 
-const BLOCK_TAG =
-  /<\/?(p|div|br|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|section|article|figure|figcaption)\b[^>]*>/gi;
+const HIDDEN_BLOCKS = /<(script|style|noscript|template|title)\b[\s\S]*?<\/\1\s*>/gi;
+const BLOCK_BOUNDARY =
+  /<\/?(p|div|br|li|ul|ol|h[1-6]|blockquote|tr|td|th|table|section|article|figure|figcaption|pre|hr)\b[^>]*>/gi;
+export const ANY_TAG = /<!--[\s\S]*?-->|<\/?[A-Za-z][^>]*>/g;
+
+export function collapseWhitespace(text: string): string {
+  return text.replace(/[\s\u00a0\u200b]+/g, ' ').trim();
+}
 
 /**
- * Plain text of an HTML fragment: tags dropped (block tags become spaces), entities decoded, whitespace collapsed,
- * cut to `max` characters. Fast and forgiving; meant for already sanitised HTML (search index, summaries).
+ * HTML to one line of plain text: hidden blocks and tags dropped (block tags become spaces), entities decoded,
+ * whitespace collapsed. `maxHtml` bounds the work on huge bodies: only that much of the HTML is read.
  */
-export function htmlToText(html: string, max = Number.POSITIVE_INFINITY): string {
+export function htmlToText(html: string, maxHtml = Number.POSITIVE_INFINITY): string {
   if (!html) return '';
-  const text = decodeHTML(
-    html
-      .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-      .replace(/<!--[\s\S]*?-->/g, ' ')
-      .replace(BLOCK_TAG, ' ')
-      .replace(/<[^>]*>/g, ''),
-  )
-    .replace(/\s+/g, ' ')
-    .trim();
-  return text.length > max ? text.slice(0, max) : text;
+  const source = html.length > maxHtml ? html.slice(0, maxHtml) : html;
+  const text = source.replace(HIDDEN_BLOCKS, ' ').replace(BLOCK_BOUNDARY, ' ').replace(ANY_TAG, '');
+  return collapseWhitespace(decodeHTML(text));
 }

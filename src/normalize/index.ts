@@ -4,8 +4,11 @@ import { resolveEntryDates } from './dates.ts';
 import { computeUid, guidsAreUseless, type IdentityMode, linkKeysFor, sha1 } from './identity.ts';
 import { detectLanguage, normalizeLanguageTag } from './language.ts';
 import { sanitizeContentWithImage } from './sanitize.ts';
-import { cleanTitle, collapseWhitespace, summarize, truncateAtWord } from './text.ts';
+import { cleanTitle, collapseWhitespace, htmlToText, summarize, truncateAtWord } from './text.ts';
 import type { Enclosure, NewItem } from './types.ts';
+
+/** How much of a body's HTML feeds the search index and the summary. */
+const SEARCH_HTML_MAX = 60_000;
 
 export type { Enclosure, NewItem } from './types.ts';
 
@@ -77,8 +80,9 @@ function normalizeEntry(
   const body = entry.contentHtml ?? entry.summaryHtml ?? '';
   // One sanitize-html run per item: the body. The summary is plain text and needs no sanitising.
   const { html: contentHtml, firstImage } = sanitizeContentWithImage(body, base);
+  const searchText = htmlToText(contentHtml, SEARCH_HTML_MAX);
   const summary =
-    (entry.summaryHtml && entry.summaryHtml !== body ? summarize(entry.summaryHtml) : '') || summarize(contentHtml);
+    (entry.summaryHtml && entry.summaryHtml !== body ? summarize(entry.summaryHtml) : '') || truncateAtWord(searchText);
   const title = cleanTitle(entry.title, entry.titleType) || truncateAtWord(summary, 100) || link || '(untitled)';
   const dates = resolveEntryDates(entry.published, entry.updated, ctx.now);
   const author = cleanAuthor(entry.author);
@@ -119,6 +123,7 @@ function normalizeEntry(
     author,
     summary,
     contentHtml,
+    searchText,
     language,
     publishedAt: dates.publishedAt,
     dateEstimated: dates.dateEstimated,

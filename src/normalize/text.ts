@@ -1,24 +1,11 @@
 import { decodeHTML } from 'entities';
+import { ANY_TAG, collapseWhitespace, htmlToText } from '../lib/html-text.ts';
 
 export const SUMMARY_MAX_CHARS = 500;
 /** Only the start of a long body is needed for a summary; cutting first keeps the work linear and small. */
 const SUMMARY_SCAN_CHARS = 20_000;
 
-const HIDDEN_BLOCKS = /<(script|style|noscript|template|title)\b[\s\S]*?<\/\1\s*>/gi;
-const BLOCK_BOUNDARY =
-  /<\/?(p|div|br|li|ul|ol|h[1-6]|blockquote|tr|td|th|table|section|article|figure|figcaption|pre|hr)\b[^>]*>/gi;
-const ANY_TAG = /<!--[\s\S]*?-->|<\/?[A-Za-z][^>]*>/g;
-
-export function collapseWhitespace(text: string): string {
-  return text.replace(/[\s\u00a0\u200b]+/g, ' ').trim();
-}
-
-/** HTML to one line of plain text: tags dropped, entities decoded, whitespace collapsed. */
-export function htmlToText(html: string): string {
-  if (!html) return '';
-  const text = html.replace(HIDDEN_BLOCKS, ' ').replace(BLOCK_BOUNDARY, ' ').replace(ANY_TAG, '');
-  return collapseWhitespace(decodeHTML(text));
-}
+export { collapseWhitespace, htmlToText };
 
 /** Cuts at a word boundary and marks the cut with an ellipsis. */
 export function truncateAtWord(text: string, max = SUMMARY_MAX_CHARS): string {

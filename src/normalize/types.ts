@@ -24,6 +24,8 @@ export interface NewItem {
   categories: string[];
   enclosures: Enclosure[];
   imageUrl: string | null;
+  /** Plain text of the content for the search index (made where the HTML is, in the parse workers). */
+  searchText?: string;
   /** Hash over the fields a reader sees: an unchanged hash means nothing to write. */
   contentHash: string;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
 import { type IngestContext, ingestSource, type SourceOutcome } from '../ingest/ingest-source.ts';
 
 export interface CycleOptions {
@@ -57,12 +58,17 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
     );
     if (claimed.length === 0) break;
     total += claimed.length;
+    // Bounded end to end, not only while fetching: a source's body, parsed items and pending writes are held
+    // until it is done, so this bound is what keeps memory flat however many sources are due.
+    const limit = pLimit(Math.max(4, ctx.config().defaults.concurrency));
     await Promise.all(
-      claimed.map(async (source) => {
-        const outcome = await ingestSource(ctx, source);
-        outcomes.push(outcome);
-        opts.onProgress?.(outcomes.length, total, outcome);
-      }),
+      claimed.map((source) =>
+        limit(async () => {
+          const outcome = await ingestSource(ctx, source);
+          outcomes.push(outcome);
+          opts.onProgress?.(outcomes.length, total, outcome);
+        }),
+      ),
     );
     if (oneShot) break;
   }

@@ -8,7 +8,6 @@ import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { htmlToText } from '../lib/html-text.ts';
 import * as pgSchema from './schema.pg.ts';
 import * as sqliteSchema from './schema.sqlite.ts';
 
@@ -27,6 +26,11 @@ export interface Connection {
   schema: Schema;
   /** Runs `fn` in a write transaction. On SQLite, writes are serialised through one queue. */
   write<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Writes items' search text into the full-text index (SQLite; PostgreSQL derives it in a generated column).
+   * Replaces what an item had. Call inside `write`.
+   */
+  indexText(rows: { id: number; title: string; text: string }[]): void;
   /** Raw SQL returning rows (column names as the database gives them). */
   rows<T = Record<string, unknown>>(query: SQL, tx?: Db): Promise<T[]>;
   close(): Promise<void>;
@@ -61,11 +65,8 @@ function openSqlite(url: string): Connection {
   client.pragma('journal_mode = WAL');
   client.pragma('synchronous = NORMAL');
   client.pragma('busy_timeout = 10000');
-  client.pragma('cache_size = -65536');
+  client.pragma('cache_size = -16384');
   client.pragma('temp_store = MEMORY');
-  client.function('strip_html', { deterministic: true }, (html: unknown) =>
-    typeof html === 'string' ? htmlToText(html, 100_000) : '',
-  );
   const db = drizzleSqlite(client, { schema: sqliteSchema });
 
   // drizzle-kit's table rebuilds turn foreign keys off inside the migrator's transaction, where that is a no-op and
@@ -76,35 +77,111 @@ function openSqlite(url: string): Connection {
   if (violations.length > 0) throw new Error(`migration left ${violations.length} foreign key violations`);
   client.pragma('foreign_keys = ON');
 
-  let queue: Promise<unknown> = Promise.resolve();
+  const unindex = client.prepare('DELETE FROM items_fts WHERE rowid = ?');
+  const index = client.prepare('INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)');
+  const writes = new GroupCommit(client, db);
   return {
     dialect: 'sqlite',
+    indexText(rows) {
+      for (const row of rows) {
+        unindex.run(row.id);
+        index.run(row.id, row.title, row.text);
+      }
+    },
     db,
     schema: sqliteSchema,
-    write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-      const run = async () => {
-        client.prepare('BEGIN IMMEDIATE').run();
-        try {
-          const result = await fn(db);
-          client.prepare('COMMIT').run();
-          return result;
-        } catch (error) {
-          if (client.inTransaction) client.prepare('ROLLBACK').run();
-          throw error;
-        }
-      };
-      const next = queue.then(run, run);
-      queue = next.catch(() => undefined);
-      return next;
-    },
+    write: (fn) => writes.run(fn),
     async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
       return (tx ?? db).all(query) as T[];
     },
     async close() {
-      await queue;
+      await writes.idle();
       client.close();
     },
   };
+}
+
+/** Longest stretch of synchronous database work before the event loop gets a turn. */
+const YIELD_AFTER_MS = 15;
+
+interface QueuedWrite {
+  fn: (tx: Db) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * SQLite has one writer. Writes queue here and run in groups: every write waiting when a group starts shares one
+ * transaction (one commit instead of dozens), each inside its own savepoint so that a failing write is rolled
+ * back alone and the others still commit. Callers hear back after the commit.
+ */
+class GroupCommit {
+  private readonly queue: QueuedWrite[] = [];
+  private draining: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: Database.Database,
+    private readonly db: Db,
+    private readonly maxGroup = 64,
+  ) {}
+
+  run<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.draining ??= this.drain().finally(() => {
+        this.draining = undefined;
+      });
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      // better-sqlite3 answers synchronously: without yielding, a backlog of writes would run as one long chain of
+      // microtasks and starve the event loop (HTTP requests, timers, fetches).
+      await new Promise((resolve) => setImmediate(resolve));
+      const group = this.queue.splice(0, this.maxGroup);
+      const outcomes: { ok: boolean; value: unknown }[] = [];
+      try {
+        this.client.prepare('BEGIN IMMEDIATE').run();
+      } catch (error) {
+        for (const w of group) w.reject(error);
+        continue;
+      }
+      let slice = performance.now();
+      for (const write of group) {
+        // Inside a group too, let other work in between now and then (the transaction simply stays open).
+        if (performance.now() - slice > YIELD_AFTER_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
+        this.client.prepare('SAVEPOINT w').run();
+        try {
+          outcomes.push({ ok: true, value: await write.fn(this.db) });
+          this.client.prepare('RELEASE w').run();
+        } catch (error) {
+          this.client.prepare('ROLLBACK TO w').run();
+          this.client.prepare('RELEASE w').run();
+          outcomes.push({ ok: false, value: error });
+        }
+      }
+      try {
+        this.client.prepare('COMMIT').run();
+      } catch (error) {
+        if (this.client.inTransaction) this.client.prepare('ROLLBACK').run();
+        for (const w of group) w.reject(error);
+        continue;
+      }
+      group.forEach((w, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) w.resolve(outcome.value);
+        else w.reject(outcome.value);
+      });
+    }
+  }
 }
 
 async function openPostgres(url: string): Promise<Connection> {
@@ -124,6 +201,7 @@ async function openPostgres(url: string): Promise<Connection> {
   return {
     dialect: 'pg',
     db: asSqlite,
+    indexText() {},
     schema: pgSchema as unknown as Schema,
     write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       return db.transaction((tx) => fn(tx as unknown as Db));

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { SourceConfig } from '../config/schema.ts';
+import { htmlToText } from '../lib/html-text.ts';
 import type { NewItem } from '../normalize/types.ts';
 import type { Connection, Db } from './db.ts';
 import { highlight, searchTerms, snippet } from './search-text.ts';
@@ -325,13 +326,27 @@ export class SqlStore implements Store {
         }
       }
 
-      for (const part of chunks(fresh, 100)) {
-        const rows = await tx
+      if (fresh.length > 0) {
+        // One prepared statement, executed per row: building a multi-row insert through the query builder cost
+        // more than the database's own work.
+        const insert = tx
           .insert(items)
-          .values(part.map((item) => ({ ...itemColumns(item), sourceId, firstSeenAt: now, changedAt: now })))
-          .returning();
-        for (const row of rows) result.inserted.push(toStoredItem(row));
+          .values(ITEM_PLACEHOLDERS)
+          .returning({ id: items.id })
+          .prepare(...((this.dialect === 'pg' ? ['insert_item'] : []) as []));
+        for (const item of fresh) {
+          const rows = (await insert.execute(this.itemParams(item, sourceId, now))) as { id: number }[];
+          const id = Number(rows[0]!.id);
+          result.inserted.push(storedFromNew(item, id, sourceId, now));
+        }
       }
+      this.conn.indexText(
+        [...result.inserted, ...result.updated].map((i) => ({
+          id: i.id,
+          title: i.title,
+          text: `${i.summary} ${searchTextOf(unique.get(i.uid))}`,
+        })),
+      );
       if (result.inserted.length > 0) {
         const n = result.inserted.length;
         await tx
@@ -385,6 +400,18 @@ export class SqlStore implements Store {
       await this.recountSource(tx, sourceId);
       return victims.size;
     });
+  }
+
+  /** Placeholder values of one item row; prepared statements bypass column mapping, so booleans are spelled out. */
+  private itemParams(item: NewItem, sourceId: number, now: number): Record<string, unknown> {
+    const columns = itemColumns(item);
+    return {
+      ...columns,
+      dateEstimated: this.dialect === 'sqlite' ? Number(item.dateEstimated) : item.dateEstimated,
+      sourceId,
+      firstSeenAt: now,
+      changedAt: now,
+    };
   }
 
   private async recountSource(tx: Db, sourceId: number): Promise<void> {
@@ -864,6 +891,47 @@ export class SqlStore implements Store {
       .orderBy(asc(topicItems.topicSlug));
     return rows.map((r) => ({ ...r, evidence: parseJson(r.evidence, {}), decision: r.decision as TopicDecision }));
   }
+}
+
+const ITEM_FIELDS = [
+  'sourceId',
+  'uid',
+  'guid',
+  'link',
+  'title',
+  'author',
+  'summary',
+  'contentHtml',
+  'language',
+  'publishedAt',
+  'dateEstimated',
+  'updatedAt',
+  'firstSeenAt',
+  'changedAt',
+  'categories',
+  'enclosures',
+  'imageUrl',
+  'contentHash',
+] as const;
+
+const ITEM_PLACEHOLDERS = Object.fromEntries(ITEM_FIELDS.map((f) => [f, sql.placeholder(f)])) as never;
+
+function storedFromNew(item: NewItem, id: number, sourceId: number, now: number): StoredItem {
+  return {
+    ...item,
+    id,
+    sourceId,
+    firstSeenAt: now,
+    changedAt: now,
+    read: false,
+    starred: false,
+    storyKey: null,
+  };
+}
+
+function searchTextOf(item: NewItem | undefined): string {
+  if (!item) return '';
+  return item.searchText ?? htmlToText(item.contentHtml, 60_000);
 }
 
 function itemColumns(item: NewItem) {

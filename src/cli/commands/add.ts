@@ -3,7 +3,6 @@ import { appendSources, type SourceEntry } from '../../config/edit.ts';
 import { resolveConfigPath } from '../../config/load.ts';
 import { discoverFeeds } from '../../fetch/discover.ts';
 import { fetchFeed } from '../../fetch/http.ts';
-import { processFeed } from '../../ingest/process-feed.ts';
 import { CliError, configOption, printJson } from '../output.ts';
 
 export interface AddReport {
@@ -27,6 +26,7 @@ export async function resolveFeed(input: string): Promise<{ url: string; title?:
       problems.push(`${candidate.url}: ${fetched.kind === 'error' ? fetched.message : 'no content'}`);
       continue;
     }
+    const { processFeed } = await import('../../ingest/process-feed.ts');
     const processed = await processFeed({
       body: fetched.body,
       contentType: fetched.contentType,
