@@ -1,4 +1,19 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  lt,
+  lte,
+  ne,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { SourceConfig } from '../config/schema.ts';
 import { htmlToText } from '../lib/html-text.ts';
 import type { NewItem } from '../normalize/types.ts';
@@ -113,7 +128,7 @@ export class SqlStore implements Store {
 
   async syncSources(configured: SourceConfig[], now = Date.now()): Promise<SyncResult> {
     const { sources } = this.t;
-    return this.conn.write(async (tx) => {
+    return this.write(async (tx) => {
       const existing = await tx.select().from(sources);
       const byUrl = new Map(existing.map((row) => [row.configUrl, row]));
       const result: SyncResult = { added: [], updated: [], removed: [] };
@@ -229,11 +244,11 @@ export class SqlStore implements Store {
           .orderBy(asc(sources.nextFetchAt))
           .limit(limit) as any
       ).for('update', { skipLocked: true });
-      return this.conn.write((tx) =>
+      return this.write((tx) =>
         tx.update(sources).set(lease).where(inArray(sources.id, candidates)).returning(),
       ) as Promise<SourceRow[]>;
     }
-    return this.conn.write(async (tx) => {
+    return this.write(async (tx) => {
       const ids = (
         await tx.select({ id: sources.id }).from(sources).where(due).orderBy(asc(sources.nextFetchAt)).limit(limit)
       ).map((r) => r.id);
@@ -244,7 +259,7 @@ export class SqlStore implements Store {
 
   async finishFetch(sourceId: number, update: SourceUpdate, attempt: FetchAttemptRecord): Promise<void> {
     const { sources, fetchAttempts } = this.t;
-    await this.conn.write(async (tx) => {
+    await this.write(async (tx) => {
       await tx
         .update(sources)
         .set({ ...update, leaseOwner: null, leaseUntil: null, updatedAt: Date.now() })
@@ -289,7 +304,7 @@ export class SqlStore implements Store {
     const result: UpsertResult = { inserted: [], updated: [], unchanged: 0, tombstoned: 0 };
     if (list.length === 0) return result;
 
-    return this.conn.write(async (tx) => {
+    return this.write(async (tx) => {
       const known = new Map<string, { id: number; contentHash: string }>();
       const dead = new Set<string>();
       for (const part of chunks(list.map((i) => i.uid))) {
@@ -361,7 +376,7 @@ export class SqlStore implements Store {
   async applyRetention(sourceId: number, policy: { days?: number; items?: number }, now = Date.now()): Promise<number> {
     const { items, tombstones, topicItems } = this.t;
     if (!policy.days && !policy.items) return 0;
-    return this.conn.write(async (tx) => {
+    return this.write(async (tx) => {
       const victims = new Map<number, string>();
       if (policy.days) {
         const rows = await tx
@@ -431,10 +446,11 @@ export class SqlStore implements Store {
 
   // ---------------------------------------------------------------- reading
 
-  private riverColumns() {
+  private riverColumns(withContent = true) {
     const { items, sources } = this.t;
     return {
-      item: items,
+      // Rivers show summaries: leaving the bodies in the database saves reading and copying ~100 KB per page.
+      item: withContent ? items : { ...getTableColumns(items), contentHtml: sql<string>`''` },
       sourceTitle: sources.title,
       sourceFeedTitle: sources.feedTitle,
       sourceUrl: sources.configUrl,
@@ -443,14 +459,7 @@ export class SqlStore implements Store {
     };
   }
 
-  private withSource(row: {
-    item: ItemRow;
-    sourceTitle: string;
-    sourceFeedTitle: string | null;
-    sourceUrl: string;
-    sourceSiteUrl: string | null;
-    sourceCategory: string;
-  }): ItemWithSource {
+  private withSource(row: RiverRow): ItemWithSource {
     return {
       ...toStoredItem(row.item),
       sourceTitle: row.sourceTitle || row.sourceFeedTitle || row.sourceUrl,
@@ -478,17 +487,35 @@ export class SqlStore implements Store {
     return where;
   }
 
-  async listItems(filter: ItemFilter, limit: number, before?: Cursor): Promise<Page<ItemWithSource>> {
-    if (filter.topic) {
-      const page = await this.listTopicItems(filter.topic, limit, before, filter.language, filter);
-      return page;
+  async listItems(
+    filter: ItemFilter,
+    limit: number,
+    before?: Cursor,
+    opts: { content?: boolean } = {},
+  ): Promise<Page<ItemWithSource>> {
+    if (filter.topic) return this.listTopicItems(filter.topic, limit, before, filter.language, filter);
+    const withContent = opts.content ?? true;
+    if (filter.category === undefined) {
+      // The reader's hot path: one statement prepared per filter shape, run with the values.
+      const statement = this.riverStatement(filter, Boolean(before), withContent);
+      const rows = (await statement.execute({
+        sourceId: filter.sourceId,
+        language: filter.language,
+        beforeAt: before?.publishedAt,
+        beforeId: before?.id,
+        limit: limit + 1,
+      })) as RiverRow[];
+      return pageOf(
+        rows.map((r) => this.withSource(r)),
+        limit,
+      );
     }
     const { items, sources } = this.t;
     const where = await this.filterConditions(filter);
     if (!where) return { items: [] };
     if (before) where.push(sql`(${items.publishedAt}, ${items.id}) < (${before.publishedAt}, ${before.id})`);
     const rows = await this.db
-      .select(this.riverColumns())
+      .select(this.riverColumns(withContent))
       .from(items)
       .innerJoin(sources, eq(sources.id, items.sourceId))
       .where(and(...where))
@@ -498,6 +525,46 @@ export class SqlStore implements Store {
       rows.map((r) => this.withSource(r)),
       limit,
     );
+  }
+
+  private readonly riverStatements = new Map<string, { execute(values: Record<string, unknown>): unknown }>();
+
+  private riverStatement(filter: ItemFilter, paged: boolean, withContent: boolean) {
+    const shape = [
+      filter.sourceId !== undefined,
+      Boolean(filter.unreadOnly),
+      Boolean(filter.starredOnly),
+      Boolean(filter.language),
+      paged,
+      withContent,
+    ];
+    const key = shape.map(Number).join('');
+    let statement = this.riverStatements.get(key);
+    if (statement) return statement;
+    const { items, sources } = this.t;
+    const where: SQL[] = [];
+    if (filter.sourceId !== undefined) where.push(eq(items.sourceId, sql.placeholder('sourceId')));
+    // Literal booleans (not bound parameters) so the partial indexes on read/starred apply.
+    if (filter.unreadOnly) where.push(sql`${items.read} = false`);
+    if (filter.starredOnly) where.push(sql`${items.starred} = true`);
+    if (filter.language) where.push(eq(items.language, sql.placeholder('language')));
+    if (paged) {
+      where.push(
+        sql`(${items.publishedAt}, ${items.id}) < (${sql.placeholder('beforeAt')}, ${sql.placeholder('beforeId')})`,
+      );
+    }
+    const query = this.db
+      .select(this.riverColumns(withContent))
+      .from(items)
+      .innerJoin(sources, eq(sources.id, items.sourceId))
+      .where(where.length > 0 ? and(...where) : undefined)
+      .orderBy(desc(items.publishedAt), desc(items.id))
+      .limit(sql.placeholder('limit') as unknown as number);
+    statement = (
+      query as unknown as { prepare(name?: string): { execute(v: Record<string, unknown>): unknown } }
+    ).prepare(`river_${key}`);
+    this.riverStatements.set(key, statement);
+    return statement;
   }
 
   async getItem(id: number): Promise<ItemWithSource | undefined> {
@@ -523,7 +590,7 @@ export class SqlStore implements Store {
   async setRead(ids: number[], read: boolean): Promise<number> {
     const { items } = this.t;
     if (ids.length === 0) return 0;
-    return this.conn.write(async (tx) => {
+    return this.write(async (tx) => {
       let changed = 0;
       for (const part of chunks(ids)) {
         const rows = await tx
@@ -554,7 +621,7 @@ export class SqlStore implements Store {
 
   async setStarred(id: number, starred: boolean): Promise<void> {
     const { items } = this.t;
-    await this.conn.write((tx) => tx.update(items).set({ starred }).where(eq(items.id, id)));
+    await this.write((tx) => tx.update(items).set({ starred }).where(eq(items.id, id)));
   }
 
   async markAllRead(filter: ItemFilter, upTo?: Cursor): Promise<number> {
@@ -573,7 +640,7 @@ export class SqlStore implements Store {
         ),
       );
     }
-    return this.conn.write(async (tx) => {
+    return this.write(async (tx) => {
       const rows = await tx
         .update(items)
         .set({ read: true })
@@ -584,7 +651,35 @@ export class SqlStore implements Store {
     });
   }
 
-  async unreadCounts(): Promise<UnreadCounts> {
+  /**
+   * Unread counts are read on every reader page. They are kept for a second, and dropped at once by this
+   * process's own writes; writes by other processes (a CLI fetch, another server on PostgreSQL) show within that second.
+   */
+  private countsCache: { at: number; value: Promise<UnreadCounts> } | undefined;
+
+  private countsChanged(): void {
+    this.countsCache = undefined;
+  }
+
+  /** Every write goes through here: it may change what the cached counts say. */
+  private async write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    try {
+      return await this.conn.write(fn);
+    } finally {
+      this.countsChanged();
+    }
+  }
+
+  unreadCounts(): Promise<UnreadCounts> {
+    const now = Date.now();
+    if (this.countsCache && now - this.countsCache.at < 1000) return this.countsCache.value;
+    const value = this.readUnreadCounts();
+    this.countsCache = { at: now, value };
+    value.catch(() => this.countsChanged());
+    return value;
+  }
+
+  private async readUnreadCounts(): Promise<UnreadCounts> {
     const { sources, items } = this.t;
     const rows = await this.db
       .select({ id: sources.id, category: sources.category, unread: sources.unreadCount })
@@ -610,13 +705,13 @@ export class SqlStore implements Store {
     if (this.dialect === 'sqlite') {
       const match = terms.map((t) => `"${t.prefix.replace(/"/g, '""')}"*`).join(' AND ');
       const rows = await this.conn.rows<{ id: number }>(
-        sql`select rowid as id from items_fts where items_fts match ${match} order by bm25(items_fts, 4.0, 1.0) limit ${limit} offset ${offset}`,
+        sql`select rowid as id from items_fts where items_fts match ${match} order by rowid desc limit ${limit} offset ${offset}`,
       );
       ids = rows.map((r) => Number(r.id));
     } else {
       const tsquery = terms.map((t) => `${t.prefix.replace(/[^\p{L}\p{N}]/gu, '')}:*`).join(' & ');
       const rows = await this.conn.rows<{ id: number }>(
-        sql`select id from items where search_vector @@ to_tsquery('simple', ${tsquery}) order by ts_rank(search_vector, to_tsquery('simple', ${tsquery})) desc, published_at desc limit ${limit} offset ${offset}`,
+        sql`select id from items where search_vector @@ to_tsquery('simple', ${tsquery}) order by id desc limit ${limit} offset ${offset}`,
       );
       ids = rows.map((r) => Number(r.id));
     }
@@ -643,7 +738,7 @@ export class SqlStore implements Store {
   async setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void> {
     const { items } = this.t;
     if (pairs.length === 0) return;
-    await this.conn.write(async (tx) => {
+    await this.write(async (tx) => {
       for (const p of pairs) await tx.update(items).set({ storyKey: p.storyKey }).where(eq(items.id, p.itemId));
     });
   }
@@ -671,7 +766,7 @@ export class SqlStore implements Store {
     now = Date.now(),
   ): Promise<{ created: boolean; rulesChanged: boolean }> {
     const { topics } = this.t;
-    return this.conn.write(async (tx) => {
+    return this.write(async (tx) => {
       const [row] = await tx.select().from(topics).where(eq(topics.slug, topic.slug));
       if (!row) {
         await tx.insert(topics).values({ ...topic, version: 1, updatedAt: now });
@@ -703,7 +798,7 @@ export class SqlStore implements Store {
   async saveTopicScores(slug: string, scores: TopicScore[], now = Date.now()): Promise<void> {
     const { topicItems, topics } = this.t;
     if (scores.length === 0) return;
-    await this.conn.write(async (tx) => {
+    await this.write(async (tx) => {
       let visibleChange = false;
       for (const part of chunks(scores)) {
         const ids = part.map((s) => s.itemId);
@@ -769,7 +864,7 @@ export class SqlStore implements Store {
 
   async setTopicDecision(slug: string, itemId: number, decision: TopicDecision, now = Date.now()): Promise<void> {
     const { topicItems, topics, items } = this.t;
-    await this.conn.write(async (tx) => {
+    await this.write(async (tx) => {
       const [item] = await tx.select({ publishedAt: items.publishedAt }).from(items).where(eq(items.id, itemId));
       if (!item) throw new Error(`no item ${itemId}`);
       const [existing] = await tx
@@ -932,6 +1027,15 @@ function storedFromNew(item: NewItem, id: number, sourceId: number, now: number)
 function searchTextOf(item: NewItem | undefined): string {
   if (!item) return '';
   return item.searchText ?? htmlToText(item.contentHtml, 60_000);
+}
+
+interface RiverRow {
+  item: ItemRow;
+  sourceTitle: string;
+  sourceFeedTitle: string | null;
+  sourceUrl: string;
+  sourceSiteUrl: string | null;
+  sourceCategory: string;
 }
 
 function itemColumns(item: NewItem) {

@@ -179,7 +179,13 @@ export interface Store {
   applyRetention(sourceId: number, policy: { days?: number; items?: number }, now?: number): Promise<number>;
 
   // items: reading
-  listItems(filter: ItemFilter, limit: number, before?: Cursor): Promise<Page<ItemWithSource>>;
+  /** A river page, newest first; `content: false` leaves `contentHtml` empty (rivers show summaries). */
+  listItems(
+    filter: ItemFilter,
+    limit: number,
+    before?: Cursor,
+    opts?: { content?: boolean },
+  ): Promise<Page<ItemWithSource>>;
   getItem(id: number): Promise<ItemWithSource | undefined>;
   getItemsByIds(ids: number[]): Promise<ItemWithSource[]>;
   setRead(ids: number[], read: boolean): Promise<number>;

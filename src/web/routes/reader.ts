@@ -53,7 +53,7 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
   ) {
     const before = decodeCursor(c.req.query('before'));
     const [page, side] = await Promise.all([
-      deps.store.listItems(opts.filter, PAGE_SIZE, before),
+      deps.store.listItems(opts.filter, PAGE_SIZE, before, { content: false }),
       sidebar(opts.current),
     ]);
     const ctx = viewCtx(c, opts.section, side);
