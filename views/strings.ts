@@ -97,32 +97,61 @@ function sideLink(href: string, label: string, current: boolean, count?: number,
   return `<a href="${esc(href)}"${current ? ' aria-current="page"' : ''} class="side-link${extraClass}"><span class="side-label">${esc(label)}</span>${countHtml(count)}</a>`;
 }
 
-/** Categories with their sources and unread counts. */
-export function sidebarCategoriesHtml(ctx: ViewCtx, data: SidebarData) {
-  const byCategory = new Map<string, SidebarData['sources']>();
-  for (const s of data.sources) {
-    const list = byCategory.get(s.category);
-    if (list) list.push(s);
-    else byCategory.set(s.category, [s]);
+type SidebarSource = SidebarData['sources'][number];
+
+/** Sources grouped by category and sorted for a locale; recomputed only when the source list itself changes. */
+const groupedCache = new WeakMap<SidebarData['sources'], Map<string, [string, SidebarSource[]][]>>();
+
+function groupedSources(sources: SidebarData['sources'], locale: string): [string, SidebarSource[]][] {
+  let perLocale = groupedCache.get(sources);
+  if (!perLocale) {
+    perLocale = new Map();
+    groupedCache.set(sources, perLocale);
   }
-  const cmp = collator(ctx.locale).compare;
+  let grouped = perLocale.get(locale);
+  if (!grouped) {
+    const cmp = collator(locale).compare;
+    const byCategory = new Map<string, SidebarSource[]>();
+    for (const s of sources) {
+      const list = byCategory.get(s.category);
+      if (list) list.push(s);
+      else byCategory.set(s.category, [s]);
+    }
+    grouped = [...byCategory.entries()]
+      .sort(([a], [b]) => cmp(a, b))
+      .map(([category, list]) => [category, list.slice().sort((a, b) => cmp(sourceName(a), sourceName(b)))]);
+    perLocale.set(locale, grouped);
+  }
+  return grouped;
+}
+
+/**
+ * Categories with unread counts; the category being read (or holding the source being read) lists its sources.
+ * With hundreds of sources, listing all of them on every page would make the sidebar most of the page.
+ */
+export function sidebarCategoriesHtml(ctx: ViewCtx, data: SidebarData) {
+  const currentSource = data.current?.startsWith('source:') ? Number(data.current.slice(7)) : undefined;
   let out = '';
-  for (const category of [...byCategory.keys()].sort(cmp)) {
-    const sources = byCategory
-      .get(category)!
-      .slice()
-      .sort((a, b) => cmp(sourceName(a), sourceName(b)));
-    out += `<details class="side-group" open=""><summary>${sideLink(
+  for (const [category, sources] of groupedSources(data.sources, ctx.locale)) {
+    const open =
+      data.current === `category:${category}` ||
+      (currentSource !== undefined && sources.some((s) => s.id === currentSource));
+    const link = sideLink(
       `/categories/${encodeURIComponent(category)}`,
       category,
       data.current === `category:${category}`,
       data.counts.byCategory[category],
       ' side-category',
-    )}</summary><ul class="side-list side-sources">`;
+    );
+    if (!open) {
+      out += `<div class="side-group">${link}</div>`;
+      continue;
+    }
+    out += `<div class="side-group side-group-open">${link}<ul class="side-list side-sources">`;
     for (const s of sources) {
       out += `<li>${sideLink(`/sources/${s.id}`, sourceName(s), data.current === `source:${s.id}`, data.counts.bySource[s.id])}</li>`;
     }
-    out += '</ul></details>';
+    out += '</ul></div>';
   }
   return raw(out);
 }

@@ -4,7 +4,7 @@ import { ItemPage } from '../../../views/item.tsx';
 import { HelpPage, SearchPage, TopicIntro, TopicsIndexPage } from '../../../views/pages.tsx';
 import { RiverPage, type RiverProps } from '../../../views/river.tsx';
 import { SourcesPage } from '../../../views/sources.tsx';
-import type { ItemFilter } from '../../store/types.ts';
+import type { ItemFilter, SourceRow } from '../../store/types.ts';
 import type { AppDeps } from '../deps.ts';
 import {
   publicOrigin,
@@ -24,11 +24,18 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
   const app = new Hono<WebEnv>();
   const sources = sourceListCache(deps);
 
+  // The same filtered array while the source list is unchanged, so views can cache what they derive from it.
+  let configured: { from: SourceRow[]; rows: SourceRow[] } | undefined;
+  function configuredSources(rows: SourceRow[]): SourceRow[] {
+    if (configured?.from !== rows) configured = { from: rows, rows: rows.filter((s) => s.inConfig) };
+    return configured.rows;
+  }
+
   async function sidebar(current?: string): Promise<SidebarData> {
     const [counts, rows] = await Promise.all([deps.store.unreadCounts(), sources()]);
     return {
       counts,
-      sources: rows.filter((s) => s.inConfig),
+      sources: configuredSources(rows),
       topics: deps.config().topics.map((t) => ({ slug: t.slug, title: t.title })),
       current,
     };
