@@ -1,23 +1,8 @@
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  getTableColumns,
-  gt,
-  inArray,
-  lt,
-  lte,
-  ne,
-  notInArray,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { SourceConfig } from '../config/schema.ts';
 import { htmlToText } from '../lib/html-text.ts';
 import type { NewItem } from '../normalize/types.ts';
-import type { Connection, Db } from './db.ts';
+import type { Connection, Db, Schema } from './db.ts';
 import { highlight, searchTerms, snippet } from './search-text.ts';
 import type {
   Cursor,
@@ -69,7 +54,7 @@ export function toStoredItem(row: ItemRow): StoredItem {
     title: row.title,
     author: row.author,
     summary: row.summary,
-    contentHtml: row.contentHtml,
+    contentHtml: row.contentHtml ?? '',
     language: row.language,
     publishedAt: Number(row.publishedAt),
     dateEstimated: row.dateEstimated,
@@ -77,9 +62,9 @@ export function toStoredItem(row: ItemRow): StoredItem {
     categories: parseJson(row.categories, []),
     enclosures: parseJson(row.enclosures, []),
     imageUrl: row.imageUrl,
-    contentHash: row.contentHash,
-    firstSeenAt: Number(row.firstSeenAt),
-    changedAt: Number(row.changedAt),
+    contentHash: row.contentHash ?? '',
+    firstSeenAt: Number(row.firstSeenAt ?? row.publishedAt),
+    changedAt: Number(row.changedAt ?? row.publishedAt),
     read: row.read,
     starred: row.starred,
     storyKey: row.storyKey,
@@ -449,8 +434,9 @@ export class SqlStore implements Store {
   private riverColumns(withContent = true) {
     const { items, sources } = this.t;
     return {
-      // Rivers show summaries: leaving the bodies in the database saves reading and copying ~100 KB per page.
-      item: withContent ? items : { ...getTableColumns(items), contentHtml: sql<string>`''` },
+      // Rivers show summaries: leaving bodies and bookkeeping columns in the database saves reading, copying and
+      // parsing them for every entry of every page.
+      item: withContent ? items : riverItemColumns(items),
       sourceTitle: sources.title,
       sourceFeedTitle: sources.feedTitle,
       sourceUrl: sources.configUrl,
@@ -1027,6 +1013,29 @@ function storedFromNew(item: NewItem, id: number, sourceId: number, now: number)
 function searchTextOf(item: NewItem | undefined): string {
   if (!item) return '';
   return item.searchText ?? htmlToText(item.contentHtml, 60_000);
+}
+
+/** The columns a river entry shows; toStoredItem fills the others with empty values. */
+function riverItemColumns(items: Schema['items']) {
+  const { id, sourceId, uid, guid, link, title, author, summary, language, publishedAt, dateEstimated } = items;
+  const { read, starred, storyKey, imageUrl } = items;
+  return {
+    id,
+    sourceId,
+    uid,
+    guid,
+    link,
+    title,
+    author,
+    summary,
+    language,
+    publishedAt,
+    dateEstimated,
+    read,
+    starred,
+    storyKey,
+    imageUrl,
+  } as unknown as Schema['items'];
 }
 
 interface RiverRow {
