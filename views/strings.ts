@@ -16,6 +16,16 @@ export function esc(value: string | number): string {
   return /[&<>"']/.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : s;
 }
 
+/** Rivers show the opening of a summary (CSS clamps it to three lines anyway); the item page shows all of it. */
+const RIVER_SUMMARY_CHARS = 280;
+
+function riverSummary(summary: string): string {
+  if (summary.length <= RIVER_SUMMARY_CHARS) return summary;
+  const cut = summary.slice(0, RIVER_SUMMARY_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${space > RIVER_SUMMARY_CHARS * 0.6 ? cut.slice(0, space) : cut}…`;
+}
+
 function timeHtml(ctx: ViewCtx, at: number, estimated: boolean): string {
   const absolute = absoluteTime(ctx.locale, at);
   const title = estimated ? `${absolute} (${ctx.t('dateEstimated')})` : absolute;
@@ -59,7 +69,7 @@ export function entryHtml(ctx: ViewCtx, item: RiverItem): string {
     `<article class="${item.read ? 'entry' : 'entry unread'}" id="item-${id}" data-id="${id}" aria-labelledby="title-${id}"${lang}>` +
     `<h2 class="entry-title" id="title-${id}"><a href="/items/${id}" class="entry-link">${esc(item.title || item.link || '—')}</a></h2>` +
     `<p class="entry-meta">${meta}</p>` +
-    (item.summary ? `<p class="entry-summary">${esc(item.summary)}</p>` : '') +
+    (item.summary ? `<p class="entry-summary">${esc(riverSummary(item.summary))}</p>` : '') +
     actions +
     '</article>'
   );

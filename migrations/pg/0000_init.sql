@@ -21,7 +21,6 @@ CREATE TABLE "items" (
 	"title" text NOT NULL,
 	"author" text,
 	"summary" text DEFAULT '' NOT NULL,
-	"content_html" text DEFAULT '' NOT NULL,
 	"language" text,
 	"published_at" bigint NOT NULL,
 	"date_estimated" boolean DEFAULT false NOT NULL,
@@ -34,7 +33,8 @@ CREATE TABLE "items" (
 	"content_hash" text NOT NULL,
 	"story_key" text,
 	"read" boolean DEFAULT false NOT NULL,
-	"starred" boolean DEFAULT false NOT NULL
+	"starred" boolean DEFAULT false NOT NULL,
+	"content_html" text DEFAULT '' NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "sources" (

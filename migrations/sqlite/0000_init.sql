@@ -22,7 +22,6 @@ CREATE TABLE `items` (
 	`title` text NOT NULL,
 	`author` text,
 	`summary` text DEFAULT '' NOT NULL,
-	`content_html` text DEFAULT '' NOT NULL,
 	`language` text,
 	`published_at` integer NOT NULL,
 	`date_estimated` integer DEFAULT false NOT NULL,
@@ -36,6 +35,7 @@ CREATE TABLE `items` (
 	`story_key` text,
 	`read` integer DEFAULT false NOT NULL,
 	`starred` integer DEFAULT false NOT NULL,
+	`content_html` text DEFAULT '' NOT NULL,
 	FOREIGN KEY (`source_id`) REFERENCES `sources`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint

@@ -75,7 +75,6 @@ export const items = pgTable(
     title: text('title').notNull(),
     author: text('author'),
     summary: text('summary').notNull().default(''),
-    contentHtml: text('content_html').notNull().default(''),
     language: text('language'),
     publishedAt: bigint('published_at', { mode: 'number' }).notNull(),
     dateEstimated: boolean('date_estimated').notNull().default(false),
@@ -90,6 +89,8 @@ export const items = pgTable(
     storyKey: text('story_key'),
     read: boolean('read').notNull().default(false),
     starred: boolean('starred').notNull().default(false),
+    /** Last on purpose: SQLite keeps a long body in overflow pages, and columns after it would be read through them. */
+    contentHtml: text('content_html').notNull().default(''),
   },
   (t) => [
     uniqueIndex('items_source_uid').on(t.sourceId, t.uid),

@@ -64,7 +64,6 @@ export const items = sqliteTable(
     title: text('title').notNull(),
     author: text('author'),
     summary: text('summary').notNull().default(''),
-    contentHtml: text('content_html').notNull().default(''),
     language: text('language'),
     publishedAt: integer('published_at').notNull(),
     dateEstimated: integer('date_estimated', { mode: 'boolean' }).notNull().default(false),
@@ -79,6 +78,8 @@ export const items = sqliteTable(
     storyKey: text('story_key'),
     read: integer('read', { mode: 'boolean' }).notNull().default(false),
     starred: integer('starred', { mode: 'boolean' }).notNull().default(false),
+    /** Last on purpose: SQLite keeps a long body in overflow pages, and columns after it would be read through them. */
+    contentHtml: text('content_html').notNull().default(''),
   },
   (t) => [
     uniqueIndex('items_source_uid').on(t.sourceId, t.uid),

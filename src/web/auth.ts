@@ -124,3 +124,22 @@ export class RateLimiter {
     for (const [key, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(key);
   }
 }
+
+/**
+ * `value.signature`, HMAC-SHA256 in base64url. Synchronous node:crypto: the asynchronous WebCrypto signing behind
+ * hono's signed-cookie helpers cost a sixth of a reader page's time.
+ */
+export function signValue(value: string, secret: string): string {
+  return `${value}.${createHmac('sha256', secret).update(value).digest('base64url')}`;
+}
+
+/** The value of a `signValue` string whose signature is right, else false. */
+export function verifySigned(signed: string | undefined, secret: string): string | false {
+  if (!signed) return false;
+  const dot = signed.lastIndexOf('.');
+  if (dot <= 0) return false;
+  const value = signed.slice(0, dot);
+  return tokensEqual(signed.slice(dot + 1), createHmac('sha256', secret).update(value).digest('base64url'))
+    ? value
+    : false;
+}

@@ -295,18 +295,34 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 ];
 
 /** "3 h ago" / "vor 3 Std." (or "in 5 min" for future times). */
+// Intl formatting is a visible part of rendering a river (100 dates a page): remember what was formatted.
+const relativeCache = new Map<string, string>();
+const absoluteCache = new Map<string, string>();
+
+function remember(cache: Map<string, string>, key: string, make: () => string): string {
+  let text = cache.get(key);
+  if (text === undefined) {
+    if (cache.size > 20_000) cache.clear();
+    text = make();
+    cache.set(key, text);
+  }
+  return text;
+}
+
 export function relativeTime(locale: Locale, at: number, now: number): string {
   const diff = at - now;
   const abs = Math.abs(diff);
-  const f = formattersFor(locale).relative;
   for (const [unit, ms] of UNITS) {
-    if (abs >= ms) return f.format(Math.round(diff / ms), unit);
+    if (abs >= ms) {
+      const n = Math.round(diff / ms);
+      return remember(relativeCache, `${locale}${unit}${n}`, () => formattersFor(locale).relative.format(n, unit));
+    }
   }
-  return f.format(0, 'minute');
+  return remember(relativeCache, `${locale}now`, () => formattersFor(locale).relative.format(0, 'minute'));
 }
 
 export function absoluteTime(locale: Locale, at: number): string {
-  return formattersFor(locale).absolute.format(at);
+  return remember(absoluteCache, `${locale}${at}`, () => formattersFor(locale).absolute.format(at));
 }
 
 export function formatNumber(locale: Locale, n: number): string {

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie, getSignedCookie, setCookie, setSignedCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import type { FeedLink, Section, SidebarData, ViewCtx } from '../../views/context.ts';
 import type { SourceRow } from '../store/types.ts';
 import type { AssetUrls } from './assets.ts';
@@ -12,6 +12,8 @@ import {
   SESSION_COOKIE,
   type Session,
   sessionSecret,
+  signValue,
+  verifySigned,
 } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { isLocale, type Locale, localeFromAcceptLanguage, type T, translator } from './i18n.ts';
@@ -70,7 +72,7 @@ export function sessionMiddleware(deps: AppDeps, processSecret: string): Middlew
     const passwordHash = passwordHashOf(deps);
     const secret = sessionSecret(server.sessionSecret, passwordHash, processSecret);
     const nowSec = Math.floor((deps.now?.() ?? Date.now()) / 1000);
-    let session = decodeSession(await getSignedCookie(c, secret, SESSION_COOKIE), nowSec);
+    let session = decodeSession(verifySigned(getCookie(c, SESSION_COOKIE), secret), nowSec);
     if (!session) {
       session = { sid: randomToken(), authenticated: false, expiresAt: nowSec + ANONYMOUS_TTL_SECONDS };
       await writeSession(c, deps, secret, session);
@@ -89,7 +91,7 @@ export function sessionMiddleware(deps: AppDeps, processSecret: string): Middlew
 
 export async function writeSession(c: Context, deps: AppDeps, secret: string, session: Session): Promise<void> {
   const nowSec = Math.floor((deps.now?.() ?? Date.now()) / 1000);
-  await setSignedCookie(c, SESSION_COOKIE, encodeSession(session), secret, {
+  setCookie(c, SESSION_COOKIE, signValue(encodeSession(session), secret), {
     path: '/',
     httpOnly: true,
     sameSite: 'Lax',
@@ -160,5 +162,7 @@ function feedLinks(deps: AppDeps, t: T): FeedLink[] {
 export async function renderPage(c: Context, node: unknown, status: 200 | 401 | 403 | 404 | 429 | 500 = 200) {
   const html = await (node as Promise<string> | string);
   c.header('Cache-Control', 'private, no-cache');
-  return c.html(`<!DOCTYPE html>${html}`, status);
+  c.header('Content-Type', 'text/html; charset=UTF-8');
+  // Encoded once here; a string body would be measured (Content-Length) and then encoded again by the adapter.
+  return c.body(Buffer.from(`<!DOCTYPE html>${html}`), status);
 }
