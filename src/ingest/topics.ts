@@ -3,13 +3,18 @@ import type { TopicConfig } from '../config/schema.ts';
 import type { ScoreJobItem, TopicSpec } from '../curate/batch.ts';
 import { type LearnedModel, modelReady, trainModel } from '../curate/model.ts';
 import { rulesHash } from '../curate/score.ts';
+import { findStoryClusters } from '../curate/stories.ts';
 import type { Logger } from '../lib/log.ts';
-import type { SourceRow, Store, StoredItem } from '../store/types.ts';
+import type { Cursor, SourceRow, Store, StoredItem } from '../store/types.ts';
 import type { ParsePool } from './pool.ts';
 
 type SourceFacts = Pick<SourceRow, 'id' | 'configUrl' | 'category'>;
 
 const RESCORE_BATCH = 1000;
+/** Reports of one story arrive within days; older items keep the key they got. */
+const STORY_WINDOW_MS = 3 * 86_400_000;
+/** Bound on the items compared pairwise per run. */
+const STORY_POOL_MAX = 1500;
 
 /**
  * Keeps the stored topic memberships in step with the configured topics: scores new and changed items at ingest,
@@ -114,6 +119,42 @@ export class TopicCurator {
     }
     await Promise.all(inFlight);
     return n;
+  }
+
+  /**
+   * Marks items of the curated topics from the last few days that report the same story with one story key, so
+   * the published feeds show such a story once, with the other sources as "also reported by".
+   */
+  async assignStories(now = Date.now()): Promise<number> {
+    const since = now - STORY_WINDOW_MS;
+    const pool = new Map<number, StoredItem>();
+    for (const slug of this.topics.keys()) {
+      let before: Cursor | undefined;
+      for (;;) {
+        const page = await this.store.listTopicItems(slug, 200, before);
+        for (const item of page.items) if (item.publishedAt >= since) pool.set(item.id, item);
+        const last = page.items.at(-1);
+        if (!page.next || !last || last.publishedAt < since || pool.size >= STORY_POOL_MAX) break;
+        before = page.next;
+      }
+    }
+    if (pool.size < 2) return 0;
+    const clusters = findStoryClusters(
+      [...pool.values()].map((i) => ({
+        id: String(i.id),
+        title: i.title,
+        summary: i.summary,
+        language: i.language,
+        publishedAt: i.publishedAt,
+        sourceId: i.sourceId,
+      })),
+      { windowMs: STORY_WINDOW_MS },
+    );
+    const changed = [...clusters]
+      .map(([id, key]) => ({ itemId: Number(id), storyKey: `story:${key}` }))
+      .filter((p) => pool.get(p.itemId)?.storyKey !== p.storyKey);
+    await this.store.setStoryKeys(changed);
+    return changed.length;
   }
 
   slugs(): string[] {

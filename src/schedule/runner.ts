@@ -73,12 +73,21 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
     if (oneShot) break;
   }
 
+  const itemsNew = outcomes.reduce((n, o) => n + o.itemsNew, 0);
+  if (itemsNew > 0) {
+    try {
+      await ctx.curator.assignStories(now());
+    } catch (error) {
+      ctx.log.error({ err: error }, 'story grouping failed');
+    }
+  }
+
   return {
     sources: outcomes.length,
     ok: outcomes.filter((o) => o.outcome === 'ok').length,
     notModified: outcomes.filter((o) => o.outcome === 'not_modified').length,
     failed: outcomes.filter((o) => o.outcome === 'error').length,
-    itemsNew: outcomes.reduce((n, o) => n + o.itemsNew, 0),
+    itemsNew,
     itemsUpdated: outcomes.reduce((n, o) => n + o.itemsUpdated, 0),
     durationMs: Math.round(performance.now() - t0),
     outcomes,

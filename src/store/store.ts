@@ -722,10 +722,12 @@ export class SqlStore implements Store {
   }
 
   async setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void> {
-    const { items } = this.t;
+    const { items, topics } = this.t;
     if (pairs.length === 0) return;
     await this.write(async (tx) => {
       for (const p of pairs) await tx.update(items).set({ storyKey: p.storyKey }).where(eq(items.id, p.itemId));
+      // Stories change what curated feeds show (one entry, "also reported by"): their cached copies are stale.
+      await tx.update(topics).set({ version: sql`${topics.version} + 1` });
     });
   }
 
