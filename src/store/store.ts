@@ -26,6 +26,8 @@ import type {
   UpsertResult,
 } from './types.ts';
 
+const ATTEMPT_LOG_MS = 14 * 86_400_000;
+
 /** Rows per multi-row statement: well under SQLite's 32766 and PostgreSQL's 65535 bound parameters. */
 const CHUNK = 200;
 
@@ -249,6 +251,12 @@ export class SqlStore implements Store {
         .update(sources)
         .set({ ...update, leaseOwner: null, leaseUntil: null, updatedAt: Date.now() })
         .where(eq(sources.id, sourceId));
+      // The attempt log is for diagnosis, not history: a source keeps its last two weeks.
+      await tx
+        .delete(fetchAttempts)
+        .where(
+          and(eq(fetchAttempts.sourceId, sourceId), lt(fetchAttempts.startedAt, attempt.startedAt - ATTEMPT_LOG_MS)),
+        );
       await tx.insert(fetchAttempts).values({
         sourceId,
         startedAt: attempt.startedAt,

@@ -71,6 +71,9 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.get('/metrics', async (c) => {
     const registry = deps.metrics.registry;
+    // The items gauge from the per-source counters: O(sources), cheap enough for every scrape.
+    const sources = await deps.store.listSources().catch(() => []);
+    deps.metrics.itemsStored.set(sources.reduce((n, s) => n + s.itemCount, 0));
     return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
   });
   app.route('/', assets.routes);

@@ -200,6 +200,17 @@ for (const dialect of dialects) {
       expect(changed.rulesChanged).toBe(true);
     });
 
+    it('keeps the fetch log of a source to its last two weeks', async () => {
+      const source = (await store.listSources())[0]!;
+      const old = now - 20 * DAY;
+      await store.finishFetch(source.id, {}, { startedAt: old, durationMs: 5, outcome: 'error', error: 'old failure' });
+      expect((await store.recentAttempts(source.id, 50)).some((a) => a.startedAt === old)).toBe(true);
+      await store.finishFetch(source.id, {}, { startedAt: now + 5, durationMs: 5, outcome: 'not_modified' });
+      const log = await store.recentAttempts(source.id, 50);
+      expect(log.some((a) => a.startedAt === old)).toBe(false);
+      expect(log[0]).toMatchObject({ outcome: 'not_modified' });
+    });
+
     it('answers ping and reports source health', async () => {
       expect(await store.ping()).toBe(true);
       const health = await store.sourceHealth(now);

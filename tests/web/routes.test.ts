@@ -598,6 +598,9 @@ describe('health and metrics', () => {
     expect(text).toContain('rundschau_http_requests_total{method="GET",route="/",status="200"} 1');
     expect(text).toContain('rundschau_http_requests_total{method="GET",route="/items/:id{[0-9]+}",status="200"} 2');
     expect(text).toContain('rundschau_http_request_duration_seconds_bucket');
+    const stored = await h.store.countItems();
+    expect(stored).toBeGreaterThan(0);
+    expect(text).toContain(`rundschau_items_stored ${stored}`);
   });
 });
 
