@@ -36,6 +36,12 @@ function SourceRowView({ ctx, s, unread }: { ctx: ViewCtx; s: SourceHealth; unre
         </div>
         <div class="muted small">
           {s.category}
+          {' · '}
+          {s.retentionDays
+            ? t('keepsDays', { n: s.retentionDays })
+            : s.retentionItems
+              ? t('keepsItems', { n: s.retentionItems })
+              : t('keepsDefault')}
           {!s.inConfig && <> · {t('notInConfig')}</>}
           {!s.enabled && <> · {t('disabled')}</>}
         </div>

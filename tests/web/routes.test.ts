@@ -533,6 +533,22 @@ describe('security headers and markup', () => {
     expect((await c.request(css, { headers: { 'if-none-match': cssRes.headers.get('etag')! } })).status).toBe(304);
   });
 
+  it('makes a broken source obvious on the sources page: health, reason, last error, retention', async () => {
+    const { cloud } = await seed(h.store, 1);
+    await h.store.finishFetch(
+      cloud.id,
+      { status: 'failing', errorReason: 'not_a_feed', lastError: 'an HTML page, not a feed', consecutiveErrors: 3 },
+      { startedAt: Date.now(), durationMs: 3, outcome: 'error', errorReason: 'not_a_feed' },
+    );
+    const { html } = await new Client(h.app).get('/sources');
+    const row = html.slice(html.indexOf('status-failing'), html.indexOf('</tr>', html.indexOf('status-failing')));
+    expect(row).toContain('Cloud Blog');
+    expect(row).toContain('not_a_feed');
+    expect(row).toContain('an HTML page, not a feed');
+    expect(row).toContain('default retention');
+    expect(html.indexOf('status-failing')).toBeLessThan(html.indexOf('status-new'));
+  });
+
   it('carries feed autodiscovery links for all items and each topic', async () => {
     const { html } = await new Client(h.app).get('/sources');
     for (const slug of ['all', 'ai']) {

@@ -48,6 +48,10 @@ export function sourcesCommand(): Command {
           errorReason: s.errorReason,
           lastError: s.lastError,
           consecutiveErrors: s.consecutiveErrors,
+          retention: {
+            days: s.retentionDays ?? (s.retentionItems ? null : (runtime.config().defaults.retention.days ?? null)),
+            items: s.retentionItems ?? (s.retentionDays ? null : (runtime.config().defaults.retention.items ?? null)),
+          },
           nextFetchAt: iso(s.nextFetchAt),
         }));
         if (opts.json) {
