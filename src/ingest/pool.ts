@@ -1,8 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BatchScore, ScoreJobItem, TopicSpec } from '../curate/batch.ts';
+import { fromRoot, runningFromDist } from '../lib/paths.ts';
 import type { ProcessedFeed, ProcessInput } from './process-feed.ts';
 import type { WorkerJob } from './worker.ts';
+
+/**
+ * Bundled, the worker is its own entry in dist/ (plain JavaScript, no loader); from the sources it is a small .mjs
+ * that registers tsx first, since worker threads do not inherit the parent's module loader.
+ */
+const WORKER_SCRIPT = runningFromDist
+  ? fromRoot('dist', 'ingest', 'worker.js')
+  : new URL('./worker-entry.mjs', import.meta.url);
 
 interface Slot {
   worker: Worker;
@@ -31,7 +40,7 @@ export class ParsePool {
 
   private spawn(): Slot {
     const slot: Slot = {
-      worker: new Worker(new URL('./worker-entry.mjs', import.meta.url), {
+      worker: new Worker(WORKER_SCRIPT, {
         // A runaway document must not take the process down with it: the worker dies, the job fails, it respawns.
         resourceLimits: { maxOldGenerationSizeMb: 256 },
       }),

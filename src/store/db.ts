@@ -8,6 +8,7 @@ import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { fromRoot } from '../lib/paths.ts';
 import * as pgSchema from './schema.pg.ts';
 import * as sqliteSchema from './schema.sqlite.ts';
 
@@ -36,7 +37,7 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+const migrationsRoot = fromRoot('migrations');
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
+import { fromRoot } from '../lib/paths.ts';
 
 /**
  * The reader's static files, read once at start. URLs carry a content hash so they can be cached for a year
@@ -28,7 +29,7 @@ export interface AssetUrls {
 export function loadAssets(): { urls: AssetUrls; routes: Hono } {
   const assets = new Map<string, Asset>();
   for (const [name, type] of Object.entries(FILES)) {
-    const body = readFileSync(new URL(`./assets/${name}`, import.meta.url));
+    const body = readFileSync(fromRoot('src', 'web', 'assets', name));
     const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
     assets.set(name, { body, type, hash });
   }
