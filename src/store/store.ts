@@ -909,7 +909,19 @@ export class SqlStore implements Store {
     if (filter.starredOnly) where.push(sql`${items.starred} = true`);
     if (filter.sourceId !== undefined) where.push(eq(items.sourceId, filter.sourceId));
     if (filter.category !== undefined) where.push(eq(sources.category, filter.category));
-    const rows = await this.db
+    const rows = await this.topicItemsQuery(and(...where))
+      .orderBy(desc(topicItems.publishedAt), desc(topicItems.itemId))
+      .limit(limit + 1);
+    return pageOf(
+      rows.map((r) => this.toTopicItem(r)),
+      limit,
+    );
+  }
+
+  /** Topic memberships joined with their items and sources: the select both topic reads share. */
+  private topicItemsQuery(where: SQL | undefined) {
+    const { items, sources, topicItems } = this.t;
+    return this.db
       .select({
         ...this.riverColumns(),
         score: topicItems.score,
@@ -919,18 +931,15 @@ export class SqlStore implements Store {
       .from(topicItems)
       .innerJoin(items, eq(items.id, topicItems.itemId))
       .innerJoin(sources, eq(sources.id, items.sourceId))
-      .where(and(...where))
-      .orderBy(desc(topicItems.publishedAt), desc(topicItems.itemId))
-      .limit(limit + 1);
-    return pageOf(
-      rows.map((r) => ({
-        ...this.withSource(r),
-        score: r.score,
-        evidence: parseJson(r.evidence, {}),
-        decision: r.decision as TopicDecision,
-      })),
-      limit,
-    );
+      .where(where);
+  }
+
+  private toTopicItem(r: RiverRow & { score: number; evidence: string; decision: string }): TopicItem {
+    const item = this.withSource(r) as TopicItem;
+    item.score = r.score;
+    item.evidence = parseJson(r.evidence, {});
+    item.decision = r.decision as TopicDecision;
+    return item;
   }
 
   async topicDecisions(slug: string): Promise<{ item: StoredItem; decision: TopicDecision }[]> {
@@ -944,25 +953,9 @@ export class SqlStore implements Store {
   }
 
   async getTopicScore(slug: string, itemId: number): Promise<TopicItem | undefined> {
-    const { items, sources, topicItems } = this.t;
-    const [r] = await this.db
-      .select({
-        ...this.riverColumns(),
-        score: topicItems.score,
-        evidence: topicItems.evidence,
-        decision: topicItems.decision,
-      })
-      .from(topicItems)
-      .innerJoin(items, eq(items.id, topicItems.itemId))
-      .innerJoin(sources, eq(sources.id, items.sourceId))
-      .where(and(eq(topicItems.topicSlug, slug), eq(topicItems.itemId, itemId)));
-    if (!r) return undefined;
-    return {
-      ...this.withSource(r),
-      score: r.score,
-      evidence: parseJson(r.evidence, {}),
-      decision: r.decision as TopicDecision,
-    };
+    const { topicItems } = this.t;
+    const [r] = await this.topicItemsQuery(and(eq(topicItems.topicSlug, slug), eq(topicItems.itemId, itemId)));
+    return r ? this.toTopicItem(r) : undefined;
   }
 
   async itemTopics(itemId: number) {
