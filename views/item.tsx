@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { raw } from 'hono/html';
 import type { ItemWithSource, TopicDecision } from '../src/store/types.ts';
 import { safeHref, sourceName, type ViewCtx } from './context.ts';

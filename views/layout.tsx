@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 import type { Section, SidebarData, ViewCtx } from './context.ts';
 import { withQuery } from './context.ts';

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import { raw } from 'hono/html';
 import type { SearchHit, TopicRow } from '../src/store/types.ts';
 import { sourceName, type ViewCtx, withQuery } from './context.ts';

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 import type { SourceStatus } from '../src/store/types.ts';
 import { absoluteTime, relativeTime } from '../src/web/i18n.ts';

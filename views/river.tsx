@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 import type { Cursor, ItemWithSource } from '../src/store/types.ts';
 import { encodeCursor, type ViewCtx, withQuery } from './context.ts';

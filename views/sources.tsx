@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 import type { SourceHealth } from '../src/store/types.ts';
 import { formatNumber } from '../src/web/i18n.ts';
 import { safeHref, sourceName, type ViewCtx } from './context.ts';

@@ -72,7 +72,9 @@ describe('rundschau serve (real process, SQLite)', () => {
     server.route('/two.xml', serveBody(rss('Two', entries('two', 2))));
     server.route('/three.xml', serveBody(rss('Three', entries('three', 1))));
     ws = createWorkspace(config([server.url('/one.xml')]));
+    // Started from the operator's directory, not the repository: nothing may depend on the working directory.
     serve = spawnCli(['serve', '--config', ws.configPath, '--host', '127.0.0.1', '--port', '0'], {
+      cwd: ws.dir,
       env: { ...ws.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', RUNDSCHAU_TICK: '*/1 * * * * *' },
     });
     const serving = await waitFor(() => logLines(serve).find((l) => l.msg === 'rundschau is serving'), {
@@ -99,6 +101,14 @@ describe('rundschau serve (real process, SQLite)', () => {
     const res = await fetch(`${baseUrl}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('renders the reader pages (views compile the same outside the repository)', async () => {
+    for (const path of ['/', '/all', '/sources', '/topics', '/search?q=story', '/help']) {
+      const res = await fetch(`${baseUrl}${path}`);
+      expect(res.status, `${path}: ${diagnostics()}`).toBe(200);
+      expect(await res.text()).toContain('<!DOCTYPE html>');
+    }
   });
 
   it('fetches the configured feed by itself', async () => {

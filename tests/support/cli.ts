@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join('bin', 'rundschau.js');
+const bin = join(repoRoot, 'bin', 'rundschau.js');
 
 export interface CliResult {
   code: number;
