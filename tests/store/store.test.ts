@@ -200,6 +200,33 @@ for (const dialect of dialects) {
       expect(changed.rulesChanged).toBe(true);
     });
 
+    it('hands concurrent claimers disjoint sources (no source fetched twice)', async () => {
+      const urls = Array.from({ length: 40 }, (_, i) => `https://claim-${i}.example/feed`);
+      const before = await store.listSources();
+      await store.syncSources(
+        [
+          ...before
+            .filter((s) => s.inConfig)
+            .map((s) => makeSource(s.configUrl, { title: s.title, category: s.category })),
+          ...urls.map((u) => makeSource(u)),
+        ],
+        now,
+      );
+      const later = now + 10 * 60_000;
+      const claims = await Promise.all(
+        ['w1', 'w2', 'w3', 'w4'].map((owner) => store.claimDueSources(owner, 15, 60_000, later)),
+      );
+      const ids = claims.flat().map((s) => s.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBeGreaterThanOrEqual(40);
+      for (const s of claims.flat())
+        await store.finishFetch(
+          s.id,
+          { nextFetchAt: later + 3_600_000 },
+          { startedAt: later, durationMs: 1, outcome: 'not_modified' },
+        );
+    });
+
     it('keeps the fetch log of a source to its last two weeks', async () => {
       const source = (await store.listSources())[0]!;
       const old = now - 20 * DAY;
@@ -214,7 +241,7 @@ for (const dialect of dialects) {
     it('answers ping and reports source health', async () => {
       expect(await store.ping()).toBe(true);
       const health = await store.sourceHealth(now);
-      expect(health.length).toBe(2);
+      expect(health.length).toBe((await store.listSources()).length);
       expect(health.every((h) => typeof h.itemsPerWeek === 'number')).toBe(true);
     });
   });
