@@ -66,7 +66,9 @@ function openSqlite(url: string): Connection {
   client.pragma('journal_mode = WAL');
   client.pragma('synchronous = NORMAL');
   client.pragma('busy_timeout = 10000');
-  client.pragma('cache_size = -16384');
+  // 8 MB of page cache: a 16 MB cache held ~10 MB more RSS through a cold ingest for no measurable gain; misses
+  // are served from the OS page cache.
+  client.pragma('cache_size = -8192');
   client.pragma('temp_store = MEMORY');
   const db = drizzleSqlite(client, { schema: sqliteSchema });
 
