@@ -8,7 +8,7 @@ const FIELDS: Field[] = ['title', 'summary', 'content'];
 const DEFAULT_FIELD_WEIGHTS: Record<Field, number> = { title: 1.5, summary: 1, content: 0.5 };
 /** Long bodies add little topic signal beyond their opening and cost time. */
 // The body's opening carries its subject; reading further costs time at ingest and adds little.
-const CONTENT_CHARS = 2000;
+const CONTENT_CHARS = 1200;
 
 interface CompiledTerm {
   text: string;

@@ -34,7 +34,7 @@ export class ParsePool {
   private nextId = 1;
   private closed = false;
 
-  constructor(size: number = Math.max(1, Math.min(4, availableParallelism() - 1))) {
+  constructor(size: number = defaultWorkers()) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
@@ -112,4 +112,14 @@ export class ParsePool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
   }
+}
+
+/**
+ * One worker per core beyond the first (the main thread does HTTP and database work); RUNDSCHAU_WORKERS overrides,
+ * e.g. to trade memory (~40 MB a worker) for ingest speed.
+ */
+function defaultWorkers(): number {
+  const configured = Number(process.env.RUNDSCHAU_WORKERS);
+  if (Number.isInteger(configured) && configured >= 0) return configured;
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }

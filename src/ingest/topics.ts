@@ -11,6 +11,11 @@ import type { ParsePool } from './pool.ts';
 type SourceFacts = Pick<SourceRow, 'id' | 'configUrl' | 'category'>;
 
 const RESCORE_BATCH = 1000;
+/**
+ * How much of a body scoring reads: the opening says what an article is about; the rest mostly adds cost
+ * (scoring is the largest CPU share of ingest).
+ */
+const SCORE_BODY_CHARS = 1200;
 /** Reports of one story arrive within days; older items keep the key they got. */
 const STORY_WINDOW_MS = 3 * 86_400_000;
 /** Bound on the items compared pairwise per run. */
@@ -177,7 +182,7 @@ function jobItem(item: StoredItem, source: SourceFacts | undefined): ScoreJobIte
     publishedAt: item.publishedAt,
     title: item.title,
     summary: item.summary,
-    contentText: item.searchText?.slice(0, 3000),
+    contentText: item.searchText?.slice(0, SCORE_BODY_CHARS),
     contentHtml: item.searchText ? '' : item.contentHtml,
     language: item.language,
     sourceUrl: source?.configUrl,

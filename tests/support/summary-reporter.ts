@@ -12,7 +12,8 @@ export default class SummaryReporter implements Reporter {
     const skipped: string[] = [];
     for (const mod of testModules) {
       // A file that fails to load or crashes outside a test has no failed test, but the run failed: count it.
-      if (mod.state() === 'failed' && [...mod.children.allTests()].every((t) => t.result().state !== 'failed')) failed++;
+      if (mod.state() === 'failed' && [...mod.children.allTests()].every((t) => t.result().state !== 'failed'))
+        failed++;
       for (const test of mod.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed++;
