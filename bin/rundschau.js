@@ -27,15 +27,16 @@ function newestMtime(dir) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
     // Only code goes into the bundle; web assets are read from src/ at run time and need no rebuild.
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (/\.tsx?$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
 
+/** The bundle holds src/ and the hono/jsx views in views/: newer than every file of both, or not used. */
 function bundleIsFresh() {
   if (!existsSync(bundle)) return false;
-  const src = join(root, 'src');
-  return !existsSync(src) || statSync(bundle).mtimeMs >= newestMtime(src);
+  const built = statSync(bundle).mtimeMs;
+  return ['src', 'views'].every((dir) => !existsSync(join(root, dir)) || built >= newestMtime(join(root, dir)));
 }
 
 if (process.env.RUNDSCHAU_FROM_SOURCE !== '1' && bundleIsFresh()) {
