@@ -1,3 +1,4 @@
+import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { appendSources, type SourceEntry } from '../../config/edit.ts';
 import { resolveConfigPath } from '../../config/load.ts';
@@ -55,7 +56,13 @@ export function addCommand(): Command {
       const path = resolveConfigPath(opts.config);
       const reports: AddReport[] = [];
       const entries: SourceEntry[] = [];
+      const bar =
+        process.stderr.isTTY && !opts.json && urls.length > 1
+          ? new SingleBar({ stream: process.stderr, format: 'add [{bar}] {value}/{total} {url}' })
+          : undefined;
+      bar?.start(urls.length, 0, { url: '' });
       for (const input of urls) {
+        bar?.increment({ url: input });
         try {
           const feed = await resolveFeed(input);
           entries.push({ url: feed.url, title: opts.title ?? feed.title, category: opts.category });
@@ -64,6 +71,7 @@ export function addCommand(): Command {
           reports.push({ input, status: 'failed', reason: (error as Error).message });
         }
       }
+      bar?.stop();
       const result = await appendSources(path, entries);
       for (const skipped of result.skipped) {
         const report = reports.find((r) => r.feedUrl === skipped.url);
