@@ -49,6 +49,42 @@ function Evidence({ value, depth = 0 }: { value: unknown; depth?: number }) {
   );
 }
 
+interface MatchedTerm {
+  term: string;
+  fields: string[];
+  contribution: number;
+}
+
+function isMatchedTerm(v: unknown): v is MatchedTerm {
+  const m = v as MatchedTerm;
+  return typeof m?.term === 'string' && Array.isArray(m.fields) && typeof m.contribution === 'number';
+}
+
+/** The terms that decided, in words: "rechenzentrum (title, summary) +3.75". The full record stays below it. */
+function EvidenceSummary({ ctx, evidence }: { ctx: ViewCtx; evidence: unknown }) {
+  const terms = (evidence as { terms?: unknown[] })?.terms;
+  if (!Array.isArray(terms)) return null;
+  const matched = terms.filter(isMatchedTerm).slice(0, 12);
+  if (matched.length === 0) return null;
+  return (
+    <p class="evidence-terms">
+      {ctx.t('matchedTerms')}:{' '}
+      {matched.map((m, i) => (
+        <>
+          {i > 0 && ', '}
+          <span class={m.contribution < 0 ? 'term term-negative' : 'term'}>
+            {m.term} ({m.fields.map((f) => ctx.t(FIELD_KEY[f as keyof typeof FIELD_KEY] ?? 'fieldContent')).join(', ')}){' '}
+            {m.contribution > 0 ? '+' : ''}
+            {m.contribution.toFixed(2)}
+          </span>
+        </>
+      ))}
+    </p>
+  );
+}
+
+const FIELD_KEY = { title: 'fieldTitle', summary: 'fieldSummary', content: 'fieldContent' } as const;
+
 const DECISION_KEY = { auto: 'decisionAuto', pinned: 'decisionPinned', excluded: 'decisionExcluded' } as const;
 
 function TopicEvidence({ ctx, item, topic }: { ctx: ViewCtx; item: ItemWithSource; topic: ItemTopic }) {
@@ -65,6 +101,7 @@ function TopicEvidence({ ctx, item, topic }: { ctx: ViewCtx; item: ItemWithSourc
         {t('topicScore')}: <strong>{topic.score.toFixed(2)}</strong> · {t('decision')}:{' '}
         {t(DECISION_KEY[topic.decision])}
       </p>
+      <EvidenceSummary ctx={ctx} evidence={topic.evidence} />
       <details>
         <summary>{t('evidence')}</summary>
         <Evidence value={topic.evidence} />

@@ -191,7 +191,11 @@ describe('item page', () => {
         itemId: id,
         score: 4.5,
         included: true,
-        evidence: { matched: { kubernetes: 3 }, '<b>': 'x<y' },
+        evidence: {
+          matched: { kubernetes: 3 },
+          '<b>': 'x<y',
+          terms: [{ term: 'kubernetes', weight: 2, fields: ['title', 'summary'], contribution: 5 }],
+        },
         publishedAt: NOW - HOUR,
       },
     ]);
@@ -209,6 +213,7 @@ describe('item page', () => {
     expect(html).toContain('<strong>4.50</strong>');
     expect(html).toContain('<dt>kubernetes</dt>');
     expect(html).toContain('<dt>&lt;b&gt;</dt>'); // evidence is escaped
+    expect(html).toMatch(/Matched:.*kubernetes \(title, summary\) \+5\.00/s);
     expect(html).toContain('name="decision" value="pinned"');
     expect(html).toContain('name="decision" value="excluded"');
     expect((await h.store.getItem(id))!.read).toBe(true);
