@@ -30,7 +30,7 @@ function words(seed: number, n: number): string {
 
 function itemHtml(seed: number): string {
   const paragraphs: string[] = [];
-  for (let p = 0; p < 5; p++) {
+  for (let p = 0; p < 4; p++) {
     paragraphs.push(
       `<p>${words(seed + p, 40)} <a href="https://example.com/ref/${seed}/${p}?utm_source=feed">${words(seed * 3 + p, 3)}</a> <strong>${words(seed + 7, 2)}</strong></p>`,
     );
