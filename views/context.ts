@@ -20,6 +20,8 @@ export interface ViewCtx {
   /** Which main navigation entry is current. */
   section: Section;
   sidebar?: SidebarData;
+  /** Points the images of stored item HTML at the media proxy (identity when the proxy is off). */
+  proxyMedia: (html: string) => string;
 }
 
 export type Section = 'unread' | 'all' | 'starred' | 'sources' | 'topics' | 'search' | 'other';

@@ -173,7 +173,7 @@ export function ItemPage({ ctx, item, topics }: { ctx: ViewCtx; item: ItemWithSo
           </div>
         </header>
         <div class="item-content">
-          {item.contentHtml ? raw(item.contentHtml) : <p>{item.summary || t('noContent')}</p>}
+          {item.contentHtml ? raw(ctx.proxyMedia(item.contentHtml)) : <p>{item.summary || t('noContent')}</p>}
         </div>
         {item.enclosures.length > 0 && (
           <section class="item-section">

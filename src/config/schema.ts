@@ -141,6 +141,11 @@ export const serverSchema = z
     /** Secret that signs session cookies (or RUNDSCHAU_SESSION_SECRET); derived from the hash when absent. */
     sessionSecret: z.string().optional(),
     websubHub: httpUrl.optional(),
+    /**
+     * `on`: images in articles load through the reader (no request from the browser to image hosts);
+     * `allow-private`: also from private/loopback addresses (feeds on a LAN); `off`: straight from their hosts.
+     */
+    mediaProxy: z.enum(['on', 'off', 'allow-private']).default('on'),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { feedRoutes } from '../publish/routes.ts';
 import { loadAssets } from './assets.ts';
 import { randomToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
+import { mediaRoutes } from './media.ts';
 import {
   localeMiddleware,
   renderPage,
@@ -57,11 +58,14 @@ function privateReading(deps: AppDeps): MiddlewareHandler<WebEnv> {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono<WebEnv>();
   const assets = loadAssets();
-  const viewCtx = viewCtxFactory(deps, assets.urls);
   const processSecret = randomToken(32);
+  const viewCtx = viewCtxFactory(deps, assets.urls, processSecret);
 
   app.use('*', httpMetrics(deps));
-  app.use('*', securityHeaders());
+  app.use(
+    '*',
+    securityHeaders(() => deps.config().server.mediaProxy !== 'off'),
+  );
 
   // Machine endpoints: no session, no locale.
   app.get('/healthz', async (c) => {
@@ -77,6 +81,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
   });
   app.route('/', assets.routes);
+  app.route('/', mediaRoutes(deps, processSecret));
   // Published feeds are meant for other readers, which cannot log in: they stay public in private mode too.
   app.route('/', feedRoutes(deps));
 

@@ -17,6 +17,7 @@ import {
 } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { isLocale, type Locale, localeFromAcceptLanguage, type T, translator } from './i18n.ts';
+import { proxyMediaInHtml } from './media.ts';
 
 /** Per-request facts, set by middleware and read by routes and views. */
 export interface WebEnv {
@@ -124,7 +125,9 @@ export function sourceListCache(deps: AppDeps, ttlMs = 5_000) {
 
 export type ViewCtxFactory = (c: WebContext, section: Section, sidebar?: SidebarData) => ViewCtx;
 
-export function viewCtxFactory(deps: AppDeps, assets: AssetUrls): ViewCtxFactory {
+export function viewCtxFactory(deps: AppDeps, assets: AssetUrls, mediaSecret: string): ViewCtxFactory {
+  const proxyMedia = (html: string) =>
+    deps.config().server.mediaProxy === 'off' ? html : proxyMediaInHtml(html, mediaSecret);
   return (c, section, sidebar) => {
     const url = new URL(c.req.url);
     const t = c.get('t');
@@ -142,6 +145,7 @@ export function viewCtxFactory(deps: AppDeps, assets: AssetUrls): ViewCtxFactory
       feeds: feedLinks(deps, t),
       section,
       sidebar,
+      proxyMedia,
     };
   };
 }

@@ -2,23 +2,27 @@ import type { MiddlewareHandler } from 'hono';
 
 /**
  * No inline script or style anywhere, so the policy needs neither nonces nor 'unsafe-inline'. Item content
- * may embed videos from the three players the sanitizer keeps, and images from anywhere.
+ * may embed videos from the three players the sanitizer keeps; images come through the media proxy (web/media.ts),
+ * so the page loads none from foreign hosts — unless the proxy is turned off (`server.mediaProxy: off`).
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  'img-src * data:',
-  'media-src *',
-  'frame-src youtube-nocookie.com www.youtube-nocookie.com www.youtube.com player.vimeo.com',
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+const policy = (images: string) =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src ${images}`,
+    'media-src *',
+    'frame-src youtube-nocookie.com www.youtube-nocookie.com www.youtube.com player.vimeo.com',
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+export const CONTENT_SECURITY_POLICY = policy("'self' data:");
+const POLICY_WITHOUT_PROXY = policy('* data:');
 
 const HEADERS: Record<string, string> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   // Outbound clicks must not tell publishers what the reader reads. Not `no-referrer`: with it, Chromium sends
   // `Origin: null` on same-site form posts and the Origin check could no longer tell them from forged ones.
@@ -28,9 +32,12 @@ const HEADERS: Record<string, string> = {
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
 };
 
-export function securityHeaders(): MiddlewareHandler {
+export function securityHeaders(mediaProxied: () => boolean = () => true): MiddlewareHandler {
   return async (c, next) => {
     await next();
+    if (!c.res.headers.has('Content-Security-Policy')) {
+      c.res.headers.set('Content-Security-Policy', mediaProxied() ? CONTENT_SECURITY_POLICY : POLICY_WITHOUT_PROXY);
+    }
     for (const [name, value] of Object.entries(HEADERS)) {
       if (!c.res.headers.has(name)) c.res.headers.set(name, value);
     }

@@ -1,0 +1,92 @@
+import { createHmac } from 'node:crypto';
+import { isIP } from 'node:net';
+import { decodeHTML } from 'entities';
+import { Hono } from 'hono';
+import { fetchFeed } from '../fetch/http.ts';
+import { tokensEqual } from './auth.ts';
+import type { AppDeps } from './deps.ts';
+
+/**
+ * The media proxy: images in item content are loaded through the reader's own origin, so reading an article does
+ * not tell image hosts (trackers, or a hostile feed) who reads what, and the page can forbid foreign images in its
+ * CSP. Only URLs this process signed are fetched, so the proxy cannot be used to reach arbitrary addresses.
+ */
+const MAX_IMAGE_BYTES = 8 * 1024 * 1024;
+
+function signature(url: string, secret: string): string {
+  return createHmac('sha256', secret).update(`media:${url}`).digest('base64url').slice(0, 22);
+}
+
+export function mediaUrl(url: string, secret: string): string {
+  return `/media?u=${encodeURIComponent(url)}&s=${signature(url, secret)}`;
+}
+
+const ESCAPED_ATTR = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+const MEDIA_ATTRIBUTE = /(<(?:img|video)\b[^>]*?\s(?:src|poster)=")(https?:\/\/[^"]+)(")/gi;
+
+/** Points the images of sanitised HTML (as the ingest sanitiser writes it: double-quoted attributes) at the proxy. */
+export function proxyMediaInHtml(html: string, secret: string): string {
+  return html.replace(MEDIA_ATTRIBUTE, (_, before: string, url: string, after: string) => {
+    return `${before}${ESCAPED_ATTR(mediaUrl(decodeHTML(url), secret))}${after}`;
+  });
+}
+
+/** Loopback, private, link-local and unique-local addresses: never fetched unless the config allows them. */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) return true;
+  if (isIP(host) === 4) {
+    const [a = 0, b = 0] = host.split('.').map(Number);
+    return (
+      a === 10 ||
+      a === 127 ||
+      a === 0 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168)
+    );
+  }
+  if (isIP(host) === 6)
+    return host === '::1' || host.startsWith('fc') || host.startsWith('fd') || host.startsWith('fe80');
+  return false;
+}
+
+export function mediaRoutes(deps: AppDeps, secret: string): Hono {
+  const app = new Hono();
+  app.get('/media', async (c) => {
+    const url = c.req.query('u') ?? '';
+    if (!tokensEqual(c.req.query('s'), signature(url, secret))) return c.text('bad signature', 403);
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      return c.text('bad url', 400);
+    }
+    const server = deps.config().server;
+    if (
+      !/^https?:$/.test(target.protocol) ||
+      (isPrivateHost(target.hostname) && server.mediaProxy !== 'allow-private')
+    ) {
+      return c.text('not proxied', 403);
+    }
+    const fetched = await fetchFeed(
+      { url },
+      {
+        accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif,image/*;q=0.8',
+        maxBodyBytes: MAX_IMAGE_BYTES,
+        timeoutMs: 15_000,
+      },
+    );
+    if (fetched.kind !== 'ok') return c.text('not available', 502);
+    const type = (fetched.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+    // SVG can carry script when opened on its own: only raster formats pass.
+    if (!type.startsWith('image/') || type.includes('svg')) return c.text('not an image', 415);
+    return c.body(new Uint8Array(fetched.body), 200, {
+      'Content-Type': type,
+      'Cache-Control': 'public, max-age=604800, immutable',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'X-Content-Type-Options': 'nosniff',
+    });
+  });
+  return app;
+}
