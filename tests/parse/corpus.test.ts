@@ -67,58 +67,58 @@ const KNOWN_TEXT: Record<string, string> = {
 const EXECUTABLE_MARKUP = /<script\b|<[^>]*\son[a-z]+\s*=|(?:href|src)\s*=\s*["']?\s*(?:javascript|data|vbscript):/i;
 const MOJIBAKE = /Ã[\u0080-\u00bf]|â€[\u0099\u009c\u009d“”™]|\ufffd/;
 
-describe.skipIf(!present)('feed corpus: decode → parse → normalize', () => {
-  const rows = present ? readManifest() : [];
+describe.skipIf(!present)(
+  `feed corpus: decode → parse → normalize${present ? '' : ` (skipped: corpus not found at ${CORPUS})`}`,
+  () => {
+    const rows = present ? readManifest() : [];
 
-  it.each(rows.map((r) => [r.path, r] as const))('%s', async (path, row) => {
-    const started = performance.now();
-    const bytes = readFileSync(join(CORPUS, path));
-    const decoded = decodeFeedBytes(bytes);
-    const documentUrl = `https://feeds.example.org/${path}`;
-    let outcome: Awaited<ReturnType<typeof parseFeed>> | FeedParseError;
-    try {
-      outcome = await parseFeed(decoded.text, documentUrl);
-    } catch (error) {
-      if (!(error instanceof FeedParseError)) throw error;
-      outcome = error;
-    }
+    it.each(rows.map((r) => [r.path, r] as const))('%s', async (path, row) => {
+      const started = performance.now();
+      const bytes = readFileSync(join(CORPUS, path));
+      const decoded = decodeFeedBytes(bytes);
+      const documentUrl = `https://feeds.example.org/${path}`;
+      let outcome: Awaited<ReturnType<typeof parseFeed>> | FeedParseError;
+      try {
+        outcome = await parseFeed(decoded.text, documentUrl);
+      } catch (error) {
+        if (!(error instanceof FeedParseError)) throw error;
+        outcome = error;
+      }
 
-    if (NOT_A_FEED_FORMAT.test(row.format)) {
-      expect(outcome).toBeInstanceOf(FeedParseError);
-      expect(['not_a_feed', 'empty', 'malformed_xml']).toContain((outcome as FeedParseError).reason);
-      return;
-    }
-    if (row.items === 0) {
-      // Empty or truncated-before-the-first-item documents: either no items or a reasoned refusal.
-      if (outcome instanceof FeedParseError) expect(outcome.reason).toMatch(/^(empty|malformed_xml|not_a_feed)$/);
-      else
-        expect(normalizeDocument(outcome, { feedUrl: documentUrl, identity: 'auto', now: Date.now() })).toHaveLength(0);
-      return;
-    }
-    if (outcome instanceof FeedParseError) throw outcome;
-    const doc = outcome;
-    const items = normalizeDocument(doc, { feedUrl: documentUrl, identity: 'auto', now: Date.now() });
+      if (NOT_A_FEED_FORMAT.test(row.format)) {
+        expect(outcome).toBeInstanceOf(FeedParseError);
+        expect(['not_a_feed', 'empty', 'malformed_xml']).toContain((outcome as FeedParseError).reason);
+        return;
+      }
+      if (row.items === 0) {
+        // Empty or truncated-before-the-first-item documents: either no items or a reasoned refusal.
+        if (outcome instanceof FeedParseError) expect(outcome.reason).toMatch(/^(empty|malformed_xml|not_a_feed)$/);
+        else
+          expect(normalizeDocument(outcome, { feedUrl: documentUrl, identity: 'auto', now: Date.now() })).toHaveLength(
+            0,
+          );
+        return;
+      }
+      if (outcome instanceof FeedParseError) throw outcome;
+      const doc = outcome;
+      const items = normalizeDocument(doc, { feedUrl: documentUrl, identity: 'auto', now: Date.now() });
 
-    expect(doc.entries).toHaveLength(row.items!);
-    expect(items).toHaveLength(COLLAPSED_BY_DUPLICATE_GUIDS[path] ?? row.items!);
-    for (const item of items) {
-      expect(item.title.trim()).not.toBe('');
-      expect(item.uid).toMatch(/^[glh]:[0-9a-f]{40}$/);
-      expect(item.contentHtml).not.toMatch(EXECUTABLE_MARKUP);
-    }
-    if (!/mojibake|double-encoded/.test(row.notes)) {
-      for (const item of items) expect(item.title).not.toMatch(MOJIBAKE);
-    }
-    const known = KNOWN_TEXT[path];
-    if (known) {
-      const allText = [doc.title, doc.description, ...items.map((i) => `${i.title} ${i.summary}`)].join(' ');
-      expect(allText).toContain(known);
-    }
-    expect(performance.now() - started).toBeLessThan(2000);
-  });
-});
-
-// Skipped, with the reason in its name, only where the shared corpus is not beside the repository (a user's laptop).
-describe.skipIf(present)(`feed corpus (not found at ${CORPUS}; corpus tests skipped)`, () => {
-  it('needs ../shared/corpus/feeds', () => {});
-});
+      expect(doc.entries).toHaveLength(row.items!);
+      expect(items).toHaveLength(COLLAPSED_BY_DUPLICATE_GUIDS[path] ?? row.items!);
+      for (const item of items) {
+        expect(item.title.trim()).not.toBe('');
+        expect(item.uid).toMatch(/^[glh]:[0-9a-f]{40}$/);
+        expect(item.contentHtml).not.toMatch(EXECUTABLE_MARKUP);
+      }
+      if (!/mojibake|double-encoded/.test(row.notes)) {
+        for (const item of items) expect(item.title).not.toMatch(MOJIBAKE);
+      }
+      const known = KNOWN_TEXT[path];
+      if (known) {
+        const allText = [doc.title, doc.description, ...items.map((i) => `${i.title} ${i.summary}`)].join(' ');
+        expect(allText).toContain(known);
+      }
+      expect(performance.now() - started).toBeLessThan(2000);
+    });
+  },
+);
