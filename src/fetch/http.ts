@@ -1,19 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Agent, type Dispatcher, request } from 'undici';
 import type { Defaults } from '../config/schema.ts';
+import { VERSION } from '../lib/version.ts';
 import { BodyDecodeError, BodyTooLargeError, readCappedBody } from './body.ts';
 import { cacheHints, contentEncodings, type HeaderMap, header, parseRetryAfter } from './headers.ts';
 import type { FetchError, FetchErrorReason, FetchOptions, FetchRequest, FetchResult, RedirectHop } from './types.ts';
 
 export type * from './types.ts';
-
-const VERSION: string = (() => {
-  try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-})();
 
 export const DEFAULT_USER_AGENT = `rundschau/${VERSION} (+https://github.com/rundschau/rundschau)`;
 export const FEED_ACCEPT =
