@@ -1,10 +1,4 @@
-import { createRequire } from 'node:module';
-
-interface Stemmer {
-  stem(word: string): string;
-}
-// snowball-stemmers is CommonJS without type declarations.
-const snowball = createRequire(import.meta.url)('snowball-stemmers') as { newStemmer(name: string): Stemmer };
+import { stemmers } from '../lib/stemmers.ts';
 
 /** Languages the curate stage stems for; anything else is matched with both stemmers. */
 export type StemLanguage = 'de' | 'en';
@@ -17,11 +11,6 @@ export interface Token {
   de: string;
   en: string;
 }
-
-const stemmers = {
-  de: snowball.newStemmer('german'),
-  en: snowball.newStemmer('english'),
-};
 
 // Same word, two spellings: without this "data centre" and "data center" never meet.
 const SPELLING: Record<string, string> = {

@@ -1,7 +1,4 @@
-import snowball from 'snowball-stemmers';
-
-const german = snowball.newStemmer('german');
-const english = snowball.newStemmer('english');
+import { stemmers } from '../lib/stemmers.ts';
 
 export interface SearchTerm {
   raw: string;
@@ -19,7 +16,7 @@ export function searchTerms(query: string): SearchTerm[] {
   const terms: SearchTerm[] = [];
   for (const raw of words.slice(0, 12)) {
     const folded = fold(raw);
-    let prefix = [german.stem(folded), english.stem(folded)].reduce((a, b) => (b.length < a.length ? b : a));
+    let prefix = [stemmers.de.stem(folded), stemmers.en.stem(folded)].reduce((a, b) => (b.length < a.length ? b : a));
     if (prefix.length >= 7) prefix = prefix.replace(/(um|us|en|er)$/, '');
     if (prefix.length < 2) prefix = folded;
     if (!terms.some((t) => t.prefix === prefix)) terms.push({ raw, prefix });
