@@ -1,3 +1,4 @@
+import { effectiveRetention } from '../config/retention.ts';
 import type { Config } from '../config/schema.ts';
 import { fetchFeed } from '../fetch/http.ts';
 import type { HostLimiter } from '../fetch/politeness.ts';
@@ -83,11 +84,7 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
         );
       } else {
         const stored = await ctx.store.upsertItems(source.id, processed.items, started);
-        const retention = {
-          days: source.retentionDays ?? (source.retentionItems ? undefined : defaults.retention.days),
-          items: source.retentionItems ?? (source.retentionDays ? undefined : defaults.retention.items),
-        };
-        await ctx.store.applyRetention(source.id, retention, started);
+        await ctx.store.applyRetention(source.id, effectiveRetention(source, defaults), started);
         const changed = [...stored.inserted, ...stored.updated];
         const grew = await ctx.curator.scoreItems(changed, source);
         if (grew.length > 0 && stored.inserted.length > 0) ctx.onTopicsChanged?.(grew);

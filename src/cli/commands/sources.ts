@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { effectiveRetention } from '../../config/retention.ts';
 import { suggestConfigEdits } from '../../config/suggest.ts';
 import { configOption, iso, printJson, printTable } from '../output.ts';
 import { withRuntime } from '../runtime-cli.ts';
@@ -48,10 +49,7 @@ export function sourcesCommand(): Command {
           errorReason: s.errorReason,
           lastError: s.lastError,
           consecutiveErrors: s.consecutiveErrors,
-          retention: {
-            days: s.retentionDays ?? (s.retentionItems ? null : (runtime.config().defaults.retention.days ?? null)),
-            items: s.retentionItems ?? (s.retentionDays ? null : (runtime.config().defaults.retention.items ?? null)),
-          },
+          retention: effectiveRetention(s, runtime.config().defaults),
           nextFetchAt: iso(s.nextFetchAt),
         }));
         if (opts.json) {
