@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { loadConfigFile } from '../src/config/load.ts';
 import { closeSharedAgents } from '../src/fetch/http.ts';
 import { createLogger } from '../src/lib/log.ts';
 import { openRuntime } from '../src/runtime.ts';
@@ -50,6 +51,9 @@ async function startFarm(): Promise<ChildProcess> {
 const farm = await startFarm();
 const dir = mkdtempSync(join(tmpdir(), 'rundschau-bench-'));
 const configPath = join(dir, 'rundschau.yaml');
+// The bundled topics take part, as in production: scoring is part of the ingest cost.
+const bundled = await loadConfigFile('rundschau.yaml');
+if (!bundled.ok) throw new Error('the bundled rundschau.yaml is invalid');
 writeFileSync(
   configPath,
   stringify({
@@ -64,17 +68,9 @@ writeFileSync(
       url: `http://${hostOfFeed(i, hosts)}:${port}/feed/${i}`,
       category: `Farm ${i % 10}`,
     })),
+    topics: bundled.config.topics,
   }),
 );
-
-// The bundled topics take part, as in production: scoring is part of the ingest cost.
-const bundled = await import('../src/config/load.ts').then((m) => m.loadConfigFile('rundschau.yaml'));
-if (bundled.ok) {
-  const { parseDocument } = await import('yaml');
-  const doc = parseDocument(await import('node:fs').then((fs) => fs.readFileSync(configPath, 'utf8')));
-  doc.set('topics', bundled.config.topics);
-  writeFileSync(configPath, doc.toString());
-}
 
 const log = createLogger('warn');
 const runtime = await openRuntime({ configPath, databaseUrl: values.database ?? join(dir, 'bench.db'), log });
