@@ -189,6 +189,9 @@ class GroupCommit {
 
 async function openPostgres(url: string): Promise<Connection> {
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+  // An idle pooled connection that the server drops (restart, failover, admin termination) emits 'error' on the
+  // pool; unheard, that would crash the process. The pool discards the client and the next query opens a new one.
+  pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema: pgSchema });
   // The migrator takes no lock: concurrent first starts would race. Serialise them with an advisory lock held by a
   // separate session while this process migrates through the pool.
