@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { TopicConfig } from '../config/schema.ts';
 import { type LearnedModel, modelReady, predict } from './model.ts';
-import { compileTerm, type StemLanguage, stemLanguage, type TermPattern, TokenIndex, tokenize } from './text.ts';
+import {
+  compileTerm,
+  findTerm,
+  type StemLanguage,
+  stemLanguage,
+  type TermPattern,
+  type Token,
+  tokenize,
+  WordMatcher,
+} from './text.ts';
 
 export type Field = 'title' | 'summary' | 'content';
 const FIELDS: Field[] = ['title', 'summary', 'content'];
 const DEFAULT_FIELD_WEIGHTS: Record<Field, number> = { title: 1.5, summary: 1, content: 0.5 };
-/** Long bodies add little topic signal beyond their opening and cost time. */
 // The body's opening carries its subject; reading further costs time at ingest and adds little.
 const CONTENT_CHARS = 1200;
 
@@ -16,6 +24,8 @@ interface CompiledTerm {
   /** `any`, `de` or `en`: which items the term applies to. */
   language: string;
   pattern: TermPattern;
+  /** The pattern's words as numbered by the topic's WordMatcher. */
+  words: number[];
 }
 
 interface CompiledContext {
@@ -41,6 +51,7 @@ export interface CompiledTopic {
   sources: string[];
   categories: string[];
   hash: string;
+  matcher: WordMatcher;
 }
 
 export interface ScoreInput {
@@ -77,22 +88,26 @@ export interface ScoreResult {
   evidence: Evidence;
 }
 
-function compileTerms(list: string[], language: string, weight = 1): CompiledTerm[] {
-  return list.map((text) => ({ text, weight, language, pattern: compileTerm(text) }));
+function compileTerms(matcher: WordMatcher, list: string[], language: string, weight = 1): CompiledTerm[] {
+  return list.map((text) => compileOne(matcher, text, weight, language));
+}
+
+function compileOne(matcher: WordMatcher, text: string, weight: number, language: string): CompiledTerm {
+  const pattern = compileTerm(text);
+  return { text, weight, language, pattern, words: pattern.map((w) => matcher.add(w)) };
 }
 
 export function compileTopic(topic: TopicConfig): CompiledTopic {
   const r = topic.rules;
+  const matcher = new WordMatcher();
   const terms: CompiledTerm[] = [];
   for (const [language, weighted] of Object.entries(r.terms)) {
-    for (const [text, weight] of Object.entries(weighted)) {
-      terms.push({ text, weight, language, pattern: compileTerm(text) });
-    }
+    for (const [text, weight] of Object.entries(weighted)) terms.push(compileOne(matcher, text, weight, language));
   }
   const context = (r.context ?? []).map((c) => ({
-    terms: compileTerms(c.terms, 'any'),
-    with: compileTerms(c.with ?? [], 'any'),
-    without: compileTerms(c.without ?? [], 'any'),
+    terms: compileTerms(matcher, c.terms, 'any'),
+    with: compileTerms(matcher, c.with ?? [], 'any'),
+    without: compileTerms(matcher, c.without ?? [], 'any'),
     weight: c.weight,
     language: c.language ?? 'any',
     label:
@@ -108,11 +123,12 @@ export function compileTopic(topic: TopicConfig): CompiledTopic {
     fieldWeights: { ...DEFAULT_FIELD_WEIGHTS, ...r.fieldWeights },
     terms,
     context,
-    required: compileTerms(r.required, 'any'),
-    excluded: compileTerms(r.excluded, 'any'),
+    required: compileTerms(matcher, r.required, 'any'),
+    excluded: compileTerms(matcher, r.excluded, 'any'),
     sources: r.sources,
     categories: r.categories.map((c) => c.toLowerCase()),
     hash: rulesHash(topic),
+    matcher,
   };
 }
 
@@ -133,7 +149,15 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
-type FieldTokens = Record<Field, TokenIndex>;
+/** An item's fields as tokens, and per language which fields hold each of the topic's words (bit per field). */
+interface ItemView {
+  tokens: Record<Field, Token[]>;
+  fieldsOfWord: Partial<Record<StemLanguage, Uint8Array>>;
+}
+
+const FIELD_BIT: Record<Field, number> = { title: 1, summary: 2, content: 4 };
+/** Field lists by bit mask, shared (evidence never mutates them). */
+const FIELDS_BY_MASK: Field[][] = Array.from({ length: 8 }, (_, mask) => FIELDS.filter((f) => mask & FIELD_BIT[f]));
 
 /** The item's languages to match in: its own, or both when it is unknown. */
 function matchLanguages(language: string | null | undefined): StemLanguage[] {
@@ -145,25 +169,44 @@ function appliesTo(termLanguage: string, langs: StemLanguage[]): boolean {
   return termLanguage === 'any' || langs.includes(termLanguage as StemLanguage);
 }
 
-/** Fields in which the term occurs (in any of the item's candidate languages). */
-function fieldsWith(term: CompiledTerm, tokens: FieldTokens, langs: StemLanguage[]): Field[] {
-  let found: Field[] | undefined;
-  for (const f of FIELDS) {
-    for (const l of langs) {
-      if (tokens[f].has(term.pattern, l)) {
-        if (found) found.push(f);
-        else found = [f];
-        break;
+function viewItem(topic: CompiledTopic, fields: Record<Field, string>, langs: StemLanguage[]): ItemView {
+  const view: ItemView = {
+    tokens: { title: tokenize(fields.title), summary: tokenize(fields.summary), content: tokenize(fields.content) },
+    fieldsOfWord: {},
+  };
+  for (const l of langs) {
+    const mask = new Uint8Array(topic.matcher.size);
+    for (const f of FIELDS) {
+      const bit = FIELD_BIT[f];
+      for (const t of view.tokens[f]) for (const id of topic.matcher.matches(t, l)) mask[id]! |= bit;
+    }
+    view.fieldsOfWord[l] = mask;
+  }
+  return view;
+}
+
+/** Fields in which the term occurs (in any of the item's candidate languages): all its words, phrases in order. */
+function fieldsWith(term: CompiledTerm, view: ItemView, langs: StemLanguage[]): Field[] {
+  if (term.words.length === 0) return NONE;
+  let found = 0;
+  for (const l of langs) {
+    const fieldsOfWord = view.fieldsOfWord[l]!;
+    let mask = 7;
+    for (const id of term.words) mask &= fieldsOfWord[id]!;
+    if (mask !== 0 && term.words.length > 1) {
+      for (const f of FIELDS) {
+        if (mask & FIELD_BIT[f] && findTerm(term.pattern, view.tokens[f], l).length === 0) mask &= ~FIELD_BIT[f];
       }
     }
+    found |= mask;
   }
-  return found ?? NONE;
+  return FIELDS_BY_MASK[found]!;
 }
 
 const NONE: Field[] = [];
 
-function anyHit(terms: CompiledTerm[], tokens: FieldTokens, langs: StemLanguage[]): CompiledTerm | undefined {
-  return terms.find((t) => fieldsWith(t, tokens, langs).length > 0);
+function anyHit(terms: CompiledTerm[], view: ItemView, langs: StemLanguage[]): CompiledTerm | undefined {
+  return terms.find((t) => fieldsWith(t, view, langs).length > 0);
 }
 
 function round(n: number): number {
@@ -172,11 +215,11 @@ function round(n: number): number {
 
 export function scoreItem(topic: CompiledTopic, item: ScoreInput, model?: LearnedModel | null): ScoreResult {
   const langs = matchLanguages(item.language);
-  const tokens: FieldTokens = {
-    title: new TokenIndex(tokenize(item.title)),
-    summary: new TokenIndex(tokenize(item.summary)),
-    content: new TokenIndex(tokenize((item.contentText ?? '').slice(0, CONTENT_CHARS))),
-  };
+  const view = viewItem(
+    topic,
+    { title: item.title, summary: item.summary, content: (item.contentText ?? '').slice(0, CONTENT_CHARS) },
+    langs,
+  );
   const fw = topic.fieldWeights;
 
   let rulesScore = 0;
@@ -184,7 +227,7 @@ export function scoreItem(topic: CompiledTopic, item: ScoreInput, model?: Learne
   let strongHit: string | null = null;
   for (const term of topic.terms) {
     if (!appliesTo(term.language, langs)) continue;
-    const fields = fieldsWith(term, tokens, langs);
+    const fields = fieldsWith(term, view, langs);
     if (fields.length === 0) continue;
     // A term seen in headline and lead is more telling than one seen once; each field counts once.
     const contribution = term.weight * fields.reduce((s, f) => s + fw[f], 0);
@@ -198,21 +241,21 @@ export function scoreItem(topic: CompiledTopic, item: ScoreInput, model?: Learne
     if (!appliesTo(rule.language, langs)) continue;
     let best: { term: string; factor: number } | null = null;
     for (const t of rule.terms) {
-      const fields = fieldsWith(t, tokens, langs);
+      const fields = fieldsWith(t, view, langs);
       const factor = Math.max(0, ...fields.map((f) => fw[f]));
       if (fields.length > 0 && (!best || factor > best.factor)) best = { term: t.text, factor };
     }
     if (!best) continue;
-    if (rule.with.length > 0 && !anyHit(rule.with, tokens, langs)) continue;
-    if (rule.without.length > 0 && anyHit(rule.without, tokens, langs)) continue;
+    if (rule.with.length > 0 && !anyHit(rule.with, view, langs)) continue;
+    if (rule.without.length > 0 && anyHit(rule.without, view, langs)) continue;
     const contribution = rule.weight * best.factor;
     rulesScore += contribution;
     context.push({ rule: rule.label, matched: best.term, contribution: round(contribution) });
   }
 
-  const requiredHits = topic.required.filter((t) => fieldsWith(t, tokens, langs).length > 0).map((t) => t.text);
+  const requiredHits = topic.required.filter((t) => fieldsWith(t, view, langs).length > 0).map((t) => t.text);
   const requiredOk = topic.required.length === 0 || requiredHits.length > 0;
-  const excludedHits = topic.excluded.filter((t) => fieldsWith(t, tokens, langs).length > 0).map((t) => t.text);
+  const excludedHits = topic.excluded.filter((t) => fieldsWith(t, view, langs).length > 0).map((t) => t.text);
   const excludedBlocks = excludedHits.length > 0 && !strongHit;
 
   const itemLang = stemLanguage(item.language) ?? (item.language ?? '').slice(0, 2).toLowerCase();

@@ -58,28 +58,81 @@ export function stem(word: string, lang: StemLanguage): string {
   return out;
 }
 
-// Numbers keep their separators ("7,8", "1.2") so stories can compare them; words may mix letters and digits (EC2).
-const WORD = /\d+(?:[.,]\d+)*|[\p{L}\p{N}]+/gu;
-
-/** Splits text into tokens; hyphenated compounds ("Cloud-Geschäft") become separate tokens. */
+/**
+ * Splits text into tokens: runs of letters and digits (EC2), or numbers that keep their separators ("7,8", "1.2")
+ * so stories can compare them. Hyphenated compounds ("Cloud-Geschäft") become separate tokens. A hand-written
+ * scanner rather than a Unicode regex: this runs over every item at ingest and the regex cost twice as much.
+ */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  for (const m of text.matchAll(WORD)) {
-    const raw = m[0];
-    const cached = tokenCache.get(raw);
-    if (cached) {
-      out.push(cached);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const width = wordCharWidth(text, i, c);
+    if (width === 0) {
+      i++;
       continue;
     }
-    let norm = fold(raw);
-    norm = Object.hasOwn(SPELLING, norm) ? SPELLING[norm]! : norm;
-    if (/^\d/.test(norm)) norm = norm.replace(',', '.');
-    const token = { raw, norm, de: stem(norm, 'de'), en: stem(norm, 'en') };
-    if (tokenCache.size > 200_000) tokenCache.clear();
-    tokenCache.set(raw, token);
-    out.push(token);
+    const start = i;
+    if (c >= 48 && c <= 57) {
+      i = skipDigits(text, i + 1);
+      // A separator followed by a digit continues the number: 7,8 and 1.2.3.
+      while (i + 1 < n && (text.charCodeAt(i) === 44 || text.charCodeAt(i) === 46) && isDigit(text.charCodeAt(i + 1))) {
+        i = skipDigits(text, i + 2);
+      }
+    } else {
+      i += width;
+      while (i < n) {
+        const w = wordCharWidth(text, i, text.charCodeAt(i));
+        if (w === 0) break;
+        i += w;
+      }
+    }
+    out.push(tokenFor(text.slice(start, i)));
   }
   return out;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function skipDigits(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+  return i;
+}
+
+const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
+/** Whether a BMP code unit is a letter or number: 0 not yet known, 1 yes, 2 no. Filled as text is met. */
+const wordCharTable = new Uint8Array(0x10000);
+
+/** UTF-16 units of the letter or number at `i` (2 for one outside the BMP), or 0 when there is none. */
+function wordCharWidth(text: string, i: number, c: number): number {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) ? 1 : 0;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const cp = text.codePointAt(i)!;
+    return cp > 0xffff && LETTER_OR_NUMBER.test(String.fromCodePoint(cp)) ? 2 : 0;
+  }
+  let known = wordCharTable[c]!;
+  if (known === 0) {
+    known = LETTER_OR_NUMBER.test(String.fromCharCode(c)) ? 1 : 2;
+    wordCharTable[c] = known;
+  }
+  return known === 1 ? 1 : 0;
+}
+
+function tokenFor(raw: string): Token {
+  const cached = tokenCache.get(raw);
+  if (cached) return cached;
+  let norm = fold(raw);
+  norm = Object.hasOwn(SPELLING, norm) ? SPELLING[norm]! : norm;
+  if (isDigit(norm.charCodeAt(0))) norm = norm.replace(',', '.');
+  const token = { raw, norm, de: stem(norm, 'de'), en: stem(norm, 'en') };
+  if (tokenCache.size > 200_000) tokenCache.clear();
+  tokenCache.set(raw, token);
+  return token;
 }
 
 /** Tokens are immutable and words repeat across items: one Token per distinct spelling. */
@@ -179,76 +232,70 @@ export function isStopword(norm: string): boolean {
 }
 
 /**
- * The tokens of one field, indexed so that "does this term occur here?" costs a few map look-ups instead of a scan
- * over every token (a topic has ~150 terms; an item's body ~700 tokens).
+ * The distinct words of a topic's terms, numbered, and for every token met so far the numbers of the words it
+ * matches (per language). Words recur across items, so once warm, matching an item costs one map look-up per
+ * token instead of one per term, field and language.
  */
-export class TokenIndex {
-  private readonly de = new Set<string>();
-  private readonly en = new Set<string>();
-  /** German stems by their first 5 letters and last 7 letters: candidates for compound matches. */
-  private readonly deHeads = new Map<string, string[]>();
-  private readonly deTails = new Map<string, string[]>();
-  private readonly norms: string[];
+export class WordMatcher {
+  private readonly patterns: WordPattern[] = [];
+  private readonly ids = new Map<string, number>();
+  /** Stem-mode words by their English and German stems; affix-mode words are few and checked one by one. */
+  private readonly byEn = new Map<string, number[]>();
+  private readonly byDe = new Map<string, number[]>();
+  private readonly affixes: number[] = [];
+  private readonly memo = { de: new Map<Token, readonly number[]>(), en: new Map<Token, readonly number[]>() };
 
-  constructor(readonly tokens: Token[]) {
-    const norms = new Set<string>();
-    for (const t of tokens) {
-      norms.add(t.norm);
-      this.en.add(t.en);
-      if (this.de.has(t.de)) continue;
-      this.de.add(t.de);
-      if (t.de.length >= COMPOUND_PREFIX_MIN) push(this.deHeads, t.de.slice(0, COMPOUND_PREFIX_MIN), t.de);
-      if (t.de.length >= COMPOUND_SUFFIX_MIN) push(this.deTails, t.de.slice(-COMPOUND_SUFFIX_MIN), t.de);
-    }
-    this.norms = [...norms];
+  /** Registers a word (equal words share a number) and returns its number. */
+  add(p: WordPattern): number {
+    const known = this.ids.get(p.key);
+    if (known !== undefined) return known;
+    const id = this.patterns.length;
+    this.patterns.push(p);
+    this.ids.set(p.key, id);
+    if (p.mode === 'stem') {
+      push(this.byEn, p.en, id);
+      push(this.byDe, p.de, id);
+    } else this.affixes.push(id);
+    return id;
   }
 
-  private readonly memo = { de: new Map<string, boolean>(), en: new Map<string, boolean>() };
+  get size(): number {
+    return this.patterns.length;
+  }
 
-  /** Whether some token matches the word pattern (same rules as wordMatches); remembered per pattern. */
-  hasWord(p: WordPattern, lang: StemLanguage): boolean {
+  /** Numbers of the words `t` matches in `lang` (same rules as wordMatches). */
+  matches(t: Token, lang: StemLanguage): readonly number[] {
     const memo = this.memo[lang];
-    let hit = memo.get(p.key);
+    let hit = memo.get(t);
     if (hit === undefined) {
-      hit = this.lookup(p, lang);
-      memo.set(p.key, hit);
+      hit = this.lookup(t, lang);
+      if (memo.size > 100_000) memo.clear();
+      memo.set(t, hit);
     }
     return hit;
   }
 
-  private lookup(p: WordPattern, lang: StemLanguage): boolean {
-    switch (p.mode) {
-      case 'prefix':
-        return this.norms.some((n) => n.startsWith(p.de));
-      case 'suffix':
-        return this.norms.some((n) => n.endsWith(p.de));
-      case 'contains':
-        return this.norms.some((n) => n.includes(p.de));
-      default: {
-        if (lang === 'en') return this.en.has(p.en);
-        if (this.de.has(p.de)) return true;
-        if (p.de.length >= COMPOUND_PREFIX_MIN) {
-          const heads = this.deHeads.get(p.de.slice(0, COMPOUND_PREFIX_MIN));
-          if (heads?.some((s) => s.length > p.de.length + 2 && s.startsWith(p.de))) return true;
-        }
-        if (p.de.length >= COMPOUND_SUFFIX_MIN) {
-          const tails = this.deTails.get(p.de.slice(-COMPOUND_SUFFIX_MIN));
-          if (tails?.some((s) => s.length > p.de.length + 2 && s.endsWith(p.de))) return true;
-        }
-        return false;
-      }
+  private lookup(t: Token, lang: StemLanguage): readonly number[] {
+    const out: number[] = [];
+    const add = (ids: number[] | undefined) => {
+      if (ids) for (const id of ids) if (!out.includes(id)) out.push(id);
+    };
+    for (const id of this.affixes) if (wordMatches(this.patterns[id]!, t, lang)) out.push(id);
+    if (lang === 'en') add(this.byEn.get(t.en));
+    else {
+      const s = t.de;
+      add(this.byDe.get(s));
+      // Compound parts: the word's stem begins with a stem of 5+ letters or ends with one of 7+ (wordMatches).
+      for (let n = COMPOUND_PREFIX_MIN; n <= s.length - 3; n++) add(this.byDe.get(s.slice(0, n)));
+      for (let n = COMPOUND_SUFFIX_MIN; n <= s.length - 3; n++) add(this.byDe.get(s.slice(s.length - n)));
     }
-  }
-
-  /** Whether the term (a word or a phrase) occurs: every word must be present before the sequence is scanned. */
-  has(pattern: TermPattern, lang: StemLanguage): boolean {
-    if (pattern.length === 0) return false;
-    if (!pattern.every((w) => this.hasWord(w, lang))) return false;
-    return pattern.length === 1 || findTerm(pattern, this.tokens, lang).length > 0;
+    return out.length > 0 ? out : NO_WORDS;
   }
 }
 
-function push(map: Map<string, string[]>, key: string, value: string): void {
+const NO_WORDS: readonly number[] = [];
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
