@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TopicConfig } from '../config/schema.ts';
 import { type LearnedModel, modelReady, predict } from './model.ts';
-import {
-  compileTerm,
-  findTerm,
-  type StemLanguage,
-  stemLanguage,
-  type TermPattern,
-  type Token,
-  tokenize,
-  WordMatcher,
-} from './text.ts';
+import { compileTerm, type StemLanguage, stemLanguage, type TermPattern, tokenize, WordMatcher } from './text.ts';
 
 export type Field = 'title' | 'summary' | 'content';
 const FIELDS: Field[] = ['title', 'summary', 'content'];
@@ -151,7 +142,8 @@ function stableStringify(value: unknown): string {
 
 /** An item's fields as tokens, and per language which fields hold each of the topic's words (bit per field). */
 interface ItemView {
-  tokens: Record<Field, Token[]>;
+  /** Per language and field, the topic words each token matches, in token order (for phrases). */
+  wordsAt: Partial<Record<StemLanguage, Record<Field, (readonly number[])[]>>>;
   fieldsOfWord: Partial<Record<StemLanguage, Uint8Array>>;
 }
 
@@ -170,17 +162,23 @@ function appliesTo(termLanguage: string, langs: StemLanguage[]): boolean {
 }
 
 function viewItem(topic: CompiledTopic, fields: Record<Field, string>, langs: StemLanguage[]): ItemView {
-  const view: ItemView = {
-    tokens: { title: tokenize(fields.title), summary: tokenize(fields.summary), content: tokenize(fields.content) },
-    fieldsOfWord: {},
+  const tokens = {
+    title: tokenize(fields.title),
+    summary: tokenize(fields.summary),
+    content: tokenize(fields.content),
   };
+  const view: ItemView = { wordsAt: {}, fieldsOfWord: {} };
   for (const l of langs) {
     const mask = new Uint8Array(topic.matcher.size);
+    const wordsAt = {} as Record<Field, (readonly number[])[]>;
     for (const f of FIELDS) {
       const bit = FIELD_BIT[f];
-      for (const t of view.tokens[f]) for (const id of topic.matcher.matches(t, l)) mask[id]! |= bit;
+      const at = tokens[f].map((t) => topic.matcher.matches(t, l));
+      for (const ids of at) for (const id of ids) mask[id]! |= bit;
+      wordsAt[f] = at;
     }
     view.fieldsOfWord[l] = mask;
+    view.wordsAt[l] = wordsAt;
   }
   return view;
 }
@@ -195,7 +193,7 @@ function fieldsWith(term: CompiledTerm, view: ItemView, langs: StemLanguage[]): 
     for (const id of term.words) mask &= fieldsOfWord[id]!;
     if (mask !== 0 && term.words.length > 1) {
       for (const f of FIELDS) {
-        if (mask & FIELD_BIT[f] && findTerm(term.pattern, view.tokens[f], l).length === 0) mask &= ~FIELD_BIT[f];
+        if (mask & FIELD_BIT[f] && !inSequence(term.words, view.wordsAt[l]![f])) mask &= ~FIELD_BIT[f];
       }
     }
     found |= mask;
@@ -204,6 +202,17 @@ function fieldsWith(term: CompiledTerm, view: ItemView, langs: StemLanguage[]): 
 }
 
 const NONE: Field[] = [];
+
+/** Whether the words occur one after the other somewhere in the field. */
+function inSequence(words: number[], wordsAt: (readonly number[])[]): boolean {
+  const last = wordsAt.length - words.length;
+  for (let i = 0; i <= last; i++) {
+    let j = 0;
+    while (j < words.length && wordsAt[i + j]!.includes(words[j]!)) j++;
+    if (j === words.length) return true;
+  }
+  return false;
+}
 
 function anyHit(terms: CompiledTerm[], view: ItemView, langs: StemLanguage[]): CompiledTerm | undefined {
   return terms.find((t) => fieldsWith(t, view, langs).length > 0);
