@@ -29,9 +29,9 @@ export interface Connection {
   write<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
    * Writes items' search text into the full-text index (SQLite; PostgreSQL derives it in a generated column).
-   * Replaces what an item had. Call inside `write`.
+   * Replaces what an item had, unless `fresh` says the items were just inserted. Call inside `write`.
    */
-  indexText(rows: { id: number; title: string; text: string }[]): void;
+  indexText(rows: { id: number; title: string; text: string }[], fresh: boolean): void;
   /** Raw SQL returning rows (column names as the database gives them). */
   rows<T = Record<string, unknown>>(query: SQL, tx?: Db): Promise<T[]>;
   close(): Promise<void>;
@@ -70,6 +70,7 @@ function openSqlite(url: string): Connection {
   // are served from the OS page cache.
   client.pragma('cache_size = -8192');
   client.pragma('temp_store = MEMORY');
+  cachePreparedStatements(client);
   const db = drizzleSqlite(client, { schema: sqliteSchema });
 
   // drizzle-kit's table rebuilds turn foreign keys off inside the migrator's transaction, where that is a no-op and
@@ -85,9 +86,10 @@ function openSqlite(url: string): Connection {
   const writes = new GroupCommit(client, db);
   return {
     dialect: 'sqlite',
-    indexText(rows) {
+    indexText(rows, fresh) {
       for (const row of rows) {
-        unindex.run(row.id);
+        // A contentless FTS5 delete is not free (it records a tombstone): new ids have nothing to delete.
+        if (!fresh) unindex.run(row.id);
         index.run(row.id, row.title, row.text);
       }
     },
@@ -102,6 +104,31 @@ function openSqlite(url: string): Connection {
       client.close();
     },
   };
+}
+
+/** Distinct SQL texts kept prepared; the store issues a few dozen shapes (more with IN lists of varying length). */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * drizzle prepares every query it runs afresh; compiling the same SQL again for each feed cost more CPU in an ingest
+ * cycle than SQLite's own inserts. Statements are reusable, so they are kept by SQL text (least recently used go).
+ * A reused reader is handed out in drizzle's expected default mode: raw() is switched on per call by drizzle itself.
+ */
+function cachePreparedStatements(client: Database.Database): void {
+  const prepare = client.prepare.bind(client);
+  const cache = new Map<string, Database.Statement>();
+  client.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source);
+      if (statement.reader) statement.raw(false);
+    } else {
+      statement = prepare(source);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  }) as typeof client.prepare;
 }
 
 /** Longest stretch of synchronous database work before the event loop gets a turn. */
@@ -121,12 +148,25 @@ interface QueuedWrite {
 class GroupCommit {
   private readonly queue: QueuedWrite[] = [];
   private draining: Promise<void> | undefined;
+  private readonly statements: Record<
+    'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit' | 'rollback',
+    Database.Statement
+  >;
 
   constructor(
     private readonly client: Database.Database,
     private readonly db: Db,
     private readonly maxGroup = 64,
-  ) {}
+  ) {
+    this.statements = {
+      begin: client.prepare('BEGIN IMMEDIATE'),
+      savepoint: client.prepare('SAVEPOINT w'),
+      release: client.prepare('RELEASE w'),
+      rollbackTo: client.prepare('ROLLBACK TO w'),
+      commit: client.prepare('COMMIT'),
+      rollback: client.prepare('ROLLBACK'),
+    };
+  }
 
   run<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -149,7 +189,7 @@ class GroupCommit {
       const group = this.queue.splice(0, this.maxGroup);
       const outcomes: { ok: boolean; value: unknown }[] = [];
       try {
-        this.client.prepare('BEGIN IMMEDIATE').run();
+        this.statements.begin.run();
       } catch (error) {
         for (const w of group) w.reject(error);
         continue;
@@ -161,20 +201,20 @@ class GroupCommit {
           await new Promise((resolve) => setImmediate(resolve));
           slice = performance.now();
         }
-        this.client.prepare('SAVEPOINT w').run();
+        this.statements.savepoint.run();
         try {
           outcomes.push({ ok: true, value: await write.fn(this.db) });
-          this.client.prepare('RELEASE w').run();
+          this.statements.release.run();
         } catch (error) {
-          this.client.prepare('ROLLBACK TO w').run();
-          this.client.prepare('RELEASE w').run();
+          this.statements.rollbackTo.run();
+          this.statements.release.run();
           outcomes.push({ ok: false, value: error });
         }
       }
       try {
-        this.client.prepare('COMMIT').run();
+        this.statements.commit.run();
       } catch (error) {
-        if (this.client.inTransaction) this.client.prepare('ROLLBACK').run();
+        if (this.client.inTransaction) this.statements.rollback.run();
         for (const w of group) w.reject(error);
         continue;
       }
