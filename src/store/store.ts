@@ -348,13 +348,13 @@ export class SqlStore implements Store {
           result.inserted.push(storedFromNew(item, id, sourceId, now));
         }
       }
-      this.conn.indexText(
-        [...result.inserted, ...result.updated].map((i) => ({
-          id: i.id,
-          title: i.title,
-          text: `${i.summary} ${searchTextOf(unique.get(i.uid))}`,
-        })),
-      );
+      const searchRow = (i: StoredItem) => ({
+        id: i.id,
+        title: i.title,
+        text: searchBody(i.summary, unique.get(i.uid)),
+      });
+      this.conn.indexText(result.inserted.map(searchRow), true);
+      this.conn.indexText(result.updated.map(searchRow), false);
       if (result.inserted.length > 0) {
         const n = result.inserted.length;
         await tx
@@ -796,6 +796,7 @@ export class SqlStore implements Store {
     if (scores.length === 0) return;
     await this.write(async (tx) => {
       let visibleChange = false;
+      let upsert: { execute(values: Record<string, unknown>): Promise<unknown> } | undefined;
       for (const part of chunks(scores)) {
         const ids = part.map((s) => s.itemId);
         const before = new Map(
@@ -815,20 +816,11 @@ export class SqlStore implements Store {
           if (!old ? included : old.included !== included || (included && old.score !== s.score)) visibleChange = true;
         }
         if (keep.length > 0) {
-          await tx
+          // One prepared statement executed per row: a multi-row insert built by the query builder cost more than
+          // the database's work (as for items).
+          upsert ??= tx
             .insert(topicItems)
-            .values(
-              keep.map((s) => ({
-                topicSlug: slug,
-                itemId: s.itemId,
-                score: s.score,
-                evidence: JSON.stringify(s.evidence ?? {}),
-                decision: 'auto',
-                included: s.included,
-                publishedAt: s.publishedAt,
-                scoredAt: now,
-              })),
-            )
+            .values(TOPIC_ITEM_PLACEHOLDERS)
             .onConflictDoUpdate({
               target: [topicItems.topicSlug, topicItems.itemId],
               set: {
@@ -839,7 +831,20 @@ export class SqlStore implements Store {
                 // An editor's pin or exclusion always wins over scoring.
                 included: sql`case when ${topicItems.decision} = 'pinned' then true when ${topicItems.decision} = 'excluded' then false else excluded.included end`,
               },
+            })
+            .prepare(...((this.dialect === 'pg' ? ['upsert_topic_item'] : []) as []));
+          for (const s of keep) {
+            await upsert.execute({
+              topicSlug: slug,
+              itemId: s.itemId,
+              score: s.score,
+              evidence: JSON.stringify(s.evidence ?? {}),
+              decision: 'auto',
+              included: this.dialect === 'sqlite' ? Number(s.included) : s.included,
+              publishedAt: s.publishedAt,
+              scoredAt: now,
             });
+          }
         }
         if (drop.length > 0) {
           await tx
@@ -1000,6 +1005,18 @@ const ITEM_FIELDS = [
 
 const ITEM_PLACEHOLDERS = Object.fromEntries(ITEM_FIELDS.map((f) => [f, sql.placeholder(f)])) as never;
 
+const TOPIC_ITEM_FIELDS = [
+  'topicSlug',
+  'itemId',
+  'score',
+  'evidence',
+  'decision',
+  'included',
+  'publishedAt',
+  'scoredAt',
+] as const;
+const TOPIC_ITEM_PLACEHOLDERS = Object.fromEntries(TOPIC_ITEM_FIELDS.map((f) => [f, sql.placeholder(f)])) as never;
+
 function storedFromNew(item: NewItem, id: number, sourceId: number, now: number): StoredItem {
   return {
     ...item,
@@ -1013,9 +1030,11 @@ function storedFromNew(item: NewItem, id: number, sourceId: number, now: number)
   };
 }
 
-function searchTextOf(item: NewItem | undefined): string {
-  if (!item) return '';
-  return item.searchText ?? htmlToText(item.contentHtml, 60_000);
+/** What the full-text index holds besides the title: summary and body text, the summary once if it opens the body. */
+function searchBody(summary: string, item: NewItem | undefined): string {
+  const body = item ? (item.searchText ?? htmlToText(item.contentHtml, 60_000)) : '';
+  const opening = summary.endsWith('…') ? summary.slice(0, -1) : summary;
+  return body.startsWith(opening) ? body : `${summary} ${body}`;
 }
 
 /** The columns a river entry shows; toStoredItem fills the others with empty values. */
