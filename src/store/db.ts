@@ -5,9 +5,6 @@ import Database from 'better-sqlite3';
 import { type SQL, sql } from 'drizzle-orm';
 import { type BetterSQLite3Database, drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
 import { fromRoot } from '../lib/paths.ts';
 import * as pgSchema from './schema.pg.ts';
 import * as sqliteSchema from './schema.sqlite.ts';
@@ -228,6 +225,12 @@ class GroupCommit {
 }
 
 async function openPostgres(url: string): Promise<Connection> {
+  // Loaded only for PostgreSQL: the driver and its type parsers cost an embedded (SQLite) instance ~10 MB of RSS.
+  const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+    import('drizzle-orm/node-postgres/migrator'),
+  ]);
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
   // An idle pooled connection that the server drops (restart, failover, admin termination) emits 'error' on the
   // pool; unheard, that would crash the process. The pool discards the client and the next query opens a new one.
