@@ -24,6 +24,18 @@ interface Pending {
   reject(error: Error): void;
 }
 
+interface Waiting {
+  job: WorkerJob;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Jobs handed to one worker at a time: two, so it never waits for the next, and no more, so that jobs wait here
+ * where they can be reordered (a feed's parse result is useless until its items are scored and stored).
+ */
+const IN_FLIGHT_PER_WORKER = 4;
+
 /**
  * Parsing, sanitising and scoring are CPU work (tens of ms per feed) that would stall the HTTP server and the
  * fetches: they run in worker threads. `size: 0` runs them in the calling thread (CLI one-offs, tests).
@@ -31,6 +43,11 @@ interface Pending {
 export class ParsePool {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
+  /**
+   * Scoring jobs go first: they finish feeds whose items the main thread is holding, while a parse job starts a new
+   * feed. First come, first served would keep every feed's items in memory until all queued parses were done.
+   */
+  private readonly waiting: Record<'score' | 'process', Waiting[]> = { score: [], process: [] };
   private nextId = 1;
   private closed = false;
 
@@ -57,6 +74,7 @@ export class ParsePool {
       job.slot.busy--;
       if (message.error !== undefined) job.reject(new Error(message.error));
       else job.resolve(message.result);
+      this.dispatch();
     });
     slot.worker.on('error', (error) => this.replace(slot, error));
     return slot;
@@ -72,17 +90,32 @@ export class ParsePool {
     }
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots[index] = this.spawn();
+    this.dispatch();
   }
 
   private submit<T>(job: WorkerJob): Promise<T> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
-    const slot = this.slots.reduce((best, s) => (s.busy < best.busy ? s : best), this.slots[0]!);
-    const id = this.nextId++;
-    slot.busy++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { slot, resolve: resolve as (v: unknown) => void, reject });
-      slot.worker.postMessage({ id, job });
+      this.waiting[job.kind].push({ job, resolve: resolve as (v: unknown) => void, reject });
+      this.dispatch();
     });
+  }
+
+  /** Hands waiting jobs to workers with room, scoring first. */
+  private dispatch(): void {
+    for (;;) {
+      const slot = this.slots.reduce<Slot | undefined>(
+        (best, s) => (!best || s.busy < best.busy ? s : best),
+        undefined,
+      );
+      if (!slot || slot.busy >= IN_FLIGHT_PER_WORKER) return;
+      const next = this.waiting.score.shift() ?? this.waiting.process.shift();
+      if (!next) return;
+      const id = this.nextId++;
+      slot.busy++;
+      this.pending.set(id, { slot, resolve: next.resolve, reject: next.reject });
+      slot.worker.postMessage({ id, job: next.job });
+    }
   }
 
   async run(input: ProcessInput): Promise<ProcessedFeed> {
@@ -109,6 +142,10 @@ export class ParsePool {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Nothing is left hanging: jobs still waiting here and jobs the workers had not answered fail alike.
+    const unanswered = [...this.waiting.score.splice(0), ...this.waiting.process.splice(0), ...this.pending.values()];
+    this.pending.clear();
+    for (const job of unanswered) job.reject(new Error('worker pool is closed'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
   }
