@@ -1,7 +1,7 @@
 import type { TopicConfig } from '../config/schema.ts';
 import { htmlToText } from '../lib/html-text.ts';
 import type { LearnedModel } from './model.ts';
-import { type CompiledTopic, compileTopic, type Evidence, scoreItem } from './score.ts';
+import { type CompiledTopic, compileTopic, scoreItem } from './score.ts';
 
 /** A topic as sent to a scorer (possibly in a worker thread): plain data, compiled on arrival and cached. */
 export interface TopicSpec {
@@ -29,7 +29,8 @@ export interface BatchScore {
   itemId: number;
   score: number;
   included: boolean;
-  evidence: Evidence;
+  /** The Evidence as JSON: a string crosses the worker boundary at a fraction of the cost of the object tree. */
+  evidenceJson: string;
   publishedAt: number;
 }
 
@@ -64,7 +65,7 @@ export function scoreBatch(topics: TopicSpec[], items: ScoreJobItem[]): Record<s
         itemId: item.id,
         score: result.score,
         included: result.included,
-        evidence: result.evidence,
+        evidenceJson: JSON.stringify(result.evidence),
         publishedAt: item.publishedAt,
       };
     });

@@ -838,7 +838,7 @@ export class SqlStore implements Store {
               topicSlug: slug,
               itemId: s.itemId,
               score: s.score,
-              evidence: JSON.stringify(s.evidence ?? {}),
+              evidence: s.evidenceJson ?? JSON.stringify(s.evidence ?? {}),
               decision: 'auto',
               included: this.dialect === 'sqlite' ? Number(s.included) : s.included,
               publishedAt: s.publishedAt,

@@ -120,7 +120,10 @@ export interface TopicScore {
   itemId: number;
   score: number;
   included: boolean;
-  evidence: unknown;
+  /** Why the item scored so (curate's Evidence) … */
+  evidence?: unknown;
+  /** … or the same already as JSON, as the scoring workers send it (text crosses threads far cheaper than objects). */
+  evidenceJson?: string;
   publishedAt: number;
 }
 
