@@ -167,7 +167,7 @@ function documentLanguage(doc: FeedDocument, ctx: NormalizeContext): string | nu
   if (doc.entries.length && doc.entries.every((e) => normalizeLanguageTag(e.language))) return null;
   const sample = doc.entries
     .slice(0, 12)
-    .map((e) => `${cleanTitle(e.title, e.titleType)}. ${summarize(e.summaryHtml ?? e.contentHtml).slice(0, 120)}`)
+    .map((e) => `${cleanTitle(e.title, e.titleType)}. ${summarize(e.summaryHtml ?? e.contentHtml, 1500).slice(0, 120)}`)
     .join(' ');
   return (
     detectLanguage(sample, ctx.detectLanguages ?? DEFAULT_DETECT_LANGUAGES) ??

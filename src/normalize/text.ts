@@ -15,9 +15,10 @@ export function truncateAtWord(text: string, max = SUMMARY_MAX_CHARS): string {
   return `${(lastSpace > max * 0.6 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:.-]+$/, '')}…`;
 }
 
-export function summarize(html: string | undefined): string {
+/** Plain-text summary of an HTML fragment, read from its first `scan` characters. */
+export function summarize(html: string | undefined, scan = SUMMARY_SCAN_CHARS): string {
   if (!html) return '';
-  return truncateAtWord(htmlToText(html.length > SUMMARY_SCAN_CHARS ? html.slice(0, SUMMARY_SCAN_CHARS) : html));
+  return truncateAtWord(htmlToText(html.length > scan ? html.slice(0, scan) : html));
 }
 
 const LOOKS_LIKE_TAG = /<\/?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?\/?>/;
