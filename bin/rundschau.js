@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=2
+#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=2 --single-threaded-gc
 // Runs the esbuild bundle in dist/ (built by `npm install`/`npm ci` through "prepare", or `npm run build`) when it is
 // at least as new as every file under src/; otherwise the TypeScript sources through tsx's loader. So production
 // and `npx rundschau` run plain JavaScript (no loader: ~30 MB less per thread, faster start), while an edit in src/
@@ -16,6 +16,9 @@ import { setFlagsFromString } from 'node:v8';
 // - the young generation (--max-semi-space-size=2 instead of up to 16 MB per semi-space) and the GC helper threads
 //   (--v8-pool-size=2) are fixed when the process starts: they stand in the shebang (npx, ./bin/rundschau.js) and in
 //   `npm start`; `node bin/rundschau.js` without them uses more memory but works the same.
+// CPU: --single-threaded-gc (also at start). With heaps this small, V8's parallel and concurrent collectors spent more
+// CPU coordinating helper threads than collecting: a third of an ingest cycle's CPU on a 2-core machine. Collecting on
+// the thread that allocates took bench:ingest's cold cycle from ~13 s to ~12 s at the same event-loop delay.
 setFlagsFromString('--heap-growing-percent=20');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
