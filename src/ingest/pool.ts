@@ -31,8 +31,9 @@ interface Waiting {
 }
 
 /**
- * Jobs handed to one worker at a time: two, so it never waits for the next, and no more, so that jobs wait here
- * where they can be reordered (a feed's parse result is useless until its items are scored and stored).
+ * Jobs handed to one worker at a time: enough that it has the next one at hand while the main thread is busy with a
+ * write group (with two it sat idle ~10% of a cold cycle), few enough that most jobs wait here, where they can be
+ * reordered (a feed's parse result is useless until its items are scored and stored).
  */
 const IN_FLIGHT_PER_WORKER = 4;
 

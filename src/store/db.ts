@@ -111,7 +111,7 @@ const STATEMENT_CACHE_SIZE = 256;
  * cycle than SQLite's own inserts. Statements are reusable, so they are kept by SQL text (least recently used go).
  * A reused reader is handed out in drizzle's expected default mode: raw() is switched on per call by drizzle itself.
  */
-function cachePreparedStatements(client: Database.Database): void {
+export function cachePreparedStatements(client: Database.Database): void {
   const prepare = client.prepare.bind(client);
   const cache = new Map<string, Database.Statement>();
   client.prepare = ((source: string) => {
