@@ -1003,7 +1003,12 @@ const ITEM_FIELDS = [
   'contentHash',
 ] as const;
 
-const ITEM_PLACEHOLDERS = Object.fromEntries(ITEM_FIELDS.map((f) => [f, sql.placeholder(f)])) as never;
+/** Values for a prepared insert: one named placeholder per column, filled at each execution. */
+function placeholders(fields: readonly string[]): never {
+  return Object.fromEntries(fields.map((f) => [f, sql.placeholder(f)])) as never;
+}
+
+const ITEM_PLACEHOLDERS = placeholders(ITEM_FIELDS);
 
 const TOPIC_ITEM_FIELDS = [
   'topicSlug',
@@ -1015,7 +1020,7 @@ const TOPIC_ITEM_FIELDS = [
   'publishedAt',
   'scoredAt',
 ] as const;
-const TOPIC_ITEM_PLACEHOLDERS = Object.fromEntries(TOPIC_ITEM_FIELDS.map((f) => [f, sql.placeholder(f)])) as never;
+const TOPIC_ITEM_PLACEHOLDERS = placeholders(TOPIC_ITEM_FIELDS);
 
 function storedFromNew(item: NewItem, id: number, sourceId: number, now: number): StoredItem {
   return {
