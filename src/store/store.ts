@@ -815,36 +815,35 @@ export class SqlStore implements Store {
           const included = decided ?? s.included;
           if (!old ? included : old.included !== included || (included && old.score !== s.score)) visibleChange = true;
         }
-        if (keep.length > 0) {
-          // One prepared statement executed per row: a multi-row insert built by the query builder cost more than
-          // the database's work (as for items).
-          upsert ??= tx
-            .insert(topicItems)
-            .values(TOPIC_ITEM_PLACEHOLDERS)
-            .onConflictDoUpdate({
-              target: [topicItems.topicSlug, topicItems.itemId],
-              set: {
-                score: sql`excluded.score`,
-                evidence: sql`excluded.evidence`,
-                publishedAt: sql`excluded.published_at`,
-                scoredAt: sql`excluded.scored_at`,
-                // An editor's pin or exclusion always wins over scoring.
-                included: sql`case when ${topicItems.decision} = 'pinned' then true when ${topicItems.decision} = 'excluded' then false else excluded.included end`,
-              },
-            })
-            .prepare(...((this.dialect === 'pg' ? ['upsert_topic_item'] : []) as []));
-          for (const s of keep) {
-            await upsert.execute({
-              topicSlug: slug,
-              itemId: s.itemId,
-              score: s.score,
-              evidence: s.evidenceJson ?? JSON.stringify(s.evidence ?? {}),
-              decision: 'auto',
-              included: this.dialect === 'sqlite' ? Number(s.included) : s.included,
-              publishedAt: s.publishedAt,
-              scoredAt: now,
-            });
-          }
+        const rows = keep.map((s) => ({
+          topicSlug: slug,
+          itemId: s.itemId,
+          score: s.score,
+          evidence: s.evidenceJson ?? JSON.stringify(s.evidence ?? {}),
+          decision: 'auto',
+          included: s.included,
+          publishedAt: s.publishedAt,
+          scoredAt: now,
+        }));
+        const onConflict = {
+          target: [topicItems.topicSlug, topicItems.itemId],
+          set: {
+            score: sql`excluded.score`,
+            evidence: sql`excluded.evidence`,
+            publishedAt: sql`excluded.published_at`,
+            scoredAt: sql`excluded.scored_at`,
+            // An editor's pin or exclusion always wins over scoring.
+            included: sql`case when ${topicItems.decision} = 'pinned' then true when ${topicItems.decision} = 'excluded' then false else excluded.included end`,
+          },
+        };
+        if (rows.length > 0 && this.dialect === 'pg') {
+          // PostgreSQL: one round trip for the chunk.
+          await tx.insert(topicItems).values(rows).onConflictDoUpdate(onConflict);
+        } else if (rows.length > 0) {
+          // SQLite has no round trips; there one prepared statement executed per row beats building a multi-row
+          // statement through the query builder (as for items).
+          upsert ??= tx.insert(topicItems).values(TOPIC_ITEM_PLACEHOLDERS).onConflictDoUpdate(onConflict).prepare();
+          for (const row of rows) await upsert.execute({ ...row, included: Number(row.included) });
         }
         if (drop.length > 0) {
           await tx
