@@ -334,18 +334,23 @@ export class SqlStore implements Store {
         }
       }
 
-      if (fresh.length > 0) {
-        // One prepared statement, executed per row: building a multi-row insert through the query builder cost
-        // more than the database's own work.
-        const insert = tx
-          .insert(items)
-          .values(ITEM_PLACEHOLDERS)
-          .returning({ id: items.id })
-          .prepare(...((this.dialect === 'pg' ? ['insert_item'] : []) as []));
+      if (fresh.length > 0 && this.dialect === 'pg') {
+        // PostgreSQL: one round trip per chunk; ids come back with their uid (RETURNING promises no order).
+        for (const part of chunks(fresh)) {
+          const rows = await tx
+            .insert(items)
+            .values(part.map((item) => this.itemParams(item, sourceId, now)) as never)
+            .returning({ id: items.id, uid: items.uid });
+          const ids = new Map(rows.map((r) => [r.uid, Number(r.id)]));
+          for (const item of part) result.inserted.push(storedFromNew(item, ids.get(item.uid)!, sourceId, now));
+        }
+      } else if (fresh.length > 0) {
+        // SQLite has no round trips; there one prepared statement executed per row beats building a multi-row
+        // insert through the query builder.
+        const insert = tx.insert(items).values(ITEM_PLACEHOLDERS).returning({ id: items.id }).prepare();
         for (const item of fresh) {
           const rows = (await insert.execute(this.itemParams(item, sourceId, now))) as { id: number }[];
-          const id = Number(rows[0]!.id);
-          result.inserted.push(storedFromNew(item, id, sourceId, now));
+          result.inserted.push(storedFromNew(item, Number(rows[0]!.id), sourceId, now));
         }
       }
       const searchRow = (i: StoredItem) => ({
