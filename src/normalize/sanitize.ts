@@ -37,14 +37,21 @@ function allowedIframe(src: string | undefined): boolean {
   }
 }
 
-function buildOptions(baseUrl: string | undefined, found: { firstImage?: string }): sanitizeHtml.IOptions {
+/**
+ * The document being sanitised: its base URL and the first real image seen. The options below are built once and
+ * read this (sanitize-html runs synchronously, one document at a time); building them per item cost more than some
+ * of the parsing.
+ */
+const current: { baseUrl?: string; firstImage?: string } = {};
+
+function buildOptions(): sanitizeHtml.IOptions {
   const absolutize =
     (tag: string): sanitizeHtml.Transformer =>
     (tagName, attribs) => {
       const out: Record<string, string> = { ...attribs };
       for (const name of URL_ATTRIBUTES[tag] ?? []) {
         if (out[name] === undefined) continue;
-        const absolute = resolveUrl(out[name], baseUrl);
+        const absolute = resolveUrl(out[name], current.baseUrl);
         if (absolute) out[name] = absolute;
         else delete out[name];
       }
@@ -54,7 +61,7 @@ function buildOptions(baseUrl: string | undefined, found: { firstImage?: string 
       }
       if (tag === 'img') {
         out.loading = 'lazy';
-        if (out.src && !found.firstImage && !isTrackingPixel(out)) found.firstImage = out.src;
+        if (out.src && !current.firstImage && !isTrackingPixel(out)) current.firstImage = out.src;
       }
       if (tag === 'iframe') {
         if (out.src) out.src = out.src.replace(/^http:/, 'https:');
@@ -122,12 +129,15 @@ function buildOptions(baseUrl: string | undefined, found: { firstImage?: string 
   };
 }
 
+const OPTIONS = buildOptions();
+
 /** Sanitises feed HTML and reports the first real image (used as item image when the feed names none). */
 export function sanitizeContentWithImage(html: string, baseUrl?: string): { html: string; firstImage?: string } {
   if (!html.trim()) return { html: '' };
-  const found: { firstImage?: string } = {};
-  const clean = sanitizeHtml(html, buildOptions(baseUrl, found)).trim();
-  return { html: clean, firstImage: found.firstImage };
+  current.baseUrl = baseUrl;
+  current.firstImage = undefined;
+  const clean = sanitizeHtml(html, OPTIONS).trim();
+  return { html: clean, firstImage: current.firstImage };
 }
 
 /**
