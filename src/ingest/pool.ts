@@ -52,13 +52,17 @@ export class ParsePool {
   private nextId = 1;
   private closed = false;
 
-  constructor(size: number = defaultWorkers()) {
+  /** `script` replaces the worker's entry (tests give one that misbehaves on purpose). */
+  constructor(
+    size: number = defaultWorkers(),
+    private readonly script: string | URL = WORKER_SCRIPT,
+  ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
     const slot: Slot = {
-      worker: new Worker(WORKER_SCRIPT, {
+      worker: new Worker(this.script, {
         // A runaway document must not take the process down with it: the worker dies, the job fails, it respawns.
         // The young generation is capped at 3 semi-spaces of 2 MB (V8's default grows to 3 x 16 MB): the worker's
         // garbage is short-lived parse output; small nurseries in both threads took ~90 MB off bench:ingest's peak
@@ -78,12 +82,14 @@ export class ParsePool {
       this.dispatch();
     });
     slot.worker.on('error', (error) => this.replace(slot, error));
+    // A worker can also end without an error event (process.exit in a dependency): its jobs must not hang.
+    slot.worker.on('exit', (code) => this.replace(slot, new Error(`worker exited with code ${code}`)));
     return slot;
   }
 
-  /** A crashed worker fails its jobs (their sources are retried next cycle) and is replaced. */
+  /** A crashed worker fails its jobs (their sources are retried next cycle) and is replaced, once. */
   private replace(slot: Slot, error: Error): void {
-    if (this.closed) return;
+    if (this.closed || !this.slots.includes(slot)) return;
     for (const [id, job] of [...this.pending]) {
       if (job.slot !== slot) continue;
       this.pending.delete(id);

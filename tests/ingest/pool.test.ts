@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { ParsePool } from '../../src/ingest/pool.ts';
@@ -65,5 +68,24 @@ describe('parse worker pool', () => {
     const results = await Promise.all(jobs);
     // run() turns a failed job into a parse failure of its source, never an exception
     expect(results.some((r) => !r.ok && /closed|terminated|crashed/.test(r.message))).toBe(true);
+  });
+
+  it('a worker that dies fails only its own job and is replaced', async () => {
+    // Dies without an error event (as process.exit in a dependency would) when a URL says so, answers otherwise.
+    const script = join(mkdtempSync(join(tmpdir(), 'rundschau-pool-')), 'worker.mjs');
+    writeFileSync(
+      script,
+      `import { parentPort } from 'node:worker_threads';
+parentPort.on('message', ({ id, job }) => {
+  if (job.input.url.includes('die')) process.exit(3);
+  parentPort.postMessage({ id, result: { ok: true, meta: { format: 'rss', encoding: 'utf-8' }, items: [], warnings: [] } });
+});`,
+    );
+    pool = new ParsePool(1, script);
+    const first = await pool.run({ ...job(1), url: 'https://example.com/die' });
+    expect(first.ok).toBe(false);
+    expect(!first.ok && first.message).toMatch(/worker crashed: worker exited with code 3/);
+    const next = await pool.run(job(2));
+    expect(next.ok).toBe(true);
   });
 });
