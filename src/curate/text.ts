@@ -249,6 +249,9 @@ export class WordMatcher {
   add(p: WordPattern): number {
     const known = this.ids.get(p.key);
     if (known !== undefined) return known;
+    // What tokens matched was worked out without this word.
+    this.memo.de.clear();
+    this.memo.en.clear();
     const id = this.patterns.length;
     this.patterns.push(p);
     this.ids.set(p.key, id);
@@ -269,7 +272,8 @@ export class WordMatcher {
     let hit = memo.get(t);
     if (hit === undefined) {
       hit = this.lookup(t, lang);
-      if (memo.size > 100_000) memo.clear();
+      // ~2 MB per topic and language when full; a news vocabulary's common words are back within a few feeds.
+      if (memo.size >= MEMO_TOKENS) memo.clear();
       memo.set(t, hit);
     }
     return hit;
@@ -294,6 +298,7 @@ export class WordMatcher {
 }
 
 const NO_WORDS: readonly number[] = [];
+const MEMO_TOKENS = 50_000;
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);

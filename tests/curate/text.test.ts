@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTerm, findTerm, fold, tokenize } from '../../src/curate/text.ts';
+import { compileTerm, findTerm, fold, tokenize, WordMatcher, wordMatches } from '../../src/curate/text.ts';
 
 const has = (term: string, text: string, lang: 'de' | 'en') =>
   findTerm(compileTerm(term), tokenize(text), lang).length > 0;
@@ -37,5 +37,29 @@ describe('curate text', () => {
 
   it('keeps numbers with separators', () => {
     expect(tokenize('7,8 Milliarden').map((t) => t.norm)).toEqual(['7.8', 'milliarden']);
+  });
+
+  it('WordMatcher answers per token exactly what matching word by word answers', () => {
+    const words = [
+      'Rechenzentrum',
+      'cloud',
+      'cloud*',
+      '*zentrum',
+      '*wolk*',
+      'data',
+      'center',
+      'provider',
+      'AWS',
+    ].flatMap((term) => compileTerm(term));
+    const matcher = new WordMatcher();
+    const ids = words.map((w) => matcher.add(w));
+    const text =
+      'Großrechenzentrum Rechenzentrumsbetreiber Rechenzentren Clouddienste iCloud Aschewolke data centres providers AWS-Region Wettbewerb';
+    for (const token of tokenize(text)) {
+      for (const lang of ['de', 'en'] as const) {
+        const expected = [...new Set(words.flatMap((w, i) => (wordMatches(w, token, lang) ? [ids[i]!] : [])))];
+        expect([...matcher.matches(token, lang)].sort(), `${token.raw} (${lang})`).toEqual(expected.sort());
+      }
+    }
   });
 });
