@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TopicConfig } from '../config/schema.ts';
 import { type LearnedModel, modelReady, predict } from './model.ts';
-import { compileTerm, type StemLanguage, stemLanguage, type TermPattern, tokenize, WordMatcher } from './text.ts';
+import { compileTerm, occursInOrder, type StemLanguage, stemLanguage, tokenize, WordMatcher } from './text.ts';
 
 export type Field = 'title' | 'summary' | 'content';
 const FIELDS: Field[] = ['title', 'summary', 'content'];
@@ -14,8 +14,7 @@ interface CompiledTerm {
   weight: number;
   /** `any`, `de` or `en`: which items the term applies to. */
   language: string;
-  pattern: TermPattern;
-  /** The pattern's words as numbered by the topic's WordMatcher. */
+  /** The term's words (one, or a phrase's in order) as numbered by the topic's WordMatcher. */
   words: number[];
 }
 
@@ -79,13 +78,13 @@ export interface ScoreResult {
   evidence: Evidence;
 }
 
-function compileTerms(matcher: WordMatcher, list: string[], language: string, weight = 1): CompiledTerm[] {
-  return list.map((text) => compileOne(matcher, text, weight, language));
+/** Terms of context rules and of required/excluded lists: unweighted, for any language. */
+function compileTerms(matcher: WordMatcher, list: string[]): CompiledTerm[] {
+  return list.map((text) => compileOne(matcher, text, 1, 'any'));
 }
 
 function compileOne(matcher: WordMatcher, text: string, weight: number, language: string): CompiledTerm {
-  const pattern = compileTerm(text);
-  return { text, weight, language, pattern, words: pattern.map((w) => matcher.add(w)) };
+  return { text, weight, language, words: compileTerm(text).map((w) => matcher.add(w)) };
 }
 
 export function compileTopic(topic: TopicConfig): CompiledTopic {
@@ -96,9 +95,9 @@ export function compileTopic(topic: TopicConfig): CompiledTopic {
     for (const [text, weight] of Object.entries(weighted)) terms.push(compileOne(matcher, text, weight, language));
   }
   const context = (r.context ?? []).map((c) => ({
-    terms: compileTerms(matcher, c.terms, 'any'),
-    with: compileTerms(matcher, c.with ?? [], 'any'),
-    without: compileTerms(matcher, c.without ?? [], 'any'),
+    terms: compileTerms(matcher, c.terms),
+    with: compileTerms(matcher, c.with ?? []),
+    without: compileTerms(matcher, c.without ?? []),
     weight: c.weight,
     language: c.language ?? 'any',
     label:
@@ -114,8 +113,8 @@ export function compileTopic(topic: TopicConfig): CompiledTopic {
     fieldWeights: { ...DEFAULT_FIELD_WEIGHTS, ...r.fieldWeights },
     terms,
     context,
-    required: compileTerms(matcher, r.required, 'any'),
-    excluded: compileTerms(matcher, r.excluded, 'any'),
+    required: compileTerms(matcher, r.required),
+    excluded: compileTerms(matcher, r.excluded),
     sources: r.sources,
     categories: r.categories.map((c) => c.toLowerCase()),
     hash: rulesHash(topic),
@@ -193,7 +192,7 @@ function fieldsWith(term: CompiledTerm, view: ItemView, langs: StemLanguage[]): 
     for (const id of term.words) mask &= fieldsOfWord[id]!;
     if (mask !== 0 && term.words.length > 1) {
       for (const f of FIELDS) {
-        if (mask & FIELD_BIT[f] && !inSequence(term.words, view.wordsAt[l]![f])) mask &= ~FIELD_BIT[f];
+        if (mask & FIELD_BIT[f] && !occursInOrder(term.words, view.wordsAt[l]![f])) mask &= ~FIELD_BIT[f];
       }
     }
     found |= mask;
@@ -202,17 +201,6 @@ function fieldsWith(term: CompiledTerm, view: ItemView, langs: StemLanguage[]): 
 }
 
 const NONE: Field[] = [];
-
-/** Whether the words occur one after the other somewhere in the field. */
-function inSequence(words: number[], wordsAt: (readonly number[])[]): boolean {
-  const last = wordsAt.length - words.length;
-  for (let i = 0; i <= last; i++) {
-    let j = 0;
-    while (j < words.length && wordsAt[i + j]!.includes(words[j]!)) j++;
-    if (j === words.length) return true;
-  }
-  return false;
-}
 
 function anyHit(terms: CompiledTerm[], view: ItemView, langs: StemLanguage[]): CompiledTerm | undefined {
   return terms.find((t) => fieldsWith(t, view, langs).length > 0);

@@ -205,16 +205,19 @@ export function compileTerm(term: string): TermPattern {
     .map(compileWord);
 }
 
-/** Start indices where the phrase occurs in the token sequence. */
-export function findTerm(pattern: TermPattern, tokens: Token[], lang: StemLanguage): number[] {
-  const hits: number[] = [];
-  if (pattern.length === 0) return hits;
-  for (let i = 0; i + pattern.length <= tokens.length; i++) {
-    let ok = true;
-    for (let j = 0; j < pattern.length && ok; j++) ok = wordMatches(pattern[j]!, tokens[i + j]!, lang);
-    if (ok) hits.push(i);
+/**
+ * Whether the words (numbered by a WordMatcher) occur one right after the other somewhere in a field, given the words
+ * each of its tokens matches (`WordMatcher.matches`, in token order): a one-word term occurs wherever its word does.
+ */
+export function occursInOrder(words: readonly number[], wordsAt: readonly (readonly number[])[]): boolean {
+  if (words.length === 0) return false;
+  const last = wordsAt.length - words.length;
+  for (let i = 0; i <= last; i++) {
+    let j = 0;
+    while (j < words.length && wordsAt[i + j]!.includes(words[j]!)) j++;
+    if (j === words.length) return true;
   }
-  return hits;
+  return false;
 }
 
 const STOP_DE =

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { compileTerm, findTerm, fold, tokenize, WordMatcher, wordMatches } from '../../src/curate/text.ts';
+import { compileTerm, fold, occursInOrder, tokenize, WordMatcher, wordMatches } from '../../src/curate/text.ts';
 
-const has = (term: string, text: string, lang: 'de' | 'en') =>
-  findTerm(compileTerm(term), tokenize(text), lang).length > 0;
+const has = (term: string, text: string, lang: 'de' | 'en') => {
+  const matcher = new WordMatcher();
+  const words = compileTerm(term).map((w) => matcher.add(w));
+  return occursInOrder(
+    words,
+    tokenize(text).map((t) => matcher.matches(t, lang)),
+  );
+};
 
 describe('curate text', () => {
   it('folds umlauts and ß', () => {
