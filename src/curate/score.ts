@@ -6,8 +6,11 @@ import { compileTerm, occursInOrder, type StemLanguage, stemLanguage, tokenize, 
 export type Field = 'title' | 'summary' | 'content';
 const FIELDS: Field[] = ['title', 'summary', 'content'];
 const DEFAULT_FIELD_WEIGHTS: Record<Field, number> = { title: 1.5, summary: 1, content: 0.5 };
-// The body's opening carries its subject; reading further costs time at ingest and adds little.
-const CONTENT_CHARS = 1200;
+/**
+ * How much of a body scoring reads: the opening carries the subject; reading further costs time at ingest (scoring
+ * is a large share of its CPU) and adds little. Callers that ship bodies to the scorer cut them to this too.
+ */
+export const SCORED_BODY_CHARS = 1200;
 
 interface CompiledTerm {
   text: string;
@@ -214,7 +217,7 @@ export function scoreItem(topic: CompiledTopic, item: ScoreInput, model?: Learne
   const langs = matchLanguages(item.language);
   const view = viewItem(
     topic,
-    { title: item.title, summary: item.summary, content: (item.contentText ?? '').slice(0, CONTENT_CHARS) },
+    { title: item.title, summary: item.summary, content: (item.contentText ?? '').slice(0, SCORED_BODY_CHARS) },
     langs,
   );
   const fw = topic.fieldWeights;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TopicConfig } from '../config/schema.ts';
 import type { ScoreJobItem, TopicSpec } from '../curate/batch.ts';
 import { type LearnedModel, modelReady, trainModel } from '../curate/model.ts';
-import { rulesHash } from '../curate/score.ts';
+import { rulesHash, SCORED_BODY_CHARS } from '../curate/score.ts';
 import { findStoryClusters } from '../curate/stories.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Cursor, SourceRow, Store, StoredItem } from '../store/types.ts';
@@ -11,11 +11,6 @@ import type { ParsePool } from './pool.ts';
 type SourceFacts = Pick<SourceRow, 'id' | 'configUrl' | 'category'>;
 
 const RESCORE_BATCH = 1000;
-/**
- * How much of a body scoring reads: the opening says what an article is about; the rest mostly adds cost
- * (scoring is the largest CPU share of ingest).
- */
-const SCORE_BODY_CHARS = 1200;
 /** Reports of one story arrive within days; older items keep the key they got. */
 const STORY_WINDOW_MS = 3 * 86_400_000;
 /** Bound on the items compared pairwise per run. */
@@ -182,7 +177,7 @@ function jobItem(item: StoredItem, source: SourceFacts | undefined): ScoreJobIte
     publishedAt: item.publishedAt,
     title: item.title,
     summary: item.summary,
-    contentText: item.searchText?.slice(0, SCORE_BODY_CHARS),
+    contentText: item.searchText?.slice(0, SCORED_BODY_CHARS),
     contentHtml: item.searchText ? '' : item.contentHtml,
     language: item.language,
     sourceUrl: source?.configUrl,
