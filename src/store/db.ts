@@ -145,25 +145,13 @@ interface QueuedWrite {
 class GroupCommit {
   private readonly queue: QueuedWrite[] = [];
   private draining: Promise<void> | undefined;
-  private readonly statements: Record<
-    'begin' | 'savepoint' | 'release' | 'rollbackTo' | 'commit' | 'rollback',
-    Database.Statement
-  >;
 
+  // client.prepare is the statement cache (cachePreparedStatements): these statements are compiled once.
   constructor(
     private readonly client: Database.Database,
     private readonly db: Db,
     private readonly maxGroup = 64,
-  ) {
-    this.statements = {
-      begin: client.prepare('BEGIN IMMEDIATE'),
-      savepoint: client.prepare('SAVEPOINT w'),
-      release: client.prepare('RELEASE w'),
-      rollbackTo: client.prepare('ROLLBACK TO w'),
-      commit: client.prepare('COMMIT'),
-      rollback: client.prepare('ROLLBACK'),
-    };
-  }
+  ) {}
 
   run<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -186,7 +174,7 @@ class GroupCommit {
       const group = this.queue.splice(0, this.maxGroup);
       const outcomes: { ok: boolean; value: unknown }[] = [];
       try {
-        this.statements.begin.run();
+        this.client.prepare('BEGIN IMMEDIATE').run();
       } catch (error) {
         for (const w of group) w.reject(error);
         continue;
@@ -198,20 +186,20 @@ class GroupCommit {
           await new Promise((resolve) => setImmediate(resolve));
           slice = performance.now();
         }
-        this.statements.savepoint.run();
+        this.client.prepare('SAVEPOINT w').run();
         try {
           outcomes.push({ ok: true, value: await write.fn(this.db) });
-          this.statements.release.run();
+          this.client.prepare('RELEASE w').run();
         } catch (error) {
-          this.statements.rollbackTo.run();
-          this.statements.release.run();
+          this.client.prepare('ROLLBACK TO w').run();
+          this.client.prepare('RELEASE w').run();
           outcomes.push({ ok: false, value: error });
         }
       }
       try {
-        this.statements.commit.run();
+        this.client.prepare('COMMIT').run();
       } catch (error) {
-        if (this.client.inTransaction) this.statements.rollback.run();
+        if (this.client.inTransaction) this.client.prepare('ROLLBACK').run();
         for (const w of group) w.reject(error);
         continue;
       }
@@ -225,7 +213,7 @@ class GroupCommit {
 }
 
 async function openPostgres(url: string): Promise<Connection> {
-  // Loaded only for PostgreSQL: the driver and its type parsers cost an embedded (SQLite) instance ~10 MB of RSS.
+  // Loaded only for PostgreSQL: the driver and its type parsers cost an embedded (SQLite) instance ~5 MB of RSS.
   const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
     import('pg'),
     import('drizzle-orm/node-postgres'),
