@@ -799,6 +799,17 @@ export class SqlStore implements Store {
   async saveTopicScores(slug: string, scores: TopicScore[], now = Date.now()): Promise<void> {
     const { topicItems, topics } = this.t;
     if (scores.length === 0) return;
+    const onConflict = {
+      target: [topicItems.topicSlug, topicItems.itemId],
+      set: {
+        score: sql`excluded.score`,
+        evidence: sql`excluded.evidence`,
+        publishedAt: sql`excluded.published_at`,
+        scoredAt: sql`excluded.scored_at`,
+        // An editor's pin or exclusion always wins over scoring.
+        included: sql`case when ${topicItems.decision} = 'pinned' then true when ${topicItems.decision} = 'excluded' then false else excluded.included end`,
+      },
+    };
     await this.write(async (tx) => {
       let visibleChange = false;
       let upsert: { execute(values: Record<string, unknown>): Promise<unknown> } | undefined;
@@ -830,17 +841,6 @@ export class SqlStore implements Store {
           publishedAt: s.publishedAt,
           scoredAt: now,
         }));
-        const onConflict = {
-          target: [topicItems.topicSlug, topicItems.itemId],
-          set: {
-            score: sql`excluded.score`,
-            evidence: sql`excluded.evidence`,
-            publishedAt: sql`excluded.published_at`,
-            scoredAt: sql`excluded.scored_at`,
-            // An editor's pin or exclusion always wins over scoring.
-            included: sql`case when ${topicItems.decision} = 'pinned' then true when ${topicItems.decision} = 'excluded' then false else excluded.included end`,
-          },
-        };
         if (rows.length > 0 && this.dialect === 'pg') {
           // PostgreSQL: one round trip for the chunk.
           await tx.insert(topicItems).values(rows).onConflictDoUpdate(onConflict);
