@@ -89,14 +89,15 @@ export class ParsePool {
 
   /** A crashed worker fails its jobs (their sources are retried next cycle) and is replaced, once. */
   private replace(slot: Slot, error: Error): void {
-    if (this.closed || !this.slots.includes(slot)) return;
+    const index = this.slots.indexOf(slot);
+    // 'error' is followed by 'exit', and close() terminates workers: either way there is nothing (more) to replace.
+    if (this.closed || index < 0) return;
     for (const [id, job] of [...this.pending]) {
       if (job.slot !== slot) continue;
       this.pending.delete(id);
       job.reject(new Error(`worker crashed: ${error.message}`));
     }
-    const index = this.slots.indexOf(slot);
-    if (index >= 0) this.slots[index] = this.spawn();
+    this.slots[index] = this.spawn();
     this.dispatch();
   }
 
