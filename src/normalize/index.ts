@@ -7,6 +7,8 @@ import { sanitizeContentWithImage } from './sanitize.ts';
 import { cleanTitle, collapseWhitespace, htmlToText, summarize, truncateAtWord } from './text.ts';
 import type { Enclosure, NewItem } from './types.ts';
 
+/** How much of each entry's HTML the language sample reads (it keeps ~120 characters of text). */
+const LANGUAGE_SAMPLE_HTML = 1500;
 /** How much of a body's HTML feeds the search index and the summary. */
 const SEARCH_HTML_MAX = 60_000;
 
@@ -167,7 +169,10 @@ function documentLanguage(doc: FeedDocument, ctx: NormalizeContext): string | nu
   if (doc.entries.length && doc.entries.every((e) => normalizeLanguageTag(e.language))) return null;
   const sample = doc.entries
     .slice(0, 12)
-    .map((e) => `${cleanTitle(e.title, e.titleType)}. ${summarize(e.summaryHtml ?? e.contentHtml, 1500).slice(0, 120)}`)
+    .map(
+      (e) =>
+        `${cleanTitle(e.title, e.titleType)}. ${summarize(e.summaryHtml ?? e.contentHtml, LANGUAGE_SAMPLE_HTML).slice(0, 120)}`,
+    )
     .join(' ');
   return (
     detectLanguage(sample, ctx.detectLanguages ?? DEFAULT_DETECT_LANGUAGES) ??
