@@ -4,7 +4,7 @@
  * without fetching in its own process, and measures four pages with autocannon. Prints JSON.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -75,25 +75,10 @@ const sample = (await store.listItems({}, 1)).items[0]!;
 const sourceId = sample.sourceId;
 await store.close();
 
-// The server runs as `npm start` runs it: with the same V8 flags (young generation, GC threads).
-const startFlags = /node ((?:--\S+ )+)bin\/rundschau\.js/
-  .exec(JSON.parse(readFileSync('package.json', 'utf8')).scripts.start as string)![1]!
-  .trim()
-  .split(' ');
+// The server runs as `npm start` runs it: bin/rundschau.js as a program, so with its shebang's V8 flags.
 const server: ChildProcess = spawn(
-  process.execPath,
-  [
-    ...startFlags,
-    'bin/rundschau.js',
-    'serve',
-    '--no-fetch',
-    '--config',
-    configPath,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    values.port!,
-  ],
+  'bin/rundschau.js',
+  ['serve', '--no-fetch', '--config', configPath, '--host', '127.0.0.1', '--port', values.port!],
   {
     env: { ...process.env, DATABASE_URL: database, LOG_LEVEL: 'warn', LOG_FORMAT: 'json' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -14,8 +14,9 @@ import { setFlagsFromString } from 'node:v8';
 //   parsing is collected rather than kept as RSS (no hard limit: a large live heap still fits). Read at every GC,
 //   so it takes effect when set here and applies to the worker threads too.
 // - the young generation (--max-semi-space-size=2 instead of up to 16 MB per semi-space) and the GC helper threads
-//   (--v8-pool-size=2) are fixed when the process starts: they stand in the shebang (npx, ./bin/rundschau.js) and in
-//   `npm start`; `node bin/rundschau.js` without them uses more memory but works the same.
+//   (--v8-pool-size=2) are fixed when the process starts: they stand in the shebang, the one place that names them
+//   (npx, `npm start` and ./bin/rundschau.js run this file as a program); `node bin/rundschau.js` without them uses
+//   more memory but works the same. bench:ingest, which has its own entry, repeats them in package.json.
 // CPU: --single-threaded-gc (also at start). With heaps this small, V8's parallel and concurrent collectors spent more
 // CPU coordinating helper threads than collecting: a third of an ingest cycle's CPU on a 2-core machine. Collecting on
 // the thread that allocates took bench:ingest's cold cycle from ~13 s to ~12 s at the same event-loop delay.
