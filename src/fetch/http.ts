@@ -3,6 +3,7 @@ import type { Defaults } from '../config/schema.ts';
 import { VERSION } from '../lib/version.ts';
 import { BodyDecodeError, BodyTooLargeError, readCappedBody } from './body.ts';
 import { cacheHints, contentEncodings, type HeaderMap, header, parseRetryAfter } from './headers.ts';
+import { isPrivateHost, publicOnlyLookup } from './private-address.ts';
 import type { FetchError, FetchErrorReason, FetchOptions, FetchRequest, FetchResult, RedirectHop } from './types.ts';
 
 export type * from './types.ts';
@@ -25,12 +26,17 @@ export interface AgentOptions {
   /** Connections kept per origin: bounds what one host sees from us. */
   connectionsPerOrigin?: number;
   keepAliveMs?: number;
+  /** Connect to public addresses only (names are checked as they resolve). */
+  publicOnly?: boolean;
 }
 
 /** A keep-alive undici Agent for feed fetching; share one per process. */
 export function createFetchAgent(opts: AgentOptions = {}): Agent {
   return new Agent({
-    connect: { timeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS },
+    connect: {
+      timeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      ...(opts.publicOnly ? { lookup: publicOnlyLookup } : {}),
+    },
     connections: opts.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
     keepAliveTimeout: opts.keepAliveMs ?? 30_000,
     keepAliveMaxTimeout: 120_000,
@@ -41,11 +47,11 @@ export function createFetchAgent(opts: AgentOptions = {}): Agent {
 }
 
 const sharedAgents = new Map<string, Agent>();
-function sharedAgent(connectTimeoutMs: number, connectionsPerOrigin: number): Agent {
-  const key = `${connectTimeoutMs}/${connectionsPerOrigin}`;
+function sharedAgent(connectTimeoutMs: number, connectionsPerOrigin: number, publicOnly: boolean): Agent {
+  const key = `${connectTimeoutMs}/${connectionsPerOrigin}/${publicOnly}`;
   let agent = sharedAgents.get(key);
   if (!agent) {
-    agent = createFetchAgent({ connectTimeoutMs, connectionsPerOrigin });
+    agent = createFetchAgent({ connectTimeoutMs, connectionsPerOrigin, publicOnly });
     sharedAgents.set(key, agent);
   }
   return agent;
@@ -96,6 +102,7 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
     sharedAgent(
       opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       opts.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
+      opts.publicOnly ?? false,
     );
 
   const controller = new AbortController();
@@ -140,6 +147,10 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
     if (req.lastModified) headers['if-modified-since'] = req.lastModified;
 
     for (;;) {
+      // Every hop: a public page may redirect to http://127.0.0.1/… (an IP literal never reaches the DNS guard).
+      if (opts.publicOnly && isPrivateHost(new URL(url).hostname)) {
+        return fail(new Failure('blocked', `refused: ${url} is a private address`));
+      }
       const res = await request(url, {
         method: 'GET',
         headers,

@@ -108,6 +108,11 @@ export interface FetchOptions {
   accept?: string;
   /** Caller's cancellation (shutdown). An abort ends the fetch with reason 'timeout'. */
   signal?: AbortSignal;
+  /**
+   * Reach public addresses only (the media proxy, whose URLs come from feeds): private and loopback hosts are refused
+   * on the first request and on every redirect, names resolving to them at connect. Ignored with a `dispatcher`.
+   */
+  publicOnly?: boolean;
   /** undici dispatcher; default: a shared keep-alive Agent (see createFetchAgent). */
   dispatcher?: Dispatcher;
   /** Extra request headers. */

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { isIP } from 'node:net';
 import { decodeHTML } from 'entities';
 import { Hono } from 'hono';
 import { fetchFeed } from '../fetch/http.ts';
+import { isPrivateHost } from '../fetch/private-address.ts';
 import { tokensEqual } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 
@@ -31,26 +31,6 @@ export function proxyMediaInHtml(html: string, secret: string): string {
   });
 }
 
-/** Loopback, private, link-local and unique-local addresses: never fetched unless the config allows them. */
-export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) return true;
-  if (isIP(host) === 4) {
-    const [a = 0, b = 0] = host.split('.').map(Number);
-    return (
-      a === 10 ||
-      a === 127 ||
-      a === 0 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168)
-    );
-  }
-  if (isIP(host) === 6)
-    return host === '::1' || host.startsWith('fc') || host.startsWith('fd') || host.startsWith('fe80');
-  return false;
-}
-
 export function mediaRoutes(deps: AppDeps, secret: string): Hono {
   const app = new Hono();
   app.get('/media', async (c) => {
@@ -62,11 +42,8 @@ export function mediaRoutes(deps: AppDeps, secret: string): Hono {
     } catch {
       return c.text('bad url', 400);
     }
-    const server = deps.config().server;
-    if (
-      !/^https?:$/.test(target.protocol) ||
-      (isPrivateHost(target.hostname) && server.mediaProxy !== 'allow-private')
-    ) {
+    const publicOnly = deps.config().server.mediaProxy !== 'allow-private';
+    if (!/^https?:$/.test(target.protocol) || (publicOnly && isPrivateHost(target.hostname))) {
       return c.text('not proxied', 403);
     }
     const fetched = await fetchFeed(
@@ -75,6 +52,8 @@ export function mediaRoutes(deps: AppDeps, secret: string): Hono {
         accept: 'image/avif,image/webp,image/png,image/jpeg,image/gif,image/*;q=0.8',
         maxBodyBytes: MAX_IMAGE_BYTES,
         timeoutMs: 15_000,
+        // Redirects and DNS are checked too: the signature only says the URL was in a feed, and feeds can be hostile.
+        publicOnly,
       },
     );
     if (fetched.kind !== 'ok') return c.text('not available', 502);

@@ -1,6 +1,9 @@
+import { lookup } from 'node:dns/promises';
 import { createServer as createNetServer } from 'node:net';
+import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSharedAgents, DEFAULT_USER_AGENT, type FetchResult, fetchFeed } from '../../src/fetch/http.ts';
 import {
@@ -15,6 +18,10 @@ import {
 } from '../support/fixture-server.ts';
 
 const RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>';
+
+// This machine's name stands in for a public host name that points at a private address.
+const localName = hostname();
+const localNameIsLoopback = (await lookup(localName).catch(() => undefined))?.address.startsWith('127.') ?? false;
 
 function expectKind<K extends FetchResult['kind']>(r: FetchResult, kind: K): Extract<FetchResult, { kind: K }> {
   if (r.kind !== kind) throw new Error(`expected ${kind}, got ${JSON.stringify({ ...r, body: undefined })}`);
@@ -149,6 +156,35 @@ describe('fetchFeed', () => {
     srv.route('/hop5', serveBody(RSS));
     expectKind(await fetchFeed({ url: srv.url('/hop0') }), 'ok');
   });
+
+  it.skipIf(!localNameIsLoopback)(
+    'publicOnly: a redirect to a private address is refused before it is requested (needs the host name on loopback)',
+    async () => {
+      srv.route('/to-private', { status: 302, headers: { location: srv.url('/private-secret') } });
+      srv.route('/private-secret', serveBody('secret'));
+      // The first hop goes by name through a plain agent: it stands in for a public site that redirects inwards.
+      const plain = new Agent();
+      const first = srv.url('/to-private').replace('127.0.0.1', localName);
+      const r = expectKind(await fetchFeed({ url: first }, { publicOnly: true, dispatcher: plain }), 'error');
+      await plain.close();
+      expect(r.reason).toBe('blocked');
+      expect(srv.requestsFor('/to-private')).toHaveLength(1);
+      expect(srv.requestsFor('/private-secret')).toHaveLength(0);
+    },
+  );
+
+  it.skipIf(!localNameIsLoopback)(
+    'publicOnly: a host name that resolves to a private address is not connected to (needs the host name on loopback)',
+    async () => {
+      srv.route('/by-name', serveBody(RSS));
+      const url = srv.url('/by-name').replace('127.0.0.1', localName);
+      const r = expectKind(await fetchFeed({ url }, { publicOnly: true }), 'error');
+      expect(r.message).toMatch(/private address/);
+      expect(srv.requestsFor('/by-name')).toHaveLength(0);
+      // without the guard the same URL is fetched
+      expectKind(await fetchFeed({ url }), 'ok');
+    },
+  );
 
   it('rejects a redirect without Location or to a non-http scheme', async () => {
     srv.route('/noloc', { status: 301 });

@@ -1,6 +1,8 @@
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPrivateHost } from '../../src/fetch/private-address.ts';
 import { sanitizeContent } from '../../src/normalize/sanitize.ts';
-import { isPrivateHost, mediaRoutes, mediaUrl, proxyMediaInHtml } from '../../src/web/media.ts';
+import { mediaRoutes, mediaUrl, proxyMediaInHtml } from '../../src/web/media.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 import { type WebHarness, webHarness } from './harness.ts';
 
@@ -49,6 +51,16 @@ describe('media proxy', () => {
     expect((await app().request(mediaUrl(server.url('/page.html'), secret))).status).toBe(415);
     h.setConfig({ server: { mediaProxy: 'on' } });
     expect((await app().request(mediaUrl(server.url('/pic.png'), secret))).status).toBe(403);
+    h.setConfig({ server: { mediaProxy: 'allow-private' } });
+  });
+
+  it('does not reach private addresses through a public-looking name when private hosts are not allowed', async () => {
+    h.setConfig({ server: { mediaProxy: 'on' } });
+    // This machine's name resolves to loopback here: the URL passes the host-name check, the connection must not.
+    const viaName = server.url('/pic.png').replace('127.0.0.1', hostname());
+    const before = server.requestsFor('/pic.png').length;
+    expect((await app().request(mediaUrl(viaName, secret))).status).not.toBe(200);
+    expect(server.requestsFor('/pic.png')).toHaveLength(before);
     h.setConfig({ server: { mediaProxy: 'allow-private' } });
   });
 
