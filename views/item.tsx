@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import { raw } from 'hono/html';
+import type { TermEvidence } from '../src/curate/score.ts';
 import type { ItemWithSource, TopicDecision } from '../src/store/types.ts';
 import { safeHref, sourceName, type ViewCtx } from './context.ts';
 import { Layout } from './layout.tsx';
@@ -49,14 +50,9 @@ function Evidence({ value, depth = 0 }: { value: unknown; depth?: number }) {
   );
 }
 
-interface MatchedTerm {
-  term: string;
-  fields: string[];
-  contribution: number;
-}
-
-function isMatchedTerm(v: unknown): v is MatchedTerm {
-  const m = v as MatchedTerm;
+/** Stored evidence is JSON of curate's Evidence; an older or hand-edited record may lack a part: check, then show. */
+function isMatchedTerm(v: unknown): v is TermEvidence {
+  const m = v as TermEvidence;
   return typeof m?.term === 'string' && Array.isArray(m.fields) && typeof m.contribution === 'number';
 }
 
@@ -73,7 +69,7 @@ function EvidenceSummary({ ctx, evidence }: { ctx: ViewCtx; evidence: unknown })
         <>
           {i > 0 && ', '}
           <span class={m.contribution < 0 ? 'term term-negative' : 'term'}>
-            {m.term} ({m.fields.map((f) => ctx.t(FIELD_KEY[f as keyof typeof FIELD_KEY] ?? 'fieldContent')).join(', ')}){' '}
+            {m.term} ({m.fields.map((f) => ctx.t(FIELD_KEY[f] ?? 'fieldContent')).join(', ')}){' '}
             {m.contribution > 0 ? '+' : ''}
             {m.contribution.toFixed(2)}
           </span>
