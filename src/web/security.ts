@@ -19,7 +19,7 @@ const policy = (images: string) =>
     "frame-ancestors 'none'",
   ].join('; ');
 
-export const CONTENT_SECURITY_POLICY = policy("'self' data:");
+const CONTENT_SECURITY_POLICY = policy("'self' data:");
 const POLICY_WITHOUT_PROXY = policy('* data:');
 
 const HEADERS: Record<string, string> = {
