@@ -1,6 +1,7 @@
 import type { SourceConfig } from '../config/schema.ts';
 import type { Enclosure, NewItem } from '../normalize/types.ts';
 import type * as schema from './schema.sqlite.ts';
+import type { MatchTerm } from './search-text.ts';
 
 export type SourceRow = typeof schema.sources.$inferSelect;
 export type ItemRow = typeof schema.items.$inferSelect;
@@ -102,9 +103,8 @@ export interface Page<T> {
 }
 
 export interface SearchHit extends ItemWithSource {
-  /** Title and excerpt with matches wrapped in `<mark>`; everything else HTML-escaped. */
-  titleHighlighted: string;
-  snippetHighlighted: string;
+  /** The words the query looked for, for the view to mark in the title and excerpt (plain data, no HTML). */
+  terms: MatchTerm[];
 }
 
 export interface UnreadCounts {
