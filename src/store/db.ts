@@ -109,7 +109,7 @@ function openSqlite(url: string): Connection {
  * SQL functions for migrations that rebuild full-text rows: they make the text exactly as indexText receives it
  * from the store (title; summary plus body text from the HTML), folded the same way.
  */
-function registerSearchFunctions(client: Database.Database): void {
+export function registerSearchFunctions(client: Database.Database): void {
   client.function('search_index_title', { deterministic: true }, (title) => foldForIndex(String(title ?? '')));
   client.function('search_index_body', { deterministic: true }, (summary, contentHtml) =>
     foldForIndex(searchBody(String(summary ?? ''), searchTextFromHtml(String(contentHtml ?? '')))),

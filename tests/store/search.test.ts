@@ -1,7 +1,13 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromRoot } from '../../src/lib/paths.ts';
+import { registerSearchFunctions } from '../../src/store/db.ts';
 import { parseSearch, SEARCH_RANKED_WINDOW } from '../../src/store/search-query.ts';
+import { searchBody, searchTextFromHtml } from '../../src/store/search-text.ts';
 import type { Store } from '../../src/store/types.ts';
-import { dialects, type TestDatabase } from '../support/databases.ts';
+import { dialects, sqliteDatabase, type TestDatabase } from '../support/databases.ts';
 import { makeItem, makeSource } from '../support/items.ts';
 
 const HOUR = 3_600_000;
@@ -189,5 +195,61 @@ describe('search syntax', () => {
       ['rechenzentr', true],
       ['compan', true],
     ]);
+  });
+});
+
+describe('migration that folds ß in the SQLite index', () => {
+  const migrationFile = (() => {
+    const dir = fromRoot('migrations/sqlite');
+    const name = readdirSync(dir).find((f) => f.endsWith('_fold_sharp_s.sql'))!;
+    return join(dir, name);
+  })();
+
+  it('re-indexes items indexed before, so their ß words are found', async () => {
+    const database = sqliteDatabase();
+    try {
+      let store = await database.open();
+      await store.syncSources([makeSource('https://old.example/feed')], now);
+      const source = (await store.findSourceByUrl('https://old.example/feed'))!;
+      const old = [
+        makeItem({ uid: 'title', title: 'Fußball heute', summary: 'Spiele.', contentHtml: '' }),
+        makeItem({ uid: 'entity', title: 'Stadion', summary: '', contentHtml: '<p>Ein gro&szlig;es Spiel</p>' }),
+        makeItem({ uid: 'plain', title: 'Fussball morgen', summary: 'Ohne Eszett.', contentHtml: '' }),
+      ];
+      await store.upsertItems(source.id, old, now);
+      await store.close();
+
+      // The index as the store wrote it before: ß kept (unicode61 keeps it).
+      const client = new Database(database.url);
+      for (const row of client.prepare('SELECT id, title, summary, content_html FROM items').all() as {
+        id: number;
+        title: string;
+        summary: string;
+        content_html: string;
+      }[]) {
+        client.prepare('DELETE FROM items_fts WHERE rowid = ?').run(row.id);
+        client
+          .prepare('INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)')
+          .run(row.id, row.title, searchBody(row.summary, searchTextFromHtml(row.content_html)));
+      }
+      client.close();
+      store = await database.open();
+      expect((await store.search('Fußball', 5)).map((h) => h.uid)).toEqual(['plain']);
+      await store.close();
+
+      const migrate = new Database(database.url);
+      registerSearchFunctions(migrate);
+      for (const statement of readFileSync(migrationFile, 'utf8').split('--> statement-breakpoint')) {
+        migrate.exec(statement);
+      }
+      migrate.close();
+      store = await database.open();
+      expect((await store.search('Fußball', 5)).map((h) => h.uid).sort()).toEqual(['plain', 'title']);
+      expect((await store.search('großes spiel', 5)).map((h) => h.uid)).toEqual(['entity']);
+      expect(await store.countItems()).toBe(3);
+      await store.close();
+    } finally {
+      await database.drop();
+    }
   });
 });
