@@ -1,4 +1,4 @@
-import { foldWord, type MatchTerm, stemPrefix } from './search-text.ts';
+import { foldWord, type MatchTerm, stemPrefix, WORD } from './search-text.ts';
 
 /**
  * The search syntax: words (all must occur), "quoted phrases" (words next to each other, in order), `a OR b`,
@@ -104,7 +104,7 @@ function* tokenize(input: string): Generator<Token> {
       }
     }
     // Punctuation inside a chunk joins its words into a phrase: "e-mail", "node.js"; "c++" is the word c.
-    const words = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(searchWord);
+    const words = (text.match(WORD) ?? []).map(searchWord);
     yield { kind: 'phrase', words, exclude };
   }
 }

@@ -2,14 +2,16 @@ import { htmlToText } from '../lib/html-text.ts';
 import { stemmers } from '../lib/stemmers.ts';
 
 /**
- * How words are compared in search, on both sides of the index: lower case, diacritics removed, ß as "ss".
- * FTS5's unicode61 tokenizer lower-cases and drops diacritics itself but keeps ß, so "Fußball" and "Fussball" would
- * be different words: the text is folded before it is indexed (foldForIndex) and query words the same way.
+ * How words are compared in search, on both sides of the index: lower case, ß as "ss", diacritics removed from
+ * Latin letters only, as FTS5's unicode61 tokenizer (remove_diacritics 2) does: Cyrillic ё, Greek accents and Indic
+ * vowel signs stay part of their words. The tokenizer keeps ß, so "Fußball" and "Fussball" would be different words:
+ * the text is folded before it is indexed (foldForIndex) and query words the same way.
  */
 export function foldWord(word: string): string {
   return foldSharpS(word.toLowerCase())
     .normalize('NFD')
-    .replace(/\p{M}+/gu, '');
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC');
 }
 
 function foldSharpS(text: string): string {
@@ -52,6 +54,9 @@ function commonPrefix(a: string, b: string): string {
   return a.slice(0, n);
 }
 
+/** A word as the index sees it: letters and digits, with the marks that belong to them (Indic vowel signs). */
+export const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
+
 /** A query word as the view highlights it. */
 export interface MatchTerm {
   /** Folded (see foldWord). */
@@ -75,7 +80,7 @@ function matches(word: string, terms: readonly MatchTerm[]): boolean {
 export function markMatches(text: string, terms: readonly MatchTerm[]): TextPart[] {
   const parts: TextPart[] = [];
   let last = 0;
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+  for (const m of text.matchAll(WORD)) {
     if (!matches(m[0], terms)) continue;
     if (m.index > last) parts.push({ text: text.slice(last, m.index), match: false });
     parts.push({ text: m[0], match: true });
@@ -88,7 +93,7 @@ export function markMatches(text: string, terms: readonly MatchTerm[]): TextPart
 /** About `width` characters of plain text around the first matching word, cut at word boundaries. */
 export function excerpt(text: string, terms: readonly MatchTerm[], width = 240): string {
   let start = 0;
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+  for (const m of text.matchAll(WORD)) {
     if (!matches(m[0], terms)) continue;
     if (m.index > width / 3) start = text.lastIndexOf(' ', m.index - Math.floor(width / 3)) + 1;
     break;

@@ -31,6 +31,8 @@ const FIXTURES: { title: string; summary: string; hoursAgo: number; language?: s
   { title: 'Kubernetes release notes', summary: 'What changed this month.', hoursAgo: 17 },
   { title: 'Weekly roundup', summary: 'News about kubernetes, storage and more.', hoursAgo: 1 },
   { title: 'Café culture in Zürich', summary: 'Where to sit.', hoursAgo: 16 },
+  { title: 'Новогодняя ёлка в Москве', summary: 'Праздник.', hoursAgo: 15, language: 'ru' },
+  { title: 'हिंदी समाचार', summary: 'आज की खबरें', hoursAgo: 14, language: 'hi' },
   // Two items that rank the same: the one published later comes first, although it was stored first.
   { title: 'Python tips', summary: 'Small habits, newer post.', hoursAgo: 2 },
   { title: 'Python tips', summary: 'Small habits, older post.', hoursAgo: 3 },
@@ -70,6 +72,9 @@ const CASES: SearchCase[] = [
   { query: 'Zürich', expected: ['Café culture in Zürich'] },
   { query: 'zurich', expected: ['Café culture in Zürich'] },
   { query: 'café', expected: ['Café culture in Zürich'] },
+  // Other scripts keep their marks, as the index does: ё is not е, a Devanagari vowel sign is part of the word.
+  { query: 'ёлка', expected: ['Новогодняя ёлка в Москве'] },
+  { query: 'हिंदी', expected: ['हिंदी समाचार'] },
   // A title match outranks a newer item that mentions the word in its text.
   { query: 'kubernetes', expected: ['Kubernetes release notes', 'Weekly roundup'], ranked: true },
   { query: 'python tips', expected: ['Python tips: newer post', 'Python tips: older post'], ranked: true },
@@ -83,6 +88,7 @@ const CASES: SearchCase[] = [
   { query: "aws' & ! | (", expected: ['AWS opens a region in Frankfurt'] },
   { query: 'title:aws', expected: [] },
   { query: 'AND OR NOT aws', expected: [] },
+  { query: '🚀 \u0000 ‮ 日本 ﷺ', expected: [] },
   // Nothing to search for: no results and no error (the page says why).
   { query: '', expected: [] },
   { query: 'OR', expected: [] },
