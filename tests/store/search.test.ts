@@ -89,6 +89,8 @@ const CASES: SearchCase[] = [
   { query: 'title:aws', expected: [] },
   { query: 'AND OR NOT aws', expected: [] },
   { query: '🚀 \u0000 ‮ 日本 ﷺ', expected: [] },
+  // A letter newer than the tokenizers' Unicode tables: no syntax error, the other side of OR still counts.
+  { query: '\u{1E900} OR aws', expected: ['AWS opens a region in Frankfurt'] },
   // Nothing to search for: no results and no error (the page says why).
   { query: '', expected: [] },
   { query: 'OR', expected: [] },
