@@ -8,7 +8,7 @@ import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { fromRoot } from '../lib/paths.ts';
 import * as pgSchema from './schema.pg.ts';
 import * as sqliteSchema from './schema.sqlite.ts';
-import { foldForIndex, searchBody, searchTextFromHtml } from './search-text.ts';
+import { foldForIndex, indexedBody, searchTextFromHtml } from './search-text.ts';
 
 /**
  * The one place that knows the two dialects apart. Everything above it is typed against the SQLite schema and
@@ -112,7 +112,7 @@ function openSqlite(url: string): Connection {
 export function registerSearchFunctions(client: Database.Database): void {
   client.function('search_index_title', { deterministic: true }, (title) => foldForIndex(String(title ?? '')));
   client.function('search_index_body', { deterministic: true }, (summary, contentHtml) =>
-    foldForIndex(searchBody(String(summary ?? ''), searchTextFromHtml(String(contentHtml ?? '')))),
+    foldForIndex(indexedBody(String(summary ?? ''), searchTextFromHtml(String(contentHtml ?? '')))),
   );
 }
 

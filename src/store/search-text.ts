@@ -29,7 +29,7 @@ export function searchTextFromHtml(html: string): string {
 }
 
 /** What the full-text index holds besides the title: summary and body text, the summary once if it opens the body. */
-export function searchBody(summary: string, bodyText: string): string {
+export function indexedBody(summary: string, bodyText: string): string {
   const opening = summary.endsWith('…') ? summary.slice(0, -1) : summary;
   return bodyText.startsWith(opening) ? bodyText : `${summary} ${bodyText}`;
 }

@@ -10,7 +10,7 @@ import {
   toFts5Match,
   toTsquery,
 } from './search-query.ts';
-import { searchBody, searchTextFromHtml } from './search-text.ts';
+import { indexedBody, searchTextFromHtml } from './search-text.ts';
 import type {
   Cursor,
   FetchAttemptRecord,
@@ -363,7 +363,7 @@ export class SqlStore implements Store {
       const searchRow = (i: StoredItem) => ({
         id: i.id,
         title: i.title,
-        text: searchBody(i.summary, searchText(unique.get(i.uid))),
+        text: searchBody(i.summary, unique.get(i.uid)),
       });
       this.conn.indexText(result.inserted.map(searchRow), true);
       this.conn.indexText(result.updated.map(searchRow), false);
@@ -720,22 +720,27 @@ export class SqlStore implements Store {
     return (await this.getItemsByIds(ids)).map((item) => ({ ...item, terms }));
   }
 
-  /** Ids of the best matches among the newest SEARCH_RANKED_WINDOW: title weighs more, then the newer item. */
+  /**
+   * Ids of the best matches among the newest SEARCH_RANKED_WINDOW, newer first among equals. Ranks are computed in
+   * the outer query, so only the window's rows are scored; a title match weighs more than one in the text.
+   */
   private async rankedMatches(query: SearchQuery, limit: number, offset: number): Promise<number[]> {
     const window = SEARCH_RANKED_WINDOW;
-    const tsquery = this.dialect === 'pg' ? sql`to_tsquery('simple', ${toTsquery(query)})` : undefined;
-    const rows = !tsquery
-      ? await this.conn.rows<{ id: number }>(
-          sql`select m.id from (select rowid as id, bm25(items_fts, 4.0, 1.0) as rank from items_fts
-              where items_fts match ${toFts5Match(query)} order by rowid desc limit ${window}) m
-              join items i on i.id = m.id order by m.rank, i.published_at desc, m.id desc limit ${limit} offset ${offset}`,
-        )
-      : await this.conn.rows<{ id: number }>(
-          sql`select m.id from (select id, published_at, search_vector from items
-              where search_vector @@ ${tsquery} order by id desc limit ${window}) m
-              order by ts_rank_cd(m.search_vector, ${tsquery}, 1) desc,
-              m.published_at desc, m.id desc limit ${limit} offset ${offset}`,
-        );
+    if (this.dialect === 'sqlite') {
+      const rows = await this.conn.rows<{ id: number }>(
+        sql`select m.id from (select rowid as id, bm25(items_fts, 4.0, 1.0) as rank from items_fts
+            where items_fts match ${toFts5Match(query)} order by rowid desc limit ${window}) m
+          join items i on i.id = m.id order by m.rank, i.published_at desc, m.id desc limit ${limit} offset ${offset}`,
+      );
+      return rows.map((r) => Number(r.id));
+    }
+    const tsquery = sql`to_tsquery('simple', ${toTsquery(query)})`;
+    const rows = await this.conn.rows<{ id: number }>(
+      sql`select m.id from (select id, published_at, search_vector from items
+          where search_vector @@ ${tsquery} order by id desc limit ${window}) m
+        order by ts_rank_cd(m.search_vector, ${tsquery}, 1) desc, m.published_at desc, m.id desc
+        limit ${limit} offset ${offset}`,
+    );
     return rows.map((r) => Number(r.id));
   }
 
@@ -1071,9 +1076,9 @@ function storedFromNew(item: NewItem, id: number, sourceId: number, now: number)
   };
 }
 
-/** The body text an item is indexed by (made in the parse workers; from the HTML when a caller did not). */
-function searchText(item: NewItem | undefined): string {
-  return item ? (item.searchText ?? searchTextFromHtml(item.contentHtml)) : '';
+/** What the full-text index holds besides the title (body text made in the parse workers, else from the HTML). */
+function searchBody(summary: string, item: NewItem | undefined): string {
+  return indexedBody(summary, item ? (item.searchText ?? searchTextFromHtml(item.contentHtml)) : '');
 }
 
 /** The columns a river entry shows; toStoredItem fills the others with empty values. */

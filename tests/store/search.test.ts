@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRoot } from '../../src/lib/paths.ts';
 import { registerSearchFunctions } from '../../src/store/db.ts';
 import { parseSearch, SEARCH_RANKED_WINDOW } from '../../src/store/search-query.ts';
-import { searchBody, searchTextFromHtml } from '../../src/store/search-text.ts';
+import { indexedBody, searchTextFromHtml } from '../../src/store/search-text.ts';
 import type { Store } from '../../src/store/types.ts';
 import { dialects, pgSkipReason, postgresDatabase, sqliteDatabase, type TestDatabase } from '../support/databases.ts';
 import { makeItem, makeSource } from '../support/items.ts';
@@ -243,7 +243,7 @@ describe('migration that folds ß in the SQLite index', () => {
         client.prepare('DELETE FROM items_fts WHERE rowid = ?').run(row.id);
         client
           .prepare('INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)')
-          .run(row.id, row.title, searchBody(row.summary, searchTextFromHtml(row.content_html)));
+          .run(row.id, row.title, indexedBody(row.summary, searchTextFromHtml(row.content_html)));
       }
       client.close();
       store = await database.open();
