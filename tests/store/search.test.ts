@@ -32,6 +32,8 @@ const FIXTURES: { title: string; summary: string; hoursAgo: number; language?: s
   { title: 'Kubernetes release notes', summary: 'What changed this month.', hoursAgo: 17 },
   { title: 'Weekly roundup', summary: 'News about kubernetes, storage and more.', hoursAgo: 1 },
   { title: 'Café culture in Zürich', summary: 'Where to sit.', hoursAgo: 16 },
+  { title: 'Node.js 24 released', summary: 'Download it from nodejs.org/dist today.', hoursAgo: 13 },
+  { title: 'Send e-mail from the terminal', summary: 'A short guide.', hoursAgo: 12 },
   { title: 'Новогодняя ёлка в Москве', summary: 'Праздник.', hoursAgo: 15, language: 'ru' },
   { title: 'हिंदी समाचार', summary: 'आज की खबरें', hoursAgo: 14, language: 'hi' },
   // Two items that rank the same: the one published later comes first, although it was stored first.
@@ -76,6 +78,13 @@ const CASES: SearchCase[] = [
   { query: 'Zürich', expected: ['Café culture in Zürich'] },
   { query: 'zurich', expected: ['Café culture in Zürich'] },
   { query: 'café', expected: ['Café culture in Zürich'] },
+  // Dots, slashes and hyphens inside a word separate its parts on both databases (PostgreSQL's parser would keep
+  // "node.js" and "nodejs.org/dist" whole and add "e-mail" as a word of its own besides "e" and "mail").
+  { query: 'node.js', expected: ['Node.js 24 released'] },
+  { query: 'node', expected: ['Node.js 24 released'] },
+  { query: 'nodejs dist', expected: ['Node.js 24 released'] },
+  { query: '"send e-mail"', expected: ['Send e-mail from the terminal'] },
+  { query: 'mail', expected: ['Send e-mail from the terminal'] },
   // Other scripts keep their marks, as the index does: ё is not е, a Devanagari vowel sign is part of the word.
   { query: 'ёлка', expected: ['Новогодняя ёлка в Москве'] },
   { query: 'हिंदी', expected: ['हिंदी समाचार'] },
