@@ -119,13 +119,14 @@ export function SearchPage({
           </div>
         </form>
       </search>
-      {!query && <p class="muted">{t('searchHint')}</p>}
       {query && problem && (
-        <p class="empty" role="alert">
+        <p class="empty" role="status">
           {t(problem === 'onlyExcluded' ? 'searchOnlyExcluded' : 'searchNothingToFind')}
         </p>
       )}
       {query && !problem && hits.length === 0 && <p class="empty">{t('searchNoResults')}</p>}
+      {/* The syntax, for a first visit and whenever a query found nothing. */}
+      {hits.length === 0 && <p class="muted">{t('searchHint')}</p>}
       <div class="river" data-river="">
         {hits.map((hit) => (
           <article class={hit.read ? 'entry' : 'entry unread'} data-id={String(hit.id)}>

@@ -491,6 +491,9 @@ describe('search', () => {
     const excluded = await c.get(`/search?q=${encodeURIComponent('-heise')}`);
     expect(excluded.html).toContain('Add a word to search for: -word only leaves out');
     expect(excluded.html).not.toContain('class="entry-link"');
+    // The syntax is shown with the message; a query that finds things does not repeat it.
+    expect(excluded.html).toContain('-word to leave out');
+    expect((await c.get('/search?q=heise')).html).not.toContain('-word to leave out');
   });
 });
 
