@@ -105,16 +105,22 @@ function* tokenize(input: string): Generator<Token> {
     }
     // Punctuation inside a chunk joins its words into a phrase: "e-mail", "node.js"; "c++" is the word c.
     const words = (text.match(WORD) ?? []).map(searchWord);
+    // FTS5 has no alternatives inside a phrase: within one, a whole word matches only itself (on both databases).
+    if (words.length > 1) for (const word of words) delete word.plural;
     yield { kind: 'phrase', words, exclude };
   }
 }
 
-function searchWord(raw: string): SearchWord {
+function searchWord(typed: string): SearchWord {
+  // "GPUs", "APIs": the acronym, which also matches its plural.
+  const raw = /^[\p{Lu}\p{N}]*\p{Lu}[\p{Lu}\p{N}]*s$/u.test(typed) && typed.length >= 3 ? typed.slice(0, -1) : typed;
   const text = foldWord(raw);
   const lower = raw.toLowerCase().normalize('NFC').replace(/[ßẞ]/g, 'ss');
   const acronym = raw.length >= 2 && raw === raw.toUpperCase() && raw !== raw.toLowerCase();
-  const whole = [...text].length <= SHORT_WORD || acronym || /\p{N}/u.test(raw);
+  const number = /\p{N}/u.test(raw);
+  const whole = [...text].length <= SHORT_WORD || acronym || number;
   const word: SearchWord = whole ? { text, prefix: false } : { text: stemPrefix(text), prefix: true };
+  if (whole && !number && [...text].length >= 2) word.plural = true;
   // Precomposed letters fold one to one, so the accented prefix is as long as the folded one.
   if (lower !== text && lower.length === text.length) {
     const accented = lower.slice(0, word.text.length);
@@ -125,12 +131,14 @@ function searchWord(raw: string): SearchWord {
 
 /** The words the view marks in results: those the query looks for (not the excluded ones). */
 export function matchTerms(query: SearchQuery): MatchTerm[] {
-  return query.all.flat(2).map(({ text, prefix }) => ({ text, prefix }));
+  return query.all.flat(2).map(({ text, prefix, plural }) => (plural ? { text, prefix, plural } : { text, prefix }));
 }
 
 /** An FTS5 MATCH expression: every word a quoted string, so no input is ever read as FTS5 syntax. */
 export function toFts5Match(query: SearchQuery): string {
-  const word = (w: SearchWord) => `"${w.text.replace(/"/g, '""')}"${w.prefix ? '*' : ''}`;
+  const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
+  const word = (w: SearchWord) =>
+    w.plural ? `(${quoted(w.text)} OR ${quoted(`${w.text}s`)})` : `${quoted(w.text)}${w.prefix ? '*' : ''}`;
   const phrase = (p: SearchPhrase) => p.map(word).join(' + ');
   const anyOf = (alternatives: SearchPhrase[]) =>
     alternatives.length === 1 ? phrase(alternatives[0]!) : `(${alternatives.map(phrase).join(' OR ')})`;
@@ -144,8 +152,12 @@ export function toFts5Match(query: SearchQuery): string {
  */
 export function toTsquery(query: SearchQuery): string {
   const lexeme = (text: string, prefix: boolean) => `'${text.replace(/'/g, "''")}'${prefix ? ':*' : ''}`;
-  const word = (w: SearchWord) =>
-    w.accented ? `(${lexeme(w.text, w.prefix)} | ${lexeme(w.accented, w.prefix)})` : lexeme(w.text, w.prefix);
+  const word = (w: SearchWord) => {
+    const forms = [w.text, ...(w.accented ? [w.accented] : [])];
+    if (w.plural) forms.push(...forms.map((f) => `${f}s`));
+    const lexemes = forms.map((f) => lexeme(f, w.prefix));
+    return lexemes.length === 1 ? lexemes[0]! : `(${lexemes.join(' | ')})`;
+  };
   const phrase = (p: SearchPhrase) => (p.length === 1 ? word(p[0]!) : `(${p.map(word).join(' <-> ')})`);
   const anyOf = (alternatives: SearchPhrase[]) =>
     alternatives.length === 1 ? phrase(alternatives[0]!) : `(${alternatives.map(phrase).join(' | ')})`;

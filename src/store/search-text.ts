@@ -63,6 +63,8 @@ export interface MatchTerm {
   text: string;
   /** Matches words that start with `text`; otherwise only the whole word. */
   prefix: boolean;
+  /** A whole word that also matches its plural in -s ("GPU" ↔ "GPUs"). */
+  plural?: boolean;
 }
 
 /** A piece of text, marked when it is a word that matches one of the terms. */
@@ -73,7 +75,9 @@ export interface TextPart {
 
 function matches(word: string, terms: readonly MatchTerm[]): boolean {
   const folded = foldWord(word);
-  return terms.some((t) => (t.prefix ? folded.startsWith(t.text) : folded === t.text));
+  return terms.some((t) =>
+    t.prefix ? folded.startsWith(t.text) : folded === t.text || (t.plural === true && folded === `${t.text}s`),
+  );
 }
 
 /** Splits text into words that match the terms and the text between them (for <mark> in the view). */

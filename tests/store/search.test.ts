@@ -33,6 +33,8 @@ const FIXTURES: { title: string; summary: string; hoursAgo: number; language?: s
   { title: 'Weekly roundup', summary: 'News about kubernetes, storage and more.', hoursAgo: 1 },
   { title: 'Café culture in Zürich', summary: 'Where to sit.', hoursAgo: 16 },
   { title: 'Node.js 24 released', summary: 'Download it from nodejs.org/dist today.', hoursAgo: 13 },
+  { title: 'Nvidia ships new GPUs', summary: 'Faster than ever.', hoursAgo: 11 },
+  { title: 'One GPU to rule them all', summary: 'A single card.', hoursAgo: 10 },
   { title: 'Send e-mail from the terminal', summary: 'A short guide.', hoursAgo: 12 },
   { title: 'Новогодняя ёлка в Москве', summary: 'Праздник.', hoursAgo: 15, language: 'ru' },
   { title: 'हिंदी समाचार', summary: 'आज की खबरें', hoursAgo: 14, language: 'hi' },
@@ -53,6 +55,11 @@ const CASES: SearchCase[] = [
   { query: 'aws', expected: ['AWS opens a region in Frankfurt'] },
   { query: 'AWS', expected: ['AWS opens a region in Frankfurt'] },
   { query: 'away', expected: ['Why we moved away from the cloud'] },
+  // A whole word also matches its plural in -s, and an acronym's plural its singular.
+  { query: 'GPU', expected: ['Nvidia ships new GPUs', 'One GPU to rule them all'] },
+  { query: 'GPUs', expected: ['Nvidia ships new GPUs', 'One GPU to rule them all'] },
+  { query: 'gpu', expected: ['Nvidia ships new GPUs', 'One GPU to rule them all'] },
+  { query: '"new GPU"', expected: [] },
   { query: 'c++', expected: ['What is new in C++ 26'] },
   { query: 'C++ 26', expected: ['What is new in C++ 26'] },
   { query: 'data center', expected: ['State of the art in data centers', 'Center of data science moves'] },
@@ -208,10 +215,11 @@ describe('search syntax', () => {
   });
 
   it('matches short words and acronyms whole, longer words by stem', () => {
-    const words = parseSearch('aws NATO gpt4 Rechenzentren companies').query!.all.flat(2);
+    const words = parseSearch('aws NATO GPUs gpt4 Rechenzentren companies').query!.all.flat(2);
     expect(words.map((w) => [w.text, w.prefix])).toEqual([
       ['aws', false],
       ['nato', false],
+      ['gpu', false],
       ['gpt4', false],
       ['rechenzentr', true],
       ['compan', true],
