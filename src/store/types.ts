@@ -196,6 +196,10 @@ export interface Store {
   /** Marks everything matching the filter at or before `upTo` as read (what the reader showed). */
   markAllRead(filter: ItemFilter, upTo?: Cursor): Promise<number>;
   unreadCounts(): Promise<UnreadCounts>;
+  /**
+   * Items matching a query in the search syntax (store/search-query.ts), best first (recency breaks ties); none
+   * when the query has nothing to look for (parseSearch says why).
+   */
   search(query: string, limit: number, offset?: number): Promise<SearchHit[]>;
   countItems(): Promise<number>;
   /** Items in id order after `afterId`, for batch jobs (re-scoring, story keys). */
