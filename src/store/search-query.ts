@@ -32,10 +32,10 @@ export type SearchProblem = 'empty' | 'onlyExcluded';
 export type ParsedSearch = { query: SearchQuery; problem?: undefined } | { query?: undefined; problem: SearchProblem };
 
 /**
- * Search ranks (bm25 / ts_rank_cd) only the newest this many matches of a query, so that a common word costs a
- * bounded amount of work at a million items instead of scoring every item it occurs in. Trade-off: for a query
- * with more matches, an old item that would rank high appears after the window (older matches follow it newest
- * first), not at the top; a more specific query brings it back into the window.
+ * How many of a query's newest matches are ranked (bm25 / ts_rank_cd), so that a common word costs a bounded amount
+ * of scoring at a million items instead of scoring every item it occurs in. Trade-off: when a query has more
+ * matches, an old item that would rank high comes after the window (older matches follow it, newest first), not at
+ * the top; a more specific query brings it into the window.
  */
 export const SEARCH_RANKED_WINDOW = 1000;
 
