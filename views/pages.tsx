@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-import { raw } from 'hono/html';
+import type { SearchProblem } from '../src/store/search-query.ts';
+import { excerpt, type MatchTerm, markMatches } from '../src/store/search-text.ts';
 import type { SearchHit, TopicRow } from '../src/store/types.ts';
 import { sourceName, type ViewCtx, withQuery } from './context.ts';
 import { KeyboardHelp, Layout } from './layout.tsx';
@@ -81,15 +82,23 @@ export function TopicsIndexPage({ ctx, topics }: { ctx: ViewCtx; topics: TopicRo
   );
 }
 
+/** Text with the words that match the search marked. */
+function Marked({ text, terms }: { text: string; terms: MatchTerm[] }) {
+  return <>{markMatches(text, terms).map((part) => (part.match ? <mark>{part.text}</mark> : part.text))}</>;
+}
+
 export function SearchPage({
   ctx,
   query,
+  problem,
   hits,
   page,
   hasMore,
 }: {
   ctx: ViewCtx;
   query: string;
+  /** Why a non-empty query was not run (nothing to look for in it). */
+  problem?: SearchProblem;
   hits: SearchHit[];
   page: number;
   hasMore: boolean;
@@ -110,15 +119,20 @@ export function SearchPage({
           </div>
         </form>
       </search>
-      {!query && <p class="muted">{t('searchHint')}</p>}
-      {query && hits.length === 0 && <p class="empty">{t('searchNoResults')}</p>}
+      {query && problem && (
+        <p class="empty" role="status">
+          {t(problem === 'onlyExcluded' ? 'searchOnlyExcluded' : 'searchNothingToFind')}
+        </p>
+      )}
+      {query && !problem && hits.length === 0 && <p class="empty">{t('searchNoResults')}</p>}
+      {/* The syntax, for a first visit and whenever a query found nothing. */}
+      {hits.length === 0 && <p class="muted">{t('searchHint')}</p>}
       <div class="river" data-river="">
         {hits.map((hit) => (
           <article class={hit.read ? 'entry' : 'entry unread'} data-id={String(hit.id)}>
             <h2 class="entry-title">
-              {/* Store-escaped, only <mark> added: the two fields allowed through raw(). */}
               <a href={`/items/${hit.id}`} class="entry-link">
-                {raw(hit.titleHighlighted)}
+                <Marked text={hit.title} terms={hit.terms} />
               </a>
             </h2>
             <p class="entry-meta">
@@ -126,7 +140,9 @@ export function SearchPage({
               <span aria-hidden="true"> · </span>
               <TimeAgo ctx={ctx} at={hit.publishedAt} />
             </p>
-            <p class="entry-summary">{raw(hit.snippetHighlighted)}</p>
+            <p class="entry-summary">
+              <Marked text={excerpt(hit.summary, hit.terms)} terms={hit.terms} />
+            </p>
           </article>
         ))}
       </div>

@@ -8,6 +8,7 @@ import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { fromRoot } from '../lib/paths.ts';
 import * as pgSchema from './schema.pg.ts';
 import * as sqliteSchema from './schema.sqlite.ts';
+import { foldForIndex, indexedBody, searchTextFromHtml } from './search-text.ts';
 
 /**
  * The one place that knows the two dialects apart. Everything above it is typed against the SQLite schema and
@@ -68,6 +69,7 @@ function openSqlite(url: string): Connection {
   client.pragma('cache_size = -8192');
   client.pragma('temp_store = MEMORY');
   cachePreparedStatements(client);
+  registerSearchFunctions(client);
   const db = drizzleSqlite(client, { schema: sqliteSchema });
 
   // drizzle-kit's table rebuilds turn foreign keys off inside the migrator's transaction, where that is a no-op and
@@ -87,7 +89,7 @@ function openSqlite(url: string): Connection {
       for (const row of rows) {
         // A contentless FTS5 delete is not free (it records a tombstone): new ids have nothing to delete.
         if (!fresh) unindex.run(row.id);
-        index.run(row.id, row.title, row.text);
+        index.run(row.id, foldForIndex(row.title), foldForIndex(row.text));
       }
     },
     db,
@@ -101,6 +103,17 @@ function openSqlite(url: string): Connection {
       client.close();
     },
   };
+}
+
+/**
+ * SQL functions for migrations that rebuild full-text rows: they make the text exactly as indexText receives it
+ * from the store (title; summary plus body text from the HTML), folded the same way.
+ */
+export function registerSearchFunctions(client: Database.Database): void {
+  client.function('search_index_title', { deterministic: true }, (title) => foldForIndex(String(title ?? '')));
+  client.function('search_index_body', { deterministic: true }, (summary, contentHtml) =>
+    foldForIndex(indexedBody(String(summary ?? ''), searchTextFromHtml(String(contentHtml ?? '')))),
+  );
 }
 
 /** Distinct SQL texts kept prepared; the store issues a few dozen shapes (more with IN lists of varying length). */

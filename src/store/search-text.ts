@@ -1,84 +1,108 @@
+import { htmlToText } from '../lib/html-text.ts';
 import { stemmers } from '../lib/stemmers.ts';
 
-export interface SearchTerm {
-  raw: string;
-  /** Index prefix that matches the word's German and English inflections ("Rechenzentren" → "rechenzentr"). */
-  prefix: string;
+/**
+ * How words are compared in search, on both sides of the index: lower case, ß as "ss", diacritics removed from
+ * Latin letters only, as FTS5's unicode61 tokenizer (remove_diacritics 2) does: Cyrillic ё, Greek accents and Indic
+ * vowel signs stay part of their words. The tokenizer keeps ß, so "Fußball" and "Fussball" would be different words:
+ * the text is folded before it is indexed (foldForIndex) and query words the same way.
+ */
+export function foldWord(word: string): string {
+  return foldSharpS(word.toLowerCase())
+    .normalize('NFD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC');
+}
+
+function foldSharpS(text: string): string {
+  return text.replace(/[ßẞ]/g, 'ss');
+}
+
+/** Text as the SQLite full-text index receives it: only ß needs folding, unicode61 does the rest. */
+export function foldForIndex(text: string): string {
+  return /[ßẞ]/.test(text) ? foldSharpS(text) : text;
+}
+
+/** Body text from HTML when the parse workers made none: as much of the HTML as normalize reads for it. */
+export function searchTextFromHtml(html: string): string {
+  return htmlToText(html, 60_000);
+}
+
+/** What the full-text index holds besides the title: summary and body text, the summary once if it opens the body. */
+export function indexedBody(summary: string, bodyText: string): string {
+  const opening = summary.endsWith('…') ? summary.slice(0, -1) : summary;
+  return bodyText.startsWith(opening) ? bodyText : `${summary} ${bodyText}`;
 }
 
 /**
- * Splits a user's query into words and gives each a stem-based prefix. Full-text indexes here do not stem German,
- * so the query side does: the shorter of the German and English stems, with Latin/German endings that the stemmers
- * keep (Zentrum/Zentren) trimmed from long words.
+ * The prefix a longer word is searched by: it matches the word's German and English inflections both ways
+ * ("company" ↔ "companies", "Rechenzentrum" ↔ "Rechenzentren"). The index holds unstemmed words (SQLite) or stems
+ * (PostgreSQL), so the query side takes the shorter of the two stems and cuts it back to what the word and its
+ * forms share: English stems turn a final y into i ("compani"), and German keeps Latin plurals (Zentrum/Zentren).
  */
-export function searchTerms(query: string): SearchTerm[] {
-  const words = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const terms: SearchTerm[] = [];
-  for (const raw of words.slice(0, 12)) {
-    const folded = fold(raw);
-    let prefix = [stemmers.de.stem(folded), stemmers.en.stem(folded)].reduce((a, b) => (b.length < a.length ? b : a));
-    if (prefix.length >= 7) prefix = prefix.replace(/(um|us|en|er)$/, '');
-    if (prefix.length < 2) prefix = folded;
-    if (!terms.some((t) => t.prefix === prefix)) terms.push({ raw, prefix });
-  }
-  return terms;
+export function stemPrefix(folded: string): string {
+  const german = stemmers.de.stem(folded);
+  const english = stemmers.en.stem(folded).replace(/i$/, '');
+  let prefix = commonPrefix(german.length <= english.length ? german : english, folded);
+  if (prefix.length >= 7) prefix = prefix.replace(/(um|us|en|er)$/, '');
+  return prefix.length >= 3 ? prefix : folded.slice(0, 3);
 }
 
-/** Lower-case and without diacritics, as the SQLite index (remove_diacritics 2) stores words. */
-function fold(word: string): string {
-  return word
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/ß/g, 'ss');
+function commonPrefix(a: string, b: string): string {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return a.slice(0, n);
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** A word as the index sees it: letters and digits, with the marks that belong to them (Indic vowel signs). */
+export const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu;
+
+/** A query word as the view highlights it. */
+export interface MatchTerm {
+  /** Folded (see foldWord). */
+  text: string;
+  /** Matches words that start with `text`; otherwise only the whole word. */
+  prefix: boolean;
+  /** A whole word that also matches its plural in -s ("GPU" ↔ "GPUs"). */
+  plural?: boolean;
 }
 
-function matcher(terms: SearchTerm[]): RegExp | null {
-  if (terms.length === 0) return null;
-  // Match on a diacritics-folded copy of the text so "Zurich" finds "Zürich"; positions map 1:1 for precomposed text.
-  const alternatives = terms.map((t) => t.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})[\\p{L}\\p{N}]*`, 'giu');
+/** A piece of text, marked when it is a word that matches one of the terms. */
+export interface TextPart {
+  text: string;
+  match: boolean;
 }
 
-function foldSameLength(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const f = ch.normalize('NFD').replace(/\p{M}+/gu, '');
-    out += f.length === ch.length ? f.toLowerCase() : ch.toLowerCase();
-  }
-  return out;
+function matches(word: string, terms: readonly MatchTerm[]): boolean {
+  const folded = foldWord(word);
+  return terms.some((t) =>
+    t.prefix ? folded.startsWith(t.text) : folded === t.text || (t.plural === true && folded === `${t.text}s`),
+  );
 }
 
-/** HTML-escaped text with each matching word wrapped in <mark>. */
-export function highlight(text: string, terms: SearchTerm[]): string {
-  const re = matcher(terms);
-  if (!re) return escapeHtml(text);
-  const folded = foldSameLength(text);
-  if (folded.length !== text.length) return escapeHtml(text);
-  let out = '';
+/** Splits text into words that match the terms and the text between them (for <mark> in the view). */
+export function markMatches(text: string, terms: readonly MatchTerm[]): TextPart[] {
+  const parts: TextPart[] = [];
   let last = 0;
-  for (const m of folded.matchAll(re)) {
-    const start = m.index ?? 0;
-    out +=
-      escapeHtml(text.slice(last, start)) + '<mark>' + escapeHtml(text.slice(start, start + m[0].length)) + '</mark>';
-    last = start + m[0].length;
+  for (const m of text.matchAll(WORD)) {
+    if (!matches(m[0], terms)) continue;
+    if (m.index > last) parts.push({ text: text.slice(last, m.index), match: false });
+    parts.push({ text: m[0], match: true });
+    last = m.index + m[0].length;
   }
-  return out + escapeHtml(text.slice(last));
+  if (last < text.length) parts.push({ text: text.slice(last), match: false });
+  return parts;
 }
 
-/** A window of about `width` characters of plain text around the first match, highlighted. */
-export function snippet(textOrHtml: string, terms: SearchTerm[], width = 240): string {
-  const text = textOrHtml.includes('<') ? textOrHtml.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ') : textOrHtml;
-  const re = matcher(terms);
+/** About `width` characters of plain text around the first matching word, cut at word boundaries. */
+export function excerpt(text: string, terms: readonly MatchTerm[], width = 240): string {
   let start = 0;
-  if (re) {
-    const m = re.exec(foldSameLength(text));
-    if (m?.index && m.index > width / 3) start = text.lastIndexOf(' ', m.index - Math.floor(width / 3)) + 1;
+  for (const m of text.matchAll(WORD)) {
+    if (!matches(m[0], terms)) continue;
+    if (m.index > width / 3) start = text.lastIndexOf(' ', m.index - Math.floor(width / 3)) + 1;
+    break;
   }
   let piece = text.slice(start, start + width);
-  if (start + width < text.length) piece = piece.replace(/\s+\S*$/, '') + ' …';
-  return (start > 0 ? '… ' : '') + highlight(piece, terms);
+  if (start + width < text.length) piece = `${piece.replace(/\s+\S*$/, '')} …`;
+  return (start > 0 ? '… ' : '') + piece;
 }

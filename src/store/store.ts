@@ -1,9 +1,16 @@
 import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { SourceConfig } from '../config/schema.ts';
-import { htmlToText } from '../lib/html-text.ts';
 import type { NewItem } from '../normalize/types.ts';
 import type { Connection, Db, Schema } from './db.ts';
-import { highlight, searchTerms, snippet } from './search-text.ts';
+import {
+  matchTerms,
+  parseSearch,
+  SEARCH_RANKED_WINDOW,
+  type SearchQuery,
+  toFts5Match,
+  toTsquery,
+} from './search-query.ts';
+import { indexedBody, searchTextFromHtml } from './search-text.ts';
 import type {
   Cursor,
   FetchAttemptRecord,
@@ -698,28 +705,58 @@ export class SqlStore implements Store {
   }
 
   async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
-    const terms = searchTerms(query);
-    if (terms.length === 0) return [];
-    let ids: number[];
-    if (this.dialect === 'sqlite') {
-      const match = terms.map((t) => `"${t.prefix.replace(/"/g, '""')}"*`).join(' AND ');
-      const rows = await this.conn.rows<{ id: number }>(
-        sql`select rowid as id from items_fts where items_fts match ${match} order by rowid desc limit ${limit} offset ${offset}`,
-      );
-      ids = rows.map((r) => Number(r.id));
-    } else {
-      const tsquery = terms.map((t) => `${t.prefix.replace(/[^\p{L}\p{N}]/gu, '')}:*`).join(' & ');
-      const rows = await this.conn.rows<{ id: number }>(
-        sql`select id from items where search_vector @@ to_tsquery('simple', ${tsquery}) order by id desc limit ${limit} offset ${offset}`,
-      );
-      ids = rows.map((r) => Number(r.id));
+    const parsed = parseSearch(query);
+    if (!parsed.query) return [];
+    // Positions before the window are the ranked newest matches; after it, older matches follow newest first.
+    const window = SEARCH_RANKED_WINDOW;
+    const rankedCount = Math.max(0, Math.min(limit, window - offset));
+    const ids = rankedCount > 0 ? await this.rankedMatches(parsed.query, rankedCount, offset) : [];
+    const restFrom = Math.max(offset, window);
+    const windowFull = offset >= window || ids.length === window - offset;
+    if (offset + limit > restFrom && windowFull) {
+      ids.push(...(await this.newestMatches(parsed.query, offset + limit - restFrom, restFrom)));
     }
-    const found = await this.getItemsByIds(ids);
-    return found.map((item) => ({
-      ...item,
-      titleHighlighted: highlight(item.title, terms),
-      snippetHighlighted: snippet(item.summary || item.contentHtml, terms),
-    }));
+    const terms = matchTerms(parsed.query);
+    return (await this.getItemsByIds(ids)).map((item) => ({ ...item, terms }));
+  }
+
+  /**
+   * Ids of the best matches among the newest SEARCH_RANKED_WINDOW, newer first among equals. Ranks are computed in
+   * the outer query, so only the window's rows are scored; a title match weighs more than one in the text.
+   */
+  private async rankedMatches(query: SearchQuery, limit: number, offset: number): Promise<number[]> {
+    const window = SEARCH_RANKED_WINDOW;
+    if (this.dialect === 'sqlite') {
+      const rows = await this.conn.rows<{ id: number }>(
+        sql`select m.id from (select rowid as id, bm25(items_fts, 4.0, 1.0) as rank from items_fts
+            where items_fts match ${toFts5Match(query)} order by rowid desc limit ${window}) m
+          join items i on i.id = m.id order by m.rank, i.published_at desc, m.id desc limit ${limit} offset ${offset}`,
+      );
+      return rows.map((r) => Number(r.id));
+    }
+    const tsquery = sql`to_tsquery('simple', ${toTsquery(query)})`;
+    const rows = await this.conn.rows<{ id: number }>(
+      sql`select m.id from (select id, published_at, search_vector from items
+          where search_vector @@ ${tsquery} order by id desc limit ${window}) m
+        order by ts_rank_cd(m.search_vector, ${tsquery}, 1) desc, m.published_at desc, m.id desc
+        limit ${limit} offset ${offset}`,
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Ids of matches newest first (what follows the ranked window). */
+  private async newestMatches(query: SearchQuery, limit: number, offset: number): Promise<number[]> {
+    const rows =
+      this.dialect === 'sqlite'
+        ? await this.conn.rows<{ id: number }>(
+            sql`select rowid as id from items_fts where items_fts match ${toFts5Match(query)}
+              order by rowid desc limit ${limit} offset ${offset}`,
+          )
+        : await this.conn.rows<{ id: number }>(
+            sql`select id from items where search_vector @@ to_tsquery('simple', ${toTsquery(query)})
+              order by id desc limit ${limit} offset ${offset}`,
+          );
+    return rows.map((r) => Number(r.id));
   }
 
   async countItems(): Promise<number> {
@@ -1039,11 +1076,9 @@ function storedFromNew(item: NewItem, id: number, sourceId: number, now: number)
   };
 }
 
-/** What the full-text index holds besides the title: summary and body text, the summary once if it opens the body. */
+/** What the full-text index holds besides the title (body text made in the parse workers, else from the HTML). */
 function searchBody(summary: string, item: NewItem | undefined): string {
-  const body = item ? (item.searchText ?? htmlToText(item.contentHtml, 60_000)) : '';
-  const opening = summary.endsWith('…') ? summary.slice(0, -1) : summary;
-  return body.startsWith(opening) ? body : `${summary} ${body}`;
+  return indexedBody(summary, item ? (item.searchText ?? searchTextFromHtml(item.contentHtml)) : '');
 }
 
 /** The columns a river entry shows; toStoredItem fills the others with empty values. */

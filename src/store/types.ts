@@ -1,6 +1,7 @@
 import type { SourceConfig } from '../config/schema.ts';
 import type { Enclosure, NewItem } from '../normalize/types.ts';
 import type * as schema from './schema.sqlite.ts';
+import type { MatchTerm } from './search-text.ts';
 
 export type SourceRow = typeof schema.sources.$inferSelect;
 export type ItemRow = typeof schema.items.$inferSelect;
@@ -102,9 +103,8 @@ export interface Page<T> {
 }
 
 export interface SearchHit extends ItemWithSource {
-  /** Title and excerpt with matches wrapped in `<mark>`; everything else HTML-escaped. */
-  titleHighlighted: string;
-  snippetHighlighted: string;
+  /** The words the query looked for, for the view to mark in the title and excerpt (plain data, no HTML). */
+  terms: MatchTerm[];
 }
 
 export interface UnreadCounts {
@@ -196,6 +196,10 @@ export interface Store {
   /** Marks everything matching the filter at or before `upTo` as read (what the reader showed). */
   markAllRead(filter: ItemFilter, upTo?: Cursor): Promise<number>;
   unreadCounts(): Promise<UnreadCounts>;
+  /**
+   * Items matching a query in the search syntax (store/search-query.ts), best first (recency breaks ties); none
+   * when the query has nothing to look for (parseSearch says why).
+   */
   search(query: string, limit: number, offset?: number): Promise<SearchHit[]>;
   countItems(): Promise<number>;
   /** Items in id order after `afterId`, for batch jobs (re-scoring, story keys). */

@@ -22,7 +22,10 @@ const en = {
   searchButton: 'Search',
   searchResultsFor: 'Results for “{q}”',
   searchNoResults: 'Nothing found.',
-  searchHint: 'Type a word or phrase. German and English words match their inflected forms.',
+  searchHint:
+    'Type words to find items with all of them; German and English words match their inflected forms. "exact phrase" for words in a row, a OR b for either, -word to leave out.',
+  searchNothingToFind: 'Nothing to search for: type at least one word (quotes, OR and - alone find nothing).',
+  searchOnlyExcluded: 'Add a word to search for: -word only leaves out what another word found.',
   showUnread: 'Unread',
   showAll: 'All',
   show: 'Show',
@@ -141,7 +144,11 @@ const de: Messages = {
   searchButton: 'Suchen',
   searchResultsFor: 'Ergebnisse für „{q}“',
   searchNoResults: 'Nichts gefunden.',
-  searchHint: 'Ein Wort oder eine Wendung eingeben. Deutsche und englische Wörter finden auch ihre Beugungsformen.',
+  searchHint:
+    'Wörter eingeben, um Artikel mit allen davon zu finden; deutsche und englische Wörter finden auch ihre Beugungsformen. "genaue Wendung" für Wörter in Folge, a OR b für eins von beiden, -wort zum Ausschließen.',
+  searchNothingToFind:
+    'Nichts zu suchen: mindestens ein Wort eingeben (Anführungszeichen, OR und - allein finden nichts).',
+  searchOnlyExcluded: 'Ein Suchwort ergänzen: -wort schließt nur aus, was ein anderes Wort gefunden hat.',
   showUnread: 'Ungelesen',
   showAll: 'Alle',
   show: 'Anzeigen',

@@ -113,7 +113,7 @@ for (const dialect of dialects) {
       expect(s?.itemCount).toBe(5);
     });
 
-    it('searches German and English text with stemming and highlights safely', async () => {
+    it('searches German and English text with stemming', async () => {
       const source = (await store.findSourceByUrl('https://a.example/feed'))!;
       await store.upsertItems(
         source.id,
@@ -141,9 +141,7 @@ for (const dialect of dialects) {
       );
       const de = await store.search('Rechenzentren', 10);
       expect(de.map((h) => h.uid).sort()).toEqual(['s1', 's3']);
-      const hit = de.find((h) => h.uid === 's1')!;
-      expect(hit.titleHighlighted).toBe('Alibaba eröffnet <mark>Rechenzentrum</mark> in Frankfurt');
-      expect(hit.snippetHighlighted).not.toContain('<script>');
+      expect(de[0]!.terms).toEqual([{ text: 'rechenzentr', prefix: true }]);
       expect((await store.search('data center', 10)).map((h) => h.uid)).toEqual(['s2']);
       expect((await store.search('"unbalanced OR (', 10)).length).toBe(0);
       expect(await store.search('', 10)).toEqual([]);

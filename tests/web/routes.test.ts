@@ -451,7 +451,7 @@ describe('search', () => {
     const c = new Client(h.app);
     const { html } = await c.get(`/search?q=${encodeURIComponent('Rechenzentrum')}`);
     expect(html).toContain('<mark>Rechenzentren</mark>');
-    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; <mark>Rechenzentren</mark> in Frankfurt');
     expect(html).not.toContain('<img src=x');
     expect(html).not.toMatch(/<script>alert/);
     expect(html).toContain('value="Rechenzentrum"');
@@ -459,6 +459,41 @@ describe('search', () => {
     expect(none.res.status).toBe(200);
     expect(none.html).not.toContain('<script>');
     expect((await c.get('/search')).res.status).toBe(200);
+  });
+
+  it('lists results in relevance order: title matches first, newer first among equals', async () => {
+    const { heise } = await seed(h.store, 0);
+    const item = (uid: string, title: string, summary: string, hoursAgo: number) =>
+      makeItem({ uid, title, summary, contentHtml: '', publishedAt: NOW - hoursAgo * HOUR });
+    await h.store.upsertItems(
+      heise.id,
+      [
+        item('mid-title', 'Kubernetes security audit', 'What changed.', 24),
+        item('new-body', 'Weekly roundup', 'Storage, kubernetes and more.', 1),
+        item('old-title', 'Kubernetes release party', 'What changed.', 48),
+        item('unrelated', 'Kubelet? No: cooking', 'Recipes.', 2),
+      ],
+      NOW,
+    );
+    const { html } = await new Client(h.app).get('/search?q=kubernetes');
+    const found = [...html.matchAll(/class="entry-link">(.*?)<\/a>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
+    expect(found).toEqual(['Kubernetes security audit', 'Kubernetes release party', 'Weekly roundup']);
+    expect(html).toContain('<mark>Kubernetes</mark> security audit');
+    expect(html).toContain('Storage, <mark>kubernetes</mark> and more.');
+  });
+
+  it('says why a query without a word to look for finds nothing', async () => {
+    await seed(h.store, 2);
+    const c = new Client(h.app);
+    const operators = await c.get(`/search?q=${encodeURIComponent('"" OR -')}`);
+    expect(operators.res.status).toBe(200);
+    expect(operators.html).toContain('Nothing to search for: type at least one word');
+    const excluded = await c.get(`/search?q=${encodeURIComponent('-heise')}`);
+    expect(excluded.html).toContain('Add a word to search for: -word only leaves out');
+    expect(excluded.html).not.toContain('class="entry-link"');
+    // The syntax is shown with the message; a query that finds things does not repeat it.
+    expect(excluded.html).toContain('-word to leave out');
+    expect((await c.get('/search?q=heise')).html).not.toContain('-word to leave out');
   });
 });
 

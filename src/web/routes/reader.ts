@@ -4,6 +4,7 @@ import { ItemPage } from '../../../views/item.tsx';
 import { HelpPage, SearchPage, TopicIntro, TopicsIndexPage } from '../../../views/pages.tsx';
 import { RiverPage, type RiverProps } from '../../../views/river.tsx';
 import { SourcesPage } from '../../../views/sources.tsx';
+import { parseSearch } from '../../store/search-query.ts';
 import type { ItemFilter, SourceRow } from '../../store/types.ts';
 import type { AppDeps } from '../deps.ts';
 import {
@@ -159,8 +160,11 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
   app.get('/search', async (c) => {
     const query = (c.req.query('q') ?? '').trim().slice(0, 200);
     const page = Math.max(1, Math.min(1000, Number(c.req.query('page')) || 1));
+    const problem = query ? parseSearch(query).problem : undefined;
     const [hits, side] = await Promise.all([
-      query ? deps.store.search(query, SEARCH_PAGE_SIZE + 1, (page - 1) * SEARCH_PAGE_SIZE) : Promise.resolve([]),
+      query && !problem
+        ? deps.store.search(query, SEARCH_PAGE_SIZE + 1, (page - 1) * SEARCH_PAGE_SIZE)
+        : Promise.resolve([]),
       sidebar(),
     ]);
     return renderPage(
@@ -168,6 +172,7 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
       SearchPage({
         ctx: viewCtx(c, 'search', side),
         query,
+        problem,
         hits: hits.slice(0, SEARCH_PAGE_SIZE),
         page,
         hasMore: hits.length > SEARCH_PAGE_SIZE,
