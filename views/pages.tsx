@@ -124,7 +124,7 @@ export function SearchPage({
             <p class="entry-meta">
               <a href={`/sources/${hit.sourceId}`}>{sourceName({ title: hit.sourceTitle })}</a>
               <span aria-hidden="true"> · </span>
-              <TimeAgo ctx={ctx} at={hit.publishedAt} />
+              <TimeAgo ctx={ctx} at={hit.publishedAt} estimated={hit.dateEstimated} />
             </p>
             <p class="entry-summary">{raw(hit.snippetHighlighted)}</p>
           </article>
