@@ -1,6 +1,6 @@
 import { resolveUrl } from '../lib/url.ts';
 import type { FeedDocument, ParsedEntry } from '../parse/types.ts';
-import { resolveEntryDates } from './dates.ts';
+import { BACKLOG_BEFORE_MS, BACKLOG_STEP_MS, resolveEntryDates } from './dates.ts';
 import { computeUid, guidsAreUseless, type IdentityMode, linkKeysFor, sha1 } from './identity.ts';
 import { detectLanguage, normalizeLanguageTag } from './language.ts';
 import { sanitizeContentWithImage } from './sanitize.ts';
@@ -11,10 +11,6 @@ import type { Enclosure, NewItem } from './types.ts';
 const LANGUAGE_SAMPLE_HTML = 1500;
 /** How much of a body's HTML feeds the search index and the summary. */
 const SEARCH_HTML_MAX = 60_000;
-/** A new source's undated backlog is dated at least this long before its first fetch … */
-const BACKLOG_BEFORE_MS = 24 * 60 * 60 * 1000;
-/** … one second apart, in the document's order (its first entry newest). */
-const BACKLOG_STEP_MS = 1000;
 
 export type { Enclosure, NewItem } from './types.ts';
 
