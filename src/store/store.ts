@@ -387,45 +387,53 @@ export class SqlStore implements Store {
     if (!policy.days && !policy.items) return 0;
     // A count limit below the minimum is the stricter wish: it lowers the minimum.
     const keepNewest = Math.min(policy.minItems ?? 0, policy.items ?? Number.POSITIVE_INFINITY);
-    const inFeed = new Set(inLatestDocument);
-    return this.write(async (tx) => {
-      const newest = (n: number) =>
-        tx
-          .select({ id: items.id })
-          .from(items)
-          .where(eq(items.sourceId, sourceId))
-          .orderBy(desc(items.publishedAt), desc(items.id))
-          .limit(n);
-      const tooOld = policy.days ? lt(items.firstSeenAt, now - policy.days * 86_400_000) : undefined;
-      const overCount = policy.items ? notInArray(items.id, newest(policy.items)) : undefined;
-      // One statement per source: old (by first sight) or over the count, not starred, not among the newest kept.
-      // What the feed still carries is filtered here rather than in SQL: a long feed's uids would exceed the bound
-      // parameter limit, and such rows are few (the feed's length at most).
-      const rows = await tx
-        .select({ id: items.id, uid: items.uid })
+    const newest = (n: number) =>
+      this.db
+        .select({ id: items.id })
         .from(items)
-        .where(
-          and(
-            eq(items.sourceId, sourceId),
-            eq(items.starred, false),
-            or(tooOld, overCount),
-            keepNewest > 0 ? notInArray(items.id, newest(keepNewest)) : undefined,
-          ),
-        );
-      const victims = rows.filter((r) => !inFeed.has(r.uid));
-      if (victims.length === 0) return 0;
-      for (const part of chunks(victims)) {
+        .where(eq(items.sourceId, sourceId))
+        .orderBy(desc(items.publishedAt), desc(items.id))
+        .limit(n);
+    const tooOld = policy.days ? lt(items.firstSeenAt, now - policy.days * 86_400_000) : undefined;
+    const overCount = policy.items ? notInArray(items.id, newest(policy.items)) : undefined;
+    // One read per source per cycle (old by first sight, or over the count; not starred; not among the newest kept),
+    // and no write transaction unless something goes. What the feed still carries is filtered here rather than in
+    // SQL: a long feed's uids would exceed the bound parameter limit, and such rows are few (the feed's length at most).
+    const rows = await this.db
+      .select({ id: items.id, uid: items.uid })
+      .from(items)
+      .where(
+        and(
+          eq(items.sourceId, sourceId),
+          eq(items.starred, false),
+          or(tooOld, overCount),
+          keepNewest > 0 ? notInArray(items.id, newest(keepNewest)) : undefined,
+        ),
+      );
+    const inFeed = new Set(inLatestDocument);
+    const candidates = rows.filter((r) => !inFeed.has(r.uid)).map((r) => r.id);
+    if (candidates.length === 0) return 0;
+    return this.write(async (tx) => {
+      let removed = 0;
+      for (const part of chunks(candidates)) {
+        // Starred since the read above: kept.
+        const victims = await tx
+          .select({ id: items.id, uid: items.uid })
+          .from(items)
+          .where(and(inArray(items.id, part), eq(items.starred, false)));
+        if (victims.length === 0) continue;
         // Each victim has left its feed: the tombstone keeps an old page that reappears from bringing it back.
         await tx
           .insert(tombstones)
-          .values(part.map(({ uid }) => ({ sourceId, uid, removedAt: now })))
+          .values(victims.map(({ uid }) => ({ sourceId, uid, removedAt: now })))
           .onConflictDoNothing();
-        const ids = part.map(({ id }) => id);
+        const ids = victims.map(({ id }) => id);
         await tx.delete(topicItems).where(inArray(topicItems.itemId, ids));
         await tx.delete(items).where(inArray(items.id, ids));
+        removed += victims.length;
       }
       await this.recountSource(tx, sourceId);
-      return victims.length;
+      return removed;
     });
   }
 
