@@ -118,11 +118,12 @@ for (const dialect of dialects) {
         [
           makeSource('https://a.example/feed', { title: 'A', category: 'News' }),
           makeSource('https://b.example/feed'),
-          makeSource('https://archive.example/feed'),
+          makeSource('https://archive.example/feed', { retention: { minItems: 7 } }),
         ],
         now,
       );
       const source = (await store.findSourceByUrl('https://archive.example/feed'))!;
+      expect(source).toMatchObject({ retentionDays: null, retentionItems: null, retentionMinItems: 7 });
       const threeYears = 3 * 365 * DAY;
       // o0…o9: seen 400 days ago; n0…n2: published even longer ago but seen only now.
       const old = Array.from({ length: 10 }, (_, i) => makeItem({ uid: `o${i}`, publishedAt: now - threeYears - i * DAY }));
