@@ -126,7 +126,9 @@ for (const dialect of dialects) {
       expect(source).toMatchObject({ retentionDays: null, retentionItems: null, retentionMinItems: 7 });
       const threeYears = 3 * 365 * DAY;
       // o0…o9: seen 400 days ago; n0…n2: published even longer ago but seen only now.
-      const old = Array.from({ length: 10 }, (_, i) => makeItem({ uid: `o${i}`, publishedAt: now - threeYears - i * DAY }));
+      const old = Array.from({ length: 10 }, (_, i) =>
+        makeItem({ uid: `o${i}`, publishedAt: now - threeYears - i * DAY }),
+      );
       const recent = Array.from({ length: 3 }, (_, i) =>
         makeItem({ uid: `n${i}`, publishedAt: now - threeYears - (20 + i) * DAY }),
       );
