@@ -138,7 +138,7 @@ export function SearchPage({
             <p class="entry-meta">
               <a href={`/sources/${hit.sourceId}`}>{sourceName({ title: hit.sourceTitle })}</a>
               <span aria-hidden="true"> · </span>
-              <TimeAgo ctx={ctx} at={hit.publishedAt} />
+              <TimeAgo ctx={ctx} at={hit.publishedAt} estimated={hit.dateEstimated} />
             </p>
             <p class="entry-summary">
               <Marked text={excerpt(hit.summary, hit.terms)} terms={hit.terms} />

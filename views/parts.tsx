@@ -5,15 +5,19 @@ import type { SourceStatus } from '../src/store/types.ts';
 import { absoluteTime, relativeTime } from '../src/web/i18n.ts';
 import type { ViewCtx } from './context.ts';
 
-/** Relative time for reading, absolute on hover, machine-readable for everyone else. */
+/**
+ * Relative time for reading, absolute on hover, machine-readable for everyone else. An estimated date (the feed gave
+ * none) reads "~" before the time and says so on hover.
+ */
 export function TimeAgo({ ctx, at, estimated }: { ctx: ViewCtx; at: number; estimated?: boolean }) {
   const absolute = absoluteTime(ctx.locale, at);
   return (
     <time
       datetime={new Date(at).toISOString()}
       title={estimated ? `${absolute} (${ctx.t('dateEstimated')})` : absolute}
+      class={estimated ? 'estimated' : undefined}
     >
-      {relativeTime(ctx.locale, at, ctx.now)}
+      {estimated ? `~${relativeTime(ctx.locale, at, ctx.now)}` : relativeTime(ctx.locale, at, ctx.now)}
     </time>
   );
 }

@@ -28,8 +28,11 @@ function riverSummary(summary: string): string {
 
 function timeHtml(ctx: ViewCtx, at: number, estimated: boolean): string {
   const absolute = absoluteTime(ctx.locale, at);
-  const title = estimated ? `${absolute} (${ctx.t('dateEstimated')})` : absolute;
-  return `<time datetime="${new Date(at).toISOString()}" title="${esc(title)}">${esc(relativeTime(ctx.locale, at, ctx.now))}</time>`;
+  const relative = esc(relativeTime(ctx.locale, at, ctx.now));
+  if (!estimated) return `<time datetime="${new Date(at).toISOString()}" title="${esc(absolute)}">${relative}</time>`;
+  // The same mark as views/parts.tsx TimeAgo: "~" before an estimated date.
+  const title = `${absolute} (${ctx.t('dateEstimated')})`;
+  return `<time datetime="${new Date(at).toISOString()}" title="${esc(title)}" class="estimated">~${relative}</time>`;
 }
 
 /** A toggle button submitting the river-wide form to its own URL (`formaction`); app.js sends it with fetch(). */

@@ -1,20 +1,29 @@
 import type { Defaults } from './schema.ts';
 
+/** Newest items kept per source whatever their age, unless the config says otherwise (FreshRSS keeps 50 too). */
+export const DEFAULT_MIN_ITEMS = 50;
+
 export interface RetentionPolicy {
+  /** Remove items first seen more than this many days ago … */
   days?: number;
+  /** … or beyond this many newest … */
   items?: number;
+  /** … but always keep this many newest (and anything the feed still carries, and starred items). */
+  minItems?: number;
 }
 
 /**
- * The retention in force for a source: its own policy when the config gives one (days or items, whichever it names),
- * else the defaults'. Starred items are kept regardless (the store's job).
+ * The retention in force for a source: its own age/count limits when the config gives one (days or items, whichever
+ * it names), else the defaults'; its own minimum, else the defaults', else 50. Starred items and items the feed
+ * still carries are kept regardless (the store's job).
  */
 export function effectiveRetention(
-  source: { retentionDays: number | null; retentionItems: number | null },
+  source: { retentionDays: number | null; retentionItems: number | null; retentionMinItems?: number | null },
   defaults: Defaults,
 ): RetentionPolicy {
+  const minItems = source.retentionMinItems ?? defaults.retention.minItems ?? DEFAULT_MIN_ITEMS;
   if (source.retentionDays || source.retentionItems) {
-    return { days: source.retentionDays ?? undefined, items: source.retentionItems ?? undefined };
+    return { days: source.retentionDays ?? undefined, items: source.retentionItems ?? undefined, minItems };
   }
-  return { days: defaults.retention.days, items: defaults.retention.items };
+  return { days: defaults.retention.days, items: defaults.retention.items, minItems };
 }

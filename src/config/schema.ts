@@ -29,10 +29,15 @@ const httpUrl = z
     }
   }, 'must be an absolute http(s) URL');
 
+/**
+ * What a source keeps. `days` counts from when rundschau first saw an item, `items` caps the count; neither removes
+ * an item the feed still carries, a starred item, or one of the `minItems` newest (see config/retention.ts).
+ */
 export const retentionSchema = z
   .object({
     days: z.number().int().positive().optional(),
     items: z.number().int().positive().optional(),
+    minItems: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -125,7 +130,7 @@ export const defaultsSchema = z
       .positive()
       .default(10 * 1024 * 1024),
     userAgent: z.string().optional(),
-    retention: retentionSchema.default({ days: 180 }),
+    retention: retentionSchema.default({ days: 180, minItems: 50 }),
   })
   .strict();
 

@@ -74,6 +74,8 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
         identity: source.identity as 'auto' | 'guid' | 'link',
         sourceLanguage: source.language ?? undefined,
         now: started,
+        // Until the first successful parse, what the feed holds is backlog, not news (undated entries get older dates).
+        firstImport: source.lastSuccessAt == null,
       });
       if (!processed.ok) {
         outcome = { ...outcome, status: fetched.status, reason: processed.reason, error: processed.message };
@@ -84,7 +86,12 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
         );
       } else {
         const stored = await ctx.store.upsertItems(source.id, processed.items, started);
-        await ctx.store.applyRetention(source.id, effectiveRetention(source, defaults), started);
+        await ctx.store.applyRetention(
+          source.id,
+          effectiveRetention(source, defaults),
+          started,
+          processed.items.map((i) => i.uid),
+        );
         const changed = [...stored.inserted, ...stored.updated];
         const grew = await ctx.curator.scoreItems(changed, source);
         if (grew.length > 0 && stored.inserted.length > 0) ctx.onTopicsChanged?.(grew);

@@ -14,6 +14,8 @@ export interface ProcessInput {
   identity: 'auto' | 'guid' | 'link';
   sourceLanguage?: string;
   now: number;
+  /** The source's first successful import: undated entries are its backlog (see normalize/index.ts). */
+  firstImport?: boolean;
 }
 
 export interface FeedMeta {
@@ -41,6 +43,7 @@ export async function processFeed(input: ProcessInput): Promise<ProcessedFeed> {
       identity: input.identity,
       sourceLanguage: input.sourceLanguage,
       now: input.now,
+      firstImport: input.firstImport,
     });
     return {
       ok: true,

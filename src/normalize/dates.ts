@@ -139,6 +139,20 @@ export function resolveEntryDates(published: string | undefined, updated: string
   return { publishedAt: publishedMs, dateEstimated: false, updatedAt: clamp(updatedMs, now) };
 }
 
+/** A new source's undated backlog is dated at least this long before its first fetch (normalize/index.ts) … */
+export const BACKLOG_BEFORE_MS = ONE_DAY;
+/** … one second apart, in the document's order (its first entry newest). */
+export const BACKLOG_STEP_MS = 1000;
+
+/**
+ * Whether an item is part of a new source's undated backlog: its date is estimated and lies a day or more before it
+ * was first seen (an undated item that appears later is dated when first seen, less a millisecond per position).
+ * Such items are old news of unknown age: published feeds leave them out.
+ */
+export function isUndatedBacklog(item: { dateEstimated: boolean; publishedAt: number; firstSeenAt: number }): boolean {
+  return item.dateEstimated && item.publishedAt <= item.firstSeenAt - BACKLOG_BEFORE_MS;
+}
+
 function clamp(ms: number | undefined, now: number): number | null {
   if (ms === undefined) return null;
   return ms > now + ONE_DAY ? now : ms;

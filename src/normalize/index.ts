@@ -1,6 +1,6 @@
 import { resolveUrl } from '../lib/url.ts';
 import type { FeedDocument, ParsedEntry } from '../parse/types.ts';
-import { resolveEntryDates } from './dates.ts';
+import { BACKLOG_BEFORE_MS, BACKLOG_STEP_MS, resolveEntryDates } from './dates.ts';
 import { computeUid, guidsAreUseless, type IdentityMode, linkKeysFor, sha1 } from './identity.ts';
 import { detectLanguage, normalizeLanguageTag } from './language.ts';
 import { sanitizeContentWithImage } from './sanitize.ts';
@@ -19,6 +19,11 @@ export interface NormalizeContext {
   identity: IdentityMode;
   sourceLanguage?: string;
   now: number;
+  /**
+   * The source's first import: its undated entries are a backlog of unknown age, dated before everything the source
+   * dates and at least a day before now, so they do not pose as news at the top of the river.
+   */
+  firstImport?: boolean;
   /** Languages detection may answer with; defaults to a list of widely used ones (avoids exotic misfires). */
   detectLanguages?: string[];
 }
@@ -156,7 +161,27 @@ export function normalizeDocument(doc: FeedDocument, ctx: NormalizeContext): New
     seen.add(item.uid);
     items.push(item);
   }
+  estimateUndatedDates(items, ctx);
   return items;
+}
+
+/**
+ * Undated entries (and ones dated in the future) have no date to sort by: their estimate keeps the document's order,
+ * first entry newest. Entries that appear in a later fetch were published about when first seen, so `now` (minus a
+ * millisecond per position) is the honest estimate; a new source's backlog is older than that by an unknown amount,
+ * so it goes below the source's dated entries and at least a day back. Normalisation is deterministic per `now`;
+ * the store keeps the first estimate when the item is seen again.
+ */
+function estimateUndatedDates(items: NewItem[], ctx: NormalizeContext): void {
+  const undated = items.filter((item) => item.dateEstimated);
+  if (undated.length === 0) return;
+  if (!ctx.firstImport) {
+    for (const [rank, item] of undated.entries()) item.publishedAt = ctx.now - rank;
+    return;
+  }
+  let below = ctx.now - BACKLOG_BEFORE_MS;
+  for (const item of items) if (!item.dateEstimated) below = Math.min(below, item.publishedAt);
+  for (const [rank, item] of undated.entries()) item.publishedAt = below - (rank + 1) * BACKLOG_STEP_MS;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isUndatedBacklog } from '../normalize/dates.ts';
 import type { Cursor, ItemWithSource, Page } from '../store/types.ts';
 import type { PublishedEntry } from './entry.ts';
 
@@ -48,11 +49,14 @@ export async function selectPage(source: ItemSource, options: SelectOptions): Pr
     for (const item of page.items) {
       scanned++;
       const position = { publishedAt: item.publishedAt, id: item.id };
-      const story = await stories.decide(item);
-      const count = perSource.get(item.sourceId) ?? 0;
-      if (story.shown && (perSourceCap === undefined || count < perSourceCap)) {
-        perSource.set(item.sourceId, count + 1);
-        entries.push({ item, also: story.also });
+      // A new source's undated backlog is not news: readers of a published feed would take it for new entries.
+      if (!isUndatedBacklog(item)) {
+        const story = await stories.decide(item);
+        const count = perSource.get(item.sourceId) ?? 0;
+        if (story.shown && (perSourceCap === undefined || count < perSourceCap)) {
+          perSource.set(item.sourceId, count + 1);
+          entries.push({ item, also: story.also });
+        }
       }
       const isLastOfPage = item === page.items[page.items.length - 1];
       if (entries.length >= limit || scanned >= maxScan) {
@@ -74,12 +78,12 @@ class StoryResolver {
   constructor(private readonly source: ItemSource) {}
 
   async prepare(batch: ItemWithSource[]): Promise<void> {
-    for (const item of batch) this.seen.add(item.id);
+    for (const item of batch) if (!isUndatedBacklog(item)) this.seen.add(item.id);
     const keys = [...new Set(batch.map((i) => i.storyKey).filter((k): k is string => !!k && !this.members.has(k)))];
     if (!keys.length) return;
     for (const key of keys) this.members.set(key, []);
     for (const member of await this.source.storyMembers(keys)) {
-      if (member.storyKey) this.members.get(member.storyKey)?.push(member);
+      if (member.storyKey && !isUndatedBacklog(member)) this.members.get(member.storyKey)?.push(member);
     }
   }
 

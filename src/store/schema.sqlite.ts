@@ -23,6 +23,7 @@ export const sources = sqliteTable(
     intervalOverride: integer('interval_override'),
     retentionDays: integer('retention_days'),
     retentionItems: integer('retention_items'),
+    retentionMinItems: integer('retention_min_items'),
     inConfig: integer('in_config', { mode: 'boolean' }).notNull().default(true),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     status: text('status').notNull().default('new'),
@@ -85,6 +86,8 @@ export const items = sqliteTable(
     uniqueIndex('items_source_uid').on(t.sourceId, t.uid),
     index('items_river').on(t.publishedAt, t.id),
     index('items_source_river').on(t.sourceId, t.publishedAt, t.id),
+    // Retention looks for items first seen before its cutoff: the old ones only, not the whole source.
+    index('items_source_first_seen').on(t.sourceId, t.firstSeenAt),
     index('items_unread_river').on(t.publishedAt, t.id).where(sql`${t.read} = false`),
     index('items_starred_river').on(t.publishedAt, t.id).where(sql`${t.starred} = true`),
     index('items_story').on(t.storyKey),

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
+import type { RetentionPolicy } from '../config/retention.ts';
 import type { SourceConfig } from '../config/schema.ts';
 import type { NewItem } from '../normalize/types.ts';
 import type { Connection, Db, Schema } from './db.ts';
@@ -90,6 +91,7 @@ function sourceFromConfig(s: SourceConfig) {
     intervalOverride: s.interval ?? null,
     retentionDays: s.retention?.days ?? null,
     retentionItems: s.retention?.items ?? null,
+    retentionMinItems: s.retention?.minItems ?? null,
     enabled: s.enabled,
   };
 }
@@ -153,6 +155,7 @@ export class SqlStore implements Store {
           row.intervalOverride !== fields.intervalOverride ||
           row.retentionDays !== fields.retentionDays ||
           row.retentionItems !== fields.retentionItems ||
+          row.retentionMinItems !== fields.retentionMinItems ||
           row.enabled !== fields.enabled;
         if (!changed) continue;
         const update: Partial<SourceRow> = { ...fields, inConfig: true, updatedAt: now };
@@ -328,9 +331,12 @@ export class SqlStore implements Store {
             result.unchanged++;
             continue;
           }
+          // An estimated date is only a guess made when the item was first seen; a later edit must not move it.
+          const columns = itemColumns(item);
+          const { publishedAt: _guess, dateEstimated: _estimated, ...keepingDate } = columns;
           const [row] = await tx
             .update(items)
-            .set({ ...itemColumns(item), changedAt: now })
+            .set({ ...(item.dateEstimated ? keepingDate : columns), changedAt: now })
             .where(eq(items.id, existing.id))
             .returning();
           if (row) result.updated.push(toStoredItem(row));
@@ -378,47 +384,63 @@ export class SqlStore implements Store {
     });
   }
 
-  async applyRetention(sourceId: number, policy: { days?: number; items?: number }, now = Date.now()): Promise<number> {
+  async applyRetention(
+    sourceId: number,
+    policy: RetentionPolicy,
+    now = Date.now(),
+    inLatestDocument: Iterable<string> = [],
+  ): Promise<number> {
     const { items, tombstones, topicItems } = this.t;
     if (!policy.days && !policy.items) return 0;
+    // A count limit below the minimum is the stricter wish: it lowers the minimum.
+    const keepNewest = Math.min(policy.minItems ?? 0, policy.items ?? Number.POSITIVE_INFINITY);
+    const newest = (n: number) =>
+      this.db
+        .select({ id: items.id })
+        .from(items)
+        .where(eq(items.sourceId, sourceId))
+        .orderBy(desc(items.publishedAt), desc(items.id))
+        .limit(n);
+    const tooOld = policy.days ? lt(items.firstSeenAt, now - policy.days * 86_400_000) : undefined;
+    const overCount = policy.items ? notInArray(items.id, newest(policy.items)) : undefined;
+    // One read per source per cycle (old by first sight, or over the count; not starred; not among the newest kept),
+    // and no write transaction unless something goes. What the feed still carries is filtered here rather than in
+    // SQL: a long feed's uids would exceed the bound parameter limit, and such rows are few (the feed's length at most).
+    const rows = await this.db
+      .select({ id: items.id, uid: items.uid })
+      .from(items)
+      .where(
+        and(
+          eq(items.sourceId, sourceId),
+          eq(items.starred, false),
+          or(tooOld, overCount),
+          keepNewest > 0 ? notInArray(items.id, newest(keepNewest)) : undefined,
+        ),
+      );
+    const inFeed = new Set(inLatestDocument);
+    const candidates = rows.filter((r) => !inFeed.has(r.uid)).map((r) => r.id);
+    if (candidates.length === 0) return 0;
     return this.write(async (tx) => {
-      const victims = new Map<number, string>();
-      if (policy.days) {
-        const rows = await tx
+      let removed = 0;
+      for (const part of chunks(candidates)) {
+        // Starred since the read above: kept.
+        const victims = await tx
           .select({ id: items.id, uid: items.uid })
           .from(items)
-          .where(
-            and(
-              eq(items.sourceId, sourceId),
-              eq(items.starred, false),
-              lt(items.publishedAt, now - policy.days * 86_400_000),
-            ),
-          );
-        for (const r of rows) victims.set(r.id, r.uid);
-      }
-      if (policy.items) {
-        const rows = await tx
-          .select({ id: items.id, uid: items.uid, starred: items.starred })
-          .from(items)
-          .where(eq(items.sourceId, sourceId))
-          .orderBy(desc(items.publishedAt), desc(items.id))
-          .limit(1_000_000_000)
-          .offset(policy.items);
-        for (const r of rows) if (!r.starred) victims.set(r.id, r.uid);
-      }
-      if (victims.size === 0) return 0;
-      const entries = [...victims.entries()];
-      for (const part of chunks(entries)) {
+          .where(and(inArray(items.id, part), eq(items.starred, false)));
+        if (victims.length === 0) continue;
+        // Each victim has left its feed: the tombstone keeps an old page that reappears from bringing it back.
         await tx
           .insert(tombstones)
-          .values(part.map(([, uid]) => ({ sourceId, uid, removedAt: now })))
+          .values(victims.map(({ uid }) => ({ sourceId, uid, removedAt: now })))
           .onConflictDoNothing();
-        const ids = part.map(([id]) => id);
+        const ids = victims.map(({ id }) => id);
         await tx.delete(topicItems).where(inArray(topicItems.itemId, ids));
         await tx.delete(items).where(inArray(items.id, ids));
+        removed += victims.length;
       }
       await this.recountSource(tx, sourceId);
-      return victims.size;
+      return removed;
     });
   }
 

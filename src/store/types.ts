@@ -1,3 +1,4 @@
+import type { RetentionPolicy } from '../config/retention.ts';
 import type { SourceConfig } from '../config/schema.ts';
 import type { Enclosure, NewItem } from '../normalize/types.ts';
 import type * as schema from './schema.sqlite.ts';
@@ -178,8 +179,17 @@ export interface Store {
   // items: ingest
   /** Inserts new items, updates changed ones in place, writes nothing for unchanged or tombstoned ones. */
   upsertItems(sourceId: number, items: NewItem[], now?: number): Promise<UpsertResult>;
-  /** Removes items older than `days` / beyond the newest `items`, never starred ones; leaves tombstones. */
-  applyRetention(sourceId: number, policy: { days?: number; items?: number }, now?: number): Promise<number>;
+  /**
+   * Removes items first seen more than `days` ago or beyond the newest `items`, but never a starred one, one of the
+   * `minItems` newest, or one whose uid is in `inLatestDocument` (the source's latest parsed document); leaves a
+   * tombstone for each removed item. Returns how many were removed.
+   */
+  applyRetention(
+    sourceId: number,
+    policy: RetentionPolicy,
+    now?: number,
+    inLatestDocument?: Iterable<string>,
+  ): Promise<number>;
 
   // items: reading
   /** A river page, newest first; `content: false` leaves `contentHtml` empty (rivers show summaries). */

@@ -130,6 +130,34 @@ describe('normalizeDocument', () => {
     expect(item!.contentHash).toMatch(/^[0-9a-f]{40}$/);
   });
 
+  it("estimates undated entries in the document's order; a new source's backlog goes below its dated entries", () => {
+    const DAY = 86_400_000;
+    const entries = [
+      entry({ guid: 'u1', title: 'undated newest' }),
+      entry({ guid: 'd1', title: 'dated', published: iso(NOW - 2 * DAY) }),
+      entry({ guid: 'u2', title: 'undated' }),
+      entry({ guid: 'f1', title: 'far future', published: '2030-01-01T00:00:00Z' }),
+    ];
+    const later = normalizeDocument(doc(entries), ctx);
+    expect(later.map((i) => [i.title, i.dateEstimated, i.publishedAt])).toEqual([
+      ['undated newest', true, NOW],
+      ['dated', false, NOW - 2 * DAY],
+      ['undated', true, NOW - 1],
+      ['far future', true, NOW - 2],
+    ]);
+    const backlog = normalizeDocument(doc(entries), { ...ctx, firstImport: true });
+    expect(backlog.map((i) => [i.title, i.publishedAt])).toEqual([
+      ['undated newest', NOW - 2 * DAY - 1000],
+      ['dated', NOW - 2 * DAY],
+      ['undated', NOW - 2 * DAY - 2000],
+      ['far future', NOW - 2 * DAY - 3000],
+    ]);
+    // Nothing dated: the backlog still ends at least a day before the first fetch.
+    const undatedOnly = normalizeDocument(doc([entries[0]!, entries[2]!]), { ...ctx, firstImport: true });
+    expect(undatedOnly.map((i) => i.publishedAt)).toEqual([NOW - DAY - 1000, NOW - DAY - 2000]);
+    expect(backlog.map((i) => i.contentHash)).toEqual(later.map((i) => i.contentHash));
+  });
+
   it('collapses duplicates and keeps hashes stable for estimated dates', () => {
     const entries = [
       entry({ guid: 'a', title: 'one' }),

@@ -36,6 +36,32 @@ async function walk(source: ItemSource, limit: number, perSourceCap?: number) {
 }
 
 describe('selectPage', () => {
+  it("leaves out a new source's undated backlog, also as a story's earliest report, and keeps later undated items", async () => {
+    const seen = Date.UTC(2026, 2, 1);
+    const news = publishedItem({ id: 1, publishedAt: seen - 3_600_000, storyKey: 'story' });
+    const backlog = Array.from({ length: 5 }, (_, i) =>
+      publishedItem({
+        id: 10 + i,
+        sourceId: 2,
+        dateEstimated: true,
+        firstSeenAt: seen,
+        publishedAt: seen - 86_400_000 - (i + 1) * 1000,
+      }),
+    );
+    backlog[0]!.storyKey = 'story';
+    const laterUndated = publishedItem({
+      id: 20,
+      sourceId: 2,
+      dateEstimated: true,
+      firstSeenAt: seen + 1,
+      publishedAt: seen + 1,
+    });
+    const dated = publishedItem({ id: 30, publishedAt: seen - 3 * 86_400_000 });
+    const page = await selectPage(arraySource([news, ...backlog, laterUndated, dated]), { limit: 10 });
+    expect(page.entries.map((e) => e.item.id)).toEqual([20, 1, 30]);
+    expect(page.entries.find((e) => e.item.id === 1)!.also).toEqual([]);
+  });
+
   it('pages through everything without repeats', async () => {
     const items = Array.from({ length: 23 }, (_, i) =>
       publishedItem({ id: i + 1, publishedAt: 1_000_000 - (i % 5) * 1000 }),

@@ -113,6 +113,51 @@ for (const dialect of dialects) {
       expect(s?.itemCount).toBe(5);
     });
 
+    it('counts retention age from first sight and keeps the latest document, the newest minimum and starred items', async () => {
+      await store.syncSources(
+        [
+          makeSource('https://a.example/feed', { title: 'A', category: 'News' }),
+          makeSource('https://b.example/feed'),
+          makeSource('https://archive.example/feed', { retention: { minItems: 7 } }),
+        ],
+        now,
+      );
+      const source = (await store.findSourceByUrl('https://archive.example/feed'))!;
+      expect(source).toMatchObject({ retentionDays: null, retentionItems: null, retentionMinItems: 7 });
+      const threeYears = 3 * 365 * DAY;
+      // o0…o9: seen 400 days ago; n0…n2: published even longer ago but seen only now.
+      const old = Array.from({ length: 10 }, (_, i) =>
+        makeItem({ uid: `o${i}`, publishedAt: now - threeYears - i * DAY }),
+      );
+      const recent = Array.from({ length: 3 }, (_, i) =>
+        makeItem({ uid: `n${i}`, publishedAt: now - threeYears - (20 + i) * DAY }),
+      );
+      await store.upsertItems(source.id, old, now - 400 * DAY);
+      await store.upsertItems(source.id, recent, now);
+      const starred = (await store.listItems({ sourceId: source.id }, 50)).items.find((i) => i.uid === 'o9')!;
+      await store.setStarred(starred.id, true);
+
+      const policy = { days: 180, minItems: 2 };
+      // The latest document carries o2 and o3; o0 and o1 are the two newest; o9 is starred.
+      expect(await store.applyRetention(source.id, policy, now, ['o2', 'o3'])).toBe(5);
+      const left = (await store.listItems({ sourceId: source.id }, 50)).items.map((i) => i.uid).sort();
+      expect(left).toEqual(['n0', 'n1', 'n2', 'o0', 'o1', 'o2', 'o3', 'o9']);
+      expect((await store.getSource(source.id))?.itemCount).toBe(8);
+      // Removed items stay removed when an old page brings them back; kept ones are simply unchanged.
+      const back = await store.upsertItems(source.id, [old[4]!, old[2]!], now + 1);
+      expect(back).toMatchObject({ inserted: [], tombstoned: 1, unchanged: 1 });
+      // Nothing the feed carries goes, however low the count limit; outside the feed the limit applies.
+      expect(await store.applyRetention(source.id, { items: 1, minItems: 50 }, now, left)).toBe(0);
+      expect(await store.applyRetention(source.id, { items: 1, minItems: 50 }, now, [])).toBe(6);
+      const kept = (await store.listItems({ sourceId: source.id }, 50)).items.map((i) => i.uid).sort();
+      expect(kept).toEqual(['o0', 'o9']);
+      // Out of the config again: the tests below count due sources.
+      await store.syncSources(
+        [makeSource('https://a.example/feed', { title: 'A', category: 'News' }), makeSource('https://b.example/feed')],
+        now,
+      );
+    });
+
     it('searches German and English text with stemming', async () => {
       const source = (await store.findSourceByUrl('https://a.example/feed'))!;
       await store.upsertItems(

@@ -58,7 +58,8 @@ export function itemsCommand(): Command {
           printTable(
             ['PUBLISHED', 'SOURCE', 'TITLE'],
             rows.map((r) => [
-              r.publishedAt?.slice(0, 16) ?? '',
+              // "~": the feed gave no date; rundschau estimated it (JSON: dateEstimated).
+              `${r.dateEstimated ? '~' : ''}${r.publishedAt?.slice(0, 16) ?? ''}`,
               r.sourceUrl.replace(/^https?:\/\//, '').slice(0, 40),
               r.title,
             ]),
