@@ -29,6 +29,8 @@ const httpUrl = z
     }
   }, 'must be an absolute http(s) URL');
 
+export const DEFAULT_RETENTION_DAYS = 180;
+
 export const retentionSchema = z
   .object({
     days: z.number().int().positive().optional(),
@@ -101,7 +103,7 @@ export const topicSchema = z
     title: z.string(),
     description: z.string().default(''),
     languages: z.array(z.string()).default(['de', 'en']),
-    rules: topicRulesSchema.default({} as never),
+    rules: topicRulesSchema.prefault({}),
     /** Blend weight of the model learned from editors' decisions and labels (0 = rules only). */
     learnedWeight: z.number().min(0).max(1).default(0.5),
     /** At most this many items per source among the newest 100 published. */
@@ -125,7 +127,10 @@ export const defaultsSchema = z
       .positive()
       .default(10 * 1024 * 1024),
     userAgent: z.string().optional(),
-    retention: retentionSchema.default({ days: 180 }),
+    /** An empty or absent block keeps items 180 days (starred ones stay regardless). */
+    retention: retentionSchema
+      .transform((r) => (r.days === undefined && r.items === undefined ? { days: DEFAULT_RETENTION_DAYS } : r))
+      .prefault({}),
   })
   .strict();
 
@@ -149,10 +154,15 @@ export const serverSchema = z
   })
   .strict();
 
+/**
+ * The whole file. Optional blocks use `.prefault({})`, not `.default({})`: zod 4 returns a `.default()` value as it
+ * is, so an absent block would come out without its own keys' defaults (`defaults.concurrency` undefined).
+ * `.prefault` parses `{}` through the block's schema and yields the complete default object.
+ */
 export const configSchema = z
   .object({
-    defaults: defaultsSchema.default({} as never),
-    server: serverSchema.default({} as never),
+    defaults: defaultsSchema.prefault({}),
+    server: serverSchema.prefault({}),
     sources: z.array(sourceSchema).default([]),
     topics: z.array(topicSchema).default([]),
   })
