@@ -1,9 +1,9 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, buildConnector, type Dispatcher, request } from 'undici';
 import type { Defaults } from '../config/schema.ts';
 import { VERSION } from '../lib/version.ts';
 import { BodyDecodeError, BodyTooLargeError, readCappedBody } from './body.ts';
 import { cacheHints, contentEncodings, type HeaderMap, header, parseRetryAfter } from './headers.ts';
-import { isPrivateHost, publicOnlyLookup } from './private-address.ts';
+import { BLOCKED_ADDRESS, guardConnectedAddress, isPrivateHost, publicOnlyLookup } from './private-address.ts';
 import type { FetchError, FetchErrorReason, FetchOptions, FetchRequest, FetchResult, RedirectHop } from './types.ts';
 
 export type * from './types.ts';
@@ -32,11 +32,12 @@ export interface AgentOptions {
 
 /** A keep-alive undici Agent for feed fetching; share one per process. */
 export function createFetchAgent(opts: AgentOptions = {}): Agent {
+  const timeout = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   return new Agent({
-    connect: {
-      timeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      ...(opts.publicOnly ? { lookup: publicOnlyLookup } : {}),
-    },
+    // publicOnly: names are checked as they resolve, and every socket's peer address once it is connected.
+    connect: opts.publicOnly
+      ? guardConnectedAddress(buildConnector({ timeout, lookup: publicOnlyLookup }))
+      : { timeout },
     connections: opts.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
     keepAliveTimeout: opts.keepAliveMs ?? 30_000,
     keepAliveMaxTimeout: 120_000,
@@ -294,6 +295,7 @@ function classifyError(err: unknown): Failure {
   const message = describe(err);
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = String((e as { code?: unknown }).code ?? '');
+    if (code === BLOCKED_ADDRESS) return new Failure('blocked', message);
     if (DNS_CODES.has(code)) return new Failure('dns', message);
     if (TIMEOUT_CODES.has(code)) return new Failure('timeout', message);
     if (CONNECTION_CODES.has(code)) return new Failure('connection', message);
