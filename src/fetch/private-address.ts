@@ -145,3 +145,23 @@ export function guardConnectedAddress(connect: buildConnector.connector): buildC
     });
   };
 }
+
+/**
+ * Whether a URL's host is public: an address literal is judged as written, a name by every address it resolves to
+ * (one private address makes it private). Unresolvable or unparsable counts as not public.
+ */
+export async function resolvesToPublicAddress(url: string): Promise<boolean> {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  if (isPrivateHost(host)) return false;
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (isIP(bare) !== 0) return isPublicAddress(bare);
+  const addresses = await new Promise<LookupAddress[]>((done) =>
+    lookup(bare, { all: true }, (error, found) => done(error ? [] : found)),
+  );
+  return addresses.length > 0 && addresses.every((a) => isPublicAddress(a.address));
+}

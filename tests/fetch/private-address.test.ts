@@ -3,10 +3,19 @@
  * registries), written out here independently of the source's table: the first and last address of each range,
  * in every spelling a URL or a socket can give it, must be refused; the neighbours just outside stay public.
  */
+
+import { hostname } from 'node:os';
 import { buildConnector } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveFeed } from '../../src/cli/commands/add.ts';
 import { fetchFeed } from '../../src/fetch/http.ts';
-import { guardConnectedAddress, isPrivateHost, isPublicAddress } from '../../src/fetch/private-address.ts';
+import {
+  guardConnectedAddress,
+  isPrivateHost,
+  isPublicAddress,
+  resolvesToPublicAddress,
+} from '../../src/fetch/private-address.ts';
+import { rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';
 
 /** [range, first, last, neighbours outside it that are public] */
@@ -132,6 +141,30 @@ describe('publicOnly fetching', () => {
     srv.route('/secret', serveBody('secret'));
   });
   afterAll(() => srv.close());
+
+  it('resolvesToPublicAddress judges literals as written and names by what they resolve to', async () => {
+    expect(await resolvesToPublicAddress('https://93.184.216.34/feed')).toBe(true);
+    expect(await resolvesToPublicAddress('http://[2606:4700:4700::1111]/')).toBe(true);
+    for (const url of ['http://127.0.0.1/', 'http://[::ffff:7f00:1]/', 'http://localhost/', `http://${hostname()}/`]) {
+      expect(await resolvesToPublicAddress(url), url).toBe(false);
+    }
+    expect(await resolvesToPublicAddress('not a url')).toBe(false);
+  });
+
+  it('add: a public page cannot steer discovery to a feed on a private address; a LAN page can', async () => {
+    srv.route('/inner.xml', serveBody(rss('Inner', [{ id: 'i-1', title: 'internal' }])));
+    srv.route(
+      '/site.html',
+      serveBody(`<html><head><link rel="alternate" type="application/rss+xml" href="${srv.url('/inner.xml')}">`),
+    );
+    // Judged public (a test machine has no public host to serve from), every fetch of the discovery is publicOnly:
+    // the page, its redirects and the feeds it names. Here even the loopback page is refused, and nothing is fetched.
+    await expect(resolveFeed(srv.url('/site.html'), { isPublic: async () => true })).rejects.toThrow(/private address/);
+    expect(srv.requestsFor('/site.html')).toHaveLength(0);
+    expect(srv.requestsFor('/inner.xml')).toHaveLength(0);
+    // The user's own LAN page (judged by its address) may name a LAN feed.
+    await expect(resolveFeed(srv.url('/site.html'))).resolves.toMatchObject({ url: srv.url('/inner.xml'), items: 1 });
+  });
 
   it('refuses loopback written as IPv4-mapped IPv6 (which the URL parser turns into [::ffff:7f00:1])', async () => {
     for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::127.0.0.1]', '[64:ff9b::127.0.0.1]']) {
