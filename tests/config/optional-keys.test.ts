@@ -288,6 +288,15 @@ describe('removing an optional key from the file while the instance runs', () =>
         await edit(fullConfig());
       }
       expect(rejected).toEqual([]);
+
+      // An invalid edit is rejected with its reason, and the running config (complete) stays and still fetches.
+      const running = live.config();
+      writeFileSync(configPath, stringify({ ...fullConfig(), defaults: { concurrency: 0 } }));
+      const deadline = Date.now() + 5000;
+      while (rejected.length === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 10));
+      expect(JSON.stringify(rejected)).toContain('defaults.concurrency');
+      expect(live.config()).toBe(running);
+      await cycleSucceeds(live);
     } finally {
       await watcher.close();
       await live.close();
