@@ -3,7 +3,13 @@ import type { Defaults } from '../config/schema.ts';
 import { VERSION } from '../lib/version.ts';
 import { BodyDecodeError, BodyTooLargeError, readCappedBody } from './body.ts';
 import { cacheHints, contentEncodings, type HeaderMap, header, parseRetryAfter } from './headers.ts';
-import { BLOCKED_ADDRESS, guardConnectedAddress, isPrivateHost, publicOnlyLookup } from './private-address.ts';
+import {
+  BLOCKED_ADDRESS,
+  guardConnectedAddress,
+  isPrivateHost,
+  publicOnlyLookup,
+  resolvesToPublicAddress,
+} from './private-address.ts';
 import type { FetchError, FetchErrorReason, FetchOptions, FetchRequest, FetchResult, RedirectHop } from './types.ts';
 
 export type * from './types.ts';
@@ -98,13 +104,15 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const dispatcher =
+  const agentFor = (publicOnly: boolean) =>
     opts.dispatcher ??
     sharedAgent(
       opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       opts.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
-      opts.publicOnly ?? false,
+      publicOnly,
     );
+  let publicOnly = opts.publicOnly ?? false;
+  let dispatcher = agentFor(publicOnly);
 
   const controller = new AbortController();
   let timedOut = false;
@@ -149,8 +157,9 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
 
     for (;;) {
       // Every hop: a public page may redirect to http://127.0.0.1/… (an IP literal never reaches the DNS guard).
-      if (opts.publicOnly && isPrivateHost(new URL(url).hostname)) {
-        return fail(new Failure('blocked', `refused: ${url} is a private address`));
+      if (publicOnly && isPrivateHost(new URL(url).hostname)) {
+        const why = opts.publicOnly ? '' : ` (redirected to from the public ${req.url})`;
+        return fail(new Failure('blocked', `refused: ${url} is a private address${why}`));
       }
       const res = await request(url, {
         method: 'GET',
@@ -178,6 +187,15 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
           return fail(new Failure('bad_redirect', `more than ${maxRedirects} redirects`, status));
         }
         url = target;
+        // A URL on a public address may not redirect us inward (a feed's host steering the fetcher at the LAN or
+        // a metadata service): from the first redirect on, such a fetch reaches public addresses only. Decided
+        // here, not up front, so the DNS lookup is paid only by the few fetches that redirect.
+        if (!publicOnly && redirects.length === 1 && (opts.redirectsStayPublic ?? true)) {
+          if (await (opts.isPublicUrl ?? resolvesToPublicAddress)(req.url)) {
+            publicOnly = true;
+            dispatcher = agentFor(true);
+          }
+        }
         continue;
       }
 

@@ -166,6 +166,26 @@ describe('publicOnly fetching', () => {
     await expect(resolveFeed(srv.url('/site.html'))).resolves.toMatchObject({ url: srv.url('/inner.xml'), items: 1 });
   });
 
+  it('a feed on a public address cannot redirect the fetcher to a private one; a LAN feed may redirect on the LAN', async () => {
+    srv.route('/inside', serveBody('inside'));
+    srv.route('/moved', { status: 301, headers: { location: srv.url('/inside') } });
+    srv.route('/moved-by-name', {
+      status: 302,
+      headers: { location: srv.url('/inside').replace('127.0.0.1', 'localhost') },
+    });
+    // Judged public (there is no public host to serve from here): the redirect inward is refused, not followed.
+    for (const path of ['/moved', '/moved-by-name']) {
+      const r = await fetchFeed({ url: srv.url(path) }, { isPublicUrl: async () => true });
+      expect(r.kind, path).toBe('error');
+      expect(r.kind === 'error' && r.reason).toBe('blocked');
+      expect(r.kind === 'error' && r.message).toMatch(/private address \(redirected to from the public/);
+    }
+    expect(srv.requestsFor('/inside')).toHaveLength(0);
+    // A feed on the LAN (judged by its address) may redirect within it.
+    expect((await fetchFeed({ url: srv.url('/moved') })).kind).toBe('ok');
+    expect(srv.requestsFor('/inside')).toHaveLength(1);
+  });
+
   it('refuses loopback written as IPv4-mapped IPv6 (which the URL parser turns into [::ffff:7f00:1])', async () => {
     for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::127.0.0.1]', '[64:ff9b::127.0.0.1]']) {
       const url = `http://${host}:${srv.port}/secret`;
