@@ -56,8 +56,10 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     fetchOptions: () => fetchOptionsFromDefaults(current.defaults),
     async applyConfig(next: Config) {
       const politenessChanged = JSON.stringify(limitsOf(next)) !== JSON.stringify(limitsOf(current));
+      // Built before anything is replaced: if it throws, the running config and limiter stay as they were.
+      const nextLimiter = politenessChanged ? makeLimiter(next) : limiter;
       current = next;
-      if (politenessChanged) limiter = makeLimiter(next);
+      limiter = nextLimiter;
       await syncConfig(store, curator, next, opts.log);
     },
     async close() {

@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import { ConfigError, formatIssues } from '../config/load.ts';
+import { DatabaseAccessError } from '../store/sqlite-access.ts';
 
 /** An error the user caused or can fix: printed without a stack trace, with an exit code. */
 export class CliError extends Error {
@@ -31,6 +32,7 @@ export function iso(ms: number | null | undefined): string | null {
 /** Config errors become a readable list naming file, line and field. */
 export function toCliError(error: unknown): unknown {
   if (error instanceof ConfigError) return new CliError(`invalid configuration:\n${formatIssues(error.issues)}`, 2);
+  if (error instanceof DatabaseAccessError) return new CliError(`rundschau: ${error.message}`, 1);
   return error;
 }
 

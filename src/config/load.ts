@@ -13,6 +13,8 @@ export interface ConfigIssue {
   /** Data path such as `sources[3].url`; empty for the whole document. */
   path: string;
   message: string;
+  /** The offending line of the file, shown under the message (YAML syntax errors). */
+  sourceLine?: string;
 }
 
 export type LoadResult = { ok: true; config: Config; warnings: ConfigIssue[] } | { ok: false; errors: ConfigIssue[] };
@@ -64,16 +66,19 @@ export function parseConfigText(text: string, path: string, env: Env = process.e
   });
 
   const warnings = doc.warnings.map((w) => at(w.pos[0], '', w.message));
-  if (doc.errors.length > 0) {
-    return { ok: false, errors: doc.errors.map((e) => at(e.pos[0], '', e.message)) };
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    // Only the first: the parser's later errors are almost always consequences of it, and a cascade of them
+    // hides the one line to fix.
+    const issue = at(syntaxError.pos[0], '', syntaxError.message);
+    return { ok: false, errors: [{ ...issue, sourceLine: lineAt(text, lineCounter, issue.line) }] };
   }
 
   const raw: unknown = doc.toJS() ?? {};
   if (!isPlainObject(raw)) {
     return { ok: false, errors: [at(0, '', 'the file must be a mapping with defaults/server/sources/topics')] };
   }
-  // An empty section (`topics:` with nothing under it) means "none", not "null".
-  for (const [key, value] of Object.entries(raw)) if (value === null) delete raw[key];
+  dropEmptyValues(raw);
   applyEnvOverrides(raw, env);
 
   const issueAt = (dataPath: readonly PropertyKey[], message: string, wantKey = false): ConfigIssue => {
@@ -97,11 +102,40 @@ export function parseConfigText(text: string, path: string, env: Env = process.e
   return { ok: true, config: parsed.data, warnings };
 }
 
-/** `rundschau.yaml:12:7 sources[3].url: must be an absolute http(s) URL`, one line per issue. */
+/**
+ * `rundschau.yaml:12:7: sources[3].url: must be an absolute http(s) URL`, one line per issue; a syntax error is
+ * followed by the offending line and a caret under the column.
+ */
 export function formatIssues(issues: readonly ConfigIssue[]): string {
   return issues
-    .map((i) => `${i.file}:${i.line}:${i.column} ${i.path ? `${i.path}: ` : ''}${i.message.replace(/\s*\n\s*/g, ' ')}`)
+    .map((i) => {
+      const head = `${i.file}:${i.line}:${i.column}: ${i.path ? `${i.path}: ` : ''}${i.message.replace(/\s*\n\s*/g, ' ')}`;
+      if (i.sourceLine === undefined) return head;
+      const shown = i.sourceLine.replace(/\t/g, ' ');
+      return `${head}\n  ${shown}\n  ${' '.repeat(Math.max(0, i.column - 1))}^`;
+    })
     .join('\n');
+}
+
+function lineAt(text: string, lineCounter: LineCounter, line: number): string {
+  const start = lineCounter.lineStarts[line - 1] ?? text.length;
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? undefined : end).replace(/\r$/, '');
+}
+
+/**
+ * A key written with nothing after it (`defaults:`, `retention:`) means "not given", so it takes its default
+ * like an absent key, at any depth. Items of a list are left alone: `- ` with nothing is an error to report.
+ */
+function dropEmptyValues(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const item of value) dropEmptyValues(item);
+  } else if (isPlainObject(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      if (child === null) delete value[key];
+      else dropEmptyValues(child);
+    }
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -236,7 +270,8 @@ function unwrap(schema: unknown): unknown {
   let current = schema;
   for (;;) {
     const def = defOf(current);
-    if (def?.type === 'default' || def?.type === 'optional' || def?.type === 'nullable') current = def.innerType;
+    if (def?.type === 'default' || def?.type === 'prefault' || def?.type === 'optional' || def?.type === 'nullable')
+      current = def.innerType;
     else if (def?.type === 'pipe') current = def.in;
     else return current;
   }

@@ -1,7 +1,5 @@
-import type { Defaults } from './schema.ts';
+import { DEFAULT_MIN_ITEMS, type Defaults } from './schema.ts';
 
-/** Newest items kept per source whatever their age, unless the config says otherwise (FreshRSS keeps 50 too). */
-export const DEFAULT_MIN_ITEMS = 50;
 
 export interface RetentionPolicy {
   /** Remove items first seen more than this many days ago … */

@@ -29,6 +29,10 @@ const httpUrl = z
     }
   }, 'must be an absolute http(s) URL');
 
+export const DEFAULT_RETENTION_DAYS = 180;
+/** Newest items kept per source whatever their age, unless the config says otherwise (FreshRSS keeps 50 too). */
+export const DEFAULT_MIN_ITEMS = 50;
+
 /**
  * What a source keeps. `days` counts from when rundschau first saw an item, `items` caps the count; neither removes
  * an item the feed still carries, a starred item, or one of the `minItems` newest (see config/retention.ts).
@@ -106,7 +110,7 @@ export const topicSchema = z
     title: z.string(),
     description: z.string().default(''),
     languages: z.array(z.string()).default(['de', 'en']),
-    rules: topicRulesSchema.default({} as never),
+    rules: topicRulesSchema.prefault({}),
     /** Blend weight of the model learned from editors' decisions and labels (0 = rules only). */
     learnedWeight: z.number().min(0).max(1).default(0.5),
     /** At most this many items per source among the newest 100 published. */
@@ -130,7 +134,14 @@ export const defaultsSchema = z
       .positive()
       .default(10 * 1024 * 1024),
     userAgent: z.string().optional(),
-    retention: retentionSchema.default({ days: 180, minItems: 50 }),
+    /** An empty or absent block keeps items 180 days from first sight, and at least the newest 50 per source. */
+    retention: retentionSchema
+      .transform((r) => ({
+        ...r,
+        ...(r.days === undefined && r.items === undefined ? { days: DEFAULT_RETENTION_DAYS } : {}),
+        minItems: r.minItems ?? DEFAULT_MIN_ITEMS,
+      }))
+      .prefault({}),
   })
   .strict();
 
@@ -154,10 +165,15 @@ export const serverSchema = z
   })
   .strict();
 
+/**
+ * The whole file. Optional blocks use `.prefault({})`, not `.default({})`: zod 4 returns a `.default()` value as it
+ * is, so an absent block would come out without its own keys' defaults (`defaults.concurrency` undefined).
+ * `.prefault` parses `{}` through the block's schema and yields the complete default object.
+ */
 export const configSchema = z
   .object({
-    defaults: defaultsSchema.default({} as never),
-    server: serverSchema.default({} as never),
+    defaults: defaultsSchema.prefault({}),
+    server: serverSchema.prefault({}),
     sources: z.array(sourceSchema).default([]),
     topics: z.array(topicSchema).default([]),
   })

@@ -1,9 +1,15 @@
-import { Agent, type Dispatcher, request } from 'undici';
+import { Agent, buildConnector, type Dispatcher, request } from 'undici';
 import type { Defaults } from '../config/schema.ts';
 import { VERSION } from '../lib/version.ts';
 import { BodyDecodeError, BodyTooLargeError, readCappedBody } from './body.ts';
 import { cacheHints, contentEncodings, type HeaderMap, header, parseRetryAfter } from './headers.ts';
-import { isPrivateHost, publicOnlyLookup } from './private-address.ts';
+import {
+  BLOCKED_ADDRESS,
+  guardConnectedAddress,
+  isPrivateHost,
+  publicOnlyLookup,
+  resolvesToPublicAddress,
+} from './private-address.ts';
 import type { FetchError, FetchErrorReason, FetchOptions, FetchRequest, FetchResult, RedirectHop } from './types.ts';
 
 export type * from './types.ts';
@@ -32,11 +38,12 @@ export interface AgentOptions {
 
 /** A keep-alive undici Agent for feed fetching; share one per process. */
 export function createFetchAgent(opts: AgentOptions = {}): Agent {
+  const timeout = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   return new Agent({
-    connect: {
-      timeout: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      ...(opts.publicOnly ? { lookup: publicOnlyLookup } : {}),
-    },
+    // publicOnly: names are checked as they resolve, and every socket's peer address once it is connected.
+    connect: opts.publicOnly
+      ? guardConnectedAddress(buildConnector({ timeout, lookup: publicOnlyLookup }))
+      : { timeout },
     connections: opts.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
     keepAliveTimeout: opts.keepAliveMs ?? 30_000,
     keepAliveMaxTimeout: 120_000,
@@ -97,13 +104,15 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const dispatcher =
+  const agentFor = (publicOnly: boolean) =>
     opts.dispatcher ??
     sharedAgent(
       opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       opts.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
-      opts.publicOnly ?? false,
+      publicOnly,
     );
+  let publicOnly = opts.publicOnly ?? false;
+  let dispatcher = agentFor(publicOnly);
 
   const controller = new AbortController();
   let timedOut = false;
@@ -148,8 +157,9 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
 
     for (;;) {
       // Every hop: a public page may redirect to http://127.0.0.1/… (an IP literal never reaches the DNS guard).
-      if (opts.publicOnly && isPrivateHost(new URL(url).hostname)) {
-        return fail(new Failure('blocked', `refused: ${url} is a private address`));
+      if (publicOnly && isPrivateHost(new URL(url).hostname)) {
+        const why = opts.publicOnly ? '' : ` (redirected to from the public ${req.url})`;
+        return fail(new Failure('blocked', `refused: ${url} is a private address${why}`));
       }
       const res = await request(url, {
         method: 'GET',
@@ -177,6 +187,15 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
           return fail(new Failure('bad_redirect', `more than ${maxRedirects} redirects`, status));
         }
         url = target;
+        // A URL on a public address may not redirect us inward (a feed's host steering the fetcher at the LAN or
+        // a metadata service): from the first redirect on, such a fetch reaches public addresses only. Decided
+        // here, not up front, so the DNS lookup is paid only by the few fetches that redirect.
+        if (!publicOnly && redirects.length === 1 && (opts.redirectsStayPublic ?? true)) {
+          if (await (opts.isPublicUrl ?? resolvesToPublicAddress)(req.url)) {
+            publicOnly = true;
+            dispatcher = agentFor(true);
+          }
+        }
         continue;
       }
 
@@ -294,6 +313,7 @@ function classifyError(err: unknown): Failure {
   const message = describe(err);
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = String((e as { code?: unknown }).code ?? '');
+    if (code === BLOCKED_ADDRESS) return new Failure('blocked', message);
     if (DNS_CODES.has(code)) return new Failure('dns', message);
     if (TIMEOUT_CODES.has(code)) return new Failure('timeout', message);
     if (CONNECTION_CODES.has(code)) return new Failure('connection', message);

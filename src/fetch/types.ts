@@ -113,6 +113,13 @@ export interface FetchOptions {
    * on the first request and on every redirect, names resolving to them at connect. Ignored with a `dispatcher`.
    */
   publicOnly?: boolean;
+  /**
+   * When the URL asked for is on a public address, its redirects may reach public addresses only (default true).
+   * With a `dispatcher`, only the redirect targets' hosts are checked, not what names resolve to.
+   */
+  redirectsStayPublic?: boolean;
+  /** Whether a URL is on a public address (default: its host and DNS, see resolvesToPublicAddress); for tests. */
+  isPublicUrl?: (url: string) => Promise<boolean>;
   /** undici dispatcher; default: a shared keep-alive Agent (see createFetchAgent). */
   dispatcher?: Dispatcher;
   /** Extra request headers. */

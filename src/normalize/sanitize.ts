@@ -1,8 +1,11 @@
 import sanitizeHtml from 'sanitize-html';
 import { resolveUrl } from '../lib/url.ts';
 
-/** Embeds from these hosts are allowed (sandboxed); every other iframe is dropped. */
-const IFRAME_HOSTS = new Set([
+/**
+ * Embeds from these hosts (https only) are allowed, sandboxed; every other iframe is dropped. The web pages' CSP
+ * `frame-src` is built from this same list (web/security.ts), so a kept embed is never one the browser blocks.
+ */
+export const IFRAME_HOSTS: ReadonlySet<string> = new Set([
   'www.youtube.com',
   'youtube.com',
   'www.youtube-nocookie.com',

@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type SQL, sql } from 'drizzle-orm';
@@ -9,6 +8,7 @@ import { fromRoot } from '../lib/paths.ts';
 import * as pgSchema from './schema.pg.ts';
 import * as sqliteSchema from './schema.sqlite.ts';
 import { foldForIndex, indexedBody, searchTextFromHtml } from './search-text.ts';
+import { prepareSqliteFile, sqliteAccessError } from './sqlite-access.ts';
 
 /**
  * The one place that knows the two dialects apart. Everything above it is typed against the SQLite schema and
@@ -59,9 +59,14 @@ function sqlitePath(url: string): string {
 
 function openSqlite(url: string): Connection {
   const path = sqlitePath(url);
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const client = new Database(path);
-  client.pragma('journal_mode = WAL');
+  if (path !== ':memory:') prepareSqliteFile(path);
+  let client: Database.Database;
+  try {
+    client = new Database(path);
+    client.pragma('journal_mode = WAL');
+  } catch (error) {
+    throw sqliteAccessError(error, path) ?? error;
+  }
   client.pragma('synchronous = NORMAL');
   client.pragma('busy_timeout = 10000');
   // 8 MB of page cache: a 16 MB cache held ~10 MB more RSS through a cold ingest for no measurable gain; misses
@@ -75,7 +80,12 @@ function openSqlite(url: string): Connection {
   // drizzle-kit's table rebuilds turn foreign keys off inside the migrator's transaction, where that is a no-op and
   // a DROP TABLE would cascade (drizzle-orm#5782): turn them off on the connection around migrating, check after.
   client.pragma('foreign_keys = OFF');
-  migrateSqlite(db, { migrationsFolder: resolve(migrationsRoot, 'sqlite') });
+  try {
+    migrateSqlite(db, { migrationsFolder: resolve(migrationsRoot, 'sqlite') });
+  } catch (error) {
+    client.close();
+    throw sqliteAccessError(error, path) ?? error;
+  }
   const violations = client.pragma('foreign_key_check') as unknown[];
   if (violations.length > 0) throw new Error(`migration left ${violations.length} foreign key violations`);
   client.pragma('foreign_keys = ON');

@@ -1,8 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
+import { IFRAME_HOSTS } from '../normalize/sanitize.ts';
 
 /**
  * No inline script or style anywhere, so the policy needs neither nonces nor 'unsafe-inline'. Item content
- * may embed videos from the three players the sanitizer keeps; images come through the media proxy (web/media.ts),
+ * may embed videos from the players the sanitizer keeps (its IFRAME_HOSTS are the `frame-src`); images come through the media proxy (web/media.ts),
  * so the page loads none from foreign hosts — unless the proxy is turned off (`server.mediaProxy: off`).
  */
 const policy = (images: string) =>
@@ -12,7 +13,7 @@ const policy = (images: string) =>
     "style-src 'self'",
     `img-src ${images}`,
     'media-src *',
-    'frame-src youtube-nocookie.com www.youtube-nocookie.com www.youtube.com player.vimeo.com',
+    `frame-src ${[...IFRAME_HOSTS].map((host) => `https://${host}`).join(' ')}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

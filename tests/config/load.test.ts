@@ -71,8 +71,22 @@ describe('parseConfigText errors carry file:line:column', () => {
         column: 12,
         path: '',
         message: 'Nested mappings are not allowed in compact mappings',
+        sourceLine: '    title: a: b',
       },
     ]);
+  });
+
+  it('reports one syntax error with the offending line, not the parser cascade after it', () => {
+    const text = 'defaults:\n  concurrency: 3\n   timeout: 4\nserver:\n  port: 1\n';
+    const errors = errorsOf(parseConfigText(text, 'rundschau.yaml', noEnv));
+    expect(errors).toHaveLength(1);
+    expect(formatIssues(errors)).toBe(
+      [
+        'rundschau.yaml:2:16: Nested mappings are not allowed in compact mappings',
+        '    concurrency: 3',
+        '                 ^',
+      ].join('\n'),
+    );
   });
 
   it('maps a tab used as indentation', () => {
@@ -174,7 +188,7 @@ describe('messages operators can act on', () => {
   it('explains the duration format', () => {
     const errors = errorsOf(parseConfigText('defaults:\n  minInterval: 10 minutes\n', 'rundschau.yaml', noEnv));
     expect(formatIssues(errors)).toBe(
-      'rundschau.yaml:2:16 defaults.minInterval: must be a duration like 30s, 15m, 2h or 1d, or a number of seconds',
+      'rundschau.yaml:2:16: defaults.minInterval: must be a duration like 30s, 15m, 2h or 1d, or a number of seconds',
     );
   });
 
@@ -194,8 +208,8 @@ describe('messages operators can act on', () => {
     if (!result.ok) throw new Error(formatIssues(result.errors));
     expect(formatIssues(result.warnings)).toBe(
       [
-        'rundschau.yaml:8:27 topics[0].rules.categories[1]: no source has the category "Clowd"',
-        'rundschau.yaml:9:28 topics[0].rules.sources[1]: no source URL contains "b.example"',
+        'rundschau.yaml:8:27: topics[0].rules.categories[1]: no source has the category "Clowd"',
+        'rundschau.yaml:9:28: topics[0].rules.sources[1]: no source URL contains "b.example"',
       ].join('\n'),
     );
   });
@@ -244,7 +258,7 @@ describe('formatIssues and resolveConfigPath', () => {
       { file: 'rundschau.yaml', line: 1, column: 1, path: '', message: 'bad\nthing' },
     ]);
     expect(text).toBe(
-      'rundschau.yaml:12:7 sources[3].url: must be an absolute http(s) URL\nrundschau.yaml:1:1 bad thing',
+      'rundschau.yaml:12:7: sources[3].url: must be an absolute http(s) URL\nrundschau.yaml:1:1: bad thing',
     );
   });
 

@@ -214,7 +214,7 @@ topics: []
     expectExit(good, 0);
     expect(good.stdout).toContain('ok');
     expectExit(wrong, 2);
-    expect(wrong.stderr).toContain(`${bad}:3:10 sources[1].url: must be an absolute http(s) URL`);
+    expect(wrong.stderr).toContain(`${bad}:3:10: sources[1].url: must be an absolute http(s) URL`);
   });
 
   it('--help on every subcommand exits 0', async () => {

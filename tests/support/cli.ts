@@ -27,6 +27,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
   cwd?: string;
+  /** Run the child as this user (and group): lets a test running as root see file permissions apply. */
+  uid?: number;
 }
 
 /** The environment a CLI child gets: ours minus anything that would point it at a real config or database. */
@@ -46,6 +48,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
       {
         cwd: opts.cwd ?? repoRoot,
         env: cliEnv(opts.env),
+        ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
         timeout: opts.timeoutMs ?? 30_000,
         maxBuffer: 64 * 1024 * 1024,
       },

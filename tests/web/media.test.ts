@@ -64,6 +64,24 @@ describe('media proxy', () => {
     h.setConfig({ server: { mediaProxy: 'allow-private' } });
   });
 
+  it('refuses loopback and metadata addresses written as IPv4-mapped or NAT64 IPv6, without a request', async () => {
+    h.setConfig({ server: { mediaProxy: 'on' } });
+    const before = server.requestsFor('/pic.png').length;
+    for (const host of ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[::7f00:1]', '[64:ff9b::7f00:1]']) {
+      const url = `http://${host}:${server.port}/pic.png`;
+      expect((await app().request(mediaUrl(url, secret))).status, url).toBe(403);
+    }
+    for (const url of [
+      'http://[::ffff:169.254.169.254]/latest/meta-data/',
+      'http://100.100.100.200/',
+      'http://[fec0::1]/',
+    ]) {
+      expect((await app().request(mediaUrl(url, secret))).status, url).toBe(403);
+    }
+    expect(server.requestsFor('/pic.png')).toHaveLength(before);
+    h.setConfig({ server: { mediaProxy: 'allow-private' } });
+  });
+
   it('rewrites images and posters of sanitised HTML, nothing else', () => {
     const html = sanitizeContent(
       '<p><img src="https://img.example/a.png?x=1&amp;y=2"><a href="https://site.example/">link</a></p><video poster="https://img.example/p.jpg" src="https://cdn.example/v.mp4"></video>',

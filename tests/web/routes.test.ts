@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sanitizeContent } from '../../src/normalize/sanitize.ts';
 import { hashPassword, verifyPassword } from '../../src/web/auth.ts';
 import { makeItem } from '../support/items.ts';
 import { Client, HOUR, NOW, ORIGIN, seed, type WebHarness, webHarness } from './harness.ts';
@@ -503,6 +504,28 @@ describe('security headers and markup', () => {
     await seed(h.store, 2);
   });
 
+  it('frame-src admits exactly the embeds the sanitizer keeps (one list, not two that disagree)', async () => {
+    const csp = (await new Client(h.app).request('/')).headers.get('content-security-policy')!;
+    const frameSrc = (/frame-src ([^;]+)/.exec(csp)?.[1] ?? '').trim().split(/\s+/);
+    const hostOf = (source: string) => source.replace(/^https:\/\//, '');
+    const candidates = new Set([
+      ...frameSrc.map(hostOf),
+      'youtube.com',
+      'www.youtube.com',
+      'youtube-nocookie.com',
+      'www.youtube-nocookie.com',
+      'player.vimeo.com',
+      'vimeo.com',
+      'm.youtube.com',
+      'evil.example',
+    ]);
+    const kept = [...candidates].filter((host) =>
+      sanitizeContent(`<iframe src="https://${host}/embed/x"></iframe>`).includes('<iframe'),
+    );
+    expect(frameSrc.every((source) => source.startsWith('https://'))).toBe(true);
+    expect(frameSrc.map(hostOf).sort()).toEqual(kept.sort());
+  });
+
   it('sends a strict CSP and friends on pages and assets', async () => {
     const c = new Client(h.app);
     for (const path of ['/', '/assets/app.css', '/healthz', '/nope']) {
@@ -515,7 +538,7 @@ describe('security headers and markup', () => {
       expect(csp).toContain("base-uri 'none'");
       expect(csp).toContain("form-action 'self'");
       expect(csp).toContain("frame-ancestors 'none'");
-      expect(csp).toContain('frame-src youtube-nocookie.com');
+      expect(csp).toContain('frame-src https://www.youtube.com');
       expect(csp).not.toContain('unsafe');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('referrer-policy')).toBe('same-origin');

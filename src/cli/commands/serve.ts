@@ -8,12 +8,26 @@ import { pingHub, topicFeedUrls } from '../../publish/websub.ts';
 import { openRuntime } from '../../runtime.ts';
 import { startScheduler } from '../../schedule/cron.ts';
 import { createApp } from '../../web/app.ts';
-import { configOption, toCliError } from '../output.ts';
+import { CliError, configOption, toCliError } from '../output.ts';
 
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0-65535');
   return n;
+}
+
+/** Why the server could not bind, in one line a user can act on (the port and address they asked for). */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `port ${port} on ${host}`;
+  if (code === 'EADDRINUSE')
+    return new CliError(`rundschau: ${where} is already in use (another rundschau?); choose one with --port`);
+  if (code === 'EACCES')
+    return new CliError(`rundschau: not allowed to listen on ${where} (ports below 1024 need privileges)`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new CliError(`rundschau: cannot listen on ${where}: no such address on this machine`);
+  }
+  return error;
 }
 
 export function serveCommand(): Command {
@@ -57,7 +71,6 @@ export function serveCommand(): Command {
           for (const r of results.filter((x) => !x.ok)) log.warn(r, 'WebSub hub ping failed');
         });
       };
-      const scheduler = opts.fetch ? startScheduler(rt) : undefined;
       const app = createApp({
         store: rt.store,
         config: rt.config,
@@ -65,9 +78,23 @@ export function serveCommand(): Command {
         log,
         onTopicDecision: (slug) => rt.curator.relearn(slug),
       });
-      const http = serveHttp({ fetch: app.fetch, hostname, port: listenPort }, (info) => {
-        log.info({ url: `http://${hostname}:${info.port}/`, config: configPath }, 'rundschau is serving');
-      });
+      // Bound before the scheduler starts: a port that is taken ends the start with one line, having fetched nothing.
+      let http: ReturnType<typeof serveHttp>;
+      try {
+        http = await new Promise<ReturnType<typeof serveHttp>>((listening, failed) => {
+          const server = serveHttp({ fetch: app.fetch, hostname, port: listenPort }, (info) => {
+            server.off('error', failed);
+            log.info({ url: `http://${hostname}:${info.port}/`, config: configPath }, 'rundschau is serving');
+            listening(server);
+          });
+          server.once('error', failed);
+        });
+      } catch (error) {
+        await watcher.close();
+        await rt.close();
+        throw listenError(error, hostname, listenPort);
+      }
+      const scheduler = opts.fetch ? startScheduler(rt) : undefined;
 
       let stopping = false;
       const shutdown = async (signal: string) => {
