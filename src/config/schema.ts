@@ -136,11 +136,9 @@ export const defaultsSchema = z
     userAgent: z.string().optional(),
     /** An empty or absent block keeps items 180 days from first sight, and at least the newest 50 per source. */
     retention: retentionSchema
-      .transform((r) => ({
-        ...r,
-        ...(r.days === undefined && r.items === undefined ? { days: DEFAULT_RETENTION_DAYS } : {}),
-        minItems: r.minItems ?? DEFAULT_MIN_ITEMS,
-      }))
+      .extend({ minItems: z.number().int().nonnegative().default(DEFAULT_MIN_ITEMS) })
+      .strict()
+      .transform((r) => (r.days === undefined && r.items === undefined ? { ...r, days: DEFAULT_RETENTION_DAYS } : r))
       .prefault({}),
   })
   .strict();

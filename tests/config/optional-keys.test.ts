@@ -95,7 +95,7 @@ function fullConfig(): Record<string, unknown> {
       timeout: '7s',
       maxBodyBytes: 1_000_000,
       userAgent: 'rundschau-test',
-      retention: { days: 30, items: 400 },
+      retention: { days: 30, items: 400, minItems: 20 },
     },
     server: {
       host: '127.0.0.2',
@@ -116,7 +116,7 @@ function fullConfig(): Record<string, unknown> {
         language: 'en',
         interval: '20m',
         identity: 'guid',
-        retention: { days: 10, items: 50 },
+        retention: { days: 10, items: 50, minItems: 5 },
         enabled: true,
       },
       { url: feeds.url('/b.xml'), category: 'Cloud' },
@@ -216,7 +216,7 @@ describe('every optional config key takes its default', () => {
     const config = parse({ sources: [{ url: feeds.url('/a.xml') }] });
     expect(config.defaults).toEqual(configSchema.shape.defaults.parse(undefined));
     expect(config.defaults.concurrency).toBe(32);
-    expect(config.defaults.retention).toEqual({ days: 180 });
+    expect(config.defaults.retention).toEqual({ days: 180, minItems: 50 });
     expect(config.server.port).toBe(8080);
     await withRuntime(config, cycleSucceeds);
   });
