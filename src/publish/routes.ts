@@ -11,6 +11,7 @@ import { feedTagId } from './ids.ts';
 import { sourcesOpml } from './opml.ts';
 import { allScope, categoriesOf, categoryScope, type FeedScope, topicScope } from './scopes.ts';
 import { selectPage } from './select.ts';
+import { safeDate } from './text.ts';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -79,7 +80,7 @@ export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono
     const server = deps.config().server;
     const baseUrl = (server.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
     const hubUrl = server.websubHub;
-    const { stamp, emptyUpdatedMs } = await scope.stamp(query.lang);
+    const { stamp, emptyUpdatedMs, changedMs } = await scope.stamp(query.lang);
     const variant = JSON.stringify([format, query, baseUrl, hubUrl ?? null, scope.configFingerprint]);
     const etag = `W/"${createHash('sha1').update(scope.key).update(stamp).update(variant).digest('base64url')}"`;
     const selfUrl = feedUrl(baseUrl, scope, format, query);
@@ -128,7 +129,9 @@ export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono
       return {
         body: bytes,
         gzip: new Uint8Array(gzipSync(bytes)),
-        lastModifiedMs: newestEntryMs(page.entries, emptyUpdatedMs),
+        // The newest entry's date, or the last change when later: an older item arriving, or one removed, changes
+        // the document without changing its newest entry.
+        lastModifiedMs: Math.max(newestEntryMs(page.entries, emptyUpdatedMs), safeDate(changedMs).getTime()),
       } satisfies CachedFeed;
     });
 

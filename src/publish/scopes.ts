@@ -1,6 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { Config, TopicConfig } from '../config/schema.ts';
 import type { ItemFilter, ItemWithSource, Store } from '../store/types.ts';
 import type { ItemSource } from './select.ts';
+
+export interface ScopeStamp {
+  stamp: string;
+  /** `updated` of the feed while it has no entries. */
+  emptyUpdatedMs: number;
+  /** When the selection last changed, epoch ms: Last-Modified is never older (an older item may have arrived). */
+  changedMs: number;
+}
 
 /** One published selection (a topic, a category, everything) as the routes need it. */
 export interface FeedScope {
@@ -16,8 +25,11 @@ export interface FeedScope {
   perSourceCap?: number;
   /** What makes the output change besides the store: config the feed prints. */
   configFingerprint: unknown;
-  /** A cheap value that changes whenever the selection's items may have changed. */
-  stamp(lang?: string): Promise<{ stamp: string; emptyUpdatedMs: number }>;
+  /**
+   * A cheap value that changes whenever an item of the selection is inserted, changed or removed (and stays the
+   * same otherwise, so subscribers' 304s keep working), and when that last happened.
+   */
+  stamp(lang?: string): Promise<ScopeStamp>;
   items(lang?: string): ItemSource;
 }
 
@@ -33,9 +45,11 @@ export function topicScope(store: Store, topic: TopicConfig): FeedScope {
     perSourceCap: topic.perSourceCap,
     configFingerprint: [topic.title, topic.description, topic.languages, topic.perSourceCap],
     async stamp() {
-      // The one query a cached topic feed costs per request: the version is bumped whenever its items change.
+      // The one query a cached topic feed costs per request: the store bumps the version whenever one of its items
+      // is included or dropped, edited, removed by retention or joins a story.
       const row = await store.getTopic(slug);
-      return { stamp: row ? `v${row.version}` : 'none', emptyUpdatedMs: row?.updatedAt ?? 0 };
+      const updatedAt = row?.updatedAt ?? 0;
+      return { stamp: row ? `v${row.version}` : 'none', emptyUpdatedMs: updatedAt, changedMs: updatedAt };
     },
     items(lang) {
       return {
@@ -88,7 +102,10 @@ interface FilteredScopeSpec {
   belongs: (item: ItemWithSource) => boolean;
 }
 
-/** Scopes over `store.listItems`: no version, so the newest item's id and change time stand in for one. */
+/**
+ * Scopes over `store.listItems`. Their version is made of their sources' item versions (one row per source: cheap
+ * at any number of items), which the store bumps on every insert, edit, removal and story change of their items.
+ */
 function filteredScope(store: Store, spec: FilteredScopeSpec): FeedScope {
   const filterFor = (lang?: string): ItemFilter => (lang ? { ...spec.filter, language: lang } : spec.filter);
   return {
@@ -99,9 +116,15 @@ function filteredScope(store: Store, spec: FilteredScopeSpec): FeedScope {
     description: spec.description,
     languages: [],
     configFingerprint: spec.key,
-    async stamp(lang) {
-      const newest = (await store.listItems(filterFor(lang), 1)).items[0];
-      return { stamp: newest ? `n${newest.id}.${newest.changedAt}` : 'empty', emptyUpdatedMs: 0 };
+    async stamp() {
+      const marks = await store.sourceItemsMarks(spec.filter.category);
+      const hash = createHash('sha1');
+      let changedMs = 0;
+      for (const m of marks) {
+        hash.update(JSON.stringify([m.sourceId, m.itemsVersion, m.title, m.feedTitle, m.siteUrl, m.configUrl]));
+        changedMs = Math.max(changedMs, m.itemsChangedAt);
+      }
+      return { stamp: `s${hash.digest('base64url')}`, emptyUpdatedMs: changedMs, changedMs };
     },
     items(lang) {
       return {

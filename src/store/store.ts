@@ -13,6 +13,7 @@ import type {
   Page,
   SearchHit,
   SourceHealth,
+  SourceItemsMark,
   SourceRow,
   SourceUpdate,
   Store,
@@ -364,15 +365,27 @@ export class SqlStore implements Store {
         const n = result.inserted.length;
         await tx
           .update(sources)
-          .set({ itemCount: sql`${sources.itemCount} + ${n}`, unreadCount: sql`${sources.unreadCount} + ${n}` })
+          .set({
+            itemCount: sql`${sources.itemCount} + ${n}`,
+            unreadCount: sql`${sources.unreadCount} + ${n}`,
+            ...itemsChanged(sources, now),
+          })
           .where(eq(sources.id, sourceId));
+      } else if (result.updated.length > 0) {
+        await tx.update(sources).set(itemsChanged(sources, now)).where(eq(sources.id, sourceId));
       }
+      // An edited item changes the curated feeds that show it, whether or not re-scoring moves its score.
+      await this.topicsShowingChanged(
+        tx,
+        result.updated.map((i) => i.id),
+        now,
+      );
       return result;
     });
   }
 
   async applyRetention(sourceId: number, policy: { days?: number; items?: number }, now = Date.now()): Promise<number> {
-    const { items, tombstones, topicItems } = this.t;
+    const { items, sources, tombstones, topicItems } = this.t;
     if (!policy.days && !policy.items) return 0;
     return this.write(async (tx) => {
       const victims = new Map<number, string>();
@@ -401,6 +414,7 @@ export class SqlStore implements Store {
       }
       if (victims.size === 0) return 0;
       const entries = [...victims.entries()];
+      await this.topicsShowingChanged(tx, [...victims.keys()], now);
       for (const part of chunks(entries)) {
         await tx
           .insert(tombstones)
@@ -411,8 +425,24 @@ export class SqlStore implements Store {
         await tx.delete(items).where(inArray(items.id, ids));
       }
       await this.recountSource(tx, sourceId);
+      await tx.update(sources).set(itemsChanged(sources, now)).where(eq(sources.id, sourceId));
       return victims.size;
     });
+  }
+
+  /** Bumps the version of every topic whose feed includes one of these items. */
+  private async topicsShowingChanged(tx: Db, itemIds: number[], now: number): Promise<void> {
+    const { topics, topicItems } = this.t;
+    for (const part of chunks(itemIds)) {
+      const showing = tx
+        .selectDistinct({ slug: topicItems.topicSlug })
+        .from(topicItems)
+        .where(and(inArray(topicItems.itemId, part), sql`${topicItems.included} = true`));
+      await tx
+        .update(topics)
+        .set({ version: sql`${topics.version} + 1`, updatedAt: now })
+        .where(inArray(topics.slug, showing));
+    }
   }
 
   /** Placeholder values of one item row; prepared statements bypass column mapping, so booleans are spelled out. */
@@ -735,13 +765,43 @@ export class SqlStore implements Store {
   }
 
   async setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void> {
-    const { items, topics } = this.t;
+    const { items, sources, topics } = this.t;
     if (pairs.length === 0) return;
+    const now = Date.now();
     await this.write(async (tx) => {
+      // The stories an item leaves change too: their other reports lose it from "also reported by".
+      const keys = new Set(pairs.map((p) => p.storyKey));
+      for (const part of chunks(pairs.map((p) => p.itemId))) {
+        const old = await tx.select({ storyKey: items.storyKey }).from(items).where(inArray(items.id, part));
+        for (const r of old) if (r.storyKey) keys.add(r.storyKey);
+      }
       for (const p of pairs) await tx.update(items).set({ storyKey: p.storyKey }).where(eq(items.id, p.itemId));
-      // Stories change what curated feeds show (one entry, "also reported by"): their cached copies are stale.
-      await tx.update(topics).set({ version: sql`${topics.version} + 1` });
+      // Stories change what published feeds show (one entry, "also reported by"): their cached copies are stale.
+      await tx.update(topics).set({ version: sql`${topics.version} + 1`, updatedAt: now });
+      for (const part of chunks([...keys])) {
+        const reporting = tx.selectDistinct({ id: items.sourceId }).from(items).where(inArray(items.storyKey, part));
+        await tx.update(sources).set(itemsChanged(sources, now)).where(inArray(sources.id, reporting));
+      }
     });
+  }
+
+  async sourceItemsMarks(category?: string): Promise<SourceItemsMark[]> {
+    const { sources } = this.t;
+    const rows = await this.db
+      .select({
+        sourceId: sources.id,
+        category: sources.category,
+        itemsVersion: sources.itemsVersion,
+        itemsChangedAt: sources.itemsChangedAt,
+        title: sources.title,
+        feedTitle: sources.feedTitle,
+        siteUrl: sources.siteUrl,
+        configUrl: sources.configUrl,
+      })
+      .from(sources)
+      .where(category === undefined ? undefined : eq(sources.category, category))
+      .orderBy(asc(sources.id));
+    return rows.map((r) => ({ ...r, itemsChangedAt: Number(r.itemsChangedAt) }));
   }
 
   async itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]> {
@@ -1025,6 +1085,14 @@ const TOPIC_ITEM_FIELDS = [
   'scoredAt',
 ] as const;
 const TOPIC_ITEM_PLACEHOLDERS = placeholders(TOPIC_ITEM_FIELDS);
+
+/** The update that records a change to a source's items (see `SourceItemsMark`); the time never goes back. */
+function itemsChanged(sources: Schema['sources'], now: number) {
+  return {
+    itemsVersion: sql`${sources.itemsVersion} + 1`,
+    itemsChangedAt: sql`case when ${sources.itemsChangedAt} > ${now} then ${sources.itemsChangedAt} else ${now} end`,
+  };
+}
 
 function storedFromNew(item: NewItem, id: number, sourceId: number, now: number): StoredItem {
   return {

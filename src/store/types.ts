@@ -142,6 +142,21 @@ export interface TopicRow {
   updatedAt: number;
 }
 
+/** A source's part in the validators of published feeds (all, per category): see `sources.items_version`. */
+export interface SourceItemsMark {
+  sourceId: number;
+  category: string;
+  /** Moves whenever one of its items is inserted, changed, removed or joins a story; never for read/starred. */
+  itemsVersion: number;
+  /** When `itemsVersion` last moved, epoch ms (0: not since this was recorded). */
+  itemsChangedAt: number;
+  /** What published entries print of their source: renaming it changes the feeds too. */
+  title: string;
+  feedTitle: string | null;
+  siteUrl: string | null;
+  configUrl: string;
+}
+
 export interface SourceHealth extends SourceRow {
   itemsPerWeek: number;
 }
@@ -202,6 +217,8 @@ export interface Store {
   scanItems(afterId: number, limit: number): Promise<StoredItem[]>;
   setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void>;
   itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]>;
+  /** One row per source (of `category`, when given), O(sources): the change marks published feeds are keyed on. */
+  sourceItemsMarks(category?: string): Promise<SourceItemsMark[]>;
 
   // topics
   /** Creates or updates a topic; returns whether its rules changed (re-score needed). */
