@@ -1,0 +1,10 @@
+import type { Config, TopicConfig } from '../config/schema.ts';
+
+/**
+ * Whether a published feed is readable without the reader's login. With `reading: public` everything is; with
+ * `reading: private` only what the operator publishes: topic feeds, unless a topic says `public: false`. The all
+ * and category feeds and the OPML list of sources are the reader's own data and stay behind the login.
+ */
+export function feedIsPublic(config: Config, topic?: TopicConfig): boolean {
+  return config.server.reading === 'public' || (topic?.public ?? false);
+}
