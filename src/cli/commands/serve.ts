@@ -4,7 +4,6 @@ import { formatIssues, resolveConfigPath } from '../../config/load.ts';
 import { watchConfig } from '../../config/watch.ts';
 import { createLogger } from '../../lib/log.ts';
 import { createMetrics } from '../../lib/metrics.ts';
-import { pingHub, topicFeedUrls } from '../../publish/websub.ts';
 import { openRuntime } from '../../runtime.ts';
 import { startScheduler } from '../../schedule/cron.ts';
 import { createApp } from '../../web/app.ts';
@@ -46,24 +45,21 @@ export function serveCommand(): Command {
       const server = rt.config().server;
       const hostname = opts.host ?? server.host;
       const listenPort = opts.port ?? server.port;
-      rt.onTopicsChanged = (slugs) => {
-        const { websubHub, baseUrl } = rt.config().server;
-        if (!websubHub) return;
-        const base = baseUrl ?? `http://${hostname}:${listenPort}`;
-        void pingHub(
-          websubHub,
-          slugs.flatMap((slug) => topicFeedUrls(base, slug)),
-        ).then((results) => {
-          for (const r of results.filter((x) => !x.ok)) log.warn(r, 'WebSub hub ping failed');
-        });
-      };
+      // Feed URLs announced to the WebSub hub when server.baseUrl is not set: where this process listens.
+      rt.feedAnnouncer.fallbackBaseUrl = () => `http://${hostname}:${listenPort}`;
+      // The baseline for editors' changes when this process does not fetch (`--no-fetch`, cron runs `fetch`).
+      if (!opts.fetch) void rt.feedAnnouncer.remember().catch((err: unknown) => log.error({ err }, 'WebSub baseline'));
       const scheduler = opts.fetch ? startScheduler(rt) : undefined;
       const app = createApp({
         store: rt.store,
         config: rt.config,
         metrics,
         log,
-        onTopicDecision: (slug) => rt.curator.relearn(slug),
+        onTopicDecision: async (slug) => {
+          await rt.curator.relearn(slug);
+          // An editor's pin or exclusion changes the topic's feed now, not at the next fetch cycle.
+          void rt.feedAnnouncer.announce();
+        },
       });
       const http = serveHttp({ fetch: app.fetch, hostname, port: listenPort }, (info) => {
         log.info({ url: `http://${hostname}:${info.port}/`, config: configPath }, 'rundschau is serving');
