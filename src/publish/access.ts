@@ -6,5 +6,6 @@ import type { Config, TopicConfig } from '../config/schema.ts';
  * and category feeds and the OPML list of sources are the reader's own data and stay behind the login.
  */
 export function feedIsPublic(config: Config, topic?: TopicConfig): boolean {
-  return config.server.reading === 'public' || (topic?.public ?? false);
+  // `!== 'private'`: a config without a server block may not carry the block's defaults (zod's .default({})).
+  return config.server.reading !== 'private' || (topic !== undefined && topic.public !== false);
 }

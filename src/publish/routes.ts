@@ -53,14 +53,14 @@ export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono
     // Before the lookup: which categories exist is private too.
     if (!isPublic && !mayReadPrivate(c)) return loginRequired(c);
     if (!categoriesOf(deps.config()).includes(category)) return c.notFound();
-    return serveFeed(c, categoryScope(deps.store, category), parsed.format, isPublic);
+    return serveFeed(c, categoryScope(deps.store, deps.config(), category), parsed.format, isPublic);
   });
 
   app.get('/feeds/:file', (c) => {
     const parsed = splitFile(c.req.param('file'));
     if (!parsed) return c.notFound();
     const config = deps.config();
-    if (parsed.name === 'all') return serveFeed(c, allScope(deps.store), parsed.format, feedIsPublic(config));
+    if (parsed.name === 'all') return serveFeed(c, allScope(deps.store, config), parsed.format, feedIsPublic(config));
     const topic = config.topics.find((t) => t.slug === parsed.name);
     if (!topic) return c.notFound();
     return serveFeed(c, topicScope(deps.store, topic), parsed.format, feedIsPublic(config, topic));

@@ -64,8 +64,8 @@ export function topicScope(store: Store, topic: TopicConfig): FeedScope {
   };
 }
 
-export function allScope(store: Store): FeedScope {
-  return filteredScope(store, {
+export function allScope(store: Store, config: Config): FeedScope {
+  return filteredScope(store, config, {
     key: 'all',
     path: '/feeds/all',
     htmlPath: '/',
@@ -76,8 +76,8 @@ export function allScope(store: Store): FeedScope {
   });
 }
 
-export function categoryScope(store: Store, category: string): FeedScope {
-  return filteredScope(store, {
+export function categoryScope(store: Store, config: Config, category: string): FeedScope {
+  return filteredScope(store, config, {
     key: `category/${category}`,
     path: `/feeds/category/${encodeURIComponent(category)}`,
     htmlPath: `/?category=${encodeURIComponent(category)}`,
@@ -103,10 +103,12 @@ interface FilteredScopeSpec {
 }
 
 /**
- * Scopes over `store.listItems`. Their version is made of their sources' item versions (one row per source: cheap
- * at any number of items), which the store bumps on every insert, edit, removal and story change of their items.
+ * Scopes over `store.listItems`. Their version is the sum of their sources' item versions (one aggregate over
+ * `sources`: cheap at any number of items), which the store bumps on every insert, edit, removal and story change
+ * of their items. Which sources those are, and their configured names, is config: part of the fingerprint, so
+ * that for one fingerprint the sum only grows.
  */
-function filteredScope(store: Store, spec: FilteredScopeSpec): FeedScope {
+function filteredScope(store: Store, config: Config, spec: FilteredScopeSpec): FeedScope {
   const filterFor = (lang?: string): ItemFilter => (lang ? { ...spec.filter, language: lang } : spec.filter);
   return {
     key: spec.key,
@@ -115,16 +117,10 @@ function filteredScope(store: Store, spec: FilteredScopeSpec): FeedScope {
     title: spec.title,
     description: spec.description,
     languages: [],
-    configFingerprint: spec.key,
+    configFingerprint: [spec.key, sourcesFingerprint(config, spec.filter.category)],
     async stamp() {
-      const marks = await store.sourceItemsMarks(spec.filter.category);
-      const hash = createHash('sha1');
-      let changedMs = 0;
-      for (const m of marks) {
-        hash.update(JSON.stringify([m.sourceId, m.itemsVersion, m.title, m.feedTitle, m.siteUrl, m.configUrl]));
-        changedMs = Math.max(changedMs, m.itemsChangedAt);
-      }
-      return { stamp: `s${hash.digest('base64url')}`, emptyUpdatedMs: changedMs, changedMs };
+      const mark = await store.itemsMark(spec.filter.category);
+      return { stamp: `s${mark.sources}.${mark.version}`, emptyUpdatedMs: mark.changedAt, changedMs: mark.changedAt };
     },
     items(lang) {
       return {
@@ -134,6 +130,27 @@ function filteredScope(store: Store, spec: FilteredScopeSpec): FeedScope {
       };
     },
   };
+}
+
+const fingerprints = new WeakMap<Config, Map<string, string>>();
+
+/** A hash of the configured sources (URL, title) of one category or of all: computed once per loaded config. */
+function sourcesFingerprint(config: Config, category?: string): string {
+  let perConfig = fingerprints.get(config);
+  if (!perConfig) {
+    perConfig = new Map();
+    fingerprints.set(config, perConfig);
+  }
+  const key = category === undefined ? '' : `c:${category}`;
+  let hash = perConfig.get(key);
+  if (hash === undefined) {
+    const sources = config.sources.filter((s) => category === undefined || s.category === category);
+    hash = createHash('sha1')
+      .update(JSON.stringify(sources.map((s) => [s.url, s.title ?? null])))
+      .digest('base64url');
+    perConfig.set(key, hash);
+  }
+  return hash;
 }
 
 function languageMatches(item: ItemWithSource, lang?: string): boolean {

@@ -119,8 +119,8 @@ export class FeedAnnouncer {
     const { store } = this.deps;
     const scopes: FeedScope[] = [];
     if (feedIsPublic(config)) {
-      scopes.push(allScope(store));
-      for (const category of categoriesOf(config)) scopes.push(categoryScope(store, category));
+      scopes.push(allScope(store, config));
+      for (const category of categoriesOf(config)) scopes.push(categoryScope(store, config, category));
     }
     for (const topic of config.topics) if (feedIsPublic(config, topic)) scopes.push(topicScope(store, topic));
     const marks: FeedMarks = new Map();

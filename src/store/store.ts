@@ -9,11 +9,11 @@ import type {
   FetchAttemptRecord,
   ItemFilter,
   ItemRow,
+  ItemsMark,
   ItemWithSource,
   Page,
   SearchHit,
   SourceHealth,
-  SourceItemsMark,
   SourceRow,
   SourceUpdate,
   Store,
@@ -250,7 +250,13 @@ export class SqlStore implements Store {
     await this.write(async (tx) => {
       await tx
         .update(sources)
-        .set({ ...update, leaseOwner: null, leaseUntil: null, updatedAt: Date.now() })
+        .set({
+          ...update,
+          ...feedNamingChanged(sources, update, attempt.startedAt),
+          leaseOwner: null,
+          leaseUntil: null,
+          updatedAt: Date.now(),
+        })
         .where(eq(sources.id, sourceId));
       // The attempt log is for diagnosis, not history: a source keeps its last two weeks.
       await tx
@@ -785,23 +791,21 @@ export class SqlStore implements Store {
     });
   }
 
-  async sourceItemsMarks(category?: string): Promise<SourceItemsMark[]> {
+  async itemsMark(category?: string): Promise<ItemsMark> {
     const { sources } = this.t;
-    const rows = await this.db
+    const [row] = await this.db
       .select({
-        sourceId: sources.id,
-        category: sources.category,
-        itemsVersion: sources.itemsVersion,
-        itemsChangedAt: sources.itemsChangedAt,
-        title: sources.title,
-        feedTitle: sources.feedTitle,
-        siteUrl: sources.siteUrl,
-        configUrl: sources.configUrl,
+        sources: sql<number>`count(*)`,
+        version: sql<number>`coalesce(sum(${sources.itemsVersion}), 0)`,
+        changedAt: sql<number>`coalesce(max(${sources.itemsChangedAt}), 0)`,
       })
       .from(sources)
-      .where(category === undefined ? undefined : eq(sources.category, category))
-      .orderBy(asc(sources.id));
-    return rows.map((r) => ({ ...r, itemsChangedAt: Number(r.itemsChangedAt) }));
+      .where(category === undefined ? undefined : eq(sources.category, category));
+    return {
+      sources: Number(row?.sources ?? 0),
+      version: Number(row?.version ?? 0),
+      changedAt: Number(row?.changedAt ?? 0),
+    };
   }
 
   async itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]> {
@@ -1086,7 +1090,27 @@ const TOPIC_ITEM_FIELDS = [
 ] as const;
 const TOPIC_ITEM_PLACEHOLDERS = placeholders(TOPIC_ITEM_FIELDS);
 
-/** The update that records a change to a source's items (see `SourceItemsMark`); the time never goes back. */
+/**
+ * Published entries print their source's name and site: when the feed renames itself, the source's item version
+ * moves like for an edited item (a title from the config changes the feeds' config fingerprint instead).
+ */
+function feedNamingChanged(sources: Schema['sources'], update: SourceUpdate, now: number) {
+  if (update.feedTitle === undefined && update.siteUrl === undefined) return {};
+  const changed = sql.join(
+    [
+      update.feedTitle === undefined ? undefined : sql`${sources.feedTitle} is distinct from ${update.feedTitle}`,
+      update.siteUrl === undefined ? undefined : sql`${sources.siteUrl} is distinct from ${update.siteUrl}`,
+    ].filter((c) => c !== undefined),
+    sql` or `,
+  );
+  const { itemsVersion, itemsChangedAt } = itemsChanged(sources, now);
+  return {
+    itemsVersion: sql`case when ${changed} then ${itemsVersion} else ${sources.itemsVersion} end`,
+    itemsChangedAt: sql`case when ${changed} then ${itemsChangedAt} else ${sources.itemsChangedAt} end`,
+  };
+}
+
+/** The update that records a change to a source's items (see `ItemsMark`); the time never goes back. */
 function itemsChanged(sources: Schema['sources'], now: number) {
   return {
     itemsVersion: sql`${sources.itemsVersion} + 1`,

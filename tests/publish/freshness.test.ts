@@ -179,6 +179,43 @@ for (const dialect of dialects) {
         );
       });
 
+      it('a feed moving its site changes the feeds that name it; fetches that change nothing do not', async () => {
+        const sourceId = sourceIds.get(B)!;
+        const fetched = (siteUrl: string) =>
+          store.finishFetch(
+            sourceId,
+            { feedTitle: 'Beta feed', siteUrl, lastFetchAt: tick() },
+            { startedAt: clock, durationMs: 5, outcome: 'ok' },
+          );
+        await fetched('https://b.example/');
+        const paths = ['/feeds/all.atom', '/feeds/category/Tech.atom'];
+        const before = await Promise.all(paths.map((p) => get(p)));
+        await fetched('https://b.example/');
+        for (const [i, path] of paths.entries()) {
+          expect((await get(path, { 'if-none-match': before[i]!.etag })).status, `${path}: same fetch`).toBe(304);
+        }
+        await fetched('https://beta.example/');
+        for (const [i, path] of paths.entries()) {
+          const after = await get(path, { 'if-none-match': before[i]!.etag });
+          expect(after.status, `${path}: moved site`).toBe(200);
+          expect(after.text).toContain('<link rel="alternate" href="https://beta.example/"/>');
+        }
+      });
+
+      it('renaming a source or moving it to another category in the config changes the feeds it is in', async () => {
+        const { configSchema } = await import('../../src/config/schema.ts');
+        const before = await get('/feeds/category/Tech.atom');
+        app.setConfig(configSchema.parse(config)); // reloaded, same content: same ETag
+        expect((await get('/feeds/category/Tech.atom', { 'if-none-match': before.etag })).status).toBe(304);
+        const renamed = {
+          ...config,
+          sources: [makeSource(A, { title: 'Alpha 2', category: 'Tech' }), ...config.sources.slice(1)],
+        };
+        app.setConfig(configSchema.parse(renamed));
+        expect((await get('/feeds/category/Tech.atom', { 'if-none-match': before.etag })).status).toBe(200);
+        app.setConfig(configSchema.parse(config));
+      });
+
       it('a story forming changes the feeds that show its reports', async () => {
         const [x] = await insert(A, ['story-a'], () => minutes(2));
         const [y] = await insert(B, ['story-b'], () => minutes(4));
@@ -200,7 +237,7 @@ for (const dialect of dialects) {
           await get(path);
           app.calls.length = 0;
           expect((await get(path)).status).toBe(200);
-          expect(app.calls).toEqual(['sourceItemsMarks']);
+          expect(app.calls).toEqual(['itemsMark']);
         }
       });
     },
