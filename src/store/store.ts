@@ -439,11 +439,21 @@ export class SqlStore implements Store {
   /** Bumps the version of every topic whose feed includes one of these items. */
   private async topicsShowingChanged(tx: Db, itemIds: number[], now: number): Promise<void> {
     const { topics, topicItems } = this.t;
+    if (itemIds.length === 0) return;
+    // Naming the topics lets the (topic_slug, item_id) primary key answer; by item_id alone it would be a scan.
+    const slugs = (await tx.select({ slug: topics.slug }).from(topics)).map((r) => r.slug);
+    if (slugs.length === 0) return;
     for (const part of chunks(itemIds)) {
       const showing = tx
         .selectDistinct({ slug: topicItems.topicSlug })
         .from(topicItems)
-        .where(and(inArray(topicItems.itemId, part), sql`${topicItems.included} = true`));
+        .where(
+          and(
+            inArray(topicItems.topicSlug, slugs),
+            inArray(topicItems.itemId, part),
+            sql`${topicItems.included} = true`,
+          ),
+        );
       await tx
         .update(topics)
         .set({ version: sql`${topics.version} + 1`, updatedAt: now })
