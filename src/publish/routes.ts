@@ -63,7 +63,7 @@ export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono
     if (parsed.name === 'all') return serveFeed(c, allScope(deps.store, config), parsed.format, feedIsPublic(config));
     const topic = config.topics.find((t) => t.slug === parsed.name);
     if (!topic) return c.notFound();
-    return serveFeed(c, topicScope(deps.store, topic), parsed.format, feedIsPublic(config, topic));
+    return serveFeed(c, topicScope(deps.store, topic, config), parsed.format, feedIsPublic(config, topic));
   });
 
   app.get('/opml.xml', async (c) => {

@@ -33,7 +33,7 @@ export interface FeedScope {
   items(lang?: string): ItemSource;
 }
 
-export function topicScope(store: Store, topic: TopicConfig): FeedScope {
+export function topicScope(store: Store, topic: TopicConfig, config: Config): FeedScope {
   const { slug } = topic;
   return {
     key: `topic/${slug}`,
@@ -43,7 +43,14 @@ export function topicScope(store: Store, topic: TopicConfig): FeedScope {
     description: topic.description,
     languages: topic.languages,
     perSourceCap: topic.perSourceCap,
-    configFingerprint: [topic.title, topic.description, topic.languages, topic.perSourceCap],
+    // Entries name their sources: a source renamed in the config changes the topic's feed too.
+    configFingerprint: [
+      topic.title,
+      topic.description,
+      topic.languages,
+      topic.perSourceCap,
+      sourcesFingerprint(config),
+    ],
     async stamp() {
       // The one query a cached topic feed costs per request: the store bumps the version whenever one of its items
       // is included or dropped, edited, removed by retention or joins a story.

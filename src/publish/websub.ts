@@ -122,7 +122,7 @@ export class FeedAnnouncer {
       scopes.push(allScope(store, config));
       for (const category of categoriesOf(config)) scopes.push(categoryScope(store, config, category));
     }
-    for (const topic of config.topics) if (feedIsPublic(config, topic)) scopes.push(topicScope(store, topic));
+    for (const topic of config.topics) if (feedIsPublic(config, topic)) scopes.push(topicScope(store, topic, config));
     const marks: FeedMarks = new Map();
     for (const scope of scopes) {
       const { stamp } = await scope.stamp();

@@ -204,15 +204,20 @@ for (const dialect of dialects) {
 
       it('renaming a source or moving it to another category in the config changes the feeds it is in', async () => {
         const { configSchema } = await import('../../src/config/schema.ts');
-        const before = await get('/feeds/category/Tech.atom');
-        app.setConfig(configSchema.parse(config)); // reloaded, same content: same ETag
-        expect((await get('/feeds/category/Tech.atom', { 'if-none-match': before.etag })).status).toBe(304);
+        const paths = SCOPES.map((s) => s.path);
+        const before = await Promise.all(paths.map((p) => get(p)));
+        app.setConfig(configSchema.parse(config)); // reloaded, same content: same ETags
+        for (const [i, path] of paths.entries()) {
+          expect((await get(path, { 'if-none-match': before[i]!.etag })).status, path).toBe(304);
+        }
         const renamed = {
           ...config,
           sources: [makeSource(A, { title: 'Alpha 2', category: 'Tech' }), ...config.sources.slice(1)],
         };
         app.setConfig(configSchema.parse(renamed));
-        expect((await get('/feeds/category/Tech.atom', { 'if-none-match': before.etag })).status).toBe(200);
+        for (const [i, path] of paths.entries()) {
+          expect((await get(path, { 'if-none-match': before[i]!.etag })).status, path).toBe(200);
+        }
         app.setConfig(configSchema.parse(config));
       });
 
