@@ -96,6 +96,17 @@ describe('after each fetch cycle in the serving process', () => {
     );
   });
 
+  it("an editor's decision is announced at once, for the topic only", async () => {
+    rt = await testRuntime(config());
+    await runCycle(rt.runtime, { force: true });
+    pinged = [];
+    const { store } = rt.runtime;
+    const item = (await store.listItems({}, 10)).items.find((i) => i.title === 'Weekend chatter')!;
+    await store.setTopicDecision('cloud', item.id, 'pinned');
+    await rt.runtime.feedAnnouncer.announce();
+    expect(new Set(pinged)).toEqual(new Set(urlsOf('/feeds/cloud')));
+  });
+
   it('with private reading only the public topic feeds are announced', async () => {
     rt = await testRuntime(
       config({
