@@ -46,7 +46,8 @@ export function serveCommand(): Command {
       const hostname = opts.host ?? server.host;
       const listenPort = opts.port ?? server.port;
       // Feed URLs announced to the WebSub hub when server.baseUrl is not set: where this process listens.
-      rt.feedAnnouncer.fallbackBaseUrl = () => `http://${hostname}:${listenPort}`;
+      let boundPort = listenPort;
+      rt.feedAnnouncer.fallbackBaseUrl = () => `http://${hostname}:${boundPort}`;
       // The baseline for editors' changes when this process does not fetch (`--no-fetch`, cron runs `fetch`).
       if (!opts.fetch) void rt.feedAnnouncer.remember().catch((err: unknown) => log.error({ err }, 'WebSub baseline'));
       const scheduler = opts.fetch ? startScheduler(rt) : undefined;
@@ -62,6 +63,7 @@ export function serveCommand(): Command {
         },
       });
       const http = serveHttp({ fetch: app.fetch, hostname, port: listenPort }, (info) => {
+        boundPort = info.port; // --port 0 picks one
         log.info({ url: `http://${hostname}:${info.port}/`, config: configPath }, 'rundschau is serving');
       });
 
