@@ -8,11 +8,13 @@ import { ParsePool } from './ingest/pool.ts';
 import { TopicCurator } from './ingest/topics.ts';
 import type { Logger } from './lib/log.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
+import { FeedAnnouncer } from './publish/websub.ts';
 import { openStore, resolveDatabaseUrl } from './store/index.ts';
 import type { Store } from './store/types.ts';
 
 export interface Runtime extends IngestContext {
   configPath: string;
+  feedAnnouncer: FeedAnnouncer;
   /** Replaces the current config (after a reload) and syncs it into the database. */
   applyConfig(config: Config): Promise<void>;
   close(): Promise<void>;
@@ -42,6 +44,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const curator = new TopicCurator(store, opts.log, pool);
   let limiter = makeLimiter(config);
   let current = config;
+  const feedAnnouncer = new FeedAnnouncer({ store, config: () => current, log: opts.log });
   const runtime: Runtime = {
     configPath: opts.configPath,
     store,
@@ -53,6 +56,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       return limiter;
     },
     config: () => current,
+    feedAnnouncer,
     fetchOptions: () => fetchOptionsFromDefaults(current.defaults),
     async applyConfig(next: Config) {
       const politenessChanged = JSON.stringify(limitsOf(next)) !== JSON.stringify(limitsOf(current));

@@ -115,6 +115,8 @@ export const topicSchema = z
     learnedWeight: z.number().min(0).max(1).default(0.5),
     /** At most this many items per source among the newest 100 published. */
     perSourceCap: z.number().int().positive().default(5),
+    /** Its feeds stay readable without login when `server.reading` is private (false: as private as the reader). */
+    public: z.boolean().default(true),
   })
   .strict();
 
@@ -155,6 +157,8 @@ export const serverSchema = z
     /** Secret that signs session cookies (or RUNDSCHAU_SESSION_SECRET); derived from the hash when absent. */
     sessionSecret: z.string().optional(),
     websubHub: httpUrl.optional(),
+    /** Bearer token for /metrics from other hosts (or RUNDSCHAU_METRICS_TOKEN); without it, loopback only. */
+    metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
     /**
      * `on`: images in articles load through the reader (no request from the browser to image hosts);
      * `allow-private`: also from private/loopback addresses (feeds on a LAN); `off`: straight from their hosts.

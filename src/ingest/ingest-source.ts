@@ -21,8 +21,8 @@ export interface IngestContext {
   curator: TopicCurator;
   fetchOptions: () => FetchOptions;
   now?: () => number;
-  /** Called with the topics that gained items (WebSub pings). */
-  onTopicsChanged?: (slugs: string[]) => void;
+  /** Told before and after each fetch cycle: pings the WebSub hub for the public feeds that changed. */
+  feedAnnouncer?: { remember(): Promise<void>; announce(): Promise<unknown> };
 }
 
 export interface SourceOutcome {
@@ -93,8 +93,7 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
           processed.items.map((i) => i.uid),
         );
         const changed = [...stored.inserted, ...stored.updated];
-        const grew = await ctx.curator.scoreItems(changed, source);
-        if (grew.length > 0 && stored.inserted.length > 0) ctx.onTopicsChanged?.(grew);
+        await ctx.curator.scoreItems(changed, source);
         outcome = {
           ...outcome,
           outcome: 'ok',

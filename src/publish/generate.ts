@@ -11,10 +11,10 @@ import {
 import { itemTagId, sourceTagId } from './ids.ts';
 import {
   cdataHtml,
-  cdataText,
   escapeHtml,
   escapeXml,
   resolveXmlPlaceholders,
+  rssTitle,
   safeDate,
   stripIllegalChars,
   xmlValue,
@@ -71,8 +71,7 @@ function renderRss(desc: FeedDescription, entries: PublishedEntry[], updated: Da
     const { item } = entry;
     const link = entryLink(item, desc.htmlUrl);
     const rssItem: Item = {
-      // RSS titles are plain text; in CDATA nothing needs escaping (readers decode entities in titles).
-      title: cdataText(item.title),
+      title: rssTitle(item.title),
       link,
       guid: itemTagId(item.sourceUrl, item.uid),
       date: safeDate(entryUpdatedMs(item)),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { type Context, Hono } from 'hono';
 import type { AppDeps } from '../web/deps.ts';
+import { feedIsPublic } from './access.ts';
 import { type CachedFeed, FeedCache } from './cache.ts';
 import { isNotModified } from './conditional.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -11,6 +12,7 @@ import { feedTagId } from './ids.ts';
 import { sourcesOpml } from './opml.ts';
 import { allScope, categoriesOf, categoryScope, type FeedScope, topicScope } from './scopes.ts';
 import { selectPage } from './select.ts';
+import { safeDate } from './text.ts';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -22,9 +24,13 @@ const CONTENT_TYPES: Record<FeedFormat, string> = {
 };
 
 const CACHE_CONTROL = 'public, max-age=300';
+/** Feeds behind the login: browsers may keep them, shared caches must not. */
+const PRIVATE_CACHE_CONTROL = 'private, max-age=300';
 
 export interface FeedRoutesOptions {
   cache?: FeedCache;
+  /** Whether a request may read what is not public (see access.ts): the reader's login. Without it: never. */
+  mayReadPrivate?: (c: Context) => boolean;
 }
 
 interface FeedQuery {
@@ -37,29 +43,36 @@ interface FeedQuery {
 export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono {
   const app = new Hono();
   const cache = options.cache ?? new FeedCache();
+  const mayReadPrivate = options.mayReadPrivate ?? (() => false);
 
   app.get('/feeds/category/:file', (c) => {
     const parsed = splitFile(c.req.param('file'));
     if (!parsed) return c.notFound();
     const category = parsed.name;
+    const isPublic = feedIsPublic(deps.config());
+    // Before the lookup: which categories exist is private too.
+    if (!isPublic && !mayReadPrivate(c)) return loginRequired(c);
     if (!categoriesOf(deps.config()).includes(category)) return c.notFound();
-    return serveFeed(c, categoryScope(deps.store, category), parsed.format);
+    return serveFeed(c, categoryScope(deps.store, deps.config(), category), parsed.format, isPublic);
   });
 
   app.get('/feeds/:file', (c) => {
     const parsed = splitFile(c.req.param('file'));
     if (!parsed) return c.notFound();
-    if (parsed.name === 'all') return serveFeed(c, allScope(deps.store), parsed.format);
-    const topic = deps.config().topics.find((t) => t.slug === parsed.name);
+    const config = deps.config();
+    if (parsed.name === 'all') return serveFeed(c, allScope(deps.store, config), parsed.format, feedIsPublic(config));
+    const topic = config.topics.find((t) => t.slug === parsed.name);
     if (!topic) return c.notFound();
-    return serveFeed(c, topicScope(deps.store, topic), parsed.format);
+    return serveFeed(c, topicScope(deps.store, topic, config), parsed.format, feedIsPublic(config, topic));
   });
 
   app.get('/opml.xml', async (c) => {
+    const isPublic = feedIsPublic(deps.config());
+    if (!isPublic && !mayReadPrivate(c)) return loginRequired(c);
     const opml = await sourcesOpml(deps.store);
     const headers: Record<string, string> = {
       ETag: opml.etag,
-      'Cache-Control': CACHE_CONTROL,
+      'Cache-Control': isPublic ? CACHE_CONTROL : PRIVATE_CACHE_CONTROL,
       'Last-Modified': new Date(opml.lastModifiedMs).toUTCString(),
     };
     const ifNoneMatch = c.req.header('if-none-match');
@@ -73,20 +86,22 @@ export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono
     return c.body(opml.body, 200, { ...headers, 'Content-Type': 'text/x-opml; charset=utf-8' });
   });
 
-  async function serveFeed(c: Context, scope: FeedScope, format: FeedFormat): Promise<Response> {
+  async function serveFeed(c: Context, scope: FeedScope, format: FeedFormat, isPublic: boolean): Promise<Response> {
+    if (!isPublic && !mayReadPrivate(c)) return loginRequired(c);
     const query = parseQuery(c);
     if (typeof query === 'string') return c.text(query, 400);
     const server = deps.config().server;
     const baseUrl = (server.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
-    const hubUrl = server.websubHub;
-    const { stamp, emptyUpdatedMs } = await scope.stamp(query.lang);
+    // A hub fetches the feed it announces, which it cannot do behind the login.
+    const hubUrl = isPublic ? server.websubHub : undefined;
+    const { stamp, emptyUpdatedMs, changedMs } = await scope.stamp(query.lang);
     const variant = JSON.stringify([format, query, baseUrl, hubUrl ?? null, scope.configFingerprint]);
     const etag = `W/"${createHash('sha1').update(scope.key).update(stamp).update(variant).digest('base64url')}"`;
     const selfUrl = feedUrl(baseUrl, scope, format, query);
     const headers: Record<string, string> = {
       ETag: etag,
-      'Cache-Control': CACHE_CONTROL,
-      Vary: 'Accept-Encoding',
+      'Cache-Control': isPublic ? CACHE_CONTROL : PRIVATE_CACHE_CONTROL,
+      Vary: isPublic ? 'Accept-Encoding' : 'Accept-Encoding, Cookie',
       Link: hubUrl ? `<${selfUrl}>; rel="self", <${hubUrl}>; rel="hub"` : `<${selfUrl}>; rel="self"`,
     };
 
@@ -128,7 +143,9 @@ export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono
       return {
         body: bytes,
         gzip: new Uint8Array(gzipSync(bytes)),
-        lastModifiedMs: newestEntryMs(page.entries, emptyUpdatedMs),
+        // The newest entry's date, or the last change when later: an older item arriving, or one removed, changes
+        // the document without changing its newest entry.
+        lastModifiedMs: Math.max(newestEntryMs(page.entries, emptyUpdatedMs), safeDate(changedMs).getTime()),
       } satisfies CachedFeed;
     });
 
@@ -144,6 +161,11 @@ export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono
   }
 
   return app;
+}
+
+/** Feed readers cannot follow a login form: a plain 401 that no cache keeps. */
+function loginRequired(c: Context): Response {
+  return c.text('This feed is private: log in to the reader to read it.', 401, { 'Cache-Control': 'no-store' });
 }
 
 function notModified(c: Context, headers: Record<string, string>, entry?: CachedFeed): Response {

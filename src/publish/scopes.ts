@@ -1,6 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { Config, TopicConfig } from '../config/schema.ts';
 import type { ItemFilter, ItemWithSource, Store } from '../store/types.ts';
 import type { ItemSource } from './select.ts';
+
+export interface ScopeStamp {
+  stamp: string;
+  /** `updated` of the feed while it has no entries. */
+  emptyUpdatedMs: number;
+  /** When the selection last changed, epoch ms: Last-Modified is never older (an older item may have arrived). */
+  changedMs: number;
+}
 
 /** One published selection (a topic, a category, everything) as the routes need it. */
 export interface FeedScope {
@@ -16,12 +25,15 @@ export interface FeedScope {
   perSourceCap?: number;
   /** What makes the output change besides the store: config the feed prints. */
   configFingerprint: unknown;
-  /** A cheap value that changes whenever the selection's items may have changed. */
-  stamp(lang?: string): Promise<{ stamp: string; emptyUpdatedMs: number }>;
+  /**
+   * A cheap value that changes whenever an item of the selection is inserted, changed or removed (and stays the
+   * same otherwise, so subscribers' 304s keep working), and when that last happened.
+   */
+  stamp(lang?: string): Promise<ScopeStamp>;
   items(lang?: string): ItemSource;
 }
 
-export function topicScope(store: Store, topic: TopicConfig): FeedScope {
+export function topicScope(store: Store, topic: TopicConfig, config: Config): FeedScope {
   const { slug } = topic;
   return {
     key: `topic/${slug}`,
@@ -31,11 +43,20 @@ export function topicScope(store: Store, topic: TopicConfig): FeedScope {
     description: topic.description,
     languages: topic.languages,
     perSourceCap: topic.perSourceCap,
-    configFingerprint: [topic.title, topic.description, topic.languages, topic.perSourceCap],
+    // Entries name their sources: a source renamed in the config changes the topic's feed too.
+    configFingerprint: [
+      topic.title,
+      topic.description,
+      topic.languages,
+      topic.perSourceCap,
+      sourcesFingerprint(config),
+    ],
     async stamp() {
-      // The one query a cached topic feed costs per request: the version is bumped whenever its items change.
+      // The one query a cached topic feed costs per request: the store bumps the version whenever one of its items
+      // is included or dropped, edited, removed by retention or joins a story.
       const row = await store.getTopic(slug);
-      return { stamp: row ? `v${row.version}` : 'none', emptyUpdatedMs: row?.updatedAt ?? 0 };
+      const updatedAt = row?.updatedAt ?? 0;
+      return { stamp: row ? `v${row.version}` : 'none', emptyUpdatedMs: updatedAt, changedMs: updatedAt };
     },
     items(lang) {
       return {
@@ -50,8 +71,8 @@ export function topicScope(store: Store, topic: TopicConfig): FeedScope {
   };
 }
 
-export function allScope(store: Store): FeedScope {
-  return filteredScope(store, {
+export function allScope(store: Store, config: Config): FeedScope {
+  return filteredScope(store, config, {
     key: 'all',
     path: '/feeds/all',
     htmlPath: '/',
@@ -62,8 +83,8 @@ export function allScope(store: Store): FeedScope {
   });
 }
 
-export function categoryScope(store: Store, category: string): FeedScope {
-  return filteredScope(store, {
+export function categoryScope(store: Store, config: Config, category: string): FeedScope {
+  return filteredScope(store, config, {
     key: `category/${category}`,
     path: `/feeds/category/${encodeURIComponent(category)}`,
     htmlPath: `/?category=${encodeURIComponent(category)}`,
@@ -88,8 +109,13 @@ interface FilteredScopeSpec {
   belongs: (item: ItemWithSource) => boolean;
 }
 
-/** Scopes over `store.listItems`: no version, so the newest item's id and change time stand in for one. */
-function filteredScope(store: Store, spec: FilteredScopeSpec): FeedScope {
+/**
+ * Scopes over `store.listItems`. Their version is the sum of their sources' item versions (one aggregate over
+ * `sources`: cheap at any number of items), which the store bumps on every insert, edit, removal and story change
+ * of their items. Which sources those are, and their configured names, is config: part of the fingerprint, so
+ * that for one fingerprint the sum only grows.
+ */
+function filteredScope(store: Store, config: Config, spec: FilteredScopeSpec): FeedScope {
   const filterFor = (lang?: string): ItemFilter => (lang ? { ...spec.filter, language: lang } : spec.filter);
   return {
     key: spec.key,
@@ -98,10 +124,10 @@ function filteredScope(store: Store, spec: FilteredScopeSpec): FeedScope {
     title: spec.title,
     description: spec.description,
     languages: [],
-    configFingerprint: spec.key,
-    async stamp(lang) {
-      const newest = (await store.listItems(filterFor(lang), 1)).items[0];
-      return { stamp: newest ? `n${newest.id}.${newest.changedAt}` : 'empty', emptyUpdatedMs: 0 };
+    configFingerprint: [spec.key, sourcesFingerprint(config, spec.filter.category)],
+    async stamp() {
+      const mark = await store.itemsMark(spec.filter.category);
+      return { stamp: `s${mark.sources}.${mark.version}`, emptyUpdatedMs: mark.changedAt, changedMs: mark.changedAt };
     },
     items(lang) {
       return {
@@ -111,6 +137,27 @@ function filteredScope(store: Store, spec: FilteredScopeSpec): FeedScope {
       };
     },
   };
+}
+
+const fingerprints = new WeakMap<Config, Map<string, string>>();
+
+/** A hash of the configured sources (URL, title) of one category or of all: computed once per loaded config. */
+function sourcesFingerprint(config: Config, category?: string): string {
+  let perConfig = fingerprints.get(config);
+  if (!perConfig) {
+    perConfig = new Map();
+    fingerprints.set(config, perConfig);
+  }
+  const key = category === undefined ? '' : `c:${category}`;
+  let hash = perConfig.get(key);
+  if (hash === undefined) {
+    const sources = config.sources.filter((s) => category === undefined || s.category === category);
+    hash = createHash('sha1')
+      .update(JSON.stringify(sources.map((s) => [s.url, s.title ?? null])))
+      .digest('base64url');
+    perConfig.set(key, hash);
+  }
+  return hash;
 }
 
 function languageMatches(item: ItemWithSource, lang?: string): boolean {

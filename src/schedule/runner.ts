@@ -43,6 +43,11 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
     onlyIds = found.filter((s) => s !== undefined).map((s) => s.id);
   }
   const oneShot = opts.force || onlyIds !== undefined;
+  try {
+    await ctx.feedAnnouncer?.remember();
+  } catch (error) {
+    ctx.log.error({ err: error }, 'WebSub: reading the feeds before the cycle failed');
+  }
 
   for (;;) {
     if (opts.signal?.aborted) break;
@@ -81,6 +86,9 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
       ctx.log.error({ err: error }, 'story grouping failed');
     }
   }
+
+  // After stories, which change feeds too. Awaited: a CLI run must not exit before the hub heard of its changes.
+  await ctx.feedAnnouncer?.announce();
 
   return {
     sources: outcomes.length,

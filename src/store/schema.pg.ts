@@ -55,6 +55,11 @@ export const sources = pgTable(
     notBefore: bigint('not_before', { mode: 'number' }),
     itemCount: integer('item_count').notNull().default(0),
     unreadCount: integer('unread_count').notNull().default(0),
+    /** Bumped whenever one of the source's items is inserted, changed, removed or joins a story: published feeds'
+     * ETags are made of it, so a change anywhere in a feed (not only at its top) reaches subscribers. */
+    itemsVersion: integer('items_version').notNull().default(0),
+    /** When `itemsVersion` last moved, epoch ms: the published feeds' Last-Modified. */
+    itemsChangedAt: bigint('items_changed_at', { mode: 'number' }).notNull().default(0),
     leaseOwner: text('lease_owner'),
     leaseUntil: bigint('lease_until', { mode: 'number' }),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),

@@ -44,6 +44,11 @@ export const sources = sqliteTable(
     notBefore: integer('not_before'),
     itemCount: integer('item_count').notNull().default(0),
     unreadCount: integer('unread_count').notNull().default(0),
+    /** Bumped whenever one of the source's items is inserted, changed, removed or joins a story: published feeds'
+     * ETags are made of it, so a change anywhere in a feed (not only at its top) reaches subscribers. */
+    itemsVersion: integer('items_version').notNull().default(0),
+    /** When `itemsVersion` last moved, epoch ms: the published feeds' Last-Modified. */
+    itemsChangedAt: integer('items_changed_at').notNull().default(0),
     leaseOwner: text('lease_owner'),
     leaseUntil: integer('lease_until'),
     createdAt: integer('created_at').notNull(),

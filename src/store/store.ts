@@ -17,6 +17,7 @@ import type {
   FetchAttemptRecord,
   ItemFilter,
   ItemRow,
+  ItemsMark,
   ItemWithSource,
   Page,
   SearchHit,
@@ -259,7 +260,13 @@ export class SqlStore implements Store {
     await this.write(async (tx) => {
       await tx
         .update(sources)
-        .set({ ...update, leaseOwner: null, leaseUntil: null, updatedAt: Date.now() })
+        .set({
+          ...update,
+          ...feedNamingChanged(sources, update, attempt.startedAt),
+          leaseOwner: null,
+          leaseUntil: null,
+          updatedAt: Date.now(),
+        })
         .where(eq(sources.id, sourceId));
       // The attempt log is for diagnosis, not history: a source keeps its last two weeks.
       await tx
@@ -377,9 +384,21 @@ export class SqlStore implements Store {
         const n = result.inserted.length;
         await tx
           .update(sources)
-          .set({ itemCount: sql`${sources.itemCount} + ${n}`, unreadCount: sql`${sources.unreadCount} + ${n}` })
+          .set({
+            itemCount: sql`${sources.itemCount} + ${n}`,
+            unreadCount: sql`${sources.unreadCount} + ${n}`,
+            ...itemsChanged(sources, now),
+          })
           .where(eq(sources.id, sourceId));
+      } else if (result.updated.length > 0) {
+        await tx.update(sources).set(itemsChanged(sources, now)).where(eq(sources.id, sourceId));
       }
+      // An edited item changes the curated feeds that show it, whether or not re-scoring moves its score.
+      await this.topicsShowingChanged(
+        tx,
+        result.updated.map((i) => i.id),
+        now,
+      );
       return result;
     });
   }
@@ -390,7 +409,7 @@ export class SqlStore implements Store {
     now = Date.now(),
     inLatestDocument: Iterable<string> = [],
   ): Promise<number> {
-    const { items, tombstones, topicItems } = this.t;
+    const { items, sources, tombstones, topicItems } = this.t;
     if (!policy.days && !policy.items) return 0;
     // A count limit below the minimum is the stricter wish: it lowers the minimum.
     const keepNewest = Math.min(policy.minItems ?? 0, policy.items ?? Number.POSITIVE_INFINITY);
@@ -429,6 +448,11 @@ export class SqlStore implements Store {
           .from(items)
           .where(and(inArray(items.id, part), eq(items.starred, false)));
         if (victims.length === 0) continue;
+        await this.topicsShowingChanged(
+          tx,
+          victims.map(({ id }) => id),
+          now,
+        );
         // Each victim has left its feed: the tombstone keeps an old page that reappears from bringing it back.
         await tx
           .insert(tombstones)
@@ -440,8 +464,34 @@ export class SqlStore implements Store {
         removed += victims.length;
       }
       await this.recountSource(tx, sourceId);
+      if (removed > 0) await tx.update(sources).set(itemsChanged(sources, now)).where(eq(sources.id, sourceId));
       return removed;
     });
+  }
+
+  /** Bumps the version of every topic whose feed includes one of these items. */
+  private async topicsShowingChanged(tx: Db, itemIds: number[], now: number): Promise<void> {
+    const { topics, topicItems } = this.t;
+    if (itemIds.length === 0) return;
+    // Naming the topics lets the (topic_slug, item_id) primary key answer; by item_id alone it would be a scan.
+    const slugs = (await tx.select({ slug: topics.slug }).from(topics)).map((r) => r.slug);
+    if (slugs.length === 0) return;
+    for (const part of chunks(itemIds)) {
+      const showing = tx
+        .selectDistinct({ slug: topicItems.topicSlug })
+        .from(topicItems)
+        .where(
+          and(
+            inArray(topicItems.topicSlug, slugs),
+            inArray(topicItems.itemId, part),
+            sql`${topicItems.included} = true`,
+          ),
+        );
+      await tx
+        .update(topics)
+        .set({ version: sql`${topics.version} + 1`, updatedAt: now })
+        .where(inArray(topics.slug, showing));
+    }
   }
 
   /** Placeholder values of one item row; prepared statements bypass column mapping, so booleans are spelled out. */
@@ -794,13 +844,41 @@ export class SqlStore implements Store {
   }
 
   async setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void> {
-    const { items, topics } = this.t;
+    const { items, sources, topics } = this.t;
     if (pairs.length === 0) return;
+    const now = Date.now();
     await this.write(async (tx) => {
+      // The stories an item leaves change too: their other reports lose it from "also reported by".
+      const keys = new Set(pairs.map((p) => p.storyKey));
+      for (const part of chunks(pairs.map((p) => p.itemId))) {
+        const old = await tx.select({ storyKey: items.storyKey }).from(items).where(inArray(items.id, part));
+        for (const r of old) if (r.storyKey) keys.add(r.storyKey);
+      }
       for (const p of pairs) await tx.update(items).set({ storyKey: p.storyKey }).where(eq(items.id, p.itemId));
-      // Stories change what curated feeds show (one entry, "also reported by"): their cached copies are stale.
-      await tx.update(topics).set({ version: sql`${topics.version} + 1` });
+      // Stories change what published feeds show (one entry, "also reported by"): their cached copies are stale.
+      await tx.update(topics).set({ version: sql`${topics.version} + 1`, updatedAt: now });
+      for (const part of chunks([...keys])) {
+        const reporting = tx.selectDistinct({ id: items.sourceId }).from(items).where(inArray(items.storyKey, part));
+        await tx.update(sources).set(itemsChanged(sources, now)).where(inArray(sources.id, reporting));
+      }
     });
+  }
+
+  async itemsMark(category?: string): Promise<ItemsMark> {
+    const { sources } = this.t;
+    const [row] = await this.db
+      .select({
+        sources: sql<number>`count(*)`,
+        version: sql<number>`coalesce(sum(${sources.itemsVersion}), 0)`,
+        changedAt: sql<number>`coalesce(max(${sources.itemsChangedAt}), 0)`,
+      })
+      .from(sources)
+      .where(category === undefined ? undefined : eq(sources.category, category));
+    return {
+      sources: Number(row?.sources ?? 0),
+      version: Number(row?.version ?? 0),
+      changedAt: Number(row?.changedAt ?? 0),
+    };
   }
 
   async itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]> {
@@ -1084,6 +1162,34 @@ const TOPIC_ITEM_FIELDS = [
   'scoredAt',
 ] as const;
 const TOPIC_ITEM_PLACEHOLDERS = placeholders(TOPIC_ITEM_FIELDS);
+
+/**
+ * Published entries print their source's name and site: when the feed renames itself, the source's item version
+ * moves like for an edited item (a title from the config changes the feeds' config fingerprint instead).
+ */
+function feedNamingChanged(sources: Schema['sources'], update: SourceUpdate, now: number) {
+  if (update.feedTitle === undefined && update.siteUrl === undefined) return {};
+  const changed = sql.join(
+    [
+      update.feedTitle === undefined ? undefined : sql`${sources.feedTitle} is distinct from ${update.feedTitle}`,
+      update.siteUrl === undefined ? undefined : sql`${sources.siteUrl} is distinct from ${update.siteUrl}`,
+    ].filter((c) => c !== undefined),
+    sql` or `,
+  );
+  const { itemsVersion, itemsChangedAt } = itemsChanged(sources, now);
+  return {
+    itemsVersion: sql`case when ${changed} then ${itemsVersion} else ${sources.itemsVersion} end`,
+    itemsChangedAt: sql`case when ${changed} then ${itemsChangedAt} else ${sources.itemsChangedAt} end`,
+  };
+}
+
+/** The update that records a change to a source's items (see `ItemsMark`); the time never goes back. */
+function itemsChanged(sources: Schema['sources'], now: number) {
+  return {
+    itemsVersion: sql`${sources.itemsVersion} + 1`,
+    itemsChangedAt: sql`case when ${sources.itemsChangedAt} > ${now} then ${sources.itemsChangedAt} else ${now} end`,
+  };
+}
 
 function storedFromNew(item: NewItem, id: number, sourceId: number, now: number): StoredItem {
   return {

@@ -143,6 +143,20 @@ export interface TopicRow {
   updatedAt: number;
 }
 
+/** What the validators of published feeds (all, per category) are made of: see `sources.items_version`. */
+export interface ItemsMark {
+  /** Sources counted. */
+  sources: number;
+  /**
+   * Sum of their item versions. Each moves whenever one of the source's items is inserted, changed, removed or
+   * joins a story, and when the feed's own title or site changes; never for read/starred. Versions only grow, so
+   * for one set of sources the sum changes with every such change.
+   */
+  version: number;
+  /** When one of them last moved, epoch ms (0: not since this was recorded). */
+  changedAt: number;
+}
+
 export interface SourceHealth extends SourceRow {
   itemsPerWeek: number;
 }
@@ -216,6 +230,8 @@ export interface Store {
   scanItems(afterId: number, limit: number): Promise<StoredItem[]>;
   setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void>;
   itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]>;
+  /** The change mark of all sources' items (or one category's): one aggregate over `sources`, none over items. */
+  itemsMark(category?: string): Promise<ItemsMark>;
 
   // topics
   /** Creates or updates a topic; returns whether its rules changed (re-score needed). */

@@ -7,8 +7,10 @@ import { loadAssets } from './assets.ts';
 import { randomToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { mediaRoutes } from './media.ts';
+import { metricsAllowed } from './metrics-access.ts';
 import {
   localeMiddleware,
+  mayReadPrivate,
   renderPage,
   sessionMiddleware,
   viewCtxFactory,
@@ -74,6 +76,12 @@ export function createApp(deps: AppDeps): Hono {
     return ok ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503);
   });
   app.get('/metrics', async (c) => {
+    if (!metricsAllowed(c, deps)) {
+      return c.text('metrics need Authorization: Bearer <server.metricsToken>, or a request from this host', 401, {
+        'WWW-Authenticate': 'Bearer realm="rundschau metrics"',
+        'Cache-Control': 'no-store',
+      });
+    }
     const registry = deps.metrics.registry;
     // The items gauge from the per-source counters: O(sources), cheap enough for every scrape.
     const sources = await deps.store.listSources().catch(() => []);
@@ -82,8 +90,9 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.route('/', assets.routes);
   app.route('/', mediaRoutes(deps, processSecret));
-  // Published feeds are meant for other readers, which cannot log in: they stay public in private mode too.
-  app.route('/', feedRoutes(deps));
+  // Published feeds are meant for other readers, which cannot log in: with private reading only the published
+  // ones (topics) stay public, the others need the reader's login (publish/access.ts).
+  app.route('/', feedRoutes(deps, { mayReadPrivate: (c) => mayReadPrivate(c, deps, processSecret) }));
 
   app.use('*', localeMiddleware());
   app.use('*', sessionMiddleware(deps, processSecret));

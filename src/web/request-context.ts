@@ -73,7 +73,7 @@ export function sessionMiddleware(deps: AppDeps, processSecret: string): Middlew
     const passwordHash = passwordHashOf(deps);
     const secret = sessionSecret(server.sessionSecret, passwordHash, processSecret);
     const nowSec = Math.floor((deps.now?.() ?? Date.now()) / 1000);
-    let session = decodeSession(verifySigned(getCookie(c, SESSION_COOKIE), secret), nowSec);
+    let session = readSession(c, secret, nowSec);
     if (!session) {
       session = { sid: randomToken(), authenticated: false, expiresAt: nowSec + ANONYMOUS_TTL_SECONDS };
       await writeSession(c, deps, secret, session);
@@ -88,6 +88,21 @@ export function sessionMiddleware(deps: AppDeps, processSecret: string): Middlew
     c.set('canEdit', !loginEnabled || loggedIn);
     await next();
   };
+}
+
+function readSession(c: Context, secret: string, nowSec: number): Session | undefined {
+  return decodeSession(verifySigned(getCookie(c, SESSION_COOKIE), secret), nowSec);
+}
+
+/**
+ * Whether a request may read what private reading keeps behind the login — without creating a session (the
+ * machine endpoints that ask, like feeds, set no cookies). Without a password there is no login: the reader is open.
+ */
+export function mayReadPrivate(c: Context, deps: AppDeps, processSecret: string): boolean {
+  const passwordHash = passwordHashOf(deps);
+  if (!passwordHash) return true;
+  const secret = sessionSecret(deps.config().server.sessionSecret, passwordHash, processSecret);
+  return readSession(c, secret, Math.floor((deps.now?.() ?? Date.now()) / 1000))?.authenticated === true;
 }
 
 export async function writeSession(c: Context, deps: AppDeps, secret: string, session: Session): Promise<void> {

@@ -26,6 +26,30 @@ export const feedparserSkip = probe(PYTHON, ['-c', 'import feedparser'])
   : 'python3-feedparser is not installed (apt-get install python3-feedparser; it must import from /usr/bin/python3)';
 export const newsboatSkip = probe('newsboat', ['-v']) ? '' : 'newsboat is not installed (apt-get install newsboat)';
 
+const VALIDATOR = process.env.RUNDSCHAU_FEED_VALIDATOR ?? '/work/shared/tools/validate-feed';
+export const validatorSkip = existsSync(VALIDATOR)
+  ? ''
+  : `the W3C feed validator is not at ${VALIDATOR} (set RUNDSCHAU_FEED_VALIDATOR to its validate-feed script)`;
+
+/** The W3C Feed Validation Service code run offline on a document: its errors (empty when valid) and full report. */
+export async function validateFeed(xml: string, contentType: string): Promise<{ valid: boolean; report: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'rundschau-validate-'));
+  try {
+    const file = join(dir, 'feed.xml');
+    writeFileSync(file, xml);
+    try {
+      const { stdout } = await run(VALIDATOR, ['--content-type', contentType, file], { timeout: 60_000 });
+      return { valid: true, report: stdout };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      if (failed.code === 1) return { valid: false, report: failed.stdout ?? '' };
+      throw new Error(`validate-feed failed (${failed.code}): ${failed.stderr ?? ''}${failed.stdout ?? ''}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export interface ParsedFeed {
   bozo: boolean;
   bozoException: string | null;

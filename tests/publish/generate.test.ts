@@ -2,7 +2,7 @@ import { decodeHTML } from 'entities';
 import { describe, expect, it } from 'vitest';
 import { type FeedFormat, renderFeed } from '../../src/publish/generate.ts';
 import { itemTagId } from '../../src/publish/ids.ts';
-import { feedparserParseText, feedparserSkip } from './clients.ts';
+import { feedparserParseText, feedparserSkip, validateFeed, validatorSkip } from './clients.ts';
 import { feedDescription, publishedItem } from './fixtures.ts';
 
 const RFC822 =
@@ -132,8 +132,8 @@ describe('renderFeed escaping', () => {
     );
     expect(rss).toContain('<category>a&lt;b &amp; &quot;c&quot; Ünïcode</category>');
     expect(rss).toContain('<enclosure length="1234" type="audio/mpeg" url="https://cdn.example/ep.mp3?a=1&amp;b=2"/>');
-    // CDATA cannot hold "]]>": the content's one is written as text.
-    expect(rss).toContain(']]&gt; end');
+    // CDATA cannot hold "]]>": the section is split there, the text itself unchanged.
+    expect(rss).toContain(']]]]><![CDATA[> end');
   });
 
   it.skipIf(!!feedparserSkip)('feedparser reads titles, categories, authors and sources back unchanged', async () => {
@@ -150,6 +150,47 @@ describe('renderFeed escaping', () => {
       expect(entry!.source?.title).toBe(TRICKY_SOURCE);
       expect(entry!.link).toBe('https://news.example/a?x=1&y=%222%22');
       expect(entry!.id).toBe(itemTagId('https://news.example/feed?a=1&b=2', 'uid-1'));
+    }
+  });
+
+  const HOSTILE = '<img src=x onerror=alert(1)>';
+  const hostile = [
+    { item: publishedItem({ id: 31, title: HOSTILE }), also: [] },
+    { item: publishedItem({ id: 32, title: 'a ]]> b ]]> c' }), also: [] },
+    { item: publishedItem({ id: 33, title: 'x ]]> <b>y</b>' }), also: [] },
+  ];
+
+  it('writes every "]]>" of a title by splitting the CDATA section', () => {
+    const rss = renderFeed(feedDescription(), hostile, 'rss');
+    expect(rss).toContain('<title><![CDATA[a ]]]]><![CDATA[> b ]]]]><![CDATA[> c]]></title>');
+    expect(rss).not.toContain(']] >');
+  });
+
+  it.skipIf(!!feedparserSkip)(
+    'feedparser receives a markup title as escaped text and "]]>" exactly as written',
+    async () => {
+      for (const format of ['rss', 'atom'] as FeedFormat[]) {
+        const parsed = await feedparserParseText(renderFeed(feedDescription(), hostile, format));
+        expect(parsed.bozo, `${format}: ${parsed.bozoException}`).toBe(false);
+        const [img, cdata, mixed] = parsed.entries;
+        // HTML that shows the text: no element reaches the subscriber.
+        expect(img!.titleType, format).toBe('text/html');
+        expect(img!.title, format).toBe('&lt;img src=x onerror=alert(1)&gt;');
+        expect(decodeHTML(img!.title)).toBe(HOSTILE);
+        expect(cdata!.titleType === 'text/html' ? decodeHTML(cdata!.title) : cdata!.title, format).toBe(
+          'a ]]> b ]]> c',
+        );
+        expect(mixed!.title, format).not.toContain('<b>');
+        expect(decodeHTML(mixed!.title), format).toBe('x ]]> <b>y</b>');
+      }
+    },
+  );
+
+  it.skipIf(!!validatorSkip)('the W3C validator accepts feeds with such titles', { timeout: 60_000 }, async () => {
+    const types = { rss: 'application/rss+xml', atom: 'application/atom+xml' } as const;
+    for (const [format, type] of Object.entries(types)) {
+      const { valid, report } = await validateFeed(renderFeed(feedDescription(), hostile, format as FeedFormat), type);
+      expect(valid, `${format}:\n${report}`).toBe(true);
     }
   });
 

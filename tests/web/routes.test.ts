@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sanitizeContent } from '../../src/normalize/sanitize.ts';
 import { hashPassword, verifyPassword } from '../../src/web/auth.ts';
-import { makeItem } from '../support/items.ts';
+import { makeItem, makeSource } from '../support/items.ts';
 import { Client, HOUR, NOW, ORIGIN, seed, type WebHarness, webHarness } from './harness.ts';
 
 /** Titles of the river entries in page order. */
@@ -14,6 +14,7 @@ function csrfOf(html: string): string {
 }
 
 let h: WebHarness;
+const METRICS_TOKEN = 'metrics-token-for-tests-0123';
 afterEach(async () => {
   await h?.close();
 });
@@ -409,7 +410,7 @@ describe('login, sessions, private mode', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
-  it('private mode sends everyone to the login, except health, metrics and assets', async () => {
+  it('private mode sends everyone to the login, except health and assets', async () => {
     h = await webHarness({ server: { passwordHash, reading: 'private' } });
     await seed(h.store, 1);
     const c = new Client(h.app);
@@ -419,12 +420,93 @@ describe('login, sessions, private mode', () => {
       expect(res.headers.get('location')).toBe(`/login?next=${encodeURIComponent(path)}`);
     }
     expect((await c.request('/healthz')).status).toBe(200);
+    expect((await c.request('/metrics')).status).toBe(401); // not loopback, no token: see 'health and metrics'
     expect((await c.request('/login')).status).toBe(200);
     const token = await c.csrf('/login');
     await c.post('/login', { _csrf: token, password: 'correct horse', next: '/' });
     const { res, html } = await c.get('/');
     expect(res.status).toBe(200);
     expect(titles(html)).toHaveLength(2);
+  });
+});
+
+describe('private reading and the published feeds', () => {
+  let passwordHash: string;
+  const PRIVATE_PATHS = [
+    '/feeds/all.rss',
+    '/feeds/all.atom',
+    '/feeds/all.json?limit=5',
+    '/feeds/category/Tech.atom',
+    '/feeds/category/Cloud.json',
+    '/feeds/internal.rss',
+    '/opml.xml',
+  ];
+  const PUBLIC_PATHS = ['/feeds/ai.rss', '/feeds/ai.atom', '/feeds/ai.json'];
+
+  beforeEach(async () => {
+    passwordHash ??= await hashPassword('correct horse');
+    h = await webHarness({
+      server: { passwordHash, reading: 'private', websubHub: 'https://hub.example/' },
+      sources: [
+        makeSource('https://heise.example/feed', { category: 'Tech' }),
+        makeSource('https://cloud.example/feed', { category: 'Cloud' }),
+      ],
+      topics: [
+        { slug: 'ai', title: 'AI' },
+        { slug: 'internal', title: 'Internal', public: false },
+      ],
+    });
+    await seed(h.store, 2);
+  });
+
+  it('answers 401 without the login for everything not published, and sets no cookie', async () => {
+    const c = new Client(h.app);
+    for (const path of PRIVATE_PATHS) {
+      const res = await c.request(path);
+      expect(res.status, path).toBe(401);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+      expect(res.headers.get('set-cookie'), path).toBeNull();
+      expect(await res.text(), path).not.toContain('heise item');
+    }
+    // A forged or anonymous session is no login.
+    const anonymous = new Client(h.app);
+    await anonymous.get('/login');
+    expect(anonymous.cookies.has('rs_session')).toBe(true);
+    for (const path of PRIVATE_PATHS) expect((await anonymous.request(path)).status, path).toBe(401);
+  });
+
+  it('serves them with the login, marked private for caches and without a hub', async () => {
+    const c = new Client(h.app);
+    await c.post('/login', { _csrf: await c.csrf('/login'), password: 'correct horse', next: '/' });
+    for (const path of PRIVATE_PATHS) {
+      const res = await c.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe('private, max-age=300');
+      const text = await res.text();
+      if (path.startsWith('/feeds/') && !path.startsWith('/feeds/internal')) expect(text, path).toContain('item');
+      expect(text, path).not.toContain('hub.example');
+    }
+    const etag = (await c.request('/feeds/all.atom')).headers.get('etag')!;
+    expect((await c.request('/feeds/all.atom', { headers: { 'if-none-match': etag } })).status).toBe(304);
+  });
+
+  it('keeps published topic feeds public, with the hub, and a topic can opt out', async () => {
+    const c = new Client(h.app);
+    for (const path of PUBLIC_PATHS) {
+      const res = await c.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('cache-control'), path).toBe('public, max-age=300');
+      expect(res.headers.get('link'), path).toContain('<https://hub.example/>; rel="hub"');
+    }
+    expect((await c.request('/feeds/internal.atom')).status).toBe(401);
+    h.setConfig({ topics: [{ slug: 'ai', title: 'AI', public: false }] });
+    expect((await c.request('/feeds/ai.atom')).status).toBe(401);
+  });
+
+  it('public reading keeps every feed open, as before', async () => {
+    h.setConfig({ server: { passwordHash, reading: 'public' } });
+    const c = new Client(h.app);
+    for (const path of [...PRIVATE_PATHS, ...PUBLIC_PATHS]) expect((await c.request(path)).status, path).toBe(200);
   });
 });
 
@@ -671,7 +753,9 @@ describe('health and metrics', () => {
     await c.get('/');
     await c.get('/items/1');
     await c.get('/items/2');
-    const res = await h.app.request(`${ORIGIN}/metrics`);
+    h.setConfig({ server: { metricsToken: METRICS_TOKEN } });
+    const res = await h.app.request(`${ORIGIN}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toContain('rundschau_http_requests_total{method="GET",route="/",status="200"} 1');
@@ -680,6 +764,61 @@ describe('health and metrics', () => {
     const stored = await h.store.countItems();
     expect(stored).toBeGreaterThan(0);
     expect(text).toContain(`rundschau_items_stored ${stored}`);
+  });
+});
+
+describe('who may read /metrics', () => {
+  let server: { url: string; close(): Promise<void> } | undefined;
+  beforeEach(async () => {
+    h = await webHarness();
+  });
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    delete process.env.RUNDSCHAU_METRICS_TOKEN;
+  });
+
+  async function listen(): Promise<{ url: string; close(): Promise<void> }> {
+    const { serve } = await import('@hono/node-server');
+    const s = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const started = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
+    });
+    const { port } = s.address() as import('node:net').AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/metrics`,
+      close: () => new Promise<void>((resolve) => s.close(() => resolve())),
+    };
+  }
+
+  it('a scraper on this host reads it; a request relayed by a local proxy does not', async () => {
+    server = await listen();
+    const local = await fetch(server.url);
+    expect(local.status).toBe(200);
+    expect(await local.text()).toContain('rundschau_items_stored');
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip']) {
+      const relayed = await fetch(server.url, { headers: { [header]: '203.0.113.9' } });
+      expect(relayed.status, header).toBe(401);
+      expect(relayed.headers.get('www-authenticate')).toContain('Bearer');
+      expect(await relayed.text()).not.toContain('rundschau_');
+    }
+  });
+
+  it('others need the bearer token from the config or RUNDSCHAU_METRICS_TOKEN', async () => {
+    const remote = (headers: Record<string, string> = {}) => h.app.request(`${ORIGIN}/metrics`, { headers });
+    expect((await remote()).status).toBe(401);
+    expect((await remote({ authorization: `Bearer ${METRICS_TOKEN}` })).status).toBe(401); // no token configured
+    h.setConfig({ server: { metricsToken: METRICS_TOKEN } });
+    expect((await remote({ authorization: `Bearer ${METRICS_TOKEN}` })).status).toBe(200);
+    expect((await remote({ authorization: `Bearer ${METRICS_TOKEN}x` })).status).toBe(401);
+    expect((await remote({ authorization: `Basic ${METRICS_TOKEN}` })).status).toBe(401);
+    h.setConfig({});
+    process.env.RUNDSCHAU_METRICS_TOKEN = 'from-the-environment-1234';
+    expect((await remote({ authorization: 'Bearer from-the-environment-1234' })).status).toBe(200);
+  });
+
+  it('rejects a token too short to be a secret', async () => {
+    const { configSchema } = await import('../../src/config/schema.ts');
+    expect(configSchema.safeParse({ server: { metricsToken: 'short' } }).success).toBe(false);
   });
 });
 

@@ -4,7 +4,6 @@ import { formatIssues, resolveConfigPath } from '../../config/load.ts';
 import { watchConfig } from '../../config/watch.ts';
 import { createLogger } from '../../lib/log.ts';
 import { createMetrics } from '../../lib/metrics.ts';
-import { pingHub, topicFeedUrls } from '../../publish/websub.ts';
 import { openRuntime } from '../../runtime.ts';
 import { startScheduler } from '../../schedule/cron.ts';
 import { createApp } from '../../web/app.ts';
@@ -60,23 +59,21 @@ export function serveCommand(): Command {
       const server = rt.config().server;
       const hostname = opts.host ?? server.host;
       const listenPort = opts.port ?? server.port;
-      rt.onTopicsChanged = (slugs) => {
-        const { websubHub, baseUrl } = rt.config().server;
-        if (!websubHub) return;
-        const base = baseUrl ?? `http://${hostname}:${listenPort}`;
-        void pingHub(
-          websubHub,
-          slugs.flatMap((slug) => topicFeedUrls(base, slug)),
-        ).then((results) => {
-          for (const r of results.filter((x) => !x.ok)) log.warn(r, 'WebSub hub ping failed');
-        });
-      };
+      // Feed URLs announced to the WebSub hub when server.baseUrl is not set: where this process listens.
+      let boundPort = listenPort;
+      rt.feedAnnouncer.fallbackBaseUrl = () => `http://${hostname}:${boundPort}`;
+      // The baseline for editors' changes when this process does not fetch (`--no-fetch`, cron runs `fetch`).
+      if (!opts.fetch) void rt.feedAnnouncer.remember().catch((err: unknown) => log.error({ err }, 'WebSub baseline'));
       const app = createApp({
         store: rt.store,
         config: rt.config,
         metrics,
         log,
-        onTopicDecision: (slug) => rt.curator.relearn(slug),
+        onTopicDecision: async (slug) => {
+          await rt.curator.relearn(slug);
+          // An editor's pin or exclusion changes the topic's feed now, not at the next fetch cycle.
+          void rt.feedAnnouncer.announce();
+        },
       });
       // Bound before the scheduler starts: a port that is taken ends the start with one line, having fetched nothing.
       let http: ReturnType<typeof serveHttp>;
@@ -84,6 +81,7 @@ export function serveCommand(): Command {
         http = await new Promise<ReturnType<typeof serveHttp>>((listening, failed) => {
           const server = serveHttp({ fetch: app.fetch, hostname, port: listenPort }, (info) => {
             server.off('error', failed);
+            boundPort = info.port; // --port 0 picks one
             log.info({ url: `http://${hostname}:${info.port}/`, config: configPath }, 'rundschau is serving');
             listening(server);
           });
