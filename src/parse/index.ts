@@ -1,8 +1,9 @@
+import { repairDoubleEncoding } from '../decode/double-encoding.ts';
 import { repairXml } from '../decode/repair.ts';
 import { FeedParseError } from './errors.ts';
 import { isJsonFeed, jsonFeedToDocument } from './json-feed.ts';
 import { looksLikeHtml, renameUnparsableAtomDates, rootElementName, xhtmlToCdata } from './prepare-xml.ts';
-import type { FeedDocument } from './types.ts';
+import type { FeedDocument, ParsedEntry } from './types.ts';
 import { runRssParser, toFeedDocument } from './xml-feed.ts';
 
 export { FeedParseError, type FeedParseReason } from './errors.ts';
@@ -82,6 +83,32 @@ async function parseXml(text: string, documentUrl: string): Promise<FeedDocument
   return toFeedDocument(parsed, documentUrl, root, warnings);
 }
 
+const ENTRY_TEXT_FIELDS = ['title', 'author', 'summaryHtml', 'contentHtml'] as const satisfies (keyof ParsedEntry)[];
+
+/**
+ * Undoes double-encoded UTF-8 in every text field of the document (see decode/double-encoding.ts), field by field
+ * like feedparser, so one damaged title does not change how the others are read.
+ */
+function repairDoubleEncodedFields(doc: FeedDocument): FeedDocument {
+  let repaired = 0;
+  const fix = (text: string): string => {
+    const out = repairDoubleEncoding(text);
+    if (out !== text) repaired++;
+    return out;
+  };
+  if (doc.title) doc.title = fix(doc.title);
+  if (doc.description) doc.description = fix(doc.description);
+  for (const entry of doc.entries) {
+    for (const field of ENTRY_TEXT_FIELDS) {
+      const value = entry[field];
+      if (value) entry[field] = fix(value);
+    }
+    entry.categories = entry.categories.map(fix);
+  }
+  if (repaired) doc.warnings.push(`repaired double-encoded UTF-8 (mojibake) in ${repaired} text field(s)`);
+  return doc;
+}
+
 /**
  * Reads a decoded feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1) into a FeedDocument.
  * Throws FeedParseError when the text is empty, not a feed, or XML too broken to repair.
@@ -89,9 +116,9 @@ async function parseXml(text: string, documentUrl: string): Promise<FeedDocument
 export async function parseFeed(text: string, documentUrl: string): Promise<FeedDocument> {
   const start = text.search(/\S/);
   if (start < 0) throw new FeedParseError('empty', 'The document is empty');
-  if (text[start] === '{' || text[start] === '[') return parseJson(text, documentUrl);
+  if (text[start] === '{' || text[start] === '[') return repairDoubleEncodedFields(parseJson(text, documentUrl));
   try {
-    return await parseXml(text, documentUrl);
+    return repairDoubleEncodedFields(await parseXml(text, documentUrl));
   } catch (error) {
     if (error instanceof FeedParseError) throw error;
     // rss-parser assumes structure it does not check (e.g. <rss> without <channel>).
