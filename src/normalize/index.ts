@@ -66,7 +66,9 @@ function normalizeEnclosures(entry: ParsedEntry, base: string): Enclosure[] {
 
 interface DocumentFacts {
   useGuids: boolean;
-  /** Declared feed language, else one detected over a sample of the document, else the source's. */
+  /** The source's `language:` from the config: the operator's word, it beats every declaration and detection. */
+  configuredLanguage: string | undefined;
+  /** Declared feed language, else one detected over a sample of the document. */
   language: string | null;
 }
 
@@ -91,7 +93,7 @@ function normalizeEntry(
   const categories = dedupeCategories(entry.categories);
   const enclosures = normalizeEnclosures(entry, base);
   const guid = entry.guid?.trim() || null;
-  const language = normalizeLanguageTag(entry.language) ?? facts.language;
+  const language = facts.configuredLanguage ?? normalizeLanguageTag(entry.language) ?? facts.language;
   const uid = computeUid(
     {
       guid: facts.useGuids ? (guid ?? undefined) : undefined,
@@ -142,9 +144,12 @@ function normalizeEntry(
  * language, content hash. Entries sharing a uid inside one document collapse to the first.
  */
 export function normalizeDocument(doc: FeedDocument, ctx: NormalizeContext): NewItem[] {
+  const configuredLanguage = normalizeLanguageTag(ctx.sourceLanguage);
   const facts: DocumentFacts = {
     useGuids: ctx.identity === 'guid' || !guidsAreUseless(doc.entries.map((e) => e.guid)),
-    language: documentLanguage(doc, ctx),
+    configuredLanguage,
+    // Detection is the expensive part of normalising: skipped when the operator said which language it is.
+    language: configuredLanguage ? null : documentLanguage(doc, ctx),
   };
   const links = doc.entries.map((e) => resolveUrl(e.link, e.baseUrl ?? doc.siteUrl ?? ctx.feedUrl) ?? null);
   const linkKeys = linkKeysFor(links);
@@ -174,9 +179,5 @@ function documentLanguage(doc: FeedDocument, ctx: NormalizeContext): string | nu
         `${cleanTitle(e.title, e.titleType)}. ${summarize(e.summaryHtml ?? e.contentHtml, LANGUAGE_SAMPLE_HTML).slice(0, 120)}`,
     )
     .join(' ');
-  return (
-    detectLanguage(sample, ctx.detectLanguages ?? DEFAULT_DETECT_LANGUAGES) ??
-    normalizeLanguageTag(ctx.sourceLanguage) ??
-    null
-  );
+  return detectLanguage(sample, ctx.detectLanguages ?? DEFAULT_DETECT_LANGUAGES) ?? null;
 }

@@ -143,12 +143,24 @@ describe('normalizeDocument', () => {
     expect(later.map((i) => i.uid)).toEqual(first.map((i) => i.uid));
   });
 
-  it('detects the language when none is declared, else uses the source language', () => {
+  it('detects the language when none is declared', () => {
     const german = entry({
       title: 'Die Bundesregierung hat neue Regeln für Rechenzentren beschlossen',
       summaryHtml: 'Die Betreiber müssen künftig mehr Strom aus erneuerbaren Quellen beziehen.',
     });
     expect(normalizeDocument(doc([german]), ctx)[0]!.language).toBe('de');
     expect(normalizeDocument(doc([entry({ title: 'x' })]), { ...ctx, sourceLanguage: 'fr' })[0]!.language).toBe('fr');
+  });
+
+  it("takes the source's configured language over detection and over the feed's declarations", () => {
+    const german = entry({
+      title: 'Die Bundesregierung hat neue Regeln für Rechenzentren beschlossen',
+      summaryHtml: 'Die Betreiber müssen künftig mehr Strom aus erneuerbaren Quellen beziehen.',
+    });
+    const configured = { ...ctx, sourceLanguage: 'en-GB' };
+    expect(normalizeDocument(doc([german]), configured)[0]!.language).toBe('en');
+    // A CMS default ("en-us") on a German feed is a common lie; the operator's word wins over it too.
+    expect(normalizeDocument({ ...doc([german]), language: 'de' }, configured)[0]!.language).toBe('en');
+    expect(normalizeDocument(doc([{ ...german, language: 'de-AT' }]), configured)[0]!.language).toBe('en');
   });
 });
