@@ -63,11 +63,11 @@ async function parseXml(text: string, documentUrl: string): Promise<FeedDocument
     if (isStructureError(strictError))
       throw new FeedParseError('not_a_feed', 'The XML document is not RSS, RDF or Atom');
     if (isMissingStructure(strictError)) throw new FeedParseError('empty', 'The feed has no channel and no items');
-    const { text: repaired, repairs } = repairXml(prepared);
+    const { text: repaired, repairs, truncated } = repairXml(prepared);
+    const detail = (strictError as Error).message.split('\n').slice(0, 3).join(' ');
     try {
       parsed = await runRssParser(repaired);
     } catch (repairError) {
-      const detail = (strictError as Error).message.split('\n').slice(0, 3).join(' ');
       throw new FeedParseError(
         'malformed_xml',
         `The feed is not well-formed XML and could not be repaired: ${detail}`,
@@ -75,6 +75,12 @@ async function parseXml(text: string, documentUrl: string): Promise<FeedDocument
           cause: repairError,
         },
       );
+    }
+    // A repaired document without items is not a feed that is fine and empty: say what is wrong with it.
+    if (!parsed.items?.length) {
+      throw truncated
+        ? new FeedParseError('truncated', `The document is cut off before its first complete item (${detail})`)
+        : new FeedParseError('malformed_xml', `The feed is not well-formed XML and no item survived repair: ${detail}`);
     }
     warnings.push(`not well-formed XML (${(strictError as Error).message.split('\n')[0]}); repaired`, ...repairs);
     source = repaired;

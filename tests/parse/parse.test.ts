@@ -181,7 +181,12 @@ describe('parseFeed', () => {
     expect(await reason('<html><body><p>Moved<p></body>')).toBe('not_a_feed');
     expect(await reason('<?xml version="1.0"?><note><to>x</to></note>')).toBe('not_a_feed');
     expect(await reason('{"rss": {"channel": {}}}')).toBe('not_a_feed');
-    expect(await reason('<rss version="2.0"><channel><title>x</ti')).toBeUndefined();
+    // Repaired, but nothing is left: not an "ok" empty feed.
+    expect(await reason('<rss version="2.0"><channel><title>x</ti')).toBe('truncated');
+    expect(await reason('<rss version="2.0"><channel><title>x</title><item><title>half')).toBe('truncated');
+    expect(await reason('<rss version="2.0"><channel><title>A & B</title></channel></rss>')).toBe('malformed_xml');
+    // Well-formed and empty is a feed with nothing in it yet.
+    expect(await reason('<rss version="2.0"><channel><title>x</title></channel></rss>')).toBeUndefined();
     expect(await reason('<rss><channel><item><title>a</item></foo></bar>')).toBe('malformed_xml');
   });
 });
