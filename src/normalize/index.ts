@@ -1,9 +1,21 @@
 import { resolveUrl } from '../lib/url.ts';
 import type { FeedDocument, ParsedEntry } from '../parse/types.ts';
+import {
+  AUTHOR_MAX_CHARS,
+  boundedUrl,
+  CONTENT_MAX_CHARS,
+  cleanEntry,
+  cutChars,
+  cutHtml,
+  FEED_DESCRIPTION_MAX_CHARS,
+  GUID_MAX_CHARS,
+  removeControlChars,
+  TITLE_MAX_CHARS,
+} from './bounds.ts';
 import { resolveEntryDates } from './dates.ts';
 import { computeUid, guidsAreUseless, type IdentityMode, linkKeysFor, sha1 } from './identity.ts';
 import { detectLanguage, normalizeLanguageTag } from './language.ts';
-import { sanitizeContentWithImage } from './sanitize.ts';
+import { sanitizeContent, sanitizeContentWithImage } from './sanitize.ts';
 import { cleanTitle, collapseWhitespace, htmlToText, summarize, truncateAtWord } from './text.ts';
 import type { Enclosure, NewItem } from './types.ts';
 
@@ -33,7 +45,7 @@ function cleanAuthor(author: string | undefined): string | null {
   if (!author) return null;
   const text = collapseWhitespace(author);
   const named = /^\S+@\S+\s*\(([^)]+)\)$/.exec(text);
-  return (named ? named[1]!.trim() : text) || null;
+  return truncateAtWord(named ? named[1]!.trim() : text, AUTHOR_MAX_CHARS) || null;
 }
 
 function dedupeCategories(categories: string[]): string[] {
@@ -83,11 +95,21 @@ function normalizeEntry(
   const base = entry.baseUrl ?? doc.siteUrl ?? ctx.feedUrl;
   const body = entry.contentHtml ?? entry.summaryHtml ?? '';
   // One sanitize-html run per item: the body. The summary is plain text and needs no sanitising.
-  const { html: contentHtml, firstImage } = sanitizeContentWithImage(body, base);
+  const sanitized = sanitizeContentWithImage(body, base);
+  const { firstImage } = sanitized;
+  // A body over the bound is cut at a tag and sanitised once more, which closes the tags the cut left open.
+  const contentHtml =
+    sanitized.html.length > CONTENT_MAX_CHARS
+      ? sanitizeContent(cutHtml(sanitized.html, CONTENT_MAX_CHARS - 4096), base)
+      : sanitized.html;
   const searchText = htmlToText(contentHtml, SEARCH_HTML_MAX);
   const summary =
     (entry.summaryHtml && entry.summaryHtml !== body ? summarize(entry.summaryHtml) : '') || truncateAtWord(searchText);
-  const title = cleanTitle(entry.title, entry.titleType) || truncateAtWord(summary, 100) || link || '(untitled)';
+  const title =
+    truncateAtWord(cleanTitle(entry.title, entry.titleType), TITLE_MAX_CHARS) ||
+    truncateAtWord(summary, 100) ||
+    link ||
+    '(untitled)';
   const dates = resolveEntryDates(entry.published, entry.updated, ctx.now);
   const author = cleanAuthor(entry.author);
   const categories = dedupeCategories(entry.categories);
@@ -121,7 +143,7 @@ function normalizeEntry(
   );
   return {
     uid,
-    guid,
+    guid: guid && cutChars(guid, GUID_MAX_CHARS),
     link,
     title,
     author,
@@ -143,7 +165,8 @@ function normalizeEntry(
  * Turns a parsed document into store-ready items: identity, absolute URLs, UTC dates, sanitised HTML, summary,
  * language, content hash. Entries sharing a uid inside one document collapse to the first.
  */
-export function normalizeDocument(doc: FeedDocument, ctx: NormalizeContext): NewItem[] {
+export function normalizeDocument(parsed: FeedDocument, ctx: NormalizeContext): NewItem[] {
+  const doc: FeedDocument = { ...parsed, entries: parsed.entries.map(cleanEntry) };
   const configuredLanguage = normalizeLanguageTag(ctx.sourceLanguage);
   const facts: DocumentFacts = {
     useGuids: ctx.identity === 'guid' || !guidsAreUseless(doc.entries.map((e) => e.guid)),
@@ -162,6 +185,20 @@ export function normalizeDocument(doc: FeedDocument, ctx: NormalizeContext): New
     items.push(item);
   }
   return items;
+}
+
+/** The feed's own title, description and URLs as stored on its source: cleaned and bounded like item fields. */
+export function normalizeFeedMeta(
+  doc: FeedDocument,
+): Pick<FeedDocument, 'title' | 'description' | 'siteUrl' | 'hubUrl'> {
+  const text = (value: string | undefined, max: number) =>
+    value === undefined ? undefined : truncateAtWord(collapseWhitespace(removeControlChars(value)), max) || undefined;
+  return {
+    title: text(doc.title, TITLE_MAX_CHARS),
+    description: text(doc.description, FEED_DESCRIPTION_MAX_CHARS),
+    siteUrl: boundedUrl(doc.siteUrl),
+    hubUrl: boundedUrl(doc.hubUrl),
+  };
 }
 
 /**
