@@ -61,6 +61,11 @@ const KNOWN_TEXT: Record<string, string> = {
   'miniflux/utf8-incorrect-prolog.xml': 'Café',
   'picofeed/cercle.psy.xml': 'é',
   'miniflux/no_encoding_ISO-8859-1.xml': 'é',
+  // Double-encoded UTF-8 in the bytes ("KÃ¤ltewelle", "Razerâ€™s", "Ð’ ÐœÐ¾ÑÐºÐ²Ðµ"), repaired per field.
+  'codehollow-feedreader/Rss20FazNet.xml': 'Kältewelle in Europa: Flüchtlinge',
+  'codehollow-feedreader/AtomTheVerge.xml': 'Razer’s three-screen laptop',
+  'codehollow-feedreader/Rss20YandexRussia.xml': 'В Москве из-за сильных морозов',
+  'codehollow-feedreader/Rss20LeParisien.xml': 'policiers à l’hôpital',
 };
 
 /** Executable markup in tags (text that merely mentions `onload=` is fine). */

@@ -126,12 +126,19 @@ describe.skipIf(Boolean(missing))(
       const compared: string[] = [];
       const mismatches: string[] = [];
       const exceptionsThatMatch: string[] = [];
+      const bozo = { files: 0, sameCount: 0 };
       for (const path of files) {
         const theirs = feedparser[path];
-        if (!theirs || theirs.bozo) continue;
-        compared.push(path);
+        if (!theirs) continue;
         const expected = theirs.entries.map(feedparserTitle);
         const ours = await rundschauTitles(path);
+        if (theirs.bozo) {
+          // Not compared: feedparser itself says it guessed. Counted, so the figure is there to read.
+          bozo.files++;
+          if ((typeof ours === 'string' ? 0 : ours.length) === expected.length) bozo.sameCount++;
+          continue;
+        }
+        compared.push(path);
         const exception = RUNDSCHAU_IS_RIGHT[path];
         const difference = describeDifference(expected, ours, exception);
         const exact = exception?.kind === 'mojibake' ? describeDifference(expected, ours, undefined) : difference;
@@ -140,14 +147,16 @@ describe.skipIf(Boolean(missing))(
         if (exception && !exact) exceptionsThatMatch.push(path);
       }
       const excepted = compared.filter((p) => RUNDSCHAU_IS_RIGHT[p]).length;
-      const matching = compared.length - mismatches.length - excepted;
+      const matching = compared.filter(
+        (p) => !RUNDSCHAU_IS_RIGHT[p] && !mismatches.some((m) => m.startsWith(`${p}: `)),
+      ).length;
       const listed = compared
         .filter((p) => RUNDSCHAU_IS_RIGHT[p])
         .map((p) => `  ${p}: ${RUNDSCHAU_IS_RIGHT[p]!.reason}`);
       console.log(
         `feedparser parity: ${matching}/${compared.length} files match ` +
           `(${((100 * matching) / compared.length).toFixed(1)} %), ${excepted} listed where rundschau is right, ` +
-          `${files.length - compared.length} skipped as bozo\n${listed.join('\n')}`,
+          `${bozo.files} not compared as bozo (same item count on ${bozo.sameCount} of them)\n${listed.join('\n')}`,
       );
       expect(mismatches, `files where rundschau differs from feedparser:\n${mismatches.join('\n')}`).toEqual([]);
       expect(exceptionsThatMatch, 'listed in RUNDSCHAU_IS_RIGHT but match now: remove them').toEqual([]);
