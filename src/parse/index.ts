@@ -16,10 +16,13 @@ function parseJson(text: string, documentUrl: string): FeedDocument {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new FeedParseError(
-      'not_a_feed',
-      `The document starts like JSON but is not valid JSON: ${(error as Error).message}`,
-    );
+    const detail = (error as Error).message;
+    // JSON cut off ends inside a value or a string, or the parser stops at the very end of the text.
+    const position = Number(/at position (\d+)/.exec(detail)?.[1] ?? Number.NaN);
+    if (/Unexpected end of JSON input|Unterminated string/.test(detail) || position >= text.trimEnd().length) {
+      throw new FeedParseError('truncated', `The JSON document is cut off before its end (${detail})`);
+    }
+    throw new FeedParseError('not_a_feed', `The document starts like JSON but is not valid JSON: ${detail}`);
   }
   if (!isJsonFeed(value)) {
     throw new FeedParseError('not_a_feed', 'The document is JSON but not a JSON Feed (no jsonfeed.org version)');

@@ -185,6 +185,11 @@ describe('parseFeed', () => {
     expect(await reason('<rss version="2.0"><channel><title>x</ti')).toBe('truncated');
     expect(await reason('<rss version="2.0"><channel><title>x</title><item><title>half')).toBe('truncated');
     expect(await reason('<rss version="2.0"><channel><title>A & B</title></channel></rss>')).toBe('malformed_xml');
+    expect(await reason('{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "title": "ha')).toBe(
+      'truncated',
+    );
+    expect(await reason('{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1"}')).toBe('truncated');
+    expect(await reason('{"version" 1}')).toBe('not_a_feed');
     // Well-formed and empty is a feed with nothing in it yet.
     expect(await reason('<rss version="2.0"><channel><title>x</title></channel></rss>')).toBeUndefined();
     expect(await reason('<rss><channel><item><title>a</item></foo></bar>')).toBe('malformed_xml');
