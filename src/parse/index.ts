@@ -120,7 +120,8 @@ function repairDoubleEncodedFields(doc: FeedDocument): FeedDocument {
 
 /**
  * Reads a decoded feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1) into a FeedDocument.
- * Throws FeedParseError when the text is empty, not a feed, or XML too broken to repair.
+ * Throws FeedParseError when the text is empty, not a feed, cut off before its first item (truncated), or XML
+ * too broken to repair (also when repair leaves no item). Double-encoded UTF-8 is repaired in every text field.
  */
 export async function parseFeed(text: string, documentUrl: string): Promise<FeedDocument> {
   const start = text.search(/\S/);
