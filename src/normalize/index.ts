@@ -52,7 +52,7 @@ function dedupeCategories(categories: string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of categories) {
-    const label = cleanTitle(raw);
+    const label = removeControlChars(cleanTitle(raw));
     const key = label.toLowerCase();
     if (!label || seen.has(key)) continue;
     seen.add(key);
@@ -97,16 +97,19 @@ function normalizeEntry(
   // One sanitize-html run per item: the body. The summary is plain text and needs no sanitising.
   const sanitized = sanitizeContentWithImage(body, base);
   const { firstImage } = sanitized;
-  // A body over the bound is cut at a tag and sanitised once more, which closes the tags the cut left open.
+  // Control characters again after decoding: an entity (`&#1;`) decodes to one. A body over the bound is cut at a
+  // tag and sanitised once more, which closes the tags the cut left open.
+  const sanitizedHtml = removeControlChars(sanitized.html);
   const contentHtml =
-    sanitized.html.length > CONTENT_MAX_CHARS
-      ? sanitizeContent(cutHtml(sanitized.html, CONTENT_MAX_CHARS - 4096), base)
-      : sanitized.html;
+    sanitizedHtml.length > CONTENT_MAX_CHARS
+      ? sanitizeContent(cutHtml(sanitizedHtml, CONTENT_MAX_CHARS - 4096), base)
+      : sanitizedHtml;
   const searchText = htmlToText(contentHtml, SEARCH_HTML_MAX);
-  const summary =
-    (entry.summaryHtml && entry.summaryHtml !== body ? summarize(entry.summaryHtml) : '') || truncateAtWord(searchText);
+  const summary = removeControlChars(
+    (entry.summaryHtml && entry.summaryHtml !== body ? summarize(entry.summaryHtml) : '') || truncateAtWord(searchText),
+  );
   const title =
-    truncateAtWord(cleanTitle(entry.title, entry.titleType), TITLE_MAX_CHARS) ||
+    truncateAtWord(removeControlChars(cleanTitle(entry.title, entry.titleType)), TITLE_MAX_CHARS) ||
     truncateAtWord(summary, 100) ||
     link ||
     '(untitled)';

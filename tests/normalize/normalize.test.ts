@@ -200,6 +200,22 @@ describe('bounds and control characters (every stored field)', () => {
     expect(everything).not.toMatch(/\\u00[01][0-9a-f]/);
   });
 
+  it('removes control characters that entities decode to (&#1;, &#x1b;)', () => {
+    const item = one({
+      title: 'a&#1;b c',
+      summaryHtml: 'x&#7;y',
+      contentHtml: '<p>a&#1;b&#x1b;c</p>',
+      categories: ['C&#1;loud'],
+    });
+    expect([item.title, item.summary, item.contentHtml, item.searchText, item.categories]).toEqual([
+      'ab c',
+      'xy',
+      '<p>abc</p>',
+      'abc',
+      ['Cloud'],
+    ]);
+  });
+
   it('bounds titles (1,000), authors, categories, guids, and drops over-long URLs instead of cutting them', () => {
     const item = one({
       guid: `g${'x'.repeat(5000)}`,
