@@ -4,6 +4,8 @@ export interface RepairResult {
   text: string;
   /** One line per kind of damage that was repaired, for FeedDocument.warnings. */
   repairs: string[];
+  /** The document ended early: elements or a CDATA section had to be closed. */
+  truncated: boolean;
 }
 
 const XML_PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
@@ -72,21 +74,34 @@ function closeOpenCdata(text: string, repairs: string[]): string {
 const TOKEN =
   /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<![A-Za-z][^>]*>|<\/([^\s>]+)\s*>|<([A-Za-z_][^\s/>]*)(?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g;
 
-/** Closes elements a truncated document left open (and drops a half-written tag at the very end). */
+/** Feed items of RSS/RDF (`item`) and Atom (`entry`), with or without a namespace prefix. */
+const ITEM_ELEMENT = /^(?:[\w.-]+:)?(item|entry)$/;
+
+/**
+ * Closes elements a truncated document left open (and drops a half-written tag at the very end). An item the cut
+ * went through is dropped whole: half of it (a title without its link or guid) would be stored as a story of its
+ * own and come back as a duplicate once the feed is whole again.
+ */
 function closeTruncatedDocument(text: string, repairs: string[]): string {
   let body = text.replace(/<[^>]*$/, '');
-  const stack: string[] = [];
+  const stack: Array<{ name: string; at: number }> = [];
   for (const match of body.matchAll(TOKEN)) {
     const [, closing, opening, selfClosing] = match;
-    if (opening && !selfClosing) stack.push(opening);
+    if (opening && !selfClosing) stack.push({ name: opening, at: match.index });
     else if (closing) {
-      const at = stack.lastIndexOf(closing);
+      const at = stack.findLastIndex((open) => open.name === closing);
       if (at >= 0) stack.length = at;
     }
   }
   if (!stack.length && body === text) return text;
+  const cutItem = stack.findIndex((open) => ITEM_ELEMENT.test(open.name));
+  if (cutItem >= 0) {
+    body = body.slice(0, stack[cutItem]!.at);
+    stack.length = cutItem;
+    repairs.push('dropped the item a truncated document cut through');
+  }
   body = body.trimEnd();
-  for (let i = stack.length - 1; i >= 0; i--) body += `</${stack[i]}>`;
+  for (let i = stack.length - 1; i >= 0; i--) body += `</${stack[i]!.name}>`;
   repairs.push(`closed ${stack.length} element(s) left open by a truncated document`);
   return body;
 }
@@ -99,8 +114,11 @@ export function repairXml(text: string): RepairResult {
   const repairs: string[] = [];
   let out = stripJunkBeforeRoot(text, repairs);
   out = removeIllegalChars(out, repairs);
+  const beforeClosing = out;
   out = closeOpenCdata(out, repairs);
+  const closedCdata = out !== beforeClosing;
   out = fixReferencesOutsideCdata(out, repairs);
+  const beforeTruncation = out;
   out = closeTruncatedDocument(out, repairs);
-  return { text: out, repairs };
+  return { text: out, repairs, truncated: closedCdata || out !== beforeTruncation };
 }

@@ -1,5 +1,5 @@
 import { decodeFeedBytes } from '../decode/index.ts';
-import { normalizeDocument } from '../normalize/index.ts';
+import { normalizeDocument, normalizeFeedMeta } from '../normalize/index.ts';
 import type { NewItem } from '../normalize/types.ts';
 import { FeedParseError, type FeedParseReason } from '../parse/errors.ts';
 import { parseFeed } from '../parse/index.ts';
@@ -45,15 +45,16 @@ export async function processFeed(input: ProcessInput): Promise<ProcessedFeed> {
       now: input.now,
       firstImport: input.firstImport,
     });
+    const { title, description, siteUrl, hubUrl } = normalizeFeedMeta(doc);
     return {
       ok: true,
       meta: {
         format: doc.format,
-        title: doc.title,
-        siteUrl: doc.siteUrl,
-        description: doc.description,
+        title,
+        siteUrl,
+        description,
         ttlMinutes: doc.ttlMinutes,
-        hubUrl: doc.hubUrl,
+        hubUrl,
         encoding: decoded.encoding,
       },
       items,

@@ -1,9 +1,21 @@
 import { resolveUrl } from '../lib/url.ts';
 import type { FeedDocument, ParsedEntry } from '../parse/types.ts';
+import {
+  AUTHOR_MAX_CHARS,
+  boundedUrl,
+  CONTENT_MAX_CHARS,
+  cleanEntry,
+  cutChars,
+  cutHtml,
+  FEED_DESCRIPTION_MAX_CHARS,
+  GUID_MAX_CHARS,
+  removeControlChars,
+  TITLE_MAX_CHARS,
+} from './bounds.ts';
 import { BACKLOG_BEFORE_MS, BACKLOG_STEP_MS, resolveEntryDates } from './dates.ts';
 import { computeUid, guidsAreUseless, type IdentityMode, linkKeysFor, sha1 } from './identity.ts';
 import { detectLanguage, normalizeLanguageTag } from './language.ts';
-import { sanitizeContentWithImage } from './sanitize.ts';
+import { sanitizeContent, sanitizeContentWithImage } from './sanitize.ts';
 import { cleanTitle, collapseWhitespace, htmlToText, summarize, truncateAtWord } from './text.ts';
 import type { Enclosure, NewItem } from './types.ts';
 
@@ -38,14 +50,14 @@ function cleanAuthor(author: string | undefined): string | null {
   if (!author) return null;
   const text = collapseWhitespace(author);
   const named = /^\S+@\S+\s*\(([^)]+)\)$/.exec(text);
-  return (named ? named[1]!.trim() : text) || null;
+  return truncateAtWord(named ? named[1]!.trim() : text, AUTHOR_MAX_CHARS) || null;
 }
 
 function dedupeCategories(categories: string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of categories) {
-    const label = cleanTitle(raw);
+    const label = removeControlChars(cleanTitle(raw));
     const key = label.toLowerCase();
     if (!label || seen.has(key)) continue;
     seen.add(key);
@@ -71,7 +83,9 @@ function normalizeEnclosures(entry: ParsedEntry, base: string): Enclosure[] {
 
 interface DocumentFacts {
   useGuids: boolean;
-  /** Declared feed language, else one detected over a sample of the document, else the source's. */
+  /** The source's `language:` from the config: the operator's word, it beats every declaration and detection. */
+  configuredLanguage: string | undefined;
+  /** Declared feed language, else one detected over a sample of the document. */
   language: string | null;
 }
 
@@ -86,17 +100,30 @@ function normalizeEntry(
   const base = entry.baseUrl ?? doc.siteUrl ?? ctx.feedUrl;
   const body = entry.contentHtml ?? entry.summaryHtml ?? '';
   // One sanitize-html run per item: the body. The summary is plain text and needs no sanitising.
-  const { html: contentHtml, firstImage } = sanitizeContentWithImage(body, base);
+  const sanitized = sanitizeContentWithImage(body, base);
+  const { firstImage } = sanitized;
+  // Control characters again after decoding: an entity (`&#1;`) decodes to one. A body over the bound is cut at a
+  // tag and sanitised once more, which closes the tags the cut left open.
+  const sanitizedHtml = removeControlChars(sanitized.html);
+  const contentHtml =
+    sanitizedHtml.length > CONTENT_MAX_CHARS
+      ? sanitizeContent(cutHtml(sanitizedHtml, CONTENT_MAX_CHARS - 4096), base)
+      : sanitizedHtml;
   const searchText = htmlToText(contentHtml, SEARCH_HTML_MAX);
-  const summary =
-    (entry.summaryHtml && entry.summaryHtml !== body ? summarize(entry.summaryHtml) : '') || truncateAtWord(searchText);
-  const title = cleanTitle(entry.title, entry.titleType) || truncateAtWord(summary, 100) || link || '(untitled)';
+  const summary = removeControlChars(
+    (entry.summaryHtml && entry.summaryHtml !== body ? summarize(entry.summaryHtml) : '') || truncateAtWord(searchText),
+  );
+  const title =
+    truncateAtWord(removeControlChars(cleanTitle(entry.title, entry.titleType)), TITLE_MAX_CHARS) ||
+    truncateAtWord(summary, 100) ||
+    link ||
+    '(untitled)';
   const dates = resolveEntryDates(entry.published, entry.updated, ctx.now);
   const author = cleanAuthor(entry.author);
   const categories = dedupeCategories(entry.categories);
   const enclosures = normalizeEnclosures(entry, base);
   const guid = entry.guid?.trim() || null;
-  const language = normalizeLanguageTag(entry.language) ?? facts.language;
+  const language = facts.configuredLanguage ?? normalizeLanguageTag(entry.language) ?? facts.language;
   const uid = computeUid(
     {
       guid: facts.useGuids ? (guid ?? undefined) : undefined,
@@ -124,7 +151,7 @@ function normalizeEntry(
   );
   return {
     uid,
-    guid,
+    guid: guid && cutChars(guid, GUID_MAX_CHARS),
     link,
     title,
     author,
@@ -146,10 +173,14 @@ function normalizeEntry(
  * Turns a parsed document into store-ready items: identity, absolute URLs, UTC dates, sanitised HTML, summary,
  * language, content hash. Entries sharing a uid inside one document collapse to the first.
  */
-export function normalizeDocument(doc: FeedDocument, ctx: NormalizeContext): NewItem[] {
+export function normalizeDocument(parsed: FeedDocument, ctx: NormalizeContext): NewItem[] {
+  const doc: FeedDocument = { ...parsed, entries: parsed.entries.map(cleanEntry) };
+  const configuredLanguage = normalizeLanguageTag(ctx.sourceLanguage);
   const facts: DocumentFacts = {
     useGuids: ctx.identity === 'guid' || !guidsAreUseless(doc.entries.map((e) => e.guid)),
-    language: documentLanguage(doc, ctx),
+    configuredLanguage,
+    // Detection is the expensive part of normalising: skipped when the operator said which language it is.
+    language: configuredLanguage ? null : documentLanguage(doc, ctx),
   };
   const links = doc.entries.map((e) => resolveUrl(e.link, e.baseUrl ?? doc.siteUrl ?? ctx.feedUrl) ?? null);
   const linkKeys = linkKeysFor(links);
@@ -163,6 +194,20 @@ export function normalizeDocument(doc: FeedDocument, ctx: NormalizeContext): New
   }
   estimateUndatedDates(items, ctx);
   return items;
+}
+
+/** The feed's own title, description and URLs as stored on its source: cleaned and bounded like item fields. */
+export function normalizeFeedMeta(
+  doc: FeedDocument,
+): Pick<FeedDocument, 'title' | 'description' | 'siteUrl' | 'hubUrl'> {
+  const text = (value: string | undefined, max: number) =>
+    value === undefined ? undefined : truncateAtWord(collapseWhitespace(removeControlChars(value)), max) || undefined;
+  return {
+    title: text(doc.title, TITLE_MAX_CHARS),
+    description: text(doc.description, FEED_DESCRIPTION_MAX_CHARS),
+    siteUrl: boundedUrl(doc.siteUrl),
+    hubUrl: boundedUrl(doc.hubUrl),
+  };
 }
 
 /**
@@ -199,9 +244,5 @@ function documentLanguage(doc: FeedDocument, ctx: NormalizeContext): string | nu
         `${cleanTitle(e.title, e.titleType)}. ${summarize(e.summaryHtml ?? e.contentHtml, LANGUAGE_SAMPLE_HTML).slice(0, 120)}`,
     )
     .join(' ');
-  return (
-    detectLanguage(sample, ctx.detectLanguages ?? DEFAULT_DETECT_LANGUAGES) ??
-    normalizeLanguageTag(ctx.sourceLanguage) ??
-    null
-  );
+  return detectLanguage(sample, ctx.detectLanguages ?? DEFAULT_DETECT_LANGUAGES) ?? null;
 }

@@ -47,8 +47,8 @@ export function detectLanguage(text: string, candidates?: string[]): string | un
 }
 
 /**
- * Item language: the entry's or feed's declaration, else a detection over title and summary (only run when
- * nothing is declared, it is the expensive branch), else the source's configured language.
+ * Item language: the source's configured language (the operator's word), else the entry's or feed's declaration,
+ * else a detection over title and summary (only run when nothing is given, it is the expensive branch).
  */
 export function resolveLanguage(
   declared: string | undefined,
@@ -56,7 +56,7 @@ export function resolveLanguage(
   sourceLanguage: string | undefined,
   candidates?: string[],
 ): string | null {
-  const given = normalizeLanguageTag(declared);
+  const given = normalizeLanguageTag(sourceLanguage) ?? normalizeLanguageTag(declared);
   if (given) return given;
-  return detectLanguage(text, candidates) ?? normalizeLanguageTag(sourceLanguage) ?? null;
+  return detectLanguage(text, candidates) ?? null;
 }

@@ -1,8 +1,9 @@
+import { repairDoubleEncoding } from '../decode/double-encoding.ts';
 import { repairXml } from '../decode/repair.ts';
 import { FeedParseError } from './errors.ts';
 import { isJsonFeed, jsonFeedToDocument } from './json-feed.ts';
 import { looksLikeHtml, renameUnparsableAtomDates, rootElementName, xhtmlToCdata } from './prepare-xml.ts';
-import type { FeedDocument } from './types.ts';
+import type { FeedDocument, ParsedEntry } from './types.ts';
 import { runRssParser, toFeedDocument } from './xml-feed.ts';
 
 export { FeedParseError, type FeedParseReason } from './errors.ts';
@@ -15,10 +16,13 @@ function parseJson(text: string, documentUrl: string): FeedDocument {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new FeedParseError(
-      'not_a_feed',
-      `The document starts like JSON but is not valid JSON: ${(error as Error).message}`,
-    );
+    const detail = (error as Error).message;
+    // JSON cut off ends inside a value or a string, or the parser stops at the very end of the text.
+    const position = Number(/at position (\d+)/.exec(detail)?.[1] ?? Number.NaN);
+    if (/Unexpected end of JSON input|Unterminated string/.test(detail) || position >= text.trimEnd().length) {
+      throw new FeedParseError('truncated', `The JSON document is cut off before its end (${detail})`);
+    }
+    throw new FeedParseError('not_a_feed', `The document starts like JSON but is not valid JSON: ${detail}`);
   }
   if (!isJsonFeed(value)) {
     throw new FeedParseError('not_a_feed', 'The document is JSON but not a JSON Feed (no jsonfeed.org version)');
@@ -62,11 +66,11 @@ async function parseXml(text: string, documentUrl: string): Promise<FeedDocument
     if (isStructureError(strictError))
       throw new FeedParseError('not_a_feed', 'The XML document is not RSS, RDF or Atom');
     if (isMissingStructure(strictError)) throw new FeedParseError('empty', 'The feed has no channel and no items');
-    const { text: repaired, repairs } = repairXml(prepared);
+    const { text: repaired, repairs, truncated } = repairXml(prepared);
+    const detail = (strictError as Error).message.split('\n').slice(0, 3).join(' ');
     try {
       parsed = await runRssParser(repaired);
     } catch (repairError) {
-      const detail = (strictError as Error).message.split('\n').slice(0, 3).join(' ');
       throw new FeedParseError(
         'malformed_xml',
         `The feed is not well-formed XML and could not be repaired: ${detail}`,
@@ -75,6 +79,12 @@ async function parseXml(text: string, documentUrl: string): Promise<FeedDocument
         },
       );
     }
+    // A repaired document without items is not a feed that is fine and empty: say what is wrong with it.
+    if (!parsed.items?.length) {
+      throw truncated
+        ? new FeedParseError('truncated', `The document is cut off before its first complete item (${detail})`)
+        : new FeedParseError('malformed_xml', `The feed is not well-formed XML and no item survived repair: ${detail}`);
+    }
     warnings.push(`not well-formed XML (${(strictError as Error).message.split('\n')[0]}); repaired`, ...repairs);
     source = repaired;
   }
@@ -82,16 +92,43 @@ async function parseXml(text: string, documentUrl: string): Promise<FeedDocument
   return toFeedDocument(parsed, documentUrl, root, warnings);
 }
 
+const ENTRY_TEXT_FIELDS = ['title', 'author', 'summaryHtml', 'contentHtml'] as const satisfies (keyof ParsedEntry)[];
+
+/**
+ * Undoes double-encoded UTF-8 in every text field of the document (see decode/double-encoding.ts), field by field
+ * like feedparser, so one damaged title does not change how the others are read.
+ */
+function repairDoubleEncodedFields(doc: FeedDocument): FeedDocument {
+  let repaired = 0;
+  const fix = (text: string): string => {
+    const out = repairDoubleEncoding(text);
+    if (out !== text) repaired++;
+    return out;
+  };
+  if (doc.title) doc.title = fix(doc.title);
+  if (doc.description) doc.description = fix(doc.description);
+  for (const entry of doc.entries) {
+    for (const field of ENTRY_TEXT_FIELDS) {
+      const value = entry[field];
+      if (value) entry[field] = fix(value);
+    }
+    entry.categories = entry.categories.map(fix);
+  }
+  if (repaired) doc.warnings.push(`repaired double-encoded UTF-8 (mojibake) in ${repaired} text field(s)`);
+  return doc;
+}
+
 /**
  * Reads a decoded feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1) into a FeedDocument.
- * Throws FeedParseError when the text is empty, not a feed, or XML too broken to repair.
+ * Throws FeedParseError when the text is empty, not a feed, cut off before its first item (truncated), or XML
+ * too broken to repair (also when repair leaves no item). Double-encoded UTF-8 is repaired in every text field.
  */
 export async function parseFeed(text: string, documentUrl: string): Promise<FeedDocument> {
   const start = text.search(/\S/);
   if (start < 0) throw new FeedParseError('empty', 'The document is empty');
-  if (text[start] === '{' || text[start] === '[') return parseJson(text, documentUrl);
+  if (text[start] === '{' || text[start] === '[') return repairDoubleEncodedFields(parseJson(text, documentUrl));
   try {
-    return await parseXml(text, documentUrl);
+    return repairDoubleEncodedFields(await parseXml(text, documentUrl));
   } catch (error) {
     if (error instanceof FeedParseError) throw error;
     // rss-parser assumes structure it does not check (e.g. <rss> without <channel>).

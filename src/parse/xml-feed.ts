@@ -4,7 +4,18 @@ import type { FeedDocument, ParsedEnclosure, ParsedEntry } from './types.ts';
 import { allTexts, asArray, attrsOf, childOf, firstText, textOf, type XmlNode } from './xml-nodes.ts';
 
 /** Raw xml2js nodes rss-parser should hand over untouched (keepArray), prefixed so they never clash. */
-const RAW_FEED_FIELDS = ['$', 'link', 'atom:link', 'atom10:link', 'subtitle', 'dc:language', 'author', 'ttl', 'id'];
+const RAW_FEED_FIELDS = [
+  '$',
+  'link',
+  'atom:link',
+  'atom10:link',
+  'subtitle',
+  'tagline',
+  'dc:language',
+  'author',
+  'ttl',
+  'id',
+];
 const RAW_ITEM_FIELDS = [
   '$',
   'id',
@@ -18,6 +29,10 @@ const RAW_ITEM_FIELDS = [
   'updated',
   'rundschau-raw-published',
   'rundschau-raw-updated',
+  // Atom 0.3 names its dates issued (published), created and modified (updated).
+  'issued',
+  'created',
+  'modified',
   'pubDate',
   'dc:date',
   'dcterms:modified',
@@ -172,8 +187,15 @@ function atomEntry(item: RawRecord, feedBase: string, feedAuthor: string | undef
     title: textOf(titleNode)?.trim() || (typeof item.title === 'string' ? item.title.trim() : undefined),
     titleType: titleType === 'html' || titleType === 'xhtml' ? 'html' : 'text',
     author: authors.length ? authors.join(', ') : feedAuthor,
-    published: firstText(raw(item, 'published')) ?? firstText(raw(item, 'rundschau-raw-published')),
-    updated: firstText(raw(item, 'updated')) ?? firstText(raw(item, 'rundschau-raw-updated')),
+    published:
+      firstText(raw(item, 'published')) ??
+      firstText(raw(item, 'rundschau-raw-published')) ??
+      firstText(raw(item, 'issued')) ??
+      firstText(raw(item, 'created')),
+    updated:
+      firstText(raw(item, 'updated')) ??
+      firstText(raw(item, 'rundschau-raw-updated')) ??
+      firstText(raw(item, 'modified')),
     contentHtml: atomConstructHtml(raw(item, 'content'), item.content),
     summaryHtml: atomConstructHtml(raw(item, 'summary'), item.summary),
     categories: asArray(raw(item, 'category'))
@@ -194,7 +216,10 @@ function rssEntry(item: RawRecord, feedBase: string): ParsedEntry {
   const permaAttr = attrsOf(guidNode).isPermaLink?.trim().toLowerCase();
   const guidIsPermaLink = permaAttr === undefined ? undefined : permaAttr !== 'false';
   let link = firstText(raw(item, 'link'));
-  if (!link && guid && guidIsPermaLink !== false && /^https?:\/\//i.test(guid)) link = guid;
+  // A guid is the item's link when <link> is missing and it is a permalink: declared so (a root-relative path
+  // is then resolved like a link) or by the RSS default, when it is an absolute URL. "12345" is no link.
+  const permalinkShape = guidIsPermaLink === true ? /^(https?:\/\/|\/[^/])/i : /^https?:\/\//i;
+  if (!link && guid && guidIsPermaLink !== false && permalinkShape.test(guid)) link = guid;
   const media = mediaEnclosures(item, base);
   const enclosures: ParsedEnclosure[] = [];
   for (const node of asArray(raw(item, 'enclosure'))) {
@@ -256,7 +281,7 @@ export function toFeedDocument(
     title: typeof feed.title === 'string' ? feed.title.trim() || undefined : undefined,
     siteUrl,
     description: isAtom
-      ? firstText(raw(feed, 'subtitle'))
+      ? (firstText(raw(feed, 'subtitle')) ?? firstText(raw(feed, 'tagline')))
       : typeof feed.description === 'string'
         ? feed.description.trim() || undefined
         : undefined,

@@ -21,9 +21,12 @@ export function newestEntryMs(entries: PublishedEntry[], fallbackMs: number): nu
   return entries.length ? newest : safeDate(fallbackMs).getTime();
 }
 
-/** The item's own link when it is a usable http(s) URL, else the source's site, else the given fallback. */
-export function entryLink(item: ItemWithSource, fallback: string): string {
-  return resolveUrl(item.link) ?? resolveUrl(item.sourceSiteUrl) ?? fallback;
+/**
+ * The item's own link when it is a usable http(s) URL. An item without one gets no link: the source's site or the
+ * reader's page would send subscribers somewhere that is not the story.
+ */
+export function entryLink(item: ItemWithSource): string | undefined {
+  return resolveUrl(item.link);
 }
 
 export function authorName(item: ItemWithSource): string {
@@ -31,7 +34,7 @@ export function authorName(item: ItemWithSource): string {
 }
 
 /** Content HTML with the "also reported by" list appended; never empty, so every format has a body. */
-export function entryContentHtml(entry: PublishedEntry, fallbackLink: string): string {
+export function entryContentHtml(entry: PublishedEntry): string {
   const { item } = entry;
   const summary = stripIllegalChars(item.summary);
   let html = stripIllegalChars(item.contentHtml);
@@ -39,10 +42,10 @@ export function entryContentHtml(entry: PublishedEntry, fallbackLink: string): s
   if (entry.also.length) {
     const links = entry.also
       .map((other) => {
-        const href = escapeHtml(entryLink(other, fallbackLink));
+        const href = entryLink(other);
         const source = escapeHtml(stripIllegalChars(other.sourceTitle));
         const title = escapeHtml(stripIllegalChars(other.title));
-        return `<li><a href="${href}">${source}: ${title}</a></li>`;
+        return href ? `<li><a href="${escapeHtml(href)}">${source}: ${title}</a></li>` : `<li>${source}: ${title}</li>`;
       })
       .join('');
     html += `<div class="also-reported"><p>Also reported by:</p><ul>${links}</ul></div>`;

@@ -69,7 +69,8 @@ function renderRss(desc: FeedDescription, entries: PublishedEntry[], updated: Da
   });
   for (const entry of entries) {
     const { item } = entry;
-    const link = entryLink(item, desc.htmlUrl);
+    // An item without a link gets none: the feed package leaves an undefined link out (its type says string).
+    const link = entryLink(item) as string;
     const rssItem: Item = {
       title: rssTitle(item.title),
       link,
@@ -77,7 +78,7 @@ function renderRss(desc: FeedDescription, entries: PublishedEntry[], updated: Da
       date: safeDate(entryUpdatedMs(item)),
       published: safeDate(item.publishedAt),
       description: cdataHtml(escapeHtml(stripIllegalChars(item.summary))),
-      content: cdataHtml(entryContentHtml(entry, desc.htmlUrl)),
+      content: cdataHtml(entryContentHtml(entry)),
       category: item.categories.map((name) => ({ name: xmlValue(name) })),
       // RSS <author> must be an e-mail address; dc:creator takes a name.
       extensions: [
@@ -120,11 +121,11 @@ function renderAtom(desc: FeedDescription, entries: PublishedEntry[], updated: D
       // type="html": the title is HTML, so plain text gets escaped once.
       title: cdataHtml(escapeHtml(stripIllegalChars(item.title))),
       id: itemTagId(item.sourceUrl, item.uid),
-      link: entryLink(item, desc.htmlUrl),
+      link: entryLink(item) as string, // undefined: written as <link/>, removed in rewriteEntries
       date: safeDate(entryUpdatedMs(item)),
       published: safeDate(item.publishedAt),
       description: item.summary ? cdataHtml(escapeHtml(stripIllegalChars(item.summary))) : undefined,
-      content: cdataHtml(entryContentHtml(entry, desc.htmlUrl)),
+      content: cdataHtml(entryContentHtml(entry)),
       author: [{ name: xmlValue(authorName(item)) }],
       category: item.categories.map((name) => ({ term: xmlValue(name) })),
     });
@@ -146,7 +147,8 @@ function pagingLinks(desc: FeedDescription, element: string): string {
 
 /**
  * Adds to each Atom entry what the feed package cannot write: `xml:lang`, enclosures with their real type, and
- * `<source>` naming the original feed. Tags are only rewritten outside CDATA sections, where the content lives.
+ * `<source>` naming the original feed; drops the empty `<link/>` it writes for an entry without a link. Tags are
+ * only rewritten outside CDATA sections, where the content lives.
  */
 function rewriteEntries(xml: string, entries: PublishedEntry[]): string {
   let opened = 0;
@@ -155,7 +157,8 @@ function rewriteEntries(xml: string, entries: PublishedEntry[]): string {
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
     .map((part) => {
       if (part.startsWith('<![CDATA[')) return part;
-      return part.replace(/<entry>|<\/entry>/g, (tag) => {
+      return part.replace(/<entry>|<\/entry>|\s*<link\/>/g, (tag) => {
+        if (tag.trim() === '<link/>') return '';
         if (tag === '<entry>') {
           const item = entries[opened++]?.item;
           return item?.language ? `<entry xml:lang="${escapeXml(item.language)}">` : tag;
@@ -206,11 +209,11 @@ function renderJson(desc: FeedDescription, entries: PublishedEntry[], updated: D
     feed.addItem({
       title: stripIllegalChars(item.title),
       id: itemTagId(item.sourceUrl, item.uid),
-      link: entryLink(item, desc.htmlUrl),
+      link: entryLink(item) as string, // undefined: no "url"
       date: safeDate(entryUpdatedMs(item)),
       published: safeDate(item.publishedAt),
       description: stripIllegalChars(item.summary) || undefined,
-      content: entryContentHtml(entry, desc.htmlUrl),
+      content: entryContentHtml(entry),
       author: [{ name: authorName(item) }],
       category: item.categories.map((name) => ({ name: stripIllegalChars(name) })),
     });
@@ -241,13 +244,13 @@ function renderJson(desc: FeedDescription, entries: PublishedEntry[], updated: D
       }));
     if (attachments.length) jsonItem.attachments = attachments;
     if (item.imageUrl && isHttpUrl(item.imageUrl)) jsonItem.image = item.imageUrl;
-    jsonItem._source = jsonSource(item, entries[index]!.also, desc.htmlUrl);
+    jsonItem._source = jsonSource(item, entries[index]!.also);
     return jsonItem;
   });
   return JSON.stringify(out);
 }
 
-function jsonSource(item: ItemWithSource, also: ItemWithSource[], fallbackLink: string) {
+function jsonSource(item: ItemWithSource, also: ItemWithSource[]) {
   return {
     title: stripIllegalChars(item.sourceTitle),
     feed_url: item.sourceUrl,
@@ -255,7 +258,7 @@ function jsonSource(item: ItemWithSource, also: ItemWithSource[], fallbackLink: 
     also: also.map((other) => ({
       id: itemTagId(other.sourceUrl, other.uid),
       title: stripIllegalChars(other.title),
-      url: entryLink(other, fallbackLink),
+      url: entryLink(other),
       source: stripIllegalChars(other.sourceTitle),
       feed_url: other.sourceUrl,
     })),

@@ -9,7 +9,7 @@
  *   - 410 Gone: at once.
  *   - 404 Not Found: when it is the 3rd+ consecutive error and the last success (or creation) is > 3 days ago.
  *   - Permanent-looking errors (blocked, dns, tls, bad_redirect, http_error, too_large, and the parse failures
- *     not_a_feed / malformed_xml / empty): 5th+ consecutive error and last success > 7 days ago.
+ *     not_a_feed / malformed_xml / truncated / empty): 5th+ consecutive error and last success > 7 days ago.
  *   - Transient errors (timeout, connection, server_error, rate_limited) never kill a source: retried forever.
  *   Only the error count and the last success are stored, so "failing for N days" means "no success for N days
  *   and a run of at least K errors"; the K guards against a source re-enabled after a long pause dying at once.

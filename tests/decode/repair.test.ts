@@ -23,8 +23,20 @@ describe('repairXml', () => {
   });
 
   it('closes a CDATA section and elements a truncated document left open', () => {
-    const { text } = repairXml('<rss><channel><item><description><![CDATA[cut');
-    expect(text).toBe('<rss><channel><item><description><![CDATA[cut]]></description></item></channel></rss>');
+    const { text, truncated } = repairXml('<rss><channel><title><![CDATA[cut');
+    expect(text).toBe('<rss><channel><title><![CDATA[cut]]></title></channel></rss>');
+    expect(truncated).toBe(true);
+  });
+
+  it('drops the item a truncated document cut through, keeps the complete ones', () => {
+    const whole = '<item><title>one</title><link>https://a.example/1</link></item>';
+    const { text, truncated } = repairXml(`<rss><channel>${whole}\n<item><title>two</title><description><![CDATA[cu`);
+    expect(text).toBe(`<rss><channel>${whole}</channel></rss>`);
+    expect(truncated).toBe(true);
+    expect(repairXml(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</ti`).text).toBe(
+      '<feed xmlns="http://www.w3.org/2005/Atom"></feed>',
+    );
+    expect(repairXml('<rdf:RDF><rss:item><rss:title>x').text).toBe('<rdf:RDF></rdf:RDF>');
   });
 
   it('drops a half-written closing tag at the end', () => {
@@ -33,6 +45,6 @@ describe('repairXml', () => {
 
   it('leaves a well-formed document unchanged', () => {
     const doc = '<?xml version="1.0"?><rss><channel><title>a &amp; b</title><x/></channel></rss>';
-    expect(repairXml(doc)).toEqual({ text: doc, repairs: [] });
+    expect(repairXml(doc)).toEqual({ text: doc, repairs: [], truncated: false });
   });
 });

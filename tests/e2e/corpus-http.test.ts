@@ -41,6 +41,8 @@ function expectationOf(row: ManifestRow): Expectation {
   if (/not a feed|^empty \(0 bytes\)|RSS-in-JSON/i.test(row.format)) return { kind: 'failure' };
   const n = Number(/\bitems=(\d+)/.exec(row.notes)?.[1] ?? Number.NaN);
   if (!Number.isFinite(n)) throw new Error(`MANIFEST row without items=N: ${row.path}`);
+  // Cut off before its first item: not an ok source with 0 items, a failure with its reason.
+  if (n === 0 && /Premature end of data/.test(row.notes)) return { kind: 'failure' };
   // A feed without entries may be stored as an ok source with none, or refused as empty: both are honest.
   if (n === 0) return { kind: 'empty-feed' };
   // Items that share a guid/id are one item to a reader: the manifest counts them as published.

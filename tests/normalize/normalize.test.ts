@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFeedDate, resolveEntryDates } from '../../src/normalize/dates.ts';
 import { computeUid, linkKeysFor } from '../../src/normalize/identity.ts';
-import { normalizeDocument } from '../../src/normalize/index.ts';
+import { normalizeDocument, normalizeFeedMeta } from '../../src/normalize/index.ts';
 import { normalizeLanguageTag } from '../../src/normalize/language.ts';
 import { cleanTitle, htmlToText, summarize } from '../../src/normalize/text.ts';
 import type { FeedDocument, ParsedEntry } from '../../src/parse/types.ts';
@@ -171,12 +171,133 @@ describe('normalizeDocument', () => {
     expect(later.map((i) => i.uid)).toEqual(first.map((i) => i.uid));
   });
 
-  it('detects the language when none is declared, else uses the source language', () => {
+  it('detects the language when none is declared', () => {
     const german = entry({
       title: 'Die Bundesregierung hat neue Regeln für Rechenzentren beschlossen',
       summaryHtml: 'Die Betreiber müssen künftig mehr Strom aus erneuerbaren Quellen beziehen.',
     });
     expect(normalizeDocument(doc([german]), ctx)[0]!.language).toBe('de');
     expect(normalizeDocument(doc([entry({ title: 'x' })]), { ...ctx, sourceLanguage: 'fr' })[0]!.language).toBe('fr');
+  });
+
+  it("takes the source's configured language over detection and over the feed's declarations", () => {
+    const german = entry({
+      title: 'Die Bundesregierung hat neue Regeln für Rechenzentren beschlossen',
+      summaryHtml: 'Die Betreiber müssen künftig mehr Strom aus erneuerbaren Quellen beziehen.',
+    });
+    const configured = { ...ctx, sourceLanguage: 'en-GB' };
+    expect(normalizeDocument(doc([german]), configured)[0]!.language).toBe('en');
+    // A CMS default ("en-us") on a German feed is a common lie; the operator's word wins over it too.
+    expect(normalizeDocument({ ...doc([german]), language: 'de' }, configured)[0]!.language).toBe('en');
+    expect(normalizeDocument(doc([{ ...german, language: 'de-AT' }]), configured)[0]!.language).toBe('en');
+  });
+});
+
+describe('bounds and control characters (every stored field)', () => {
+  const ctx = { feedUrl: 'https://site.example/feed', identity: 'auto' as const, now: NOW };
+  const one = (entry: Partial<ParsedEntry>) =>
+    normalizeDocument(
+      {
+        format: 'rss',
+        siteUrl: 'https://site.example/',
+        entries: [{ categories: [], enclosures: [], ...entry }],
+        warnings: [],
+      },
+      ctx,
+    )[0]!;
+
+  it('removes NUL and other control characters without cutting the text after them', () => {
+    const item = one({
+      guid: 'g\u0000-1',
+      title: 'before\u0000 after \u0007bell\u009b end',
+      author: 'Ann\u0000 Autor',
+      summaryHtml: 'short\u0001 text',
+      contentHtml: '<p>first\u0000 part</p><p>second\u001f part \ud800 lone</p>',
+      categories: ['Cl\u0000oud'],
+      published: '2024-03-01T10:00:00Z\u0000',
+    });
+    expect(item.title).toBe('before after bell end');
+    expect(item.author).toBe('Ann Autor');
+    expect(item.summary).toBe('short text');
+    expect(item.contentHtml).toBe('<p>first part</p><p>second part  lone</p>');
+    expect(item.searchText).toBe('first part second part lone');
+    expect(item.categories).toEqual(['Cloud']);
+    expect(item.guid).toBe('g-1');
+    expect(item.dateEstimated).toBe(false);
+    const everything = JSON.stringify(item);
+    expect(everything).not.toMatch(/\\u00[01][0-9a-f]/);
+  });
+
+  it('removes control characters that entities decode to (&#1;, &#x1b;)', () => {
+    const item = one({
+      title: 'a&#1;b c',
+      summaryHtml: 'x&#7;y',
+      contentHtml: '<p>a&#1;b&#x1b;c</p>',
+      categories: ['C&#1;loud'],
+    });
+    expect([item.title, item.summary, item.contentHtml, item.searchText, item.categories]).toEqual([
+      'ab c',
+      'xy',
+      '<p>abc</p>',
+      'abc',
+      ['Cloud'],
+    ]);
+  });
+
+  it('bounds titles (1,000), authors, categories, guids, and drops over-long URLs instead of cutting them', () => {
+    const item = one({
+      guid: `g${'x'.repeat(5000)}`,
+      title: 'word '.repeat(2000),
+      author: 'name '.repeat(500),
+      categories: Array.from({ length: 500 }, (_, i) => `tag${i} ${'y'.repeat(300)}`),
+      link: `https://site.example/${'a'.repeat(10_000)}`,
+      imageUrl: `https://site.example/${'i'.repeat(10_000)}.png`,
+      enclosures: Array.from({ length: 100 }, (_, i) => ({ url: `https://cdn.example/${i}.mp3` })),
+    });
+    expect(item.title.length).toBeLessThanOrEqual(1000);
+    expect(item.title).toMatch(/^word word .*…$/);
+    expect(item.author!.length).toBeLessThanOrEqual(500);
+    expect(item.categories.length).toBeLessThanOrEqual(50);
+    for (const c of item.categories) expect(c.length).toBeLessThanOrEqual(200);
+    expect(item.guid!.length).toBe(1000);
+    expect(item.link).toBeNull();
+    expect(item.imageUrl).toBeNull();
+    expect(item.enclosures.length).toBeLessThanOrEqual(20);
+    // Identity comes from the whole guid: two guids that share their first 1,000 characters stay two items.
+    expect(one({ guid: `g${'x'.repeat(5000)}y` }).uid).not.toBe(item.uid);
+  });
+
+  it('cuts a body over 1 MB after sanitising at a tag, with its tags closed', () => {
+    const paragraph = '<p>Some <b>bold</b> text &amp; an <a href="/x">link</a>.</p>';
+    const html = `<div>${paragraph.repeat(Math.ceil(3_000_000 / paragraph.length))}</div>`;
+    const started = performance.now();
+    const item = one({ contentHtml: html });
+    expect(item.contentHtml.length).toBeLessThanOrEqual(1_000_000);
+    expect(item.contentHtml.length).toBeGreaterThan(900_000);
+    expect(item.contentHtml.startsWith('<div><p>Some <b>bold</b> text &amp; an <a href="https://site.example/x"')).toBe(
+      true,
+    );
+    expect(item.contentHtml.endsWith('</div>')).toBe(true);
+    expect(item.contentHtml).not.toMatch(/<[^>]*$/);
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('normalizeFeedMeta', () => {
+  it("cleans and bounds the feed's own title and description, drops over-long URLs", () => {
+    expect(
+      normalizeFeedMeta({
+        format: 'rss',
+        title: 'Feed\u0000 title',
+        description: 'd '.repeat(5000),
+        siteUrl: `https://site.example/${'s'.repeat(5000)}`,
+        entries: [],
+        warnings: [],
+      }),
+    ).toMatchObject({ title: 'Feed title', description: expect.stringMatching(/^d d .*…$/), siteUrl: undefined });
+    expect(
+      normalizeFeedMeta({ format: 'rss', description: 'd '.repeat(5000), entries: [], warnings: [] }).description!
+        .length,
+    ).toBeLessThanOrEqual(2000);
   });
 });

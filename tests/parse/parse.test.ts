@@ -132,6 +132,48 @@ describe('parseFeed', () => {
     });
   });
 
+  it('reads Atom 0.3 dates: issued (else created) as published, modified as updated', async () => {
+    const doc = await parseFeed(
+      `<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old</title>
+        <tagline>An Atom 0.3 feed</tagline><link rel="alternate" type="text/html" href="https://old.example/"/>
+        <entry><id>tag:old,1</id><title>One</title><link rel="alternate" type="text/html" href="/1"/>
+          <issued>2004-12-31T10:00:00+01:00</issued><created>2004-12-30T00:00:00Z</created>
+          <modified>2005-01-02T00:00:00Z</modified></entry>
+        <entry><id>tag:old,2</id><title>Two</title><created>2004-12-29T00:00:00Z</created></entry>
+      </feed>`,
+      URL_,
+    );
+    expect(doc.description).toBe('An Atom 0.3 feed');
+    expect(doc.entries).toMatchObject([
+      { link: 'https://old.example/1', published: '2004-12-31T10:00:00+01:00', updated: '2005-01-02T00:00:00Z' },
+      { published: '2004-12-29T00:00:00Z' },
+    ]);
+  });
+
+  it('takes a permalink guid as the link only when <link> is missing; an item without either has no link', async () => {
+    const doc = await parseFeed(
+      `<rss version="2.0"><channel><title>S</title><link>https://site.example/</link>
+        <item><title>none</title><description>no link, no guid</description></item>
+        <item><title>declared</title><guid isPermaLink="true">/posts/2</guid></item>
+        <item><title>default</title><guid>https://site.example/posts/3</guid></item>
+        <item><title>not a URL</title><guid>12345</guid></item>
+        <item><title>declared, not a URL</title><guid isPermaLink="true">12346</guid></item>
+        <item><title>not a permalink</title><guid isPermaLink="false">https://site.example/posts/4</guid></item>
+        <item><title>both</title><link>https://site.example/posts/5</link><guid isPermaLink="true">https://x.example/5</guid></item>
+      </channel></rss>`,
+      URL_,
+    );
+    expect(doc.entries.map((e) => e.link)).toEqual([
+      undefined,
+      'https://site.example/posts/2',
+      'https://site.example/posts/3',
+      undefined,
+      undefined,
+      undefined,
+      'https://site.example/posts/5',
+    ]);
+  });
+
   it('refuses what is not a feed with a reason', async () => {
     expect(await reason('')).toBe('empty');
     expect(await reason('  \n')).toBe('empty');
@@ -139,7 +181,17 @@ describe('parseFeed', () => {
     expect(await reason('<html><body><p>Moved<p></body>')).toBe('not_a_feed');
     expect(await reason('<?xml version="1.0"?><note><to>x</to></note>')).toBe('not_a_feed');
     expect(await reason('{"rss": {"channel": {}}}')).toBe('not_a_feed');
-    expect(await reason('<rss version="2.0"><channel><title>x</ti')).toBeUndefined();
+    // Repaired, but nothing is left: not an "ok" empty feed.
+    expect(await reason('<rss version="2.0"><channel><title>x</ti')).toBe('truncated');
+    expect(await reason('<rss version="2.0"><channel><title>x</title><item><title>half')).toBe('truncated');
+    expect(await reason('<rss version="2.0"><channel><title>A & B</title></channel></rss>')).toBe('malformed_xml');
+    expect(await reason('{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", "title": "ha')).toBe(
+      'truncated',
+    );
+    expect(await reason('{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1"}')).toBe('truncated');
+    expect(await reason('{"version" 1}')).toBe('not_a_feed');
+    // Well-formed and empty is a feed with nothing in it yet.
+    expect(await reason('<rss version="2.0"><channel><title>x</title></channel></rss>')).toBeUndefined();
     expect(await reason('<rss><channel><item><title>a</item></foo></bar>')).toBe('malformed_xml');
   });
 });

@@ -244,6 +244,37 @@ describe('renderFeed identity and attribution', () => {
     ]);
   });
 
+  it.each(['rss', 'atom', 'json'] as FeedFormat[])(
+    '%s: an item without a link has none (not the source site or the reader page)',
+    (format) => {
+      const linkless = publishedItem({ id: 30, link: null });
+      const other = publishedItem({ id: 31, storyKey: 's2', sourceTitle: 'Other', link: null });
+      const out = renderFeed(feedDescription(), [{ item: linkless, also: [other] }], format);
+      if (format === 'json') {
+        const item = JSON.parse(out).items[0];
+        expect(item.url).toBeUndefined();
+        expect(item._source.also[0].url).toBeUndefined();
+        expect(item.content_html).toContain('<li>Other: Article 31</li>');
+      } else {
+        const entryXml = out.slice(out.indexOf(format === 'rss' ? '<item>' : '<entry'));
+        expect(entryXml).not.toMatch(/<link>|<link\/>|<link href=/);
+        expect(entryXml).toContain('<li>Other: Article 31</li>');
+      }
+    },
+  );
+
+  it.skipIf(!!feedparserSkip)('feedparser reads an item without a link as linkless', async () => {
+    const item = publishedItem({ id: 32, link: null });
+    for (const format of ['rss', 'atom'] as FeedFormat[]) {
+      const parsed = await feedparserParseText(renderFeed(feedDescription(), [{ item, also: [] }], format));
+      expect(parsed.bozo, `${format}: ${parsed.bozoException}`).toBe(false);
+      // feedparser offers an Atom entry's id as its link when it has none; RSS guids are not permalinks.
+      expect(parsed.entries[0]?.link ?? null, format).toBe(
+        format === 'atom' ? itemTagId(item.sourceUrl, item.uid) : null,
+      );
+    }
+  });
+
   it('writes paging and hub links', () => {
     const desc = feedDescription({
       nextUrl: 'http://127.0.0.1:9/feeds/cloud.atom?before=abc&lang=de',

@@ -175,13 +175,14 @@ export function trickle(opts: {
   };
 }
 
-/** Absolute path of the shared read-only feed corpus (`../shared/corpus/feeds` from the repo root). */
-export const corpusDir = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'shared',
+/**
+ * Absolute path of the shared read-only feed corpus: `../shared/corpus/feeds` from the repo root, or under
+ * RUNDSCHAU_SHARED_DIR when set (a git worktree does not sit beside shared/).
+ */
+export const corpusDir = join(
+  process.env.RUNDSCHAU_SHARED_DIR
+    ? resolve(process.env.RUNDSCHAU_SHARED_DIR)
+    : resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared'),
   'corpus',
   'feeds',
 );
