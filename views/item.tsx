@@ -131,7 +131,20 @@ function TopicEvidence({ ctx, item, topic }: { ctx: ViewCtx; item: ItemWithSourc
   );
 }
 
-export function ItemPage({ ctx, item, topics }: { ctx: ViewCtx; item: ItemWithSource; topics: ItemTopic[] }) {
+export function ItemPage({
+  ctx,
+  item,
+  topics,
+  newer,
+  older,
+}: {
+  ctx: ViewCtx;
+  item: ItemWithSource;
+  topics: ItemTopic[];
+  /** Links to the neighbouring items of the list the reader came from (j/k follow them too). */
+  newer?: string;
+  older?: string;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={item.title || sourceName({ title: item.sourceTitle })}>
@@ -160,7 +173,13 @@ export function ItemPage({ ctx, item, topics }: { ctx: ViewCtx; item: ItemWithSo
           </p>
           <div class="entry-actions">
             {safeHref(item.link) && (
-              <a href={safeHref(item.link)} class="btn btn-primary" rel="noopener noreferrer" target="_blank">
+              <a
+                href={safeHref(item.link)}
+                class="btn btn-primary"
+                rel="noopener noreferrer"
+                target="_blank"
+                data-original=""
+              >
                 {t('openOriginal')} ↗
               </a>
             )}
@@ -205,6 +224,20 @@ export function ItemPage({ ctx, item, topics }: { ctx: ViewCtx; item: ItemWithSo
           </section>
         )}
       </article>
+      {(newer || older) && (
+        <nav class="pager item-pager" aria-label={t('pageOf')}>
+          {newer && (
+            <a href={newer} class="btn" rel="prev">
+              ← {t('newerItem')}
+            </a>
+          )}
+          {older && (
+            <a href={older} class="btn" rel="next">
+              {t('olderItem')} →
+            </a>
+          )}
+        </nav>
+      )}
     </Layout>
   );
 }

@@ -1,9 +1,9 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { decodeCursor, withQuery } from '../../../views/context.ts';
+import { withQuery } from '../../../views/context.ts';
 import type { ItemFilter, TopicDecision } from '../../store/types.ts';
 import { tokensEqual } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
-import type { ViewCtxFactory, WebContext, WebEnv } from '../request-context.ts';
+import { setUndoFlash, type ViewCtxFactory, type WebContext, type WebEnv } from '../request-context.ts';
 import { safeLocalPath, sameOriginRequest } from '../security.ts';
 import { forbidden, wantsJson } from './errors.ts';
 
@@ -45,9 +45,22 @@ function requireEditor(): MiddlewareHandler<WebEnv> {
   };
 }
 
-async function done(c: WebContext, result: Record<string, unknown>) {
-  if (wantsJson(c)) return c.json({ ok: true, ...result });
+async function done(c: WebContext, result: Record<string, unknown>, deps?: AppDeps) {
+  if (wantsJson(c)) {
+    const counts = deps ? await deps.store.unreadCounts() : undefined;
+    return c.json({ ok: true, ...result, ...(counts && { counts }) });
+  }
   return c.redirect(safeLocalPath(await formField(c, 'back')), 303);
+}
+
+/** More than a river page ever shows: a bound on what one form may ask for. */
+const MAX_IDS = 500;
+
+/** `"3,5,8"` → `[3, 5, 8]`; undefined when empty, malformed or too long. */
+export function idList(text: string | undefined): number[] | undefined {
+  if (!text || !/^\d{1,16}(,\d{1,16})*$/.test(text)) return undefined;
+  const ids = [...new Set(text.split(',').map(Number))];
+  return ids.length <= MAX_IDS ? ids : undefined;
 }
 
 /** What "mark all read" applies to, as the river page named it. */
@@ -70,28 +83,36 @@ export function actionRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const editor = requireEditor();
 
+  // JSON answers carry the new unread counts, so app.js can keep the sidebar in step without a reload.
   app.post('/items/:id{[0-9]+}/read', editor, async (c) => {
     const id = Number(c.req.param('id'));
     const read = (await formField(c, 'read')) !== '0';
     const changed = await deps.store.setRead([id], read);
-    return done(c, { id, read, changed });
+    return done(c, { id, read, changed }, deps);
   });
 
   app.post('/items/:id{[0-9]+}/star', editor, async (c) => {
     const id = Number(c.req.param('id'));
     const starred = (await formField(c, 'starred')) !== '0';
     await deps.store.setStarred(id, starred);
-    return done(c, { id, starred });
+    return done(c, { id, starred }, deps);
   });
 
+  // "Mark all shown as read" sends the ids the page showed: exactly those, never an item that arrived (or was
+  // back-dated into the river) after the page was rendered, nor the older pages. The ones it changed can be undone.
   app.post('/mark-all-read', editor, async (c) => {
-    const filter = scopeFilter(await formField(c, 'scope'));
-    if (!filter) return c.text('bad scope', 400);
-    const upTo = decodeCursor(await formField(c, 'upTo'));
-    // Without the first shown item's cursor, items that arrived after the page was rendered would be lost.
-    if (!upTo) return c.text('missing upTo', 400);
-    const marked = await deps.store.markAllRead(filter, upTo);
-    return done(c, { marked });
+    const ids = idList(await formField(c, 'ids'));
+    if (!ids) return c.text(`ids: expected up to ${MAX_IDS} item ids separated by commas`, 400);
+    const marked = await deps.store.changeRead(ids, true);
+    if (marked.length > 0) await setUndoFlash(c, marked);
+    return done(c, { marked: marked.length, ids: marked }, deps);
+  });
+
+  app.post('/mark-all-read/undo', editor, async (c) => {
+    const ids = idList(await formField(c, 'ids'));
+    if (!ids) return c.text(`ids: expected up to ${MAX_IDS} item ids separated by commas`, 400);
+    const unmarked = await deps.store.changeRead(ids, false);
+    return done(c, { unmarked: unmarked.length, ids: unmarked }, deps);
   });
 
   app.post('/items/:id{[0-9]+}/topics/:slug', editor, async (c) => {
