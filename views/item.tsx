@@ -3,7 +3,7 @@
 import { raw } from 'hono/html';
 import type { TermEvidence } from '../src/curate/score.ts';
 import type { ItemWithSource, TopicDecision } from '../src/store/types.ts';
-import { safeHref, sourceName, type ViewCtx } from './context.ts';
+import { safeHref, sourceName, type ViewCtx, withQuery } from './context.ts';
 import { Layout } from './layout.tsx';
 import { PostForm, ReadToggle, StarToggle, TimeAgo } from './parts.tsx';
 
@@ -183,7 +183,15 @@ export function ItemPage({
                 {t('openOriginal')} ↗
               </a>
             )}
-            {ctx.canEdit && <ReadToggle ctx={ctx} id={item.id} read={item.read} />}
+            {ctx.canEdit && (
+              // Without JavaScript the form redirects back here: `keep=unread` stops that visit marking it read again.
+              <ReadToggle
+                ctx={ctx}
+                id={item.id}
+                read={item.read}
+                back={withQuery(ctx.here, { keep: item.read ? 'unread' : undefined })}
+              />
+            )}
             {ctx.canEdit && <StarToggle ctx={ctx} id={item.id} starred={item.starred} />}
           </div>
         </header>

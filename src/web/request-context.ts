@@ -124,7 +124,8 @@ function takeUndoFlash(c: WebContext): number[] | undefined {
   deleteCookie(c, UNDO_COOKIE, { path: '/' });
   const value = verifySigned(cookie, c.get('secret'));
   const prefix = `${c.get('session').sid}:`;
-  if (value === false || !value.startsWith(prefix) || !/^\d+(-\d+)*$/.test(value.slice(prefix.length))) return undefined;
+  if (value === false || !value.startsWith(prefix) || !/^\d+(-\d+)*$/.test(value.slice(prefix.length)))
+    return undefined;
   return value.slice(prefix.length).split('-').map(Number);
 }
 

@@ -245,6 +245,14 @@ describe('item page: read-on-open and next/previous', () => {
     expect(await open(ids[2]!, { 'sec-fetch-site': 'none', 'sec-fetch-dest': 'document' })).toBe(true);
     // No Fetch-Metadata at all (an old browser, curl): opening is reading, as before.
     expect(await open(ids[3]!, {})).toBe(true);
+    // Back on the page after "Mark as unread" there (a form post without JavaScript redirects back): it sticks.
+    const page = (await c.get(`/items/${ids[3]}`, { 'sec-fetch-site': 'none' })).html;
+    const back = /name="back" value="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&');
+    expect(back).toBe(`/items/${ids[3]}?keep=unread`);
+    const token = csrfOf(page);
+    await c.post(`/items/${ids[3]}/read`, { _csrf: token, read: '0', back });
+    await c.get(back, { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'document' });
+    expect((await h.store.getItem(ids[3]!))!.read).toBe(false);
   });
 
   it('links the neighbours in the list the item was opened from', async () => {

@@ -163,7 +163,10 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     const unreadOnly = c.req.query('show') === 'unread';
     const [neighbours] = await Promise.all([
       deps.store.adjacentItems({ ...scopeFilter(scope), unreadOnly }, item),
-      c.var.canEdit && !item.read && openedByReader(c) ? markOpened(item, side) : undefined,
+      // `keep=unread`: back from "Mark as unread" on this very page (without JavaScript), which must stick.
+      c.var.canEdit && !item.read && openedByReader(c) && c.req.query('keep') !== 'unread'
+        ? markOpened(item, side)
+        : undefined,
     ]);
     const query = itemContext(scope, unreadOnly);
     return renderPage(
