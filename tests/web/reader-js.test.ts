@@ -509,13 +509,17 @@ describe.skipIf(Boolean(skipReason))(
       await context.close();
     });
 
-    it('does not mark an item read when a page of another site embeds it as an image', async () => {
+    it('does not mark an item read when a page of another site embeds or links it', async () => {
       const { store } = served.harness;
-      const [target, other] = (await store.listItems({ unreadOnly: true }, 2)).items;
+      const [target, other, linked] = (await store.listItems({ unreadOnly: true }, 3)).items;
       // Another loopback port is "same-site" to Chromium, "localhost" is another site altogether: neither may mark.
       const foreign: Server = createServer((req, res) => {
-        const id = req.url === '/a' ? target!.id : other!.id;
         res.writeHead(200, { 'content-type': 'text/html' });
+        if (req.url === '/link') {
+          res.end(`<!doctype html><title>elsewhere</title><a id="go" href="${served.origin}/items/${linked!.id}">go</a>`);
+          return;
+        }
+        const id = req.url === '/a' ? target!.id : other!.id;
         res.end(`<!doctype html><title>evil</title><img src="${served.origin}/items/${id}">`);
       });
       await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', () => resolve()));
@@ -539,6 +543,11 @@ describe.skipIf(Boolean(skipReason))(
           await embedded;
           expect((await store.getItem(id))!.read).toBe(false);
         }
+        // Followed from another site, the item is shown but stays unread (the reader marks it, or opens it itself).
+        await page.goto(`http://localhost:${port}/link`);
+        await Promise.all([page.waitForURL(`${served.origin}/items/${linked!.id}`), page.locator('#go').click()]);
+        expect(await page.locator('h1').textContent()).toBe(linked!.title);
+        expect((await store.getItem(linked!.id))!.read).toBe(false);
         // The reader's own navigation still marks read.
         await page.goto(`${served.origin}/items/${target!.id}`);
         expect((await store.getItem(target!.id))!.read).toBe(true);
