@@ -516,7 +516,9 @@ describe.skipIf(Boolean(skipReason))(
       const foreign: Server = createServer((req, res) => {
         res.writeHead(200, { 'content-type': 'text/html' });
         if (req.url === '/link') {
-          res.end(`<!doctype html><title>elsewhere</title><a id="go" href="${served.origin}/items/${linked!.id}">go</a>`);
+          res.end(
+            `<!doctype html><title>elsewhere</title><a id="go" href="${served.origin}/items/${linked!.id}">go</a>`,
+          );
           return;
         }
         const id = req.url === '/a' ? target!.id : other!.id;
