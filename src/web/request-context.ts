@@ -108,7 +108,7 @@ const UNDO_TTL_SECONDS = 300;
  * Remembers what "mark all shown as read" changed, for the next page to offer an Undo (with or without JavaScript:
  * the action redirects back). Signed and tied to the session, so no other visitor's ids can be planted.
  */
-export async function setUndoFlash(c: WebContext, ids: number[]): Promise<void> {
+export function setUndoFlash(c: WebContext, ids: number[]): void {
   setCookie(c, UNDO_COOKIE, signValue(`${c.var.session.sid}:${ids.join('-')}`, c.var.secret), {
     path: '/',
     httpOnly: true,
@@ -124,9 +124,8 @@ function takeUndoFlash(c: WebContext): number[] | undefined {
   deleteCookie(c, UNDO_COOKIE, { path: '/' });
   const value = verifySigned(cookie, c.get('secret'));
   const prefix = `${c.get('session').sid}:`;
-  if (value === false || !value.startsWith(prefix) || !/^\d+(-\d+)*$/.test(value.slice(prefix.length)))
-    return undefined;
-  return value.slice(prefix.length).split('-').map(Number);
+  const ids = value !== false && value.startsWith(prefix) ? value.slice(prefix.length) : '';
+  return /^\d+(-\d+)*$/.test(ids) ? ids.split('-').map(Number) : undefined;
 }
 
 /** Absolute origin for links that leave the page (feed URLs): the configured base URL or the request's origin. */

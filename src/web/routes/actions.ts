@@ -45,11 +45,9 @@ function requireEditor(): MiddlewareHandler<WebEnv> {
   };
 }
 
-async function done(c: WebContext, result: Record<string, unknown>, deps?: AppDeps) {
-  if (wantsJson(c)) {
-    const counts = deps ? await deps.store.unreadCounts() : undefined;
-    return c.json({ ok: true, ...result, ...(counts && { counts }) });
-  }
+/** JSON for app.js, with the new unread counts (the sidebar follows without a reload); else back to the page. */
+async function done(c: WebContext, result: Record<string, unknown>, deps: AppDeps) {
+  if (wantsJson(c)) return c.json({ ok: true, ...result, counts: await deps.store.unreadCounts() });
   return c.redirect(safeLocalPath(await formField(c, 'back')), 303);
 }
 
@@ -63,7 +61,7 @@ export function idList(text: string | undefined): number[] | undefined {
   return ids.length <= MAX_IDS ? ids : undefined;
 }
 
-/** What "mark all read" applies to, as the river page named it. */
+/** The list a river page names (`all`, `starred`, `source:ID`, `category:NAME`, `topic:SLUG`) as a filter. */
 export function scopeFilter(scope: string | undefined): ItemFilter | undefined {
   if (!scope || scope === 'all') return {};
   if (scope === 'starred') return { starredOnly: true };
@@ -83,7 +81,6 @@ export function actionRoutes(deps: AppDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const editor = requireEditor();
 
-  // JSON answers carry the new unread counts, so app.js can keep the sidebar in step without a reload.
   app.post('/items/:id{[0-9]+}/read', editor, async (c) => {
     const id = Number(c.req.param('id'));
     const read = (await formField(c, 'read')) !== '0';
@@ -104,7 +101,7 @@ export function actionRoutes(deps: AppDeps): Hono<WebEnv> {
     const ids = idList(await formField(c, 'ids'));
     if (!ids) return c.text(`ids: expected up to ${MAX_IDS} item ids separated by commas`, 400);
     const marked = await deps.store.changeRead(ids, true);
-    if (marked.length > 0) await setUndoFlash(c, marked);
+    if (marked.length > 0) setUndoFlash(c, marked);
     return done(c, { marked: marked.length, ids: marked }, deps);
   });
 
@@ -123,7 +120,7 @@ export function actionRoutes(deps: AppDeps): Hono<WebEnv> {
     await deps.store.setTopicDecision(slug, id, decision, deps.now?.());
     // Re-learning may take a while: the editor gets the page back at once.
     deps.onTopicDecision?.(slug, id).catch((err) => deps.log.error({ err, slug, id }, 'topic re-scoring failed'));
-    return done(c, { id, slug, decision });
+    return done(c, { id, slug, decision }, deps);
   });
 
   return app;
