@@ -306,6 +306,13 @@ describe.skipIf(Boolean(skipReason))(
       expect(page.url()).toBe(`${served.origin}/items/${id}`);
       expect(await page.locator('h1').textContent()).not.toBe('Not found');
       await expectSidebarCounts(page);
+      // When fetch() fails, the button is sent once more as the plain form post it is without JavaScript.
+      await page.route('**/items/*/star', (route) =>
+        route.request().resourceType() === 'fetch' ? route.abort() : route.fallback(),
+      );
+      await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Unstar' }).click()]);
+      expect((await store.getItem(id))!.starred).toBe(false);
+      expect(await page.getByRole('button', { name: 'Star' }).getAttribute('aria-pressed')).toBe('false');
       await expectNoErrorPage(page, errors);
       await context.close();
     });

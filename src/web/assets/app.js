@@ -65,16 +65,12 @@
     for (const link of document.querySelectorAll('[data-count]')) {
       const [kind, ...rest] = link.dataset.count.split(':');
       const key = rest.join(':');
-      const n =
-        kind === 'total'
-          ? counts.total
-          : kind === 'starred'
-            ? counts.starred
-            : kind === 'source'
-              ? counts.bySource?.[key]
-              : kind === 'category'
-                ? counts.byCategory?.[key]
-                : undefined;
+      const n = {
+        total: counts.total,
+        starred: counts.starred,
+        source: counts.bySource?.[key],
+        category: counts.byCategory?.[key],
+      }[kind];
       let badge = link.querySelector('.count');
       if (!n) {
         badge?.remove();
