@@ -9,6 +9,8 @@ export interface ViewCtx {
   /** Path and query of this page: where forms send the reader back to. */
   here: string;
   csrfToken: string;
+  /** Items the last "mark all shown as read" changed: the page offers to mark them unread again. */
+  undo?: number[];
   /** May change state (read, star, pin): no password configured, or logged in. */
   canEdit: boolean;
   /** A password is configured, so a login exists. */

@@ -3,7 +3,7 @@
 import { raw } from 'hono/html';
 import type { TermEvidence } from '../src/curate/score.ts';
 import type { ItemWithSource, TopicDecision } from '../src/store/types.ts';
-import { safeHref, sourceName, type ViewCtx } from './context.ts';
+import { safeHref, sourceName, type ViewCtx, withQuery } from './context.ts';
 import { Layout } from './layout.tsx';
 import { PostForm, ReadToggle, StarToggle, TimeAgo } from './parts.tsx';
 
@@ -131,7 +131,20 @@ function TopicEvidence({ ctx, item, topic }: { ctx: ViewCtx; item: ItemWithSourc
   );
 }
 
-export function ItemPage({ ctx, item, topics }: { ctx: ViewCtx; item: ItemWithSource; topics: ItemTopic[] }) {
+export function ItemPage({
+  ctx,
+  item,
+  topics,
+  newer,
+  older,
+}: {
+  ctx: ViewCtx;
+  item: ItemWithSource;
+  topics: ItemTopic[];
+  /** Links to the neighbouring items of the list the reader came from (j/k follow them too). */
+  newer?: string;
+  older?: string;
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={item.title || sourceName({ title: item.sourceTitle })}>
@@ -160,11 +173,25 @@ export function ItemPage({ ctx, item, topics }: { ctx: ViewCtx; item: ItemWithSo
           </p>
           <div class="entry-actions">
             {safeHref(item.link) && (
-              <a href={safeHref(item.link)} class="btn btn-primary" rel="noopener noreferrer" target="_blank">
+              <a
+                href={safeHref(item.link)}
+                class="btn btn-primary"
+                rel="noopener noreferrer"
+                target="_blank"
+                data-original=""
+              >
                 {t('openOriginal')} ↗
               </a>
             )}
-            {ctx.canEdit && <ReadToggle ctx={ctx} id={item.id} read={item.read} />}
+            {ctx.canEdit && (
+              // Without JavaScript the form redirects back here: `keep=unread` stops that visit marking it read again.
+              <ReadToggle
+                ctx={ctx}
+                id={item.id}
+                read={item.read}
+                back={withQuery(ctx.here, { keep: item.read ? 'unread' : undefined })}
+              />
+            )}
             {ctx.canEdit && <StarToggle ctx={ctx} id={item.id} starred={item.starred} />}
           </div>
         </header>
@@ -205,6 +232,20 @@ export function ItemPage({ ctx, item, topics }: { ctx: ViewCtx; item: ItemWithSo
           </section>
         )}
       </article>
+      {(newer || older) && (
+        <nav class="pager item-pager" aria-label={t('pageOf')}>
+          {newer && (
+            <a href={newer} class="btn" rel="prev">
+              ← {t('newerItem')}
+            </a>
+          )}
+          {older && (
+            <a href={older} class="btn" rel="next">
+              {t('olderItem')} →
+            </a>
+          )}
+        </nav>
+      )}
     </Layout>
   );
 }

@@ -18,16 +18,19 @@ function SidebarLink({
   href,
   current,
   count,
+  countKey,
   children,
 }: {
   href: string;
   current: boolean;
   count?: number;
+  /** Which of the unread counts this link shows (`total`, `starred`): app.js updates it after an action. */
+  countKey?: string;
   children: Child;
 }) {
   return (
     <li>
-      <a href={href} aria-current={current ? 'page' : undefined} class="side-link">
+      <a data-count={countKey} href={href} aria-current={current ? 'page' : undefined} class="side-link">
         <span class="side-label">{children}</span>
         <Count n={count} />
       </a>
@@ -41,13 +44,23 @@ function Sidebar({ ctx, data }: { ctx: ViewCtx; data: SidebarData }) {
     <aside id="sidebar" class="sidebar" aria-label={t('sidebar')}>
       <nav aria-label={t('sidebar')}>
         <ul class="side-list">
-          <SidebarLink href="/" current={ctx.section === 'unread' && !data.current} count={data.counts.total}>
+          <SidebarLink
+            href="/"
+            current={ctx.section === 'unread' && !data.current}
+            count={data.counts.total}
+            countKey="total"
+          >
             {t('navUnread')}
           </SidebarLink>
           <SidebarLink href="/all" current={ctx.section === 'all' && !data.current}>
             {t('navAll')}
           </SidebarLink>
-          <SidebarLink href="/starred" current={ctx.section === 'starred'} count={data.counts.starred}>
+          <SidebarLink
+            href="/starred"
+            current={ctx.section === 'starred'}
+            count={data.counts.starred}
+            countKey="starred"
+          >
             {t('navStarred')}
           </SidebarLink>
         </ul>
@@ -76,6 +89,7 @@ function HelpDialog({ ctx }: { ctx: ViewCtx }) {
     [['j'], t('kbNext')],
     [['k'], t('kbPrev')],
     [['o', 'Enter'], t('kbOpen')],
+    [['v'], t('kbOriginal')],
     [['m'], t('kbToggleRead')],
     [['s'], t('kbStar')],
     [['/'], t('kbSearch')],
@@ -105,6 +119,20 @@ function HelpDialog({ ctx }: { ctx: ViewCtx }) {
 
 export function KeyboardHelp({ ctx }: { ctx: ViewCtx }) {
   return <HelpDialog ctx={ctx} />;
+}
+
+/** After "mark all shown as read": how many, and a plain form that marks exactly those unread again. */
+function UndoNotice({ ctx, ids }: { ctx: ViewCtx; ids: number[] }) {
+  return (
+    <div class="notice undo-notice" role="status">
+      {ctx.t('markAllReadDone', { n: ids.length })}{' '}
+      <PostForm ctx={ctx} action="/mark-all-read/undo" fields={{ ids: ids.join(',') }}>
+        <button type="submit" class="btn btn-small" data-undo="">
+          {ctx.t('undo')}
+        </button>
+      </PostForm>
+    </div>
+  );
 }
 
 export function Layout({ ctx, title, children }: { ctx: ViewCtx; title: string; children: Child }) {
@@ -192,6 +220,7 @@ export function Layout({ ctx, title, children }: { ctx: ViewCtx; title: string; 
         </header>
         <div class={ctx.sidebar ? 'page with-sidebar' : 'page'}>
           <main id="main" tabindex={-1}>
+            {ctx.undo && ctx.canEdit && <UndoNotice ctx={ctx} ids={ctx.undo} />}
             {children}
           </main>
           {ctx.sidebar && <Sidebar ctx={ctx} data={ctx.sidebar} />}

@@ -38,17 +38,20 @@ export function PostForm({
   fields,
   children,
   class: className,
+  back,
 }: {
   ctx: ViewCtx;
   action: string;
   fields?: Record<string, string>;
   children: Child;
   class?: string;
+  /** Where the server redirects to afterwards; this page unless said otherwise. */
+  back?: string;
 }) {
   return (
     <form method="post" action={action} class={className ?? 'inline-form'}>
       <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-      <input type="hidden" name="back" value={ctx.here} />
+      <input type="hidden" name="back" value={back ?? ctx.here} />
       {Object.entries(fields ?? {}).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
       ))}
@@ -57,9 +60,9 @@ export function PostForm({
   );
 }
 
-export function ReadToggle({ ctx, id, read }: { ctx: ViewCtx; id: number; read: boolean }) {
+export function ReadToggle({ ctx, id, read, back }: { ctx: ViewCtx; id: number; read: boolean; back?: string }) {
   return (
-    <PostForm ctx={ctx} action={`/items/${id}/read`}>
+    <PostForm ctx={ctx} action={`/items/${id}/read`} back={back}>
       <button
         type="submit"
         name="read"

@@ -16,8 +16,10 @@ export interface RiverProps {
   next?: Cursor;
   /** `unread`/`all` switch; absent for rivers that have no such choice (starred, topics). */
   show?: 'unread' | 'all';
-  /** What "mark all read" applies to (`all`, `source:ID`, `category:NAME`, `topic:SLUG`, `starred`). */
+  /** Which list this is (`all`, `source:ID`, `category:NAME`, `topic:SLUG`, `starred`): item pages step through it. */
   scope: string;
+  /** Lists unread items only (what the item page's next/previous then keep to). */
+  unreadOnly?: boolean;
   /** Paginated: a `before` is in the URL. */
   paged: boolean;
   /** Rendered between the heading and the list (e.g. a topic's subscribe box). */
@@ -25,10 +27,21 @@ export interface RiverProps {
   notice?: string;
 }
 
+/**
+ * The query an item link carries so that the item page's next/previous (and j/k there) walk the same list:
+ * `in` names the list, `show=unread` keeps to unread items. The plain `/items/N` walks all items.
+ */
+export function itemContext(scope: string, unreadOnly: boolean): string {
+  const params = new URLSearchParams();
+  if (scope !== 'all') params.set('in', scope);
+  if (unreadOnly) params.set('show', 'unread');
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
+
 export function RiverPage(props: RiverProps) {
   const { ctx, title, items, next, show, scope } = props;
   const { t } = ctx;
-  const first = items[0];
   return (
     <Layout ctx={ctx} title={title}>
       <div class="river-head">
@@ -50,8 +63,8 @@ export function RiverPage(props: RiverProps) {
               </a>
             </nav>
           )}
-          {ctx.canEdit && first && (
-            <PostForm ctx={ctx} action="/mark-all-read" fields={{ scope, upTo: encodeCursor(first) }}>
+          {ctx.canEdit && items.length > 0 && (
+            <PostForm ctx={ctx} action="/mark-all-read" fields={{ ids: items.map((i) => i.id).join(',') }}>
               <button type="submit" class="btn" data-mark-all="">
                 {t('markAllRead')}
               </button>
@@ -68,7 +81,7 @@ export function RiverPage(props: RiverProps) {
       {items.length === 0 ? (
         <p class="empty">{show === 'unread' ? t('emptyUnread') : t('emptyAll')}</p>
       ) : (
-        riverHtml(ctx, items)
+        riverHtml(ctx, items, itemContext(scope, Boolean(props.unreadOnly)))
       )}
       {(next || props.paged) && (
         <nav class="pager" aria-label={t('pageOf')}>

@@ -48,7 +48,7 @@ function toggleButton(ctx: ViewCtx, kind: 'read' | 'star', id: number, on: boole
   return `<button type="submit" formaction="/items/${id}/${kind}" name="${field}" value="${on ? '0' : '1'}" class="${cls}" aria-pressed="${on}" data-label-on="${esc(onLabel)}" data-label-off="${esc(offLabel)}">${icon}<span class="btn-label">${esc(label)}</span></button>`;
 }
 
-export function entryHtml(ctx: ViewCtx, item: RiverItem): string {
+export function entryHtml(ctx: ViewCtx, item: RiverItem, linkQuery = ''): string {
   const t = ctx.t;
   const id = item.id;
   let meta = `<a href="/sources/${item.sourceId}" class="entry-source">${esc(sourceName({ title: item.sourceTitle }))}</a><span aria-hidden="true"> · </span>${timeHtml(ctx, item.publishedAt, item.dateEstimated)}`;
@@ -63,14 +63,14 @@ export function entryHtml(ctx: ViewCtx, item: RiverItem): string {
     const original = safeHref(item.link);
     actions = `<div class="entry-actions">${toggleButton(ctx, 'read', id, item.read)}${toggleButton(ctx, 'star', id, item.starred)}${
       original
-        ? `<a href="${esc(original)}" class="btn btn-small btn-quiet" rel="noopener noreferrer" target="_blank">${esc(t('openOriginal'))}</a>`
+        ? `<a href="${esc(original)}" class="btn btn-small btn-quiet" rel="noopener noreferrer" target="_blank" data-original="">${esc(t('openOriginal'))}</a>`
         : ''
     }</div>`;
   }
   const lang = item.language ? ` lang="${esc(item.language)}"` : '';
   return (
     `<article class="${item.read ? 'entry' : 'entry unread'}" id="item-${id}" data-id="${id}" aria-labelledby="title-${id}"${lang}>` +
-    `<h2 class="entry-title" id="title-${id}"><a href="/items/${id}" class="entry-link">${esc(item.title || item.link || '—')}</a></h2>` +
+    `<h2 class="entry-title" id="title-${id}"><a href="/items/${id}${esc(linkQuery)}" class="entry-link">${esc(item.title || item.link || '—')}</a></h2>` +
     `<p class="entry-meta">${meta}</p>` +
     (item.summary ? `<p class="entry-summary">${esc(riverSummary(item.summary))}</p>` : '') +
     actions +
@@ -82,8 +82,8 @@ export function entryHtml(ctx: ViewCtx, item: RiverItem): string {
  * The river's entries. With editing allowed they sit inside one form carrying the CSRF token and the way back,
  * so each entry needs no hidden fields of its own.
  */
-export function riverHtml(ctx: ViewCtx, items: RiverItem[]) {
-  const entries = items.map((item) => entryHtml(ctx, item)).join('');
+export function riverHtml(ctx: ViewCtx, items: RiverItem[], linkQuery = '') {
+  const entries = items.map((item) => entryHtml(ctx, item, linkQuery)).join('');
   if (!ctx.canEdit) return raw(`<div class="river" data-river="">${entries}</div>`);
   return raw(
     `<form method="post" action="/items/read" class="river" data-river="">` +
@@ -106,8 +106,15 @@ function countHtml(n: number | undefined): string {
   return n ? `<span class="count">${n > 9999 ? '9999+' : n}</span>` : '';
 }
 
-function sideLink(href: string, label: string, current: boolean, count?: number, extraClass = ''): string {
-  return `<a href="${esc(href)}"${current ? ' aria-current="page"' : ''} class="side-link${extraClass}"><span class="side-label">${esc(label)}</span>${countHtml(count)}</a>`;
+function sideLink(
+  href: string,
+  label: string,
+  current: boolean,
+  count: number | undefined,
+  countKey: string,
+  extraClass = '',
+): string {
+  return `<a data-count="${esc(countKey)}" href="${esc(href)}"${current ? ' aria-current="page"' : ''} class="side-link${extraClass}"><span class="side-label">${esc(label)}</span>${countHtml(count)}</a>`;
 }
 
 type SidebarSource = SidebarData['sources'][number];
@@ -154,6 +161,7 @@ export function sidebarCategoriesHtml(ctx: ViewCtx, data: SidebarData) {
       category,
       data.current === `category:${category}`,
       data.counts.byCategory[category],
+      `category:${category}`,
       ' side-category',
     );
     if (!open) {
@@ -162,7 +170,7 @@ export function sidebarCategoriesHtml(ctx: ViewCtx, data: SidebarData) {
     }
     out += `<div class="side-group side-group-open">${link}<ul class="side-list side-sources">`;
     for (const s of sources) {
-      out += `<li>${sideLink(`/sources/${s.id}`, sourceName(s), data.current === `source:${s.id}`, data.counts.bySource[s.id])}</li>`;
+      out += `<li>${sideLink(`/sources/${s.id}`, sourceName(s), data.current === `source:${s.id}`, data.counts.bySource[s.id], `source:${s.id}`)}</li>`;
     }
     out += '</ul></div>';
   }

@@ -666,21 +666,55 @@ export class SqlStore implements Store {
   }
 
   async setRead(ids: number[], read: boolean): Promise<number> {
+    return (await this.changeRead(ids, read)).length;
+  }
+
+  async changeRead(ids: number[], read: boolean): Promise<number[]> {
     const { items } = this.t;
-    if (ids.length === 0) return 0;
+    if (ids.length === 0) return [];
     return this.write(async (tx) => {
-      let changed = 0;
+      const changed: number[] = [];
       for (const part of chunks(ids)) {
         const rows = await tx
           .update(items)
           .set({ read })
           .where(and(inArray(items.id, part), eq(items.read, !read)))
-          .returning({ sourceId: items.sourceId });
-        changed += rows.length;
+          .returning({ id: items.id, sourceId: items.sourceId });
+        for (const r of rows) changed.push(r.id);
         await this.adjustUnread(tx, rows, read ? -1 : 1);
       }
       return changed;
     });
+  }
+
+  async adjacentItems(filter: ItemFilter, at: Cursor): Promise<{ newer?: number; older?: number }> {
+    const { items, topicItems } = this.t;
+    const where = await this.filterConditions(filter);
+    if (!where) return {};
+    if (filter.topic) {
+      where.push(
+        inArray(
+          items.id,
+          this.db
+            .select({ id: topicItems.itemId })
+            .from(topicItems)
+            .where(and(eq(topicItems.topicSlug, filter.topic), eq(topicItems.included, true))),
+        ),
+      );
+    }
+    const key = sql`(${items.publishedAt}, ${items.id})`;
+    const point = sql`(${at.publishedAt}, ${at.id})`;
+    const nearest = async (newer: boolean) => {
+      const [row] = await this.db
+        .select({ id: items.id })
+        .from(items)
+        .where(and(...where, newer ? sql`${key} > ${point}` : sql`${key} < ${point}`))
+        .orderBy(...(newer ? [asc(items.publishedAt), asc(items.id)] : [desc(items.publishedAt), desc(items.id)]))
+        .limit(1);
+      return row?.id;
+    };
+    const [newer, older] = await Promise.all([nearest(true), nearest(false)]);
+    return { newer, older };
   }
 
   private async adjustUnread(tx: Db, rows: { sourceId: number }[], sign: 1 | -1): Promise<void> {

@@ -216,6 +216,13 @@ export interface Store {
   getItem(id: number): Promise<ItemWithSource | undefined>;
   getItemsByIds(ids: number[]): Promise<ItemWithSource[]>;
   setRead(ids: number[], read: boolean): Promise<number>;
+  /** Like setRead, but says which of the ids changed (e.g. so that "mark all read" can be undone exactly). */
+  changeRead(ids: number[], read: boolean): Promise<number[]>;
+  /**
+   * The ids of the items next to `at` in river order (newest first) among those matching the filter: `newer`
+   * is the one above it, `older` the one below. `at` itself need not match (an item just marked read).
+   */
+  adjacentItems(filter: ItemFilter, at: Cursor): Promise<{ newer?: number; older?: number }>;
   setStarred(id: number, starred: boolean): Promise<void>;
   /** Marks everything matching the filter at or before `upTo` as read (what the reader showed). */
   markAllRead(filter: ItemFilter, upTo?: Cursor): Promise<number>;

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FeedLink, Section, SidebarData, ViewCtx } from '../../views/context.ts';
 import type { SourceRow } from '../store/types.ts';
 import type { AssetUrls } from './assets.ts';
@@ -116,6 +116,33 @@ export async function writeSession(c: Context, deps: AppDeps, secret: string, se
   });
 }
 
+const UNDO_COOKIE = 'rs_undo';
+const UNDO_TTL_SECONDS = 300;
+
+/**
+ * Remembers what "mark all shown as read" changed, for the next page to offer an Undo (with or without JavaScript:
+ * the action redirects back). Signed and tied to the session, so no other visitor's ids can be planted.
+ */
+export function setUndoFlash(c: WebContext, ids: number[]): void {
+  setCookie(c, UNDO_COOKIE, signValue(`${c.var.session.sid}:${ids.join('-')}`, c.var.secret), {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    maxAge: UNDO_TTL_SECONDS,
+  });
+}
+
+/** The ids of the last "mark all read" of this session, once: the page that shows the Undo clears it. */
+function takeUndoFlash(c: WebContext): number[] | undefined {
+  const cookie = getCookie(c, UNDO_COOKIE);
+  if (!cookie) return undefined;
+  deleteCookie(c, UNDO_COOKIE, { path: '/' });
+  const value = verifySigned(cookie, c.get('secret'));
+  const prefix = `${c.get('session').sid}:`;
+  const ids = value !== false && value.startsWith(prefix) ? value.slice(prefix.length) : '';
+  return /^\d+(-\d+)*$/.test(ids) ? ids.split('-').map(Number) : undefined;
+}
+
 /** Absolute origin for links that leave the page (feed URLs): the configured base URL or the request's origin. */
 export function publicOrigin(c: Context, deps: AppDeps): string {
   const base = deps.config().server.baseUrl;
@@ -153,6 +180,7 @@ export function viewCtxFactory(deps: AppDeps, assets: AssetUrls, mediaSecret: st
       now: deps.now?.() ?? Date.now(),
       here: url.pathname + url.search,
       csrfToken: c.get('csrfToken'),
+      undo: c.req.method === 'GET' && c.get('session') ? takeUndoFlash(c) : undefined,
       canEdit: c.get('canEdit'),
       loginEnabled: c.get('loginEnabled'),
       loggedIn: c.get('loggedIn'),

@@ -287,5 +287,52 @@ for (const dialect of dialects) {
       expect(health.length).toBe((await store.listSources()).length);
       expect(health.every((h) => typeof h.itemsPerWeek === 'number')).toBe(true);
     });
+
+    // Last: it syncs a config of its own, which takes the earlier tests' sources out of it.
+    it('says which items a read change changed, and finds the neighbours of an item in a filtered list', async () => {
+      await store.syncSources(
+        [
+          makeSource('https://adj-a.example/feed', { category: 'AdjA' }),
+          makeSource('https://adj-b.example/feed', { category: 'AdjB' }),
+        ],
+        now,
+      );
+      const a = (await store.findSourceByUrl('https://adj-a.example/feed'))!;
+      const b = (await store.findSourceByUrl('https://adj-b.example/feed'))!;
+      // a0 and a1 share a timestamp: the id breaks the tie, as in the river.
+      const at = [now - 1000, now - 2000, now - 2000, now - 3000];
+      const { inserted } = await store.upsertItems(
+        a.id,
+        at.map((publishedAt, i) => makeItem({ uid: `adj-a${i}`, publishedAt })),
+        now,
+      );
+      await store.upsertItems(b.id, [makeItem({ uid: 'adj-b0', publishedAt: now - 1500 })], now);
+      const river = (await store.listItems({ sourceId: a.id }, 10)).items;
+      expect(river.map((i) => i.uid)).toHaveLength(4);
+      const ids = river.map((i) => i.id);
+
+      expect(await store.adjacentItems({ sourceId: a.id }, river[1]!)).toEqual({ newer: ids[0], older: ids[2] });
+      expect(await store.adjacentItems({ sourceId: a.id }, river[2]!)).toEqual({ newer: ids[1], older: ids[3] });
+      expect(await store.adjacentItems({ sourceId: a.id }, river[0]!)).toEqual({ newer: undefined, older: ids[1] });
+      expect(await store.adjacentItems({ category: 'AdjA' }, river[3]!)).toEqual({ newer: ids[2], older: undefined });
+      const everything = (await store.listItems({}, 1000)).items.map((i) => i.id);
+      const k = everything.indexOf(river[1]!.id);
+      expect(await store.adjacentItems({}, river[1]!)).toEqual({ newer: everything[k - 1], older: everything[k + 1] });
+      // Without the source filter, the other source's item sits between a0 and a1.
+      expect(everything[k - 1]).toBe((await store.listItems({ sourceId: b.id }, 1)).items[0]!.id);
+      expect(await store.adjacentItems({ category: 'nope' }, river[0]!)).toEqual({});
+
+      expect((await store.changeRead([ids[1]!, ids[2]!], true)).sort()).toEqual([ids[1], ids[2]].sort());
+      // Read items drop out of an unread walk, even the one asked about.
+      expect(await store.adjacentItems({ sourceId: a.id, unreadOnly: true }, river[1]!)).toEqual({
+        newer: ids[0],
+        older: ids[3],
+      });
+      expect(await store.changeRead([ids[0]!, ids[1]!, ids[2]!], true)).toEqual([ids[0]]);
+      expect((await store.unreadCounts()).bySource[a.id]).toBe(1);
+      expect(await store.changeRead([ids[1]!, ids[3]!, 999_999], false)).toEqual([ids[1]]);
+      expect((await store.unreadCounts()).bySource[a.id]).toBe(2);
+      expect(inserted).toHaveLength(4);
+    });
   });
 }

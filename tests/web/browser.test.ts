@@ -309,7 +309,7 @@ describe.skipIf(Boolean(skipReason))(`reader in Chromium${skipReason ? ` (${skip
     // o opens the selected item; opening marks it read.
     await page.keyboard.press('j');
     await page.keyboard.press('o');
-    await page.waitForURL(/\/items\/\d+$/);
+    await page.waitForURL(/\/items\/\d+(\?show=unread)?$/);
     await page.screenshot({ path: join(ARTIFACTS, 'item-desktop.png'), fullPage: true });
     const openedId = Number(new URL(page.url()).pathname.split('/').pop());
     expect((await store.getItem(openedId))!.read).toBe(true);

@@ -223,6 +223,72 @@ describe('item page', () => {
   });
 });
 
+describe('item page: read-on-open and next/previous', () => {
+  beforeEach(async () => {
+    h = await webHarness();
+  });
+
+  it("marks read on open only for the reader's own navigation (Sec-Fetch-Site same-origin, none, or absent)", async () => {
+    await seed(h.store, 4);
+    const ids = (await h.store.listItems({}, 8)).items.map((i) => i.id);
+    const c = new Client(h.app);
+    const open = async (id: number, headers: Record<string, string>) => {
+      const { res } = await c.get(`/items/${id}`, headers);
+      expect(res.status).toBe(200);
+      return (await h.store.getItem(id))!.read;
+    };
+    // A foreign page's <img src=…/items/N>, link or frame: shown, never marked.
+    expect(await open(ids[0]!, { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'image' })).toBe(false);
+    expect(await open(ids[0]!, { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'document' })).toBe(false);
+    expect(await open(ids[0]!, { 'sec-fetch-site': 'same-site', 'sec-fetch-dest': 'image' })).toBe(false);
+    expect(await open(ids[0]!, { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'image' })).toBe(false);
+    expect((await h.store.unreadCounts()).total).toBe(8);
+    expect(await open(ids[1]!, { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'document' })).toBe(true);
+    expect(await open(ids[2]!, { 'sec-fetch-site': 'none', 'sec-fetch-dest': 'document' })).toBe(true);
+    // No Fetch-Metadata at all (an old browser, curl): opening is reading, as before.
+    expect(await open(ids[3]!, {})).toBe(true);
+    // Back on the page after "Mark as unread" there (a form post without JavaScript redirects back): it sticks.
+    const page = (await c.get(`/items/${ids[3]}`, { 'sec-fetch-site': 'none' })).html;
+    const back = /name="back" value="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&');
+    expect(back).toBe(`/items/${ids[3]}?keep=unread`);
+    const token = csrfOf(page);
+    await c.post(`/items/${ids[3]}/read`, { _csrf: token, read: '0', back });
+    await c.get(back, { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': 'document' });
+    expect((await h.store.getItem(ids[3]!))!.read).toBe(false);
+  });
+
+  it('links the neighbours in the list the item was opened from', async () => {
+    const { heise } = await seed(h.store, 3);
+    const c = new Client(h.app);
+    const river = (await c.get(`/sources/${heise.id}`)).html;
+    const links = [...river.matchAll(/href="(\/items\/\d+[^"]*)" class="entry-link"/g)].map((m) =>
+      m[1]!.replace(/&amp;/g, '&'),
+    );
+    expect(links).toHaveLength(3);
+    expect(links[0]).toMatch(new RegExp(`^/items/\\d+\\?in=source%3A${heise.id}&show=unread$`));
+    const pager = (html: string) => ({
+      prev: /href="([^"]+)" class="btn" rel="prev"/.exec(html)?.[1]?.replace(/&amp;/g, '&'),
+      next: /href="([^"]+)" class="btn" rel="next"/.exec(html)?.[1]?.replace(/&amp;/g, '&'),
+    });
+    const first = pager((await c.get(links[0]!)).html);
+    expect(first).toEqual({ prev: undefined, next: links[1] });
+    const second = pager((await c.get(links[1]!)).html);
+    // Unread only: the first is read now, so nothing newer is left; the third is next.
+    expect(second).toEqual({ prev: undefined, next: links[2] });
+    // In "all", read items stay in the walk; other sources' items never enter it.
+    const all = links[1]!.replace('&show=unread', '');
+    expect(pager((await c.get(all)).html)).toEqual({
+      prev: links[0]!.replace('&show=unread', ''),
+      next: links[2]!.replace('&show=unread', ''),
+    });
+    // Without a list, or with a bogus one, the walk is over all items (the other source's ones between).
+    const plain = pager((await c.get(links[1]!.split('?')[0]!)).html);
+    expect(plain.prev).toMatch(/^\/items\/\d+$/);
+    expect((await h.store.getItem(Number(plain.prev!.split('/').pop())))!.sourceId).not.toBe(heise.id);
+    expect(pager((await c.get(`${links[1]!.split('?')[0]}?in=bogus`)).html)).toEqual(plain);
+  });
+});
+
 describe('actions with CSRF', () => {
   beforeEach(async () => {
     h = await webHarness();
@@ -254,7 +320,14 @@ describe('actions with CSRF', () => {
       { 'x-csrf-token': token, accept: 'application/json' },
     );
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, id, starred: true });
+    // With the unread counts, so the page's sidebar can follow without a reload.
+    expect(await res.json()).toEqual({ ok: true, id, starred: true, counts: await h.store.unreadCounts() });
+    const read = await c.post(
+      `/items/${id}/read`,
+      { read: '1' },
+      { 'x-csrf-token': token, accept: 'application/json' },
+    );
+    expect(await read.json()).toMatchObject({ ok: true, id, read: true, changed: 1, counts: { total: 5, starred: 1 } });
   });
 
   it('rejects state changes without a token, with a wrong token, or from another origin', async () => {
@@ -293,29 +366,69 @@ describe('actions with CSRF', () => {
     }
   });
 
-  it('mark all shown as read leaves items that arrived after the page was rendered unread', async () => {
+  it('mark all shown as read marks exactly the shown items, not newer arrivals nor older pages, and can be undone', async () => {
+    const { heise } = await seed(h.store, 30); // 60 items: the unread river shows 50
     const c = new Client(h.app);
     const page = (await c.get('/')).html;
-    const upTo = /name="upTo" value="([^"]+)"/.exec(page)![1]!;
-    const source = (await h.store.listSources())[0]!;
-    await h.store.upsertItems(
-      source.id,
-      [makeItem({ uid: 'new-arrival', title: 'new arrival', publishedAt: NOW })],
+    const shown = /name="ids" value="([^"]+)"/.exec(page)![1]!.split(',').map(Number);
+    expect(shown).toHaveLength(50);
+    const olderPage = (await h.store.listItems({}, 100)).items.slice(50).map((i) => i.id);
+    const { inserted } = await h.store.upsertItems(
+      heise.id,
+      [
+        makeItem({ uid: 'new-arrival', title: 'new arrival', publishedAt: NOW }),
+        // Published (by the feed's clock) among the shown ones, but fetched after the page was rendered.
+        makeItem({ uid: 'back-dated', title: 'back-dated arrival', publishedAt: NOW - 5 * HOUR - 1 }),
+      ],
       NOW,
     );
-    const res = await c.post('/mark-all-read', { _csrf: csrfOf(page), scope: 'all', upTo, back: '/' });
+    await h.store.setRead([shown[3]!], true); // read meanwhile in another tab: not this action's to undo
+    const res = await c.post('/mark-all-read', { _csrf: csrfOf(page), ids: shown.join(','), back: '/' });
     expect(res.status).toBe(303);
-    expect(titles((await c.get('/')).html)).toEqual(['new arrival']);
-    expect((await c.post('/mark-all-read', { _csrf: csrfOf(page), scope: 'bogus:1', upTo })).status).toBe(400);
+    const after = await c.get('/');
+    expect(titles(after.html).slice(0, 2)).toEqual(['new arrival', 'back-dated arrival']);
+    expect(titles(after.html)).toHaveLength(2 + olderPage.length);
+    for (const id of olderPage) expect((await h.store.getItem(id))!.read).toBe(false);
+    for (const { id } of inserted) expect((await h.store.getItem(id))!.read).toBe(false);
+    expect((await h.store.unreadCounts()).total).toBe(2 + olderPage.length);
+
+    // The page after the action offers an Undo of exactly what it changed, once.
+    expect(after.html).toContain('49 marked as read');
+    const undoIds = /action="\/mark-all-read\/undo".*?name="ids" value="([^"]+)"/s.exec(after.html)![1]!;
+    expect(undoIds.split(',').map(Number).sort()).toEqual(shown.filter((id) => id !== shown[3]).sort());
+    expect((await c.get('/')).html).not.toContain('/mark-all-read/undo');
+    expect((await c.post('/mark-all-read/undo', { _csrf: csrfOf(page), ids: undoIds, back: '/' })).status).toBe(303);
+    expect((await h.store.unreadCounts()).total).toBe(2 + olderPage.length + 49);
+    expect((await h.store.getItem(shown[3]!))!.read).toBe(true);
+
+    // Bad input: a clear 400, nothing changed.
+    for (const ids of ['', '1,x', '-1', Array.from({ length: 501 }, (_, i) => i + 1).join(',')]) {
+      const bad = await c.post('/mark-all-read', { _csrf: csrfOf(page), ids });
+      expect(bad.status).toBe(400);
+      expect(await bad.text()).toMatch(/^ids: expected/);
+    }
+    expect((await h.store.unreadCounts()).total).toBe(2 + olderPage.length + 49);
+  });
+
+  it('another session cannot plant an Undo: the flash is signed and tied to the session', async () => {
+    await seed(h.store, 1);
+    const a = new Client(h.app);
+    const page = (await a.get('/')).html;
+    const ids = /name="ids" value="([^"]+)"/.exec(page)![1]!;
+    await a.post('/mark-all-read', { _csrf: csrfOf(page), ids, back: '/' });
+    const b = new Client(h.app);
+    await b.get('/');
+    b.cookies.set('rs_undo', a.cookies.get('rs_undo')!);
+    expect((await b.get('/')).html).not.toContain('/mark-all-read/undo');
+    expect((await a.get('/')).html).toContain('/mark-all-read/undo');
   });
 
   it('mark all read within a source only touches that source', async () => {
     const { heise } = await seed(h.store, 0);
     const c = new Client(h.app);
     const page = (await c.get(`/sources/${heise.id}`)).html;
-    expect(page).toContain(`name="scope" value="source:${heise.id}"`);
-    const upTo = /name="upTo" value="([^"]+)"/.exec(page)![1]!;
-    await c.post('/mark-all-read', { _csrf: csrfOf(page), scope: `source:${heise.id}`, upTo });
+    const ids = /name="ids" value="([^"]+)"/.exec(page)![1]!;
+    await c.post('/mark-all-read', { _csrf: csrfOf(page), ids });
     expect(titles((await c.get('/')).html)).toEqual(['cloud item 0', 'cloud item 1', 'cloud item 2']);
   });
 

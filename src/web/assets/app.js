@@ -50,15 +50,58 @@
     if (icon) icon.textContent = on ? '★' : '☆';
   }
 
+  // Where and how the browser itself would send the form: a button's own formaction/formmethod only when it has
+  // one (`button.formAction` is the page's URL when it has none), else the form's.
+  function submission(form, button) {
+    return {
+      action: button.hasAttribute('formaction') ? button.formAction : form.action,
+      method: (button.hasAttribute('formmethod') ? button.formMethod : form.method).toUpperCase(),
+    };
+  }
+
+  // The sidebar's unread counts, from the counts an action answers with.
+  function updateCounts(counts) {
+    if (!counts) return;
+    for (const link of document.querySelectorAll('[data-count]')) {
+      const [kind, ...rest] = link.dataset.count.split(':');
+      const key = rest.join(':');
+      const n = {
+        total: counts.total,
+        starred: counts.starred,
+        source: counts.bySource?.[key],
+        category: counts.byCategory?.[key],
+      }[kind];
+      let badge = link.querySelector('.count');
+      if (!n) {
+        badge?.remove();
+        continue;
+      }
+      if (!badge) {
+        badge = document.createElement('span');
+        badge.className = 'count';
+        link.append(badge);
+      }
+      badge.textContent = n > 9999 ? '9999+' : String(n);
+    }
+  }
+
+  // Buttons whose fetch() failed, resubmitted as the plain form post they are without JavaScript.
+  const plain = new WeakSet();
+
   document.addEventListener('submit', async (event) => {
     const form = event.target;
     const button = event.submitter;
     if (!(form instanceof HTMLFormElement) || !button?.matches('.js-read, .js-star')) return;
+    if (plain.delete(button)) return;
+    const { action, method } = submission(form, button);
+    if (method !== 'POST') return;
     event.preventDefault();
+    // The form's own fields (the CSRF token among them) and the button's name/value, as the browser would send them.
+    const body = new URLSearchParams(new FormData(form, button));
     try {
-      const response = await fetch(button.formAction || form.action, {
-        method: 'POST',
-        body: new URLSearchParams(new FormData(form, button)),
+      const response = await fetch(action, {
+        method,
+        body,
         headers: { Accept: 'application/json', 'X-CSRF-Token': csrf },
         credentials: 'same-origin',
       });
@@ -73,15 +116,11 @@
         button.closest('[data-id]')?.classList.toggle('unread', !result.read);
       }
       if ('starred' in result) applyToggle(button, result.starred);
+      updateCounts(result.counts);
     } catch {
-      // Fall back to the ordinary form post: the server redirects back.
-      const fallback = document.createElement('input');
-      fallback.type = 'hidden';
-      fallback.name = button.name;
-      fallback.value = button.value;
-      form.append(fallback);
-      form.action = button.formAction || form.action;
-      form.submit();
+      // Fall back to the ordinary form post: the server redirects back (or shows what went wrong).
+      plain.add(button);
+      form.requestSubmit(button);
     }
   });
 
@@ -134,12 +173,21 @@
     }
     switch (key) {
       case 'j':
+      case 'k': {
         event.preventDefault();
-        select(selected + 1);
+        if (entries().length > 0) {
+          select(selected + (key === 'j' ? 1 : -1));
+          break;
+        }
+        // On an item page: the next (older) or previous (newer) item of the list it was opened from.
+        const step = document.querySelector(`.item-pager [rel="${key === 'j' ? 'next' : 'prev'}"]`);
+        if (step) window.location.href = step.href;
         break;
-      case 'k':
+      }
+      case 'v':
         event.preventDefault();
-        select(selected - 1);
+        // A click on the link itself, so it opens as the link says (new tab, no opener, no referrer).
+        clickIn(currentScope(), 'a[data-original]');
         break;
       case 'o':
       case 'Enter': {

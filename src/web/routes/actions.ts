@@ -1,9 +1,9 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { decodeCursor, withQuery } from '../../../views/context.ts';
+import { withQuery } from '../../../views/context.ts';
 import type { ItemFilter, TopicDecision } from '../../store/types.ts';
 import { tokensEqual } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
-import type { ViewCtxFactory, WebContext, WebEnv } from '../request-context.ts';
+import { setUndoFlash, type ViewCtxFactory, type WebContext, type WebEnv } from '../request-context.ts';
 import { safeLocalPath, sameOriginRequest } from '../security.ts';
 import { forbidden, wantsJson } from './errors.ts';
 
@@ -45,12 +45,23 @@ function requireEditor(): MiddlewareHandler<WebEnv> {
   };
 }
 
-async function done(c: WebContext, result: Record<string, unknown>) {
-  if (wantsJson(c)) return c.json({ ok: true, ...result });
+/** JSON for app.js, with the new unread counts (the sidebar follows without a reload); else back to the page. */
+async function done(c: WebContext, result: Record<string, unknown>, deps: AppDeps) {
+  if (wantsJson(c)) return c.json({ ok: true, ...result, counts: await deps.store.unreadCounts() });
   return c.redirect(safeLocalPath(await formField(c, 'back')), 303);
 }
 
-/** What "mark all read" applies to, as the river page named it. */
+/** More than a river page ever shows: a bound on what one form may ask for. */
+const MAX_IDS = 500;
+
+/** `"3,5,8"` → `[3, 5, 8]`; undefined when empty, malformed or too long. */
+export function idList(text: string | undefined): number[] | undefined {
+  if (!text || !/^\d{1,16}(,\d{1,16})*$/.test(text)) return undefined;
+  const ids = [...new Set(text.split(',').map(Number))];
+  return ids.length <= MAX_IDS ? ids : undefined;
+}
+
+/** The list a river page names (`all`, `starred`, `source:ID`, `category:NAME`, `topic:SLUG`) as a filter. */
 export function scopeFilter(scope: string | undefined): ItemFilter | undefined {
   if (!scope || scope === 'all') return {};
   if (scope === 'starred') return { starredOnly: true };
@@ -74,24 +85,31 @@ export function actionRoutes(deps: AppDeps): Hono<WebEnv> {
     const id = Number(c.req.param('id'));
     const read = (await formField(c, 'read')) !== '0';
     const changed = await deps.store.setRead([id], read);
-    return done(c, { id, read, changed });
+    return done(c, { id, read, changed }, deps);
   });
 
   app.post('/items/:id{[0-9]+}/star', editor, async (c) => {
     const id = Number(c.req.param('id'));
     const starred = (await formField(c, 'starred')) !== '0';
     await deps.store.setStarred(id, starred);
-    return done(c, { id, starred });
+    return done(c, { id, starred }, deps);
   });
 
+  // "Mark all shown as read" sends the ids the page showed: exactly those, never an item that arrived (or was
+  // back-dated into the river) after the page was rendered, nor the older pages. The ones it changed can be undone.
   app.post('/mark-all-read', editor, async (c) => {
-    const filter = scopeFilter(await formField(c, 'scope'));
-    if (!filter) return c.text('bad scope', 400);
-    const upTo = decodeCursor(await formField(c, 'upTo'));
-    // Without the first shown item's cursor, items that arrived after the page was rendered would be lost.
-    if (!upTo) return c.text('missing upTo', 400);
-    const marked = await deps.store.markAllRead(filter, upTo);
-    return done(c, { marked });
+    const ids = idList(await formField(c, 'ids'));
+    if (!ids) return c.text(`ids: expected up to ${MAX_IDS} item ids separated by commas`, 400);
+    const marked = await deps.store.changeRead(ids, true);
+    if (marked.length > 0) setUndoFlash(c, marked);
+    return done(c, { marked: marked.length, ids: marked }, deps);
+  });
+
+  app.post('/mark-all-read/undo', editor, async (c) => {
+    const ids = idList(await formField(c, 'ids'));
+    if (!ids) return c.text(`ids: expected up to ${MAX_IDS} item ids separated by commas`, 400);
+    const unmarked = await deps.store.changeRead(ids, false);
+    return done(c, { unmarked: unmarked.length, ids: unmarked }, deps);
   });
 
   app.post('/items/:id{[0-9]+}/topics/:slug', editor, async (c) => {
@@ -102,7 +120,7 @@ export function actionRoutes(deps: AppDeps): Hono<WebEnv> {
     await deps.store.setTopicDecision(slug, id, decision, deps.now?.());
     // Re-learning may take a while: the editor gets the page back at once.
     deps.onTopicDecision?.(slug, id).catch((err) => deps.log.error({ err, slug, id }, 'topic re-scoring failed'));
-    return done(c, { id, slug, decision });
+    return done(c, { id, slug, decision }, deps);
   });
 
   return app;

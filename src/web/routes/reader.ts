@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import { decodeCursor, type SidebarData } from '../../../views/context.ts';
 import { ItemPage } from '../../../views/item.tsx';
 import { HelpPage, SearchPage, TopicIntro, TopicsIndexPage } from '../../../views/pages.tsx';
-import { RiverPage, type RiverProps } from '../../../views/river.tsx';
+import { itemContext, RiverPage, type RiverProps } from '../../../views/river.tsx';
 import { SourcesPage } from '../../../views/sources.tsx';
 import { parseSearch } from '../../store/search-query.ts';
-import type { ItemFilter, SourceRow } from '../../store/types.ts';
+import type { ItemFilter, ItemWithSource, SourceRow } from '../../store/types.ts';
 import type { AppDeps } from '../deps.ts';
 import {
   publicOrigin,
@@ -15,10 +15,24 @@ import {
   type WebContext,
   type WebEnv,
 } from '../request-context.ts';
+import { scopeFilter } from './actions.ts';
 import { notFoundPage } from './errors.ts';
 
 const PAGE_SIZE = 50;
 const SEARCH_PAGE_SIZE = 30;
+
+/**
+ * Whether the reader itself opened an item page, so opening may mark it read: Fetch-Metadata `same-origin` (a link
+ * or key in the reader) or `none` (typed, bookmarked) for a document. A foreign page's `<img src=…/items/N>` or
+ * link arrives `cross-site` or `same-site` (another port, another subdomain) and marks nothing. Without the header
+ * (browsers before 2020–2023, curl) there is no telling, and opening keeps marking read as it always did.
+ */
+export function openedByReader(c: WebContext): boolean {
+  const site = c.req.header('sec-fetch-site');
+  const dest = c.req.header('sec-fetch-dest');
+  if (dest !== undefined && dest !== 'document') return false;
+  return site === undefined || site === 'same-origin' || site === 'none';
+}
 
 /** The reading pages: rivers, item, search, sources, topics. Each costs a fixed handful of queries. */
 export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv> {
@@ -74,6 +88,7 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
         next: page.next,
         show: opts.show,
         scope: opts.scope,
+        unreadOnly: Boolean(opts.filter.unreadOnly),
         paged: Boolean(before),
         intro: opts.intro,
       }),
@@ -144,18 +159,39 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     const id = Number(c.req.param('id'));
     const [item, topics, side] = await Promise.all([deps.store.getItem(id), deps.store.itemTopics(id), sidebar()]);
     if (!item) return notFoundPage(c, viewCtx);
-    if (c.var.canEdit && !item.read) {
-      // Read-on-open, like every reader: opening is reading.
-      await deps.store.setRead([id], true);
-      item.read = true;
-      if (side.counts.total > 0) side.counts.total -= 1;
-      const bySource = side.counts.bySource[item.sourceId];
-      if (bySource) side.counts.bySource[item.sourceId] = bySource - 1;
-      const byCategory = side.counts.byCategory[item.sourceCategory];
-      if (byCategory) side.counts.byCategory[item.sourceCategory] = byCategory - 1;
-    }
-    return renderPage(c, ItemPage({ ctx: viewCtx(c, 'other', side), item, topics }));
+    // The list the reader came from (see itemContext in views/river.tsx); an unknown one walks all items.
+    const scope = scopeFilter(c.req.query('in')) ? (c.req.query('in') ?? 'all') : 'all';
+    const unreadOnly = c.req.query('show') === 'unread';
+    const [neighbours] = await Promise.all([
+      deps.store.adjacentItems({ ...scopeFilter(scope), unreadOnly }, item),
+      // `keep=unread`: back from "Mark as unread" on this very page (without JavaScript), which must stick.
+      c.var.canEdit && !item.read && openedByReader(c) && c.req.query('keep') !== 'unread'
+        ? markOpened(item, side)
+        : undefined,
+    ]);
+    const query = itemContext(scope, unreadOnly);
+    return renderPage(
+      c,
+      ItemPage({
+        ctx: viewCtx(c, 'other', side),
+        item,
+        topics,
+        newer: neighbours.newer === undefined ? undefined : `/items/${neighbours.newer}${query}`,
+        older: neighbours.older === undefined ? undefined : `/items/${neighbours.older}${query}`,
+      }),
+    );
   });
+
+  /** Read-on-open, like every reader: opening is reading. The page's sidebar counts follow. */
+  async function markOpened(item: ItemWithSource, side: SidebarData): Promise<void> {
+    await deps.store.setRead([item.id], true);
+    item.read = true;
+    if (side.counts.total > 0) side.counts.total -= 1;
+    const bySource = side.counts.bySource[item.sourceId];
+    if (bySource) side.counts.bySource[item.sourceId] = bySource - 1;
+    const byCategory = side.counts.byCategory[item.sourceCategory];
+    if (byCategory) side.counts.byCategory[item.sourceCategory] = byCategory - 1;
+  }
 
   app.get('/search', async (c) => {
     const query = (c.req.query('q') ?? '').trim().slice(0, 200);
