@@ -29,12 +29,20 @@ export interface Connection {
    * Replaces what an item had, unless `fresh` says the items were just inserted. Call inside `write`.
    */
   indexText(rows: { id: number; title: string; text: string }[], fresh: boolean): void;
+  /**
+   * Runs `fn` while no other process sharing this database runs an `exclusive` section or migrates (PostgreSQL: a
+   * session advisory lock; SQLite: `fn` as is, its writes are serialised by the file lock anyway).
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** Raw SQL returning rows (column names as the database gives them). */
   rows<T = Record<string, unknown>>(query: SQL, tx?: Db): Promise<T[]>;
   close(): Promise<void>;
 }
 
 const migrationsRoot = fromRoot('migrations');
+
+/** PostgreSQL advisory lock key that serialises migrations and config sync across processes. */
+const SETUP_LOCK_ID = 727274;
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
@@ -93,6 +101,7 @@ function openSqlite(url: string): Connection {
     db,
     schema: sqliteSchema,
     write: (fn) => writes.run(fn),
+    exclusive: (fn) => fn(),
     async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
       return (tx ?? db).all(query) as T[];
     },
@@ -224,16 +233,22 @@ async function openPostgres(url: string): Promise<Connection> {
   // pool; unheard, that would crash the process. The pool discards the client and the next query opens a new one.
   pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema: pgSchema });
-  // The migrator takes no lock: concurrent first starts would race. Serialise them with an advisory lock held by a
-  // separate session while this process migrates through the pool.
-  const lockClient = await pool.connect();
-  try {
-    await lockClient.query('SELECT pg_advisory_lock(727274)');
-    await migratePg(db, { migrationsFolder: resolve(migrationsRoot, 'pg') });
-  } finally {
-    await lockClient.query('SELECT pg_advisory_unlock(727274)').catch(() => undefined);
-    lockClient.release();
-  }
+  // The migrator takes no lock: concurrent first starts would race. Migrations and config sync (`exclusive`) are
+  // serialised by one advisory lock, held by a session of its own (not a pooled one: a pool of one would deadlock).
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const lockClient = new pg.Client({ connectionString: url });
+    lockClient.on('error', () => undefined);
+    await lockClient.connect();
+    try {
+      await lockClient.query('SELECT pg_advisory_lock($1)', [SETUP_LOCK_ID]);
+      return await fn();
+    } finally {
+      // Ending the session releases the lock in any case; the unlock only makes it prompt.
+      await lockClient.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK_ID]).catch(() => undefined);
+      await lockClient.end().catch(() => undefined);
+    }
+  };
+  await exclusive(() => migratePg(db, { migrationsFolder: resolve(migrationsRoot, 'pg') }));
   const asSqlite = db as unknown as Db;
   return {
     dialect: 'pg',
@@ -243,6 +258,7 @@ async function openPostgres(url: string): Promise<Connection> {
     write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       return db.transaction((tx) => fn(tx as unknown as Db));
     },
+    exclusive,
     async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
       const target = (tx ?? asSqlite) as unknown as { execute(q: SQL): Promise<{ rows: T[] }> };
       return (await target.execute(query)).rows;

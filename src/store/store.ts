@@ -111,6 +111,10 @@ export class SqlStore implements Store {
     }
   }
 
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.conn.exclusive(fn);
+  }
+
   // ---------------------------------------------------------------- sources
 
   async syncSources(configured: SourceConfig[], now = Date.now()): Promise<SyncResult> {
@@ -125,15 +129,20 @@ export class SqlStore implements Store {
         const fields = sourceFromConfig(source);
         const row = byUrl.get(source.url);
         if (!row) {
-          await tx.insert(sources).values({
-            configUrl: source.url,
-            fetchUrl: source.url,
-            ...fields,
-            nextFetchAt: now,
-            createdAt: now,
-            updatedAt: now,
-          });
-          result.added.push(source.url);
+          // Another process may have added it since the select (callers serialise sync, but must not depend on it).
+          const inserted = await tx
+            .insert(sources)
+            .values({
+              configUrl: source.url,
+              fetchUrl: source.url,
+              ...fields,
+              nextFetchAt: now,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .onConflictDoNothing({ target: sources.configUrl })
+            .returning({ id: sources.id });
+          if (inserted.length > 0) result.added.push(source.url);
           continue;
         }
         const changed =

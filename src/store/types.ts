@@ -151,6 +151,8 @@ export interface Store {
   readonly dialect: 'sqlite' | 'pg';
   close(): Promise<void>;
   ping(): Promise<boolean>;
+  /** Runs `fn` exclusively among the processes sharing the database (config sync; see Connection.exclusive). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
 
   // sources
   syncSources(sources: SourceConfig[], now?: number): Promise<SyncResult>;
