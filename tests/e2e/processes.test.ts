@@ -2,12 +2,19 @@
  * Several real processes on one database: two `serve` started at once on a fresh PostgreSQL database, a `serve`
  * killed with -9 mid-cycle and restarted, and `fetch --all` run beside a running `serve`.
  */
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, type SpawnedCli, spawnCli, type Workspace, waitFor } from '../support/cli.ts';
+import { createWorkspace, jsonOf, runCli, type SpawnedCli, spawnCli, type Workspace, waitFor } from '../support/cli.ts';
 import { pgSkipReason, postgresDatabase, type TestDatabase } from '../support/databases.ts';
 import { type FeedEntry, rss } from '../support/feeds.ts';
-import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';
+import {
+  type FixtureHandler,
+  type FixtureServer,
+  serveBody,
+  sleep,
+  startFixtureServer,
+} from '../support/fixture-server.ts';
 import { fastDefaults } from '../support/runtime.ts';
 
 const entries = (i: number, n = 2): FeedEntry[] =>
@@ -61,6 +68,171 @@ async function stop(child: SpawnedCli | undefined): Promise<void> {
     await child.exited;
   }
 }
+
+interface SourceState {
+  configUrl: string;
+  items: number;
+  leaseUntil: number | null;
+}
+
+/** The workspace's SQLite file read directly (WAL: readers do not block the CLI writing it). */
+function sourceStates(path: string): SourceState[] {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 2000');
+      return db
+        .prepare(
+          `select s.config_url as configUrl, s.lease_until as leaseUntil, count(i.id) as items
+             from sources s left join items i on i.source_id = s.id group by s.id order by s.id`,
+        )
+        .all() as SourceState[];
+    } finally {
+      db.close();
+    }
+  } catch {
+    return []; // not created/migrated yet
+  }
+}
+
+/** A feed that answers after `delayMs()` (0: at once); a request cut by a killed client is dropped. */
+function delayed(handler: FixtureHandler, delayMs: () => number): FixtureHandler {
+  return async (req, res) => {
+    const ms = delayMs();
+    if (ms > 0) await sleep(ms);
+    if (!res.destroyed) await handler(req, res);
+  };
+}
+
+describe('serve killed with -9 mid-cycle, then restarted (SQLite, 200 sources)', () => {
+  const SOURCES = 200;
+  const isSlow = (i: number) => i % 8 === 3;
+  let slowMs = 20_000;
+  let server: FixtureServer;
+  let ws: Workspace;
+  let victim: SpawnedCli | undefined;
+  let restarted: SpawnedCli | undefined;
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    for (let i = 0; i < SOURCES; i++) {
+      const body = serveBody(rss(`Source ${i}`, entries(i)));
+      server.route(`/feed-${i}.xml`, isSlow(i) ? delayed(body, () => slowMs) : body);
+    }
+    ws = createWorkspace({
+      defaults: { ...fastDefaults, concurrency: 8, perHostConcurrency: 8 },
+      sources: Array.from({ length: SOURCES }, (_, i) => ({ url: server.url(`/feed-${i}.xml`), category: 'Crash' })),
+      topics: [],
+    });
+  });
+  afterAll(async () => {
+    await stop(victim);
+    await stop(restarted);
+    ws?.cleanup();
+    await server?.close();
+  });
+
+  it('the restarted process fetches every source in its first cycle, not after the old leases lapse', async () => {
+    // A tick far away: only the cycle each process runs as it starts can fetch.
+    const env = { RUNDSCHAU_TICK: '0 0 1 1 *' };
+    victim = (await startServe(ws, env)).child;
+    await waitFor(
+      () => {
+        const states = sourceStates(ws.databasePath);
+        return states.filter((s) => s.items > 0).length >= 20 && server.requestsFor('/feed-3.xml').length > 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 50, what: () => `some sources stored, a slow one in flight; ${victim?.stderr}` },
+    );
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    slowMs = 0;
+
+    const afterCrash = sourceStates(ws.databasePath);
+    const leased = afterCrash.filter((s) => s.leaseUntil !== null).length;
+    expect(leased, 'the killed process held leases on sources it had not fetched (precondition)').toBeGreaterThan(50);
+
+    const t0 = Date.now();
+    restarted = (await startServe(ws, env)).child;
+    await waitFor(
+      () => {
+        const states = sourceStates(ws.databasePath);
+        return states.length === SOURCES && states.every((s) => s.items === 2 && s.leaseUntil === null);
+      },
+      {
+        timeoutMs: 30_000,
+        what: () => {
+          const states = sourceStates(ws.databasePath);
+          return (
+            `every source fetched after the restart: ${states.filter((s) => s.items === 2).length}/${SOURCES} ` +
+            `stored, ${states.filter((s) => s.leaseUntil !== null).length} leased; ${restarted?.stderr}`
+          );
+        },
+      },
+    );
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    expect(restarted.stderr).toContain('released the source leases of processes that are gone');
+  }, 150_000);
+});
+
+describe('fetch --all beside a running serve (SQLite)', () => {
+  const FAST = 10;
+  const SLOW = 3;
+  const SLOW_MS = 8000;
+  let server: FixtureServer;
+  let ws: Workspace;
+  let serve: SpawnedCli | undefined;
+  const slowPath = (i: number) => `/slow-${i}.xml`;
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    for (let i = 0; i < FAST; i++) server.route(`/fast-${i}.xml`, serveBody(rss(`Fast ${i}`, entries(i))));
+    for (let i = 0; i < SLOW; i++) {
+      server.route(
+        slowPath(i),
+        delayed(serveBody(rss(`Slow ${i}`, entries(100 + i))), () => SLOW_MS),
+      );
+    }
+    ws = createWorkspace({
+      defaults: { ...fastDefaults, timeout: 30 },
+      sources: [
+        ...Array.from({ length: FAST }, (_, i) => ({ url: server.url(`/fast-${i}.xml`), category: 'Fast' })),
+        ...Array.from({ length: SLOW }, (_, i) => ({ url: server.url(slowPath(i)), category: 'Slow' })),
+      ],
+      topics: [],
+    });
+  });
+  afterAll(async () => {
+    await stop(serve);
+    ws?.cleanup();
+    await server?.close();
+  });
+
+  it('skips the sources serve is fetching, reports them, and fetches each of them once', async () => {
+    serve = (await startServe(ws, { RUNDSCHAU_TICK: '0 0 1 1 *' })).child;
+    await waitFor(
+      () => Array.from({ length: SLOW }, (_, i) => server.requestsFor(slowPath(i)).length === 1).every(Boolean),
+      { timeoutMs: 30_000, what: () => `serve fetching every slow source; ${serve?.stderr}` },
+    );
+    const result = await runCli(['fetch', '--all', '--config', ws.configPath, '--json'], {
+      env: ws.env,
+      timeoutMs: 60_000,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const summary = jsonOf<{ sources: number; failed: number; skipped: { url: string; heldBy: string }[] }>(result);
+    const slowUrls = Array.from({ length: SLOW }, (_, i) => server.url(slowPath(i)));
+    expect(summary.skipped.map((s) => s.url).sort()).toEqual(slowUrls.sort());
+    expect(summary.skipped[0]!.heldBy).toContain(`/${serve.child.pid}/`);
+    expect(summary.sources).toBe(FAST);
+    expect(summary.failed).toBe(0);
+
+    // serve finishes its slow fetches; nobody asked those feeds twice.
+    await waitFor(() => sourceStates(ws.databasePath).every((s) => s.items === 2 && s.leaseUntil === null), {
+      timeoutMs: 30_000,
+      what: () => `serve finishing the slow sources; ${serve?.stderr}`,
+    });
+    for (let i = 0; i < SLOW; i++) expect(server.requestsFor(slowPath(i)), slowPath(i)).toHaveLength(1);
+  }, 120_000);
+});
 
 describe.skipIf(pgSkipReason !== '')('two serve processes started at once on a fresh PostgreSQL database', () => {
   const SOURCES = 200;
