@@ -133,8 +133,7 @@ async function heldElsewhere(
   onlyIds: number[] | undefined,
   now: number,
 ): Promise<SkippedSource[]> {
-  const wanted = (s: SourceRow) =>
-    onlyIds ? onlyIds.includes(s.id) : s.inConfig && s.enabled && s.status !== 'dead';
+  const wanted = (s: SourceRow) => (onlyIds ? onlyIds.includes(s.id) : s.inConfig && s.enabled && s.status !== 'dead');
   return (await ctx.store.listSources())
     .filter((s) => wanted(s) && !claimed.has(s.id) && s.leaseOwner !== null && Number(s.leaseUntil) >= now)
     .map((s) => ({ sourceId: s.id, url: s.configUrl, heldBy: s.leaseOwner! }));
