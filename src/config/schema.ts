@@ -126,6 +126,8 @@ export const defaultsSchema = z
       .default(10 * 1024 * 1024),
     userAgent: z.string().optional(),
     retention: retentionSchema.default({ days: 180 }),
+    /** A source failing this long is `dead`: re-checked weekly only (transient errors: twice as long). */
+    deadAfter: duration.default(7 * 86400),
   })
   .strict();
 
