@@ -7,6 +7,9 @@ import { hostname } from 'node:os';
  * works, so a crashed process's leases lapse after at most `LEASE_MS`. Sooner than that, a process on the same
  * machine sees that the owner's pid is gone and releases its leases at once (a kill -9 and restart costs no wait).
  *
+ * On PostgreSQL, each owner also holds a presence lock for as long as its database session lives
+ * (`Store.announceLeaseOwner`): an owner on any machine whose presence is gone is gone.
+ *
  * The owner names host, pid and a per-process token: `host/pid/scope/token`. `scope` fingerprints the kernel boot
  * and pid namespace, so that a pid is only ever checked in the namespace it belongs to (containers share hostnames
  * and pids with other boots and namespaces).
@@ -33,14 +36,16 @@ const host = hostname().replaceAll('/', '_');
 export const processLeaseOwner = `${host}/${process.pid}/${pidScope}/${randomUUID().slice(0, 8)}`;
 
 /**
- * True when `owner` is certainly not running any more: same host, boot and pid namespace, and its pid is gone (or is
- * this process, under a previous token: a restarted container's pid 1). Unknown owners are presumed alive: their
- * leases simply lapse.
+ * True when `owner` is certainly not running any more: on PostgreSQL (`livePresence` given), it holds no presence
+ * lock; or it ran on this host, boot and pid namespace and its pid is gone (or is this process, under a previous
+ * token: a restarted container's pid 1). Unknown owners are presumed alive: their leases simply lapse.
  */
-export function leaseOwnerIsGone(owner: string): boolean {
+export function leaseOwnerIsGone(owner: string, livePresence?: Set<string>): boolean {
   const parts = owner.split('/');
-  if (parts.length !== 4 || parts[0] !== host || parts[2] !== pidScope) return false;
-  if (owner === processLeaseOwner) return false;
+  if (parts.length !== 4 || owner === processLeaseOwner) return false;
+  // Owners of this format announce themselves before they claim: no presence lock, no process.
+  if (livePresence && !livePresence.has(owner)) return true;
+  if (parts[0] !== host || parts[2] !== pidScope) return false;
   const pid = Number(parts[1]);
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;

@@ -54,12 +54,13 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
   const claimedIds = new Set<number>();
   let skipped: SkippedSource[] = [];
 
+  await ctx.store.announceLeaseOwner(owner);
   await releaseLeasesOfGoneProcesses(ctx);
   // Leases are short; while this cycle works its sources, they are renewed so no one else takes them.
   const heartbeat = setInterval(() => {
-    ctx.store.renewLeases(owner, now() + LEASE_MS).catch((error: unknown) => {
-      ctx.log.warn({ err: error }, 'renewing source leases failed');
-    });
+    Promise.all([ctx.store.renewLeases(owner, now() + LEASE_MS), ctx.store.announceLeaseOwner(owner)]).catch(
+      (error: unknown) => ctx.log.warn({ err: error }, 'renewing source leases failed'),
+    );
   }, LEASE_RENEW_MS);
   heartbeat.unref();
   try {
@@ -118,9 +119,12 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
   };
 }
 
-/** Frees the leases of processes on this machine that no longer run (a kill -9): their sources are due now. */
+/** Frees the leases of processes that no longer run (a kill -9): their sources are due now. */
 async function releaseLeasesOfGoneProcesses(ctx: IngestContext): Promise<void> {
-  const gone = (await ctx.store.leaseHolders((ctx.now ?? Date.now)())).filter(leaseOwnerIsGone);
+  const holders = await ctx.store.leaseHolders((ctx.now ?? Date.now)());
+  if (holders.length === 0) return;
+  const live = await ctx.store.liveLeaseOwners(holders);
+  const gone = holders.filter((owner) => leaseOwnerIsGone(owner, live));
   if (gone.length === 0) return;
   const released = await ctx.store.releaseLeases(gone);
   ctx.log.info({ owners: gone, sources: released }, 'released the source leases of processes that are gone');

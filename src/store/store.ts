@@ -263,6 +263,14 @@ export class SqlStore implements Store {
     return rows.map((r) => r.owner).filter((o): o is string => o !== null);
   }
 
+  async announceLeaseOwner(owner: string): Promise<void> {
+    await this.conn.presence?.announce(owner);
+  }
+
+  async liveLeaseOwners(owners: string[]): Promise<Set<string> | undefined> {
+    return this.conn.presence?.live(owners);
+  }
+
   async releaseLeases(owners: string[]): Promise<number> {
     if (owners.length === 0) return 0;
     const { sources } = this.t;

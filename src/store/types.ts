@@ -176,6 +176,10 @@ export interface Store {
   ): Promise<SourceRow[]>;
   /** Owners of leases that have not lapsed at `now`. */
   leaseHolders(now?: number): Promise<string[]>;
+  /** PostgreSQL: marks `owner` alive for as long as this process's database session lives (no-op on SQLite). */
+  announceLeaseOwner(owner: string): Promise<void>;
+  /** PostgreSQL: which of these owners announced themselves and still run; undefined on SQLite (no such record). */
+  liveLeaseOwners(owners: string[]): Promise<Set<string> | undefined>;
   /** Frees every lease of these owners (processes known to be gone); returns how many sources were freed. */
   releaseLeases(owners: string[]): Promise<number>;
   /** Extends every lease `owner` holds to `leaseUntil` (a heartbeat while it fetches); returns how many. */
