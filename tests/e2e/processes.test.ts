@@ -75,24 +75,47 @@ interface SourceState {
   leaseUntil: number | null;
 }
 
-/** The workspace's SQLite file read directly (WAL: readers do not block the CLI writing it). */
-function sourceStates(path: string): SourceState[] {
+const STATES_SQL = `select s.config_url as "configUrl", s.lease_until as "leaseUntil", count(i.id) as items
+   from sources s left join items i on i.source_id = s.id group by s.id order by s.id`;
+
+/** Every source's item count and lease, read straight from the workspace's database (SQLite file or PostgreSQL). */
+async function sourceStates(databaseUrl: string): Promise<SourceState[]> {
   try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      db.pragma('busy_timeout = 2000');
-      return db
-        .prepare(
-          `select s.config_url as configUrl, s.lease_until as leaseUntil, count(i.id) as items
-             from sources s left join items i on i.source_id = s.id group by s.id order by s.id`,
-        )
-        .all() as SourceState[];
-    } finally {
-      db.close();
+    let rows: Record<string, unknown>[];
+    if (databaseUrl.startsWith('postgres')) {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        rows = (await client.query(STATES_SQL)).rows;
+      } finally {
+        await client.end();
+      }
+    } else {
+      // WAL: readers do not block the CLI writing it.
+      const db = new Database(databaseUrl, { readonly: true, fileMustExist: true });
+      try {
+        db.pragma('busy_timeout = 2000');
+        rows = db.prepare(STATES_SQL).all() as Record<string, unknown>[];
+      } finally {
+        db.close();
+      }
     }
+    return rows.map((r) => ({
+      configUrl: String(r.configUrl),
+      items: Number(r.items),
+      leaseUntil: r.leaseUntil == null ? null : Number(r.leaseUntil),
+    }));
   } catch {
     return []; // not created/migrated yet
   }
+}
+
+/** The workspace's database: its SQLite file, or a fresh PostgreSQL database (dropped by the returned function). */
+async function useDatabase(ws: Workspace, dialect: 'sqlite' | 'pg'): Promise<() => Promise<void>> {
+  if (dialect === 'sqlite') return async () => undefined;
+  const database = await postgresDatabase();
+  ws.env.DATABASE_URL = database.url;
+  return () => database.drop();
 }
 
 /** A feed that answers after `delayMs()` (0: at once); a request cut by a killed client is dropped. */
@@ -104,135 +127,159 @@ function delayed(handler: FixtureHandler, delayMs: () => number): FixtureHandler
   };
 }
 
-describe('serve killed with -9 mid-cycle, then restarted (SQLite, 200 sources)', () => {
-  const SOURCES = 200;
-  const isSlow = (i: number) => i % 8 === 3;
-  let slowMs = 20_000;
-  let server: FixtureServer;
-  let ws: Workspace;
-  let victim: SpawnedCli | undefined;
-  let restarted: SpawnedCli | undefined;
+for (const dialect of ['sqlite', 'pg'] as const) {
+  const skip = dialect === 'pg' ? pgSkipReason : '';
 
-  beforeAll(async () => {
-    server = await startFixtureServer();
-    for (let i = 0; i < SOURCES; i++) {
-      const body = serveBody(rss(`Source ${i}`, entries(i)));
-      server.route(`/feed-${i}.xml`, isSlow(i) ? delayed(body, () => slowMs) : body);
-    }
-    ws = createWorkspace({
-      defaults: { ...fastDefaults, concurrency: 8, perHostConcurrency: 8 },
-      sources: Array.from({ length: SOURCES }, (_, i) => ({ url: server.url(`/feed-${i}.xml`), category: 'Crash' })),
-      topics: [],
+  describe.skipIf(skip !== '')(
+    `serve killed with -9 mid-cycle, then restarted (${dialect}, 200 sources) ${skip}`,
+    () => {
+      const SOURCES = 200;
+      const isSlow = (i: number) => i % 8 === 3;
+      let slowMs = 20_000;
+      let server: FixtureServer;
+      let ws: Workspace;
+      let victim: SpawnedCli | undefined;
+      let restarted: SpawnedCli | undefined;
+      let dropDatabase: (() => Promise<void>) | undefined;
+      let lastStates: SourceState[] = [];
+      const states = async () => {
+        lastStates = await sourceStates(ws.env.DATABASE_URL!);
+        return lastStates;
+      };
+
+      beforeAll(async () => {
+        server = await startFixtureServer();
+        for (let i = 0; i < SOURCES; i++) {
+          const body = serveBody(rss(`Source ${i}`, entries(i)));
+          server.route(`/feed-${i}.xml`, isSlow(i) ? delayed(body, () => slowMs) : body);
+        }
+        ws = createWorkspace({
+          defaults: { ...fastDefaults, concurrency: 8, perHostConcurrency: 8 },
+          sources: Array.from({ length: SOURCES }, (_, i) => ({
+            url: server.url(`/feed-${i}.xml`),
+            category: 'Crash',
+          })),
+          topics: [],
+        });
+        dropDatabase = await useDatabase(ws, dialect);
+      });
+      afterAll(async () => {
+        await stop(victim);
+        await stop(restarted);
+        await dropDatabase?.();
+        ws?.cleanup();
+        await server?.close();
+      });
+
+      it('the restarted process fetches every source in its first cycle, not after the old leases lapse', async () => {
+        // A tick far away: only the cycle each process runs as it starts can fetch.
+        const env = { RUNDSCHAU_TICK: '0 0 1 1 *' };
+        victim = (await startServe(ws, env)).child;
+        await waitFor(
+          async () =>
+            (await states()).filter((s) => s.items > 0).length >= 20 && server.requestsFor('/feed-3.xml').length > 0,
+          {
+            timeoutMs: 60_000,
+            intervalMs: 50,
+            what: () => `some sources stored, a slow one in flight; ${victim?.stderr}`,
+          },
+        );
+        victim.child.kill('SIGKILL');
+        await victim.exited;
+        slowMs = 0;
+
+        const afterCrash = await states();
+        const leased = afterCrash.filter((s) => s.leaseUntil !== null).length;
+        expect(leased, 'the killed process held leases on sources it had not fetched (precondition)').toBeGreaterThan(
+          50,
+        );
+
+        const t0 = Date.now();
+        restarted = (await startServe(ws, env)).child;
+        await waitFor(
+          async () => {
+            const now = await states();
+            return now.length === SOURCES && now.every((s) => s.items === 2 && s.leaseUntil === null);
+          },
+          {
+            timeoutMs: 30_000,
+            what: () =>
+              `every source fetched after the restart: ${lastStates.filter((s) => s.items === 2).length}/${SOURCES} ` +
+              `stored, ${lastStates.filter((s) => s.leaseUntil !== null).length} leased; ${restarted?.stderr}`,
+          },
+        );
+        expect(Date.now() - t0).toBeLessThan(60_000);
+        expect(restarted.stderr).toContain('released the source leases of processes that are gone');
+      }, 150_000);
+    },
+  );
+
+  describe.skipIf(skip !== '')(`fetch --all beside a running serve (${dialect}) ${skip}`, () => {
+    const FAST = 10;
+    const SLOW = 3;
+    const SLOW_MS = 8000;
+    let server: FixtureServer;
+    let ws: Workspace;
+    let serve: SpawnedCli | undefined;
+    let dropDatabase: (() => Promise<void>) | undefined;
+    const slowPath = (i: number) => `/slow-${i}.xml`;
+
+    beforeAll(async () => {
+      server = await startFixtureServer();
+      for (let i = 0; i < FAST; i++) server.route(`/fast-${i}.xml`, serveBody(rss(`Fast ${i}`, entries(i))));
+      for (let i = 0; i < SLOW; i++) {
+        server.route(
+          slowPath(i),
+          delayed(serveBody(rss(`Slow ${i}`, entries(100 + i))), () => SLOW_MS),
+        );
+      }
+      ws = createWorkspace({
+        defaults: { ...fastDefaults, timeout: 30 },
+        sources: [
+          ...Array.from({ length: FAST }, (_, i) => ({ url: server.url(`/fast-${i}.xml`), category: 'Fast' })),
+          ...Array.from({ length: SLOW }, (_, i) => ({ url: server.url(slowPath(i)), category: 'Slow' })),
+        ],
+        topics: [],
+      });
+      dropDatabase = await useDatabase(ws, dialect);
     });
-  });
-  afterAll(async () => {
-    await stop(victim);
-    await stop(restarted);
-    ws?.cleanup();
-    await server?.close();
-  });
+    afterAll(async () => {
+      await stop(serve);
+      await dropDatabase?.();
+      ws?.cleanup();
+      await server?.close();
+    });
 
-  it('the restarted process fetches every source in its first cycle, not after the old leases lapse', async () => {
-    // A tick far away: only the cycle each process runs as it starts can fetch.
-    const env = { RUNDSCHAU_TICK: '0 0 1 1 *' };
-    victim = (await startServe(ws, env)).child;
-    await waitFor(
-      () => {
-        const states = sourceStates(ws.databasePath);
-        return states.filter((s) => s.items > 0).length >= 20 && server.requestsFor('/feed-3.xml').length > 0;
-      },
-      { timeoutMs: 60_000, intervalMs: 50, what: () => `some sources stored, a slow one in flight; ${victim?.stderr}` },
-    );
-    victim.child.kill('SIGKILL');
-    await victim.exited;
-    slowMs = 0;
-
-    const afterCrash = sourceStates(ws.databasePath);
-    const leased = afterCrash.filter((s) => s.leaseUntil !== null).length;
-    expect(leased, 'the killed process held leases on sources it had not fetched (precondition)').toBeGreaterThan(50);
-
-    const t0 = Date.now();
-    restarted = (await startServe(ws, env)).child;
-    await waitFor(
-      () => {
-        const states = sourceStates(ws.databasePath);
-        return states.length === SOURCES && states.every((s) => s.items === 2 && s.leaseUntil === null);
-      },
-      {
-        timeoutMs: 30_000,
-        what: () => {
-          const states = sourceStates(ws.databasePath);
-          return (
-            `every source fetched after the restart: ${states.filter((s) => s.items === 2).length}/${SOURCES} ` +
-            `stored, ${states.filter((s) => s.leaseUntil !== null).length} leased; ${restarted?.stderr}`
-          );
-        },
-      },
-    );
-    expect(Date.now() - t0).toBeLessThan(60_000);
-    expect(restarted.stderr).toContain('released the source leases of processes that are gone');
-  }, 150_000);
-});
-
-describe('fetch --all beside a running serve (SQLite)', () => {
-  const FAST = 10;
-  const SLOW = 3;
-  const SLOW_MS = 8000;
-  let server: FixtureServer;
-  let ws: Workspace;
-  let serve: SpawnedCli | undefined;
-  const slowPath = (i: number) => `/slow-${i}.xml`;
-
-  beforeAll(async () => {
-    server = await startFixtureServer();
-    for (let i = 0; i < FAST; i++) server.route(`/fast-${i}.xml`, serveBody(rss(`Fast ${i}`, entries(i))));
-    for (let i = 0; i < SLOW; i++) {
-      server.route(
-        slowPath(i),
-        delayed(serveBody(rss(`Slow ${i}`, entries(100 + i))), () => SLOW_MS),
+    it('skips the sources serve is fetching, reports them, and fetches each of them once', async () => {
+      serve = (await startServe(ws, { RUNDSCHAU_TICK: '0 0 1 1 *' })).child;
+      await waitFor(
+        () => Array.from({ length: SLOW }, (_, i) => server.requestsFor(slowPath(i)).length === 1).every(Boolean),
+        { timeoutMs: 30_000, what: () => `serve fetching every slow source; ${serve?.stderr}` },
       );
-    }
-    ws = createWorkspace({
-      defaults: { ...fastDefaults, timeout: 30 },
-      sources: [
-        ...Array.from({ length: FAST }, (_, i) => ({ url: server.url(`/fast-${i}.xml`), category: 'Fast' })),
-        ...Array.from({ length: SLOW }, (_, i) => ({ url: server.url(slowPath(i)), category: 'Slow' })),
-      ],
-      topics: [],
-    });
-  });
-  afterAll(async () => {
-    await stop(serve);
-    ws?.cleanup();
-    await server?.close();
-  });
+      const result = await runCli(['fetch', '--all', '--config', ws.configPath, '--json'], {
+        env: ws.env,
+        timeoutMs: 60_000,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const summary = jsonOf<{ sources: number; failed: number; skipped: { url: string; heldBy: string }[] }>(result);
+      const slowUrls = Array.from({ length: SLOW }, (_, i) => server.url(slowPath(i)));
+      expect(summary.skipped.map((s) => s.url).sort()).toEqual(slowUrls.sort());
+      expect(summary.skipped[0]!.heldBy).toContain(`/${serve.child.pid}/`);
+      expect(summary.sources).toBe(FAST);
+      expect(summary.failed).toBe(0);
 
-  it('skips the sources serve is fetching, reports them, and fetches each of them once', async () => {
-    serve = (await startServe(ws, { RUNDSCHAU_TICK: '0 0 1 1 *' })).child;
-    await waitFor(
-      () => Array.from({ length: SLOW }, (_, i) => server.requestsFor(slowPath(i)).length === 1).every(Boolean),
-      { timeoutMs: 30_000, what: () => `serve fetching every slow source; ${serve?.stderr}` },
-    );
-    const result = await runCli(['fetch', '--all', '--config', ws.configPath, '--json'], {
-      env: ws.env,
-      timeoutMs: 60_000,
-    });
-    expect(result.code, result.stderr).toBe(0);
-    const summary = jsonOf<{ sources: number; failed: number; skipped: { url: string; heldBy: string }[] }>(result);
-    const slowUrls = Array.from({ length: SLOW }, (_, i) => server.url(slowPath(i)));
-    expect(summary.skipped.map((s) => s.url).sort()).toEqual(slowUrls.sort());
-    expect(summary.skipped[0]!.heldBy).toContain(`/${serve.child.pid}/`);
-    expect(summary.sources).toBe(FAST);
-    expect(summary.failed).toBe(0);
-
-    // serve finishes its slow fetches; nobody asked those feeds twice.
-    await waitFor(() => sourceStates(ws.databasePath).every((s) => s.items === 2 && s.leaseUntil === null), {
-      timeoutMs: 30_000,
-      what: () => `serve finishing the slow sources; ${serve?.stderr}`,
-    });
-    for (let i = 0; i < SLOW; i++) expect(server.requestsFor(slowPath(i)), slowPath(i)).toHaveLength(1);
-  }, 120_000);
-});
+      // serve finishes its slow fetches; nobody asked those feeds twice.
+      await waitFor(
+        async () => (await sourceStates(ws.env.DATABASE_URL!)).every((s) => s.items === 2 && s.leaseUntil === null),
+        {
+          timeoutMs: 30_000,
+          what: () => `serve finishing the slow sources; ${serve?.stderr}`,
+        },
+      );
+      for (let i = 0; i < SLOW; i++) expect(server.requestsFor(slowPath(i)), slowPath(i)).toHaveLength(1);
+    }, 120_000);
+  });
+}
 
 describe.skipIf(pgSkipReason !== '')('two serve processes started at once on a fresh PostgreSQL database', () => {
   const SOURCES = 200;
