@@ -1,6 +1,6 @@
 /**
- * Migration *_dead_recheck (0002 here): sources that the old policy parked as dead "forever" (next fetch 9999-01-01) are due
- * again after the upgrade, so the weekly re-check takes over; other sources keep their schedule.
+ * Migration *_dead_recheck (0002 here): sources that the old policy parked as dead "forever" (next fetch
+ * 9999-01-01) are due again after the upgrade, so the weekly re-check takes over; other sources keep their schedule.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
