@@ -65,11 +65,8 @@ function SourceRowView({ ctx, s, unread }: { ctx: ViewCtx; s: SourceHealth; unre
         )}
       </td>
       <td data-label={t('nextFetch')}>
-        {s.inConfig && s.enabled && s.status !== 'dead' ? (
-          <TimeAgo ctx={ctx} at={s.nextFetchAt} />
-        ) : (
-          <span class="muted">—</span>
-        )}
+        {/* A dead source too: its weekly re-check. */}
+        {s.inConfig && s.enabled ? <TimeAgo ctx={ctx} at={s.nextFetchAt} /> : <span class="muted">—</span>}
       </td>
       <td data-label={t('itemsPerWeek')} class="num">
         {formatNumber(ctx.locale, Math.round(s.itemsPerWeek * 10) / 10)}

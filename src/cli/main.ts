@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { describeError } from '../lib/errors.ts';
 import { VERSION } from '../lib/version.ts';
 import { addCommand } from './commands/add.ts';
 import { checkConfigCommand } from './commands/check-config.ts';
@@ -51,7 +52,11 @@ if (isMain) {
         process.stderr.write(`${error.message}\n`);
         process.exit(error.exitCode);
       }
-      process.stderr.write(`rundschau: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      // One line with the causes (the real reason is often one level down); the stack only when asked for.
+      process.stderr.write(`rundschau: ${describeError(error)}\n`);
+      if (/^(debug|trace)$/i.test(process.env.LOG_LEVEL ?? '') && error instanceof Error && error.stack) {
+        process.stderr.write(`${error.stack}\n`);
+      }
       process.exit(1);
     });
 }

@@ -142,6 +142,8 @@ export const defaultsSchema = z
       .strict()
       .transform((r) => (r.days === undefined && r.items === undefined ? { ...r, days: DEFAULT_RETENTION_DAYS } : r))
       .prefault({}),
+    /** A source failing this long is `dead`: re-checked weekly only (transient errors: twice as long). */
+    deadAfter: duration.default(7 * 86400),
   })
   .strict();
 

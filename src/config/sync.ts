@@ -13,8 +13,11 @@ export async function syncConfig(
   config: Config,
   log: Logger,
 ): Promise<SyncResult & { rescoredTopics: string[] }> {
-  const result = await store.syncSources(config.sources);
-  const rescoredTopics = await curator.configure(config.topics);
+  // Two processes starting at once on a fresh database would both add every source and topic: one at a time.
+  const { result, rescoredTopics } = await store.exclusive(async () => ({
+    result: await store.syncSources(config.sources),
+    rescoredTopics: await curator.configure(config.topics),
+  }));
   if (result.added.length + result.updated.length + result.removed.length > 0 || rescoredTopics.length > 0) {
     log.info(
       {

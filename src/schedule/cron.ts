@@ -25,7 +25,7 @@ export function startScheduler(
     running = runCycle(ctx, { signal: shutdown.signal })
       .then((summary) => {
         if (summary.sources > 0) {
-          const { outcomes: _, ...figures } = summary;
+          const { outcomes: _, skipped: __, ...figures } = summary;
           ctx.log.info(figures, 'fetch cycle done');
         }
         return summary;

@@ -4,13 +4,14 @@
  * Health lifecycle (documented rules):
  * - Any success (200 that parsed, or 304) → `ok`; the error count resets; validators and redirect state update.
  * - 1–2 consecutive errors → `degraded`; 3 or more → `failing`.
- * - `dead` (no longer fetched: nextFetchAt = DEAD_NEXT_FETCH, and the store does not claim dead sources; a config
- *   change that resets the source revives it):
+ * - `dead`: failing for good. A dead source is re-checked once a week (DEAD_RECHECK_MS, ±10 %); a success brings it
+ *   back to `ok`, an error keeps it dead for another week. A config change to its entry revives it at once.
  *   - 410 Gone: at once.
  *   - 404 Not Found: when it is the 3rd+ consecutive error and the last success (or creation) is > 3 days ago.
- *   - Permanent-looking errors (blocked, dns, tls, bad_redirect, http_error, too_large, and the parse failures
- *     not_a_feed / malformed_xml / truncated / empty): 5th+ consecutive error and last success > 7 days ago.
- *   - Transient errors (timeout, connection, server_error, rate_limited) never kill a source: retried forever.
+ *   - Any other error (blocked, dns, tls, bad_redirect, http_error, too_large, the parse failures not_a_feed /
+ *     malformed_xml / truncated / empty, and transient ones): the 5th+ consecutive error and no success for
+ *     `deadAfter` (default 7 days); transient errors (timeout, connection, server_error, rate_limited) get twice as
+ *     long: a server can be down a while.
  *   Only the error count and the last success are stored, so "failing for N days" means "no success for N days
  *   and a run of at least K errors"; the K guards against a source re-enabled after a long pause dying at once.
  * - Errors back off exponentially: normal interval × 2^(errors−1), capped at min(maxInterval × 4, 24 h) (never
@@ -42,7 +43,8 @@ export type FetchOutcomeInput = FetchResult | ParseFailure;
 
 export interface PlanContext {
   now: number;
-  defaults: Pick<Defaults, 'minInterval' | 'maxInterval'>;
+  /** `deadAfter` (seconds) defaults to 7 days. */
+  defaults: Pick<Defaults, 'minInterval' | 'maxInterval'> & Partial<Pick<Defaults, 'deadAfter'>>;
   /** Publish times (epoch ms) of the entries just read; only dates the feed really gave. */
   publishTimes?: number[];
   /** RSS <ttl>, minutes. */
@@ -55,19 +57,21 @@ export interface PlanContext {
 
 export type ErrorReason = FetchErrorReason | FeedParseReason;
 
-/** nextFetchAt of a dead source: far future, still a valid date and a safe bigint. */
-export const DEAD_NEXT_FETCH = Date.UTC(9999, 0, 1);
-
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;
 const DAY = 24 * HOUR;
+/** How often a dead source is tried again, so that one that came back is noticed. */
+export const DEAD_RECHECK_MS = 7 * DAY;
+const DEAD_AFTER_SEC = 7 * 86_400;
 const UNKNOWN_INTERVAL_SEC = 3600;
 const JITTER = 0.1;
 const PUBLISH_SAMPLE = 20;
 const MAX_RETRY_AFTER_MS = 7 * DAY;
 const FAILING_AFTER = 3;
 const NOT_FOUND_DEAD_AFTER = { errors: 3, ms: 3 * DAY };
-const PERMANENT_DEAD_AFTER = { errors: 5, ms: 7 * DAY };
+const DEAD_AFTER_ERRORS = 5;
+/** Transient errors need this many times `deadAfter`. */
+const TRANSIENT_DEAD_FACTOR = 2;
 const REDIRECT_CONFIRMATIONS = 2;
 
 const TRANSIENT: ReadonlySet<ErrorReason> = new Set<ErrorReason>([
@@ -139,7 +143,7 @@ function planAfterError(
 ): SourceUpdate {
   const { now } = ctx;
   const errors = source.consecutiveErrors + 1;
-  const status = healthAfterError(source, reason, errors, now);
+  const status = healthAfterError(source, reason, errors, now, (ctx.defaults.deadAfter ?? DEAD_AFTER_SEC) * SECOND);
   const base: SourceUpdate = {
     status,
     errorReason: reason,
@@ -147,7 +151,8 @@ function planAfterError(
     consecutiveErrors: errors,
     lastFetchAt: now,
   };
-  if (status === 'dead') return { ...base, nextFetchAt: DEAD_NEXT_FETCH, notBefore: null };
+  if (status === 'dead')
+    return { ...base, nextFetchAt: Math.round(now + jittered(DEAD_RECHECK_MS, ctx)), notBefore: null };
 
   let nextFetchAt = now + backoffMs(source, errors, ctx);
   let notBefore: number | null = null;
@@ -159,15 +164,21 @@ function planAfterError(
 }
 
 /** Health after the `errors`-th consecutive error with `reason` (see the rules at the top of this file). */
-export function healthAfterError(source: SourceRow, reason: ErrorReason, errors: number, now: number): SourceStatus {
-  if (reason === 'gone') return 'dead';
+export function healthAfterError(
+  source: SourceRow,
+  reason: ErrorReason,
+  errors: number,
+  now: number,
+  deadAfterMs = DEAD_AFTER_SEC * SECOND,
+): SourceStatus {
+  // A dead source's weekly re-check failed: it stays dead (the run of errors only grows).
+  if (reason === 'gone' || source.status === 'dead') return 'dead';
   const sinceSuccess = now - (source.lastSuccessAt ?? source.createdAt);
   if (reason === 'not_found' && errors >= NOT_FOUND_DEAD_AFTER.errors && sinceSuccess > NOT_FOUND_DEAD_AFTER.ms) {
     return 'dead';
   }
-  if (!isTransientReason(reason) && errors >= PERMANENT_DEAD_AFTER.errors && sinceSuccess > PERMANENT_DEAD_AFTER.ms) {
-    return 'dead';
-  }
+  const patience = isTransientReason(reason) ? deadAfterMs * TRANSIENT_DEAD_FACTOR : deadAfterMs;
+  if (errors >= DEAD_AFTER_ERRORS && sinceSuccess >= patience) return 'dead';
   return errors >= FAILING_AFTER ? 'failing' : 'degraded';
 }
 

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { type IngestContext, ingestSource, type SourceOutcome } from '../ingest/ingest-source.ts';
+import type { SourceRow } from '../store/types.ts';
+import { LEASE_MS, LEASE_RENEW_MS, leaseOwnerIsGone, processLeaseOwner } from './lease.ts';
 
 export interface CycleOptions {
   /** Fetch every source now, due or not (`rundschau fetch --all`). */
@@ -21,10 +22,17 @@ export interface CycleSummary {
   itemsUpdated: number;
   durationMs: number;
   outcomes: SourceOutcome[];
+  /** Sources a forced or selective cycle left alone because another running process was fetching them. */
+  skipped: SkippedSource[];
 }
 
-/** How long a claimed source stays ours: long enough for a slow fetch, short enough that a crash heals. */
-const LEASE_MS = 5 * 60_000;
+export interface SkippedSource {
+  sourceId: number;
+  url: string;
+  /** The lease owner: host/pid/… of the process fetching it. */
+  heldBy: string;
+}
+
 const CLAIM_BATCH = 500;
 
 /**
@@ -33,7 +41,7 @@ const CLAIM_BATCH = 500;
  */
 export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Promise<CycleSummary> {
   const t0 = performance.now();
-  const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const owner = processLeaseOwner;
   const outcomes: SourceOutcome[] = [];
   const now = ctx.now ?? Date.now;
   let total = 0;
@@ -48,36 +56,52 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
   } catch (error) {
     ctx.log.error({ err: error }, 'WebSub: reading the feeds before the cycle failed');
   }
+  const claimedIds = new Set<number>();
+  let skipped: SkippedSource[] = [];
 
-  for (;;) {
-    if (opts.signal?.aborted) break;
-    // A forced or selective cycle takes everything it wants in one claim: after it, those sources are not due, but
-    // a forced claim would take them again.
-    const claimed = await ctx.store.claimDueSources(
-      owner,
-      oneShot ? 1_000_000 : CLAIM_BATCH,
-      LEASE_MS,
-      now(),
-      oneShot,
-      onlyIds,
+  await ctx.store.announceLeaseOwner(owner);
+  await releaseLeasesOfGoneProcesses(ctx);
+  // Leases are short; while this cycle works its sources, they are renewed so no one else takes them.
+  const heartbeat = setInterval(() => {
+    Promise.all([ctx.store.renewLeases(owner, now() + LEASE_MS), ctx.store.announceLeaseOwner(owner)]).catch(
+      (error: unknown) => ctx.log.warn({ err: error }, 'renewing source leases failed'),
     );
-    if (claimed.length === 0) break;
-    total += claimed.length;
-    // Bounded end to end, not only while fetching: a source's body, parsed items and pending writes are held
-    // until it is done, so this bound is what keeps memory flat however many sources are due.
-    const limit = pLimit(Math.max(4, ctx.config().defaults.concurrency));
-    await Promise.all(
-      claimed.map((source) =>
-        limit(async () => {
-          const outcome = await ingestSource(ctx, source);
-          outcomes.push(outcome);
-          opts.onProgress?.(outcomes.length, total, outcome);
-        }),
-      ),
-    );
-    if (oneShot) break;
+  }, LEASE_RENEW_MS);
+  heartbeat.unref();
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) break;
+      // A forced or selective cycle takes everything it wants in one claim: after it, those sources are not due,
+      // but a forced claim would take them again.
+      const claimed = await ctx.store.claimDueSources(
+        owner,
+        oneShot ? 1_000_000 : CLAIM_BATCH,
+        LEASE_MS,
+        now(),
+        oneShot,
+        onlyIds,
+      );
+      for (const source of claimed) claimedIds.add(source.id);
+      if (oneShot) skipped = await heldElsewhere(ctx, claimedIds, onlyIds, now());
+      if (claimed.length === 0) break;
+      total += claimed.length;
+      // Bounded end to end, not only while fetching: a source's body, parsed items and pending writes are held
+      // until it is done, so this bound is what keeps memory flat however many sources are due.
+      const limit = pLimit(Math.max(4, ctx.config().defaults.concurrency));
+      await Promise.all(
+        claimed.map((source) =>
+          limit(async () => {
+            const outcome = await ingestSource(ctx, source);
+            outcomes.push(outcome);
+            opts.onProgress?.(outcomes.length, total, outcome);
+          }),
+        ),
+      );
+      if (oneShot) break;
+    }
+  } finally {
+    clearInterval(heartbeat);
   }
-
   const itemsNew = outcomes.reduce((n, o) => n + o.itemsNew, 0);
   if (itemsNew > 0) {
     try {
@@ -99,5 +123,30 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
     itemsUpdated: outcomes.reduce((n, o) => n + o.itemsUpdated, 0),
     durationMs: Math.round(performance.now() - t0),
     outcomes,
+    skipped,
   };
+}
+
+/** Frees the leases of processes that no longer run (a kill -9): their sources are due now. */
+async function releaseLeasesOfGoneProcesses(ctx: IngestContext): Promise<void> {
+  const holders = await ctx.store.leaseHolders((ctx.now ?? Date.now)());
+  if (holders.length === 0) return;
+  const live = await ctx.store.liveLeaseOwners(holders);
+  const gone = holders.filter((owner) => leaseOwnerIsGone(owner, live));
+  if (gone.length === 0) return;
+  const released = await ctx.store.releaseLeases(gone);
+  ctx.log.info({ owners: gone, sources: released }, 'released the source leases of processes that are gone');
+}
+
+/** The sources a forced/selective cycle wanted but did not claim because a live lease of another process held them. */
+async function heldElsewhere(
+  ctx: IngestContext,
+  claimed: Set<number>,
+  onlyIds: number[] | undefined,
+  now: number,
+): Promise<SkippedSource[]> {
+  const wanted = (s: SourceRow) => (onlyIds ? onlyIds.includes(s.id) : s.inConfig && s.enabled && s.status !== 'dead');
+  return (await ctx.store.listSources())
+    .filter((s) => wanted(s) && !claimed.has(s.id) && s.leaseOwner !== null && Number(s.leaseUntil) >= now)
+    .map((s) => ({ sourceId: s.id, url: s.configUrl, heldBy: s.leaseOwner! }));
 }

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type SQL, sql } from 'drizzle-orm';
@@ -30,12 +32,33 @@ export interface Connection {
    * Replaces what an item had, unless `fresh` says the items were just inserted. Call inside `write`.
    */
   indexText(rows: { id: number; title: string; text: string }[], fresh: boolean): void;
+  /**
+   * Runs `fn` while no other process sharing this database runs an `exclusive` section or migrates (PostgreSQL: a
+   * session advisory lock; SQLite: `fn` as is, its writes are serialised by the file lock anyway).
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL only: names held by live sessions (lease owners, see schedule/lease.ts). `announce` takes a session
+   * advisory lock for the name on a connection of its own, so the name vanishes when the process dies; `live` says
+   * which of the names some session still holds.
+   */
+  presence?: { announce(name: string): Promise<void>; live(names: string[]): Promise<Set<string>> };
   /** Raw SQL returning rows (column names as the database gives them). */
   rows<T = Record<string, unknown>>(query: SQL, tx?: Db): Promise<T[]>;
   close(): Promise<void>;
 }
 
 const migrationsRoot = fromRoot('migrations');
+
+/** PostgreSQL advisory lock key that serialises migrations and config sync across processes. */
+const SETUP_LOCK_ID = 727274;
+/** First key of the two-key advisory locks that mark a lease owner as alive (the second is a hash of its name). */
+const PRESENCE_LOCK_CLASS = 727275;
+
+/** A name's second advisory lock key: 31 bits of its SHA-1 (positive, so pg_locks.objid shows it as it is). */
+function presenceKey(name: string): number {
+  return createHash('sha1').update(name).digest().readUInt32BE(0) & 0x7fffffff;
+}
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
@@ -105,6 +128,7 @@ function openSqlite(url: string): Connection {
     db,
     schema: sqliteSchema,
     write: (fn) => writes.run(fn),
+    exclusive: (fn) => fn(),
     async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
       return (tx ?? db).all(query) as T[];
     },
@@ -247,16 +271,62 @@ async function openPostgres(url: string): Promise<Connection> {
   // pool; unheard, that would crash the process. The pool discards the client and the next query opens a new one.
   pool.on('error', () => undefined);
   const db = drizzlePg(pool, { schema: pgSchema });
-  // The migrator takes no lock: concurrent first starts would race. Serialise them with an advisory lock held by a
-  // separate session while this process migrates through the pool.
-  const lockClient = await pool.connect();
-  try {
-    await lockClient.query('SELECT pg_advisory_lock(727274)');
-    await migratePg(db, { migrationsFolder: resolve(migrationsRoot, 'pg') });
-  } finally {
-    await lockClient.query('SELECT pg_advisory_unlock(727274)').catch(() => undefined);
-    lockClient.release();
-  }
+  // The migrator takes no lock: concurrent first starts would race. Migrations and config sync (`exclusive`) are
+  // serialised by one advisory lock, held by a session of its own (not a pooled one: a pool of one would deadlock).
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const lockClient = new pg.Client({ connectionString: url });
+    lockClient.on('error', () => undefined);
+    await lockClient.connect();
+    try {
+      await lockClient.query('SELECT pg_advisory_lock($1)', [SETUP_LOCK_ID]);
+      return await fn();
+    } finally {
+      // Ending the session releases the lock in any case; the unlock only makes it prompt.
+      await lockClient.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK_ID]).catch(() => undefined);
+      await lockClient.end().catch(() => undefined);
+    }
+  };
+  await exclusive(() => migratePg(db, { migrationsFolder: resolve(migrationsRoot, 'pg') }));
+
+  // One session holds this process's presence locks. If it drops, the next announce (every fetch cycle and lease
+  // renewal) opens a new one and takes them again.
+  const announced = new Set<number>();
+  let presenceSession: Promise<InstanceType<typeof pg.Client>> | undefined;
+  const presence = {
+    async announce(name: string) {
+      announced.add(presenceKey(name));
+      presenceSession ??= (async () => {
+        const client = new pg.Client({ connectionString: url });
+        client.on('error', () => {
+          presenceSession = undefined;
+        });
+        client.on('end', () => {
+          presenceSession = undefined;
+        });
+        await client.connect();
+        return client;
+      })().catch((error: unknown) => {
+        presenceSession = undefined;
+        throw error;
+      });
+      const client = await presenceSession;
+      for (const key of announced) {
+        // try: never wait; a session holding the key already (this one, or a hash twin) keeps the name alive too.
+        await client.query('SELECT pg_try_advisory_lock($1, $2)', [PRESENCE_LOCK_CLASS, key]);
+      }
+    },
+    async live(names: string[]) {
+      if (names.length === 0) return new Set<string>();
+      const { rows } = await pool.query<{ key: string | number }>(
+        `SELECT objid AS key FROM pg_locks
+          WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [PRESENCE_LOCK_CLASS],
+      );
+      const held = new Set(rows.map((r) => Number(r.key)));
+      return new Set(names.filter((name) => held.has(presenceKey(name))));
+    },
+  };
   const asSqlite = db as unknown as Db;
   return {
     dialect: 'pg',
@@ -266,11 +336,16 @@ async function openPostgres(url: string): Promise<Connection> {
     write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       return db.transaction((tx) => fn(tx as unknown as Db));
     },
+    exclusive,
+    presence,
     async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
       const target = (tx ?? asSqlite) as unknown as { execute(q: SQL): Promise<{ rows: T[] }> };
       return (await target.execute(query)).rows;
     },
     async close() {
+      const session = presenceSession;
+      presenceSession = undefined;
+      if (session) await (await session.catch(() => undefined))?.end().catch(() => undefined);
       await pool.end();
     },
   };

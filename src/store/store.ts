@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, ne, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { RetentionPolicy } from '../config/retention.ts';
 import type { SourceConfig } from '../config/schema.ts';
 import type { NewItem } from '../normalize/types.ts';
@@ -121,6 +121,10 @@ export class SqlStore implements Store {
     }
   }
 
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.conn.exclusive(fn);
+  }
+
   // ---------------------------------------------------------------- sources
 
   async syncSources(configured: SourceConfig[], now = Date.now()): Promise<SyncResult> {
@@ -135,15 +139,20 @@ export class SqlStore implements Store {
         const fields = sourceFromConfig(source);
         const row = byUrl.get(source.url);
         if (!row) {
-          await tx.insert(sources).values({
-            configUrl: source.url,
-            fetchUrl: source.url,
-            ...fields,
-            nextFetchAt: now,
-            createdAt: now,
-            updatedAt: now,
-          });
-          result.added.push(source.url);
+          // Another process may have added it since the select (callers serialise sync, but must not depend on it).
+          const inserted = await tx
+            .insert(sources)
+            .values({
+              configUrl: source.url,
+              fetchUrl: source.url,
+              ...fields,
+              nextFetchAt: now,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .onConflictDoNothing({ target: sources.configUrl })
+            .returning({ id: sources.id });
+          if (inserted.length > 0) result.added.push(source.url);
           continue;
         }
         const changed =
@@ -224,12 +233,13 @@ export class SqlStore implements Store {
     const due = and(
       eq(sources.inConfig, true),
       eq(sources.enabled, true),
-      ne(sources.status, 'dead'),
       force ? undefined : lte(sources.nextFetchAt, now),
+      // A dead source is fetched only for its rare re-check (when due) or when named; `fetch --all` leaves it.
+      force && !onlyIds ? ne(sources.status, 'dead') : undefined,
       onlyIds ? inArray(sources.id, onlyIds.length > 0 ? onlyIds : [-1]) : undefined,
-      // A forced run (`fetch --all`) takes leased sources too: a lease left by a killed process would otherwise
-      // hide its sources from the operator's rerun until it expires (tests/e2e/crash.test.ts).
-      force ? undefined : or(sql`${sources.leaseUntil} is null`, lt(sources.leaseUntil, now)),
+      // A forced run (`fetch --all`) respects leases too: another live process is fetching those sources right now.
+      // Leases of a crashed process are released by the runner before it claims (schedule/lease.ts).
+      or(sql`${sources.leaseUntil} is null`, lt(sources.leaseUntil, now)),
     );
     const lease = { leaseOwner: owner, leaseUntil: now + leaseMs };
     if (this.dialect === 'pg') {
@@ -253,6 +263,48 @@ export class SqlStore implements Store {
       if (ids.length === 0) return [];
       return tx.update(sources).set(lease).where(inArray(sources.id, ids)).returning();
     });
+  }
+
+  async leaseHolders(now = Date.now()): Promise<string[]> {
+    const { sources } = this.t;
+    const rows = await this.db
+      .selectDistinct({ owner: sources.leaseOwner })
+      .from(sources)
+      .where(and(sql`${sources.leaseOwner} is not null`, gte(sources.leaseUntil, now)));
+    return rows.map((r) => r.owner).filter((o): o is string => o !== null);
+  }
+
+  async announceLeaseOwner(owner: string): Promise<void> {
+    await this.conn.presence?.announce(owner);
+  }
+
+  async liveLeaseOwners(owners: string[]): Promise<Set<string> | undefined> {
+    return this.conn.presence?.live(owners);
+  }
+
+  async releaseLeases(owners: string[]): Promise<number> {
+    if (owners.length === 0) return 0;
+    const { sources } = this.t;
+    const released = await this.write((tx) =>
+      tx
+        .update(sources)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where(inArray(sources.leaseOwner, owners))
+        .returning({ id: sources.id }),
+    );
+    return released.length;
+  }
+
+  async renewLeases(owner: string, leaseUntil: number): Promise<number> {
+    const { sources } = this.t;
+    const renewed = await this.write((tx) =>
+      tx
+        .update(sources)
+        .set({ leaseUntil })
+        .where(and(eq(sources.leaseOwner, owner), sql`${sources.leaseUntil} is not null`))
+        .returning({ id: sources.id }),
+    );
+    return renewed.length;
   }
 
   async finishFetch(sourceId: number, update: SourceUpdate, attempt: FetchAttemptRecord): Promise<void> {

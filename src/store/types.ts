@@ -166,6 +166,8 @@ export interface Store {
   readonly dialect: 'sqlite' | 'pg';
   close(): Promise<void>;
   ping(): Promise<boolean>;
+  /** Runs `fn` exclusively among the processes sharing the database (config sync; see Connection.exclusive). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
 
   // sources
   syncSources(sources: SourceConfig[], now?: number): Promise<SyncResult>;
@@ -175,8 +177,9 @@ export interface Store {
   /** Matches the config URL or the current fetch URL (after normalisation). */
   findSourceByUrl(url: string): Promise<SourceRow | undefined>;
   /**
-   * Claims up to `limit` enabled, in-config, not-dead sources whose next fetch is due, leasing them to `owner`
-   * until `now + leaseMs` so that no other process fetches them meanwhile (SKIP LOCKED on PostgreSQL).
+   * Claims up to `limit` enabled, in-config sources whose next fetch is due and that no one else holds, leasing them
+   * to `owner` until `now + leaseMs` so that no other process fetches them meanwhile (SKIP LOCKED on PostgreSQL).
+   * `force` takes them due or not, leaving dead ones unless `onlyIds` names them.
    */
   claimDueSources(
     owner: string,
@@ -186,6 +189,16 @@ export interface Store {
     force?: boolean,
     onlyIds?: number[],
   ): Promise<SourceRow[]>;
+  /** Owners of leases that have not lapsed at `now`. */
+  leaseHolders(now?: number): Promise<string[]>;
+  /** PostgreSQL: marks `owner` alive for as long as this process's database session lives (no-op on SQLite). */
+  announceLeaseOwner(owner: string): Promise<void>;
+  /** PostgreSQL: which of these owners announced themselves and still run; undefined on SQLite (no such record). */
+  liveLeaseOwners(owners: string[]): Promise<Set<string> | undefined>;
+  /** Frees every lease of these owners (processes known to be gone); returns how many sources were freed. */
+  releaseLeases(owners: string[]): Promise<number>;
+  /** Extends every lease `owner` holds to `leaseUntil` (a heartbeat while it fetches); returns how many. */
+  renewLeases(owner: string, leaseUntil: number): Promise<number>;
   /** Writes the fetch's effect on the source, records the attempt, releases the lease. */
   finishFetch(sourceId: number, update: SourceUpdate, attempt: FetchAttemptRecord): Promise<void>;
   recentAttempts(sourceId: number, limit: number): Promise<(FetchAttemptRecord & { id: number })[]>;

@@ -92,8 +92,20 @@ topics: []
     expectExit(firstFetch, 0);
     const summary = jsonOf<Record<string, unknown>>(firstFetch);
     expect(Object.keys(summary).sort()).toEqual(
-      ['durationMs', 'failed', 'itemsNew', 'itemsUpdated', 'notModified', 'ok', 'outcomes', 'sources'].sort(),
+      [
+        'durationMs',
+        'failed',
+        'itemsNew',
+        'itemsUpdated',
+        'notModified',
+        'ok',
+        'outcomes',
+        'skipped',
+        'sources',
+      ].sort(),
     );
+    // Sources another running process is fetching (none here): see tests/e2e/processes.test.ts.
+    expect(summary.skipped).toEqual([]);
     expect(summary).toMatchObject({ sources: 5, ok: 3, notModified: 0, failed: 2, itemsNew: 6, itemsUpdated: 0 });
     expect(summary.durationMs).toEqual(expect.any(Number));
     const outcomes = summary.outcomes as Record<string, unknown>[];

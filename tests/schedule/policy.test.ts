@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FetchError, FetchNotModified, FetchOk } from '../../src/fetch/types.ts';
 import {
   adaptiveIntervalSec,
-  DEAD_NEXT_FETCH,
+  DEAD_RECHECK_MS,
   medianPublishGapSec,
   type PlanContext,
   planAfterFetch,
@@ -302,7 +302,7 @@ describe('dead', () => {
     expect(u).toMatchObject({
       status: 'dead',
       errorReason: 'gone',
-      nextFetchAt: DEAD_NEXT_FETCH,
+      nextFetchAt: NOW + DEAD_RECHECK_MS,
       consecutiveErrors: 1,
     });
   });
@@ -337,11 +337,79 @@ describe('dead', () => {
     expect(planAfterFetch(s, parseError(reason), ctx()).status).toBe('dead');
   });
 
-  it.each(['timeout', 'connection', 'server_error', 'rate_limited'] as const)('transient %s never dies', (reason) => {
-    const s = source({ lastSuccessAt: NOW - 365 * D, consecutiveErrors: 400, status: 'failing' });
-    const u = planAfterFetch(s, error(reason), ctx());
-    expect(u.status).toBe('failing');
-    expect(u.nextFetchAt).toBe(NOW + D);
+  it.each(['timeout', 'connection', 'server_error', 'rate_limited'] as const)(
+    'transient %s dies only after twice as long: 14 days',
+    (reason) => {
+      const s = source({ lastSuccessAt: NOW - 13 * D, consecutiveErrors: 40, status: 'failing' });
+      const u = planAfterFetch(s, error(reason), ctx());
+      expect(u.status).toBe('failing');
+      expect(u.nextFetchAt).toBe(NOW + D);
+      expect(planAfterFetch({ ...s, lastSuccessAt: NOW - 14 * D }, error(reason), ctx()).status).toBe('dead');
+    },
+  );
+
+  it('deadAfter is configurable', () => {
+    const s = source({ lastSuccessAt: NOW - 3 * D, consecutiveErrors: 4 });
+    expect(planAfterFetch(s, error('dns'), ctx()).status).toBe('failing');
+    const short = ctx({ defaults: { ...defaults, deadAfter: 2 * 86_400 } });
+    expect(planAfterFetch(s, error('dns'), short).status).toBe('dead');
+  });
+});
+
+describe('dead sources over weeks (fake clock)', () => {
+  /** Fetches `source` at each planned time until `until`, with `result(now)`; returns the states seen. */
+  function run(
+    start: SourceRow,
+    until: number,
+    result: (now: number) => Parameters<typeof planAfterFetch>[1],
+  ): { at: number; status: string; next: number }[] {
+    const seen: { at: number; status: string; next: number }[] = [];
+    let s = start;
+    let now = Number(start.nextFetchAt);
+    while (now <= until) {
+      const u = planAfterFetch(s, result(now), ctx({ now }));
+      s = { ...s, ...u } as SourceRow;
+      seen.push({ at: now, status: s.status, next: Number(s.nextFetchAt) });
+      now = Number(s.nextFetchAt);
+    }
+    return seen;
+  }
+
+  it('a feed whose host vanished is dead after a week of errors, then tried only weekly', () => {
+    const start = source({ lastSuccessAt: NOW, nextFetchAt: NOW + H });
+    const seen = run(start, NOW + 60 * D, () => error('dns'));
+    const firstDead = seen.findIndex((x) => x.status === 'dead');
+    expect(seen[firstDead]!.at - NOW).toBeGreaterThanOrEqual(7 * D);
+    expect(seen[firstDead]!.at - NOW).toBeLessThan(9 * D);
+    expect(seen.slice(0, firstDead).every((x) => x.status !== 'dead')).toBe(true);
+    const rechecks = seen.slice(firstDead);
+    expect(rechecks.every((x) => x.status === 'dead')).toBe(true);
+    // Weekly after that: seven weeks left of the 60 days → about seven fetches, not dozens.
+    expect(rechecks.length).toBeGreaterThanOrEqual(6);
+    expect(rechecks.length).toBeLessThanOrEqual(8);
+    for (const x of rechecks) expect(x.next - x.at).toBe(DEAD_RECHECK_MS);
+  });
+
+  it('a dead feed that comes back is ok again at its next weekly re-check', () => {
+    const dead = source({
+      status: 'dead',
+      errorReason: 'dns',
+      consecutiveErrors: 12,
+      lastSuccessAt: NOW - 30 * D,
+      nextFetchAt: NOW,
+    });
+    const u = planAfterFetch(dead, ok(), ctx());
+    expect(u).toMatchObject({ status: 'ok', consecutiveErrors: 0, errorReason: null, lastSuccessAt: NOW });
+    expect(Number(u.nextFetchAt) - NOW).toBeLessThanOrEqual(3600 * S);
+  });
+
+  it('one failed re-check keeps a dead source dead, whatever the reason', () => {
+    const dead = source({ status: 'dead', consecutiveErrors: 6, lastSuccessAt: NOW - 10 * D });
+    expect(planAfterFetch(dead, error('timeout'), ctx())).toMatchObject({
+      status: 'dead',
+      consecutiveErrors: 7,
+      nextFetchAt: NOW + DEAD_RECHECK_MS,
+    });
   });
 });
 

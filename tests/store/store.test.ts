@@ -270,6 +270,63 @@ for (const dialect of dialects) {
         );
     });
 
+    it('leases: a forced claim skips live leases of others; renew extends, release frees', async () => {
+      const urls = Array.from({ length: 3 }, (_, i) => `https://lease-${i}.example/feed`);
+      const before = await store.listSources();
+      await store.syncSources(
+        [
+          ...before
+            .filter((s) => s.inConfig)
+            .map((s) => makeSource(s.configUrl, { title: s.title, category: s.category })),
+          ...urls.map((u) => makeSource(u)),
+        ],
+        now,
+      );
+      const at = now + 20 * 60_000;
+      const held = await store.claimDueSources('host/1/x/serve', 1000, 90_000, at);
+      const heldIds = held.map((s) => s.id).sort();
+      expect(heldIds.length).toBeGreaterThanOrEqual(3);
+      // `fetch --all` beside it: takes everything else, nothing the other owner holds.
+      const forced = await store.claimDueSources('host/2/x/fetch', 1000, 90_000, at + 1, true);
+      expect(forced.map((s) => s.id).filter((id) => heldIds.includes(id))).toEqual([]);
+      expect((await store.leaseHolders(at + 2)).sort()).toEqual(
+        forced.length > 0 ? ['host/1/x/serve', 'host/2/x/fetch'] : ['host/1/x/serve'],
+      );
+      await store.releaseLeases(['host/2/x/fetch']);
+      // Renewed past the first lease's end: still held then.
+      expect(await store.renewLeases('host/1/x/serve', at + 200_000)).toBe(heldIds.length);
+      expect(await store.leaseHolders(at + 150_000)).toEqual(['host/1/x/serve']);
+      expect(await store.claimDueSources('host/3/x/other', 1000, 90_000, at + 150_000)).toHaveLength(0);
+      // Released (its process is gone): due again at once.
+      expect(await store.releaseLeases(['host/1/x/serve'])).toBe(heldIds.length);
+      const reclaimed = await store.claimDueSources('host/3/x/other', 1000, 90_000, at + 150_001);
+      expect(reclaimed.map((s) => s.id).sort()).toEqual(heldIds);
+      for (const s of reclaimed)
+        await store.finishFetch(s.id, { nextFetchAt: at + 3_600_000 }, { startedAt: at, durationMs: 1, outcome: 'ok' });
+    });
+
+    it.skipIf(dialect.name !== 'pg')(
+      'two processes syncing the same new sources at once both succeed, each source once (PostgreSQL)',
+      async () => {
+        const second = await database.open();
+        try {
+          const configured = [
+            ...(await store.listSources())
+              .filter((s) => s.inConfig)
+              .map((s) => makeSource(s.configUrl, { title: s.title, category: s.category })),
+            ...Array.from({ length: 50 }, (_, i) => makeSource(`https://race-${i}.example/feed`)),
+          ];
+          // Not inside `exclusive`: syncSources itself must not fail on a race.
+          const results = await Promise.all([store.syncSources(configured, now), second.syncSources(configured, now)]);
+          expect(results[0]!.added.length + results[1]!.added.length).toBe(50);
+          const rows = await store.listSources();
+          expect(rows.filter((s) => s.configUrl.startsWith('https://race-')).length).toBe(50);
+        } finally {
+          await second.close();
+        }
+      },
+    );
+
     it('keeps the fetch log of a source to its last two weeks', async () => {
       const source = (await store.listSources())[0]!;
       const old = now - 20 * DAY;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sanitizeContent } from '../../src/normalize/sanitize.ts';
+import { DEAD_RECHECK_MS } from '../../src/schedule/policy.ts';
 import { hashPassword, verifyPassword } from '../../src/web/auth.ts';
 import { makeItem, makeSource } from '../support/items.ts';
 import { Client, HOUR, NOW, ORIGIN, seed, type WebHarness, webHarness } from './harness.ts';
@@ -805,6 +806,23 @@ describe('security headers and markup', () => {
     expect(row).toContain('an HTML page, not a feed');
     expect(row).toContain('default retention');
     expect(html.indexOf('status-failing')).toBeLessThan(html.indexOf('status-new'));
+  });
+
+  it('shows a dead source first, as dead, with the date of its weekly re-check', async () => {
+    const { cloud } = await seed(h.store, 1);
+    const recheck = Date.now() + DEAD_RECHECK_MS;
+    await h.store.finishFetch(
+      cloud.id,
+      { status: 'dead', errorReason: 'gone', lastError: 'HTTP 410', consecutiveErrors: 1, nextFetchAt: recheck },
+      { startedAt: Date.now(), durationMs: 3, outcome: 'error', errorReason: 'gone' },
+    );
+    const { html } = await new Client(h.app).get('/sources');
+    const start = html.indexOf('status-dead');
+    const row = html.slice(start, html.indexOf('</tr>', start));
+    expect(row).toContain('Cloud Blog');
+    expect(row).toContain('badge-dead');
+    expect(row).toContain(`datetime="${new Date(recheck).toISOString()}"`);
+    expect(start).toBeLessThan(html.indexOf('status-new'));
   });
 
   it('carries feed autodiscovery links for all items and each topic', async () => {

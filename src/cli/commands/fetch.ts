@@ -48,8 +48,16 @@ export function fetchCommand(): Command {
           );
           process.stdout.write('\n');
         }
+        if (summary.skipped.length > 0) {
+          printTable(
+            ['SKIPPED (being fetched by another process)', 'BY'],
+            summary.skipped.map((s) => [s.url, s.heldBy]),
+          );
+          process.stdout.write('\n');
+        }
         process.stdout.write(
-          `sources: ${summary.ok} ok, ${summary.notModified} not modified, ${summary.failed} failed · ` +
+          `sources: ${summary.ok} ok, ${summary.notModified} not modified, ${summary.failed} failed` +
+            `${summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : ''} · ` +
             `items: ${summary.itemsNew} new, ${summary.itemsUpdated} updated · ${(summary.durationMs / 1000).toFixed(1)} s\n`,
         );
       });

@@ -27,7 +27,8 @@ export function sourcesCommand(): Command {
                 status: s.status,
                 errorReason: s.errorReason,
                 lastError: s.lastError,
-                deadSince: s.lastFetchAt ? new Date(Number(s.lastFetchAt)) : null,
+                // Re-checks move lastFetchAt every week; it stopped working at its last success.
+                deadSince: new Date(Number(s.lastSuccessAt ?? s.createdAt)),
               })),
           );
           if (opts.json) printJson({ changes: suggestion.changes, diff: suggestion.diff });
