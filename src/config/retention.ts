@@ -1,6 +1,5 @@
 import { DEFAULT_MIN_ITEMS, type Defaults } from './schema.ts';
 
-
 export interface RetentionPolicy {
   /** Remove items first seen more than this many days ago … */
   days?: number;

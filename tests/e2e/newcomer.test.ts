@@ -243,7 +243,7 @@ describe.skipIf(skipReason !== '')('a new user with a config of only sources:', 
     await expect.poll(() => itemState(id).read).toBe(0);
     await page.getByRole('button', { name: /Unstar/ }).click();
     await expect.poll(() => itemState(id).starred).toBe(0);
-    expect(await page.locator('body').innerText()).not.toMatch(/Not found/);
+    expect(await page.locator('body').textContent()).not.toMatch(/Not found/);
 
     // Mark all shown as read, then undo it.
     const before = unreadTotal();
