@@ -95,6 +95,7 @@ function fullConfig(): Record<string, unknown> {
       timeout: '7s',
       maxBodyBytes: 1_000_000,
       userAgent: 'rundschau-test',
+      deadAfter: '3d',
       retention: { days: 30, items: 400, minItems: 20 },
     },
     server: {
@@ -106,6 +107,7 @@ function fullConfig(): Record<string, unknown> {
       sessionSecret: 'a-session-secret-for-tests',
       websubHub: 'https://hub.example.org/',
       mediaProxy: 'off',
+      metricsToken: 'a-metrics-token-for-tests',
     },
     sources: [
       {
@@ -140,6 +142,7 @@ function fullConfig(): Record<string, unknown> {
         },
         learnedWeight: 0.2,
         perSourceCap: 3,
+        public: false,
       },
     ],
   };

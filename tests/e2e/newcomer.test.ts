@@ -30,8 +30,10 @@ import {
 } from '../support/fixture-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Debian's python3, which has python3-feedparser (a pyenv python3 earlier on PATH would not). */
+const PYTHON = '/usr/bin/python3';
 const VALIDATOR = join(repoRoot, '..', 'shared', 'tools', 'validate-feed');
-const hasFeedparser = spawnSync('python3', ['-c', 'import feedparser'], { stdio: 'ignore' }).status === 0;
+const hasFeedparser = spawnSync(PYTHON, ['-c', 'import feedparser'], { stdio: 'ignore' }).status === 0;
 const missing = [
   hasCorpus ? '' : 'the shared corpus (../shared/corpus/feeds)',
   existsSync(CHROMIUM) ? '' : `${CHROMIUM} (apt-get install chromium)`,
@@ -95,7 +97,7 @@ function manifestItems(path: string): number {
 /** What python3-feedparser makes of a document: bozo flag and entry titles. */
 function feedparserRead(body: string): { bozo: boolean; titles: string[] } {
   const out = execFileSync(
-    'python3',
+    PYTHON,
     [
       '-c',
       'import sys, json, feedparser\nd = feedparser.parse(sys.stdin.buffer.read())\nprint(json.dumps({"bozo": bool(d.bozo), "titles": [e.get("title", "") for e in d.entries]}))',
