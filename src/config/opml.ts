@@ -1,6 +1,7 @@
 import { escapeUTF8 } from 'entities';
 import { Parser } from 'htmlparser2';
 import { resolveUrl } from '../lib/url.ts';
+import { removeXmlIllegalChars } from '../lib/xml-chars.ts';
 
 export interface OpmlEntry {
   url: string;
@@ -100,7 +101,7 @@ function feedOutline(source: OpmlSource): string {
 
 /** Escapes markup characters and drops characters XML 1.0 does not allow at all. */
 function xml(text: string): string {
-  return escapeUTF8(text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, ''));
+  return escapeUTF8(removeXmlIllegalChars(text));
 }
 
 function feedUrlOf(attributes: Record<string, string>): string | undefined {

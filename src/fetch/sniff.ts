@@ -1,6 +1,7 @@
 import { decodeXML } from 'entities';
+import { type FeedKind, isJsonFeed, rootElementName, xmlFeedKind } from '../lib/feed-sniff.ts';
 
-export type FeedKind = 'rss' | 'atom' | 'rdf' | 'json';
+export type { FeedKind } from '../lib/feed-sniff.ts';
 
 export const FEED_MIME: Record<FeedKind, string> = {
   rss: 'application/rss+xml',
@@ -27,38 +28,28 @@ function headText(body: Buffer): string {
 
 /**
  * What kind of feed a body is by its content alone (root element rss / feed / RDF, or JSON with a jsonfeed
- * version), or undefined. Used to tell real feeds from HTML error pages served with status 200.
+ * version; lib/feed-sniff.ts, which parse/ uses too), or undefined. Tells real feeds from HTML error pages
+ * served with status 200.
  */
 export function sniffFeed(body: Buffer): FeedKind | undefined {
   const text = headText(body);
-  const start = text.trimStart();
-  if (start.startsWith('{')) return isJsonFeed(body) ? 'json' : undefined;
-  const afterProlog = start.replace(/^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>)*/i, '');
-  const root = /^<(?:[\w.-]+:)?([\w.-]+)[\s/>]/.exec(afterProlog)?.[1];
-  if (root === 'rss') return 'rss';
-  if (root === 'feed') return 'atom';
-  if (root === 'RDF') return 'rdf';
-  return undefined;
+  if (text.trimStart().startsWith('{')) return isJsonFeed(parseJson(body)) ? 'json' : undefined;
+  return xmlFeedKind(rootElementName(text));
 }
 
-function isJsonFeed(body: Buffer): boolean {
+function parseJson(body: Buffer): unknown {
   try {
-    const doc = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as { version?: unknown };
-    return typeof doc.version === 'string' && /jsonfeed\.org\/version\//.test(doc.version);
+    return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /** The feed's own title, cheaply (no full parse): first <title> of the document or JSON `title`. */
 export function sniffTitle(body: Buffer, kind: FeedKind): string | undefined {
   if (kind === 'json') {
-    try {
-      const title = (JSON.parse(body.toString('utf8').replace(/^\uFEFF/, '')) as { title?: unknown }).title;
-      return typeof title === 'string' && title.trim() ? title.trim() : undefined;
-    } catch {
-      return undefined;
-    }
+    const title = (parseJson(body) as { title?: unknown } | undefined)?.title;
+    return typeof title === 'string' && title.trim() ? title.trim() : undefined;
   }
   const text = body.subarray(0, 64 * 1024).toString('utf8');
   const m = /<(?:[\w.-]+:)?title\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?title>/.exec(text);

@@ -3,6 +3,7 @@
  * broken feed cannot put NULs into the database (PostgreSQL refuses them in text) or make every page that lists
  * its items megabytes long.
  */
+import { removeControlChars } from '../lib/xml-chars.ts';
 import type { ParsedEnclosure, ParsedEntry } from '../parse/types.ts';
 
 export const TITLE_MAX_CHARS = 1_000;
@@ -20,18 +21,7 @@ export const CONTENT_MAX_CHARS = 1_000_000;
 export const CONTENT_INPUT_MAX_CHARS = 4 * CONTENT_MAX_CHARS;
 export const FEED_DESCRIPTION_MAX_CHARS = 2_000;
 
-/**
- * C0 controls except tab, LF and CR; DEL; C1 controls; the non-characters U+FFFE/U+FFFF; and lone surrogates
- * (they cannot be written as UTF-8). Removed, never a reason to drop or cut the text around them.
- */
-const CONTROL_CHARS =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-export function removeControlChars(text: string): string;
-export function removeControlChars(text: string | undefined): string | undefined;
-export function removeControlChars(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : text.replace(CONTROL_CHARS, '');
-}
+export { removeControlChars } from '../lib/xml-chars.ts';
 
 /** Cuts to at most `max` characters, never through a surrogate pair. */
 export function cutChars(text: string, max: number): string {

@@ -1,15 +1,14 @@
 import { repairDoubleEncoding } from '../decode/double-encoding.ts';
 import { repairXml } from '../decode/repair.ts';
+import { isJsonFeed, looksLikeHtml, rootElementName, xmlFeedKind } from '../lib/feed-sniff.ts';
 import { FeedParseError } from './errors.ts';
-import { isJsonFeed, jsonFeedToDocument } from './json-feed.ts';
-import { looksLikeHtml, renameUnparsableAtomDates, rootElementName, xhtmlToCdata } from './prepare-xml.ts';
+import { jsonFeedToDocument } from './json-feed.ts';
+import { classifyRssParserError, prepareForRssParser, runRssParser } from './rss-parser-adapter.ts';
 import type { FeedDocument, ParsedEntry } from './types.ts';
-import { runRssParser, toFeedDocument } from './xml-feed.ts';
+import { toFeedDocument } from './xml-feed.ts';
 
 export { FeedParseError, type FeedParseReason } from './errors.ts';
 export type { FeedDocument, ParsedEnclosure, ParsedEntry } from './types.ts';
-
-const FEED_ROOTS = /^(rss|feed|([\w.-]+:)?RDF)$/;
 
 function parseJson(text: string, documentUrl: string): FeedDocument {
   let value: unknown;
@@ -38,34 +37,25 @@ function notAFeed(text: string): FeedParseError | undefined {
     );
   }
   const root = rootElementName(text);
-  if (root && !FEED_ROOTS.test(root)) {
+  if (root && !xmlFeedKind(root)) {
     return new FeedParseError('not_a_feed', `The document is XML with root element <${root}>, not RSS, RDF or Atom`);
   }
   return undefined;
-}
-
-function isStructureError(error: unknown): boolean {
-  return error instanceof Error && /not recognized as RSS/i.test(error.message);
-}
-
-/** rss-parser dereferences <channel> without checking; a TypeError there means the XML was fine but empty. */
-function isMissingStructure(error: unknown): boolean {
-  return error instanceof TypeError;
 }
 
 async function parseXml(text: string, documentUrl: string): Promise<FeedDocument> {
   const rejection = notAFeed(text);
   if (rejection) throw rejection;
   const warnings: string[] = [];
-  const prepared = renameUnparsableAtomDates(xhtmlToCdata(text), warnings);
+  const prepared = prepareForRssParser(text, warnings);
   let source = prepared;
   let parsed: Awaited<ReturnType<typeof runRssParser>>;
   try {
     parsed = await runRssParser(prepared);
   } catch (strictError) {
-    if (isStructureError(strictError))
-      throw new FeedParseError('not_a_feed', 'The XML document is not RSS, RDF or Atom');
-    if (isMissingStructure(strictError)) throw new FeedParseError('empty', 'The feed has no channel and no items');
+    const failure = classifyRssParserError(strictError);
+    if (failure === 'not_a_feed') throw new FeedParseError('not_a_feed', 'The XML document is not RSS, RDF or Atom');
+    if (failure === 'empty') throw new FeedParseError('empty', 'The feed has no channel and no items');
     const { text: repaired, repairs, truncated } = repairXml(prepared);
     const detail = (strictError as Error).message.split('\n').slice(0, 3).join(' ');
     try {

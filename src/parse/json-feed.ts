@@ -9,13 +9,6 @@ const isObject = (value: unknown): value is Json =>
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() ? value.trim() : typeof value === 'number' ? String(value) : undefined;
 
-/** JSON Feed 1.0 and 1.1 announce themselves with a version URL; detection goes by content, not file name. */
-export function isJsonFeed(value: unknown): value is Json {
-  return (
-    isObject(value) && typeof value.version === 'string' && /^https?:\/\/jsonfeed\.org\/version\/1/.test(value.version)
-  );
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -1,73 +1,8 @@
-import Parser from 'rss-parser';
+import { xmlFeedKind } from '../lib/feed-sniff.ts';
 import { resolveUrl } from '../lib/url.ts';
+import { type RawRecord, RENAMED_DATE_PREFIX, raw } from './rss-parser-adapter.ts';
 import type { FeedDocument, ParsedEnclosure, ParsedEntry } from './types.ts';
 import { allTexts, asArray, attrsOf, childOf, firstText, textOf, type XmlNode } from './xml-nodes.ts';
-
-/** Raw xml2js nodes rss-parser should hand over untouched (keepArray), prefixed so they never clash. */
-const RAW_FEED_FIELDS = [
-  '$',
-  'link',
-  'atom:link',
-  'atom10:link',
-  'subtitle',
-  'tagline',
-  'dc:language',
-  'author',
-  'ttl',
-  'id',
-];
-const RAW_ITEM_FIELDS = [
-  '$',
-  'id',
-  'guid',
-  'link',
-  'title',
-  'author',
-  'dc:creator',
-  'itunes:author',
-  'published',
-  'updated',
-  'rundschau-raw-published',
-  'rundschau-raw-updated',
-  // Atom 0.3 names its dates issued (published), created and modified (updated).
-  'issued',
-  'created',
-  'modified',
-  'pubDate',
-  'dc:date',
-  'dcterms:modified',
-  'content',
-  'summary',
-  'description',
-  'content:encoded',
-  'category',
-  'dc:subject',
-  'enclosure',
-  'media:content',
-  'media:group',
-  'media:thumbnail',
-  'itunes:image',
-  'dc:language',
-];
-
-const keep = (name: string): [string, string, { keepArray: true }] => [name, `raw:${name}`, { keepArray: true }];
-
-type RawRecord = Record<string, unknown> & { items?: RawRecord[] };
-
-function makeParser(): Parser<RawRecord, RawRecord> {
-  // A fresh parser per document: xml2js keeps state after an error.
-  return new Parser<RawRecord, RawRecord>({
-    defaultRSS: 2,
-    customFields: { feed: RAW_FEED_FIELDS.map(keep) as never, item: RAW_ITEM_FIELDS.map(keep) as never },
-  });
-}
-
-/** Runs rss-parser strictly; throws what it throws (XML errors, "Feed not recognized"). */
-export async function runRssParser(text: string): Promise<RawRecord> {
-  return (await makeParser().parseString(text)) as unknown as RawRecord;
-}
-
-const raw = (record: RawRecord, name: string): unknown => record[`raw:${name}`];
 
 interface LinkInfo {
   href: string;
@@ -189,12 +124,12 @@ function atomEntry(item: RawRecord, feedBase: string, feedAuthor: string | undef
     author: authors.length ? authors.join(', ') : feedAuthor,
     published:
       firstText(raw(item, 'published')) ??
-      firstText(raw(item, 'rundschau-raw-published')) ??
+      firstText(raw(item, `${RENAMED_DATE_PREFIX}published`)) ??
       firstText(raw(item, 'issued')) ??
       firstText(raw(item, 'created')),
     updated:
       firstText(raw(item, 'updated')) ??
-      firstText(raw(item, 'rundschau-raw-updated')) ??
+      firstText(raw(item, `${RENAMED_DATE_PREFIX}updated`)) ??
       firstText(raw(item, 'modified')),
     contentHtml: atomConstructHtml(raw(item, 'content'), item.content),
     summaryHtml: atomConstructHtml(raw(item, 'summary'), item.summary),
@@ -256,8 +191,8 @@ export function toFeedDocument(
   rootName: string,
   warnings: string[],
 ): FeedDocument {
-  const isAtom = rootName === 'feed';
-  const format: FeedDocument['format'] = isAtom ? 'atom' : /rdf$/i.test(rootName) ? 'rdf' : 'rss';
+  const format: FeedDocument['format'] = xmlFeedKind(rootName) ?? 'rss';
+  const isAtom = format === 'atom';
   const feedAttrs = attrsOf({ $: asArray(raw(feed, '$'))[0] });
   const xmlBase = resolveIn(feedAttrs['xml:base'], documentUrl);
   const links = linksOf(raw(feed, 'link'));

@@ -1,5 +1,3 @@
-import { Feed, type Item } from 'feed';
-import type { ItemWithSource } from '../store/types.ts';
 import {
   authorName,
   entryContentHtml,
@@ -8,17 +6,9 @@ import {
   newestEntryMs,
   type PublishedEntry,
 } from './entry.ts';
+import { type FeedEntry, type FeedHead, writeAtom, writeJsonFeed, writeRss } from './feed-adapter.ts';
 import { itemTagId, sourceTagId } from './ids.ts';
-import {
-  cdataHtml,
-  escapeHtml,
-  escapeXml,
-  resolveXmlPlaceholders,
-  rssTitle,
-  safeDate,
-  stripIllegalChars,
-  xmlValue,
-} from './text.ts';
+import { safeDate } from './text.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -48,223 +38,53 @@ export interface FeedDescription {
 
 const GENERATOR = 'rundschau';
 
-/** Renders one page of entries in one format with the `feed` package, repairing what it cannot express. */
+/** Renders one page of entries in one format; feed-adapter.ts gets it written past the `feed` package's bugs. */
 export function renderFeed(desc: FeedDescription, entries: PublishedEntry[], format: FeedFormat): string {
-  const updated = new Date(newestEntryMs(entries, desc.emptyUpdatedMs));
-  if (format === 'json') return renderJson(desc, entries, updated);
-  return format === 'rss' ? renderRss(desc, entries, updated) : renderAtom(desc, entries, updated);
-}
-
-function renderRss(desc: FeedDescription, entries: PublishedEntry[], updated: Date): string {
-  const feed = new Feed({
+  const head: FeedHead = {
     id: desc.id,
-    title: xmlValue(desc.title),
-    description: xmlValue(desc.description || desc.title),
-    link: desc.htmlUrl,
+    title: desc.title,
+    description: desc.description,
     language: desc.language,
-    updated,
+    htmlUrl: desc.htmlUrl,
+    selfUrl: desc.selfUrl,
+    firstUrl: desc.firstUrl,
+    nextUrl: desc.nextUrl,
+    hubUrl: desc.hubUrl,
+    updated: new Date(newestEntryMs(entries, desc.emptyUpdatedMs)),
     generator: GENERATOR,
-    feedLinks: { rss: desc.selfUrl },
-    hub: desc.hubUrl,
-  });
-  for (const entry of entries) {
-    const { item } = entry;
-    // An item without a link gets none: the feed package leaves an undefined link out (its type says string).
-    const link = entryLink(item) as string;
-    const rssItem: Item = {
-      title: rssTitle(item.title),
-      link,
-      guid: itemTagId(item.sourceUrl, item.uid),
-      date: safeDate(entryUpdatedMs(item)),
-      published: safeDate(item.publishedAt),
-      description: cdataHtml(escapeHtml(stripIllegalChars(item.summary))),
-      content: cdataHtml(entryContentHtml(entry)),
-      category: item.categories.map((name) => ({ name: xmlValue(name) })),
-      // RSS <author> must be an e-mail address; dc:creator takes a name.
-      extensions: [
-        { name: 'dc:creator', objects: { _text: xmlValue(authorName(item)) } },
-        {
-          name: 'source',
-          objects: { _attributes: { url: xmlValue(item.sourceUrl) }, _text: xmlValue(item.sourceTitle) },
-        },
-      ],
-    };
-    const enclosure = item.enclosures.find((e) => isHttpUrl(e.url));
-    if (enclosure)
-      rssItem.enclosure = {
-        url: enclosure.url,
-        type: xmlValue(enclosure.type || 'application/octet-stream'),
-        length: enclosure.length ?? 0,
-      };
-    feed.addItem(rssItem);
-  }
-  const pageLinks = pagingLinks(desc, 'atom:link');
-  const xml = feed.rss2().replace('<channel>', `<channel>${pageLinks}`);
-  return resolveXmlPlaceholders(xml);
-}
-
-function renderAtom(desc: FeedDescription, entries: PublishedEntry[], updated: Date): string {
-  const feed = new Feed({
-    id: desc.id,
-    title: xmlValue(desc.title),
-    description: desc.description ? xmlValue(desc.description) : undefined,
-    link: desc.htmlUrl,
-    updated,
-    generator: GENERATOR,
-    feedLinks: { atom: desc.selfUrl },
-    hub: desc.hubUrl,
-    author: { name: GENERATOR },
-  });
-  for (const entry of entries) {
-    const { item } = entry;
-    feed.addItem({
-      // type="html": the title is HTML, so plain text gets escaped once.
-      title: cdataHtml(escapeHtml(stripIllegalChars(item.title))),
-      id: itemTagId(item.sourceUrl, item.uid),
-      link: entryLink(item) as string, // undefined: written as <link/>, removed in rewriteEntries
-      date: safeDate(entryUpdatedMs(item)),
-      published: safeDate(item.publishedAt),
-      description: item.summary ? cdataHtml(escapeHtml(stripIllegalChars(item.summary))) : undefined,
-      content: cdataHtml(entryContentHtml(entry)),
-      author: [{ name: xmlValue(authorName(item)) }],
-      category: item.categories.map((name) => ({ term: xmlValue(name) })),
-    });
-  }
-  let xml = feed.atom1();
-  const root = '<feed xmlns="http://www.w3.org/2005/Atom">';
-  const lang = desc.language ? ` xml:lang="${escapeXml(desc.language)}"` : '';
-  xml = xml.replace(root, `<feed xmlns="http://www.w3.org/2005/Atom"${lang}>${pagingLinks(desc, 'link')}`);
-  xml = rewriteEntries(xml, entries);
-  return resolveXmlPlaceholders(xml);
-}
-
-/** RFC 5005 paging links, written as `atom:link` in RSS and `link` in Atom. */
-function pagingLinks(desc: FeedDescription, element: string): string {
-  let links = `<${element} rel="first" href="${escapeXml(desc.firstUrl)}"/>`;
-  if (desc.nextUrl) links += `<${element} rel="next" href="${escapeXml(desc.nextUrl)}"/>`;
-  return links;
-}
-
-/**
- * Adds to each Atom entry what the feed package cannot write: `xml:lang`, enclosures with their real type, and
- * `<source>` naming the original feed; drops the empty `<link/>` it writes for an entry without a link. Tags are
- * only rewritten outside CDATA sections, where the content lives.
- */
-function rewriteEntries(xml: string, entries: PublishedEntry[]): string {
-  let opened = 0;
-  let closed = 0;
-  return xml
-    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
-    .map((part) => {
-      if (part.startsWith('<![CDATA[')) return part;
-      return part.replace(/<entry>|<\/entry>|\s*<link\/>/g, (tag) => {
-        if (tag.trim() === '<link/>') return '';
-        if (tag === '<entry>') {
-          const item = entries[opened++]?.item;
-          return item?.language ? `<entry xml:lang="${escapeXml(item.language)}">` : tag;
-        }
-        const item = entries[closed++]?.item;
-        return item ? `${atomEnclosures(item)}${atomSource(item)}</entry>` : tag;
-      });
-    })
-    .join('');
-}
-
-function atomEnclosures(item: ItemWithSource): string {
-  return item.enclosures
-    .filter((e) => isHttpUrl(e.url))
-    .map((e) => {
-      const type = e.type ? ` type="${escapeXml(e.type)}"` : '';
-      const length = e.length ? ` length="${Math.trunc(e.length)}"` : '';
-      return `<link rel="enclosure" href="${escapeXml(e.url)}"${type}${length}/>`;
-    })
-    .join('');
-}
-
-function atomSource(item: ItemWithSource): string {
-  const site = item.sourceSiteUrl && isHttpUrl(item.sourceSiteUrl) ? item.sourceSiteUrl : undefined;
-  return (
-    '<source>' +
-    `<id>${escapeXml(sourceTagId(item.sourceUrl))}</id>` +
-    `<title>${escapeXml(item.sourceTitle)}</title>` +
-    (site ? `<link rel="alternate" href="${escapeXml(site)}"/>` : '') +
-    `<link rel="self" href="${escapeXml(item.sourceUrl)}"/>` +
-    '</source>'
-  );
-}
-
-/** JSON Feed 1.1: the feed package writes 1.0, so the result is brought up to date field by field. */
-function renderJson(desc: FeedDescription, entries: PublishedEntry[], updated: Date): string {
-  const feed = new Feed({
-    id: desc.id,
-    title: stripIllegalChars(desc.title),
-    description: stripIllegalChars(desc.description) || undefined,
-    link: desc.htmlUrl,
-    updated,
-    generator: GENERATOR,
-    feedLinks: { json: desc.selfUrl },
-  });
-  for (const entry of entries) {
-    const { item } = entry;
-    feed.addItem({
-      title: stripIllegalChars(item.title),
-      id: itemTagId(item.sourceUrl, item.uid),
-      link: entryLink(item) as string, // undefined: no "url"
-      date: safeDate(entryUpdatedMs(item)),
-      published: safeDate(item.publishedAt),
-      description: stripIllegalChars(item.summary) || undefined,
-      content: entryContentHtml(entry),
-      author: [{ name: authorName(item) }],
-      category: item.categories.map((name) => ({ name: stripIllegalChars(name) })),
-    });
-  }
-  const v10 = JSON.parse(feed.json1()) as Record<string, unknown> & { items: Record<string, unknown>[] };
-  const { author: _feedAuthor, items: v10Items, ...top } = v10;
-  const out: Record<string, unknown> = {
-    ...top,
-    version: 'https://jsonfeed.org/version/1.1',
-    authors: [{ name: GENERATOR }],
   };
-  if (desc.language) out.language = desc.language;
-  if (desc.nextUrl) out.next_url = desc.nextUrl;
-  if (desc.hubUrl) out.hubs = [{ type: 'WebSub', url: desc.hubUrl }];
-  // JSON Feed has next_url but no first page: kept in an extension like the RFC 5005 links of the XML formats.
-  out._paging = { first_url: desc.firstUrl };
-  out.items = v10Items.map((v10Item, index) => {
-    const item = entries[index]!.item;
-    const { author, ...rest } = v10Item;
-    const jsonItem: Record<string, unknown> = { ...rest, authors: author ? [author] : [] };
-    if (item.language) jsonItem.language = item.language;
-    const attachments = item.enclosures
-      .filter((e) => isHttpUrl(e.url))
-      .map((e) => ({
-        url: e.url,
-        mime_type: e.type || 'application/octet-stream',
-        ...(e.length ? { size_in_bytes: e.length } : {}),
-      }));
-    if (attachments.length) jsonItem.attachments = attachments;
-    if (item.imageUrl && isHttpUrl(item.imageUrl)) jsonItem.image = item.imageUrl;
-    jsonItem._source = jsonSource(item, entries[index]!.also);
-    return jsonItem;
-  });
-  return JSON.stringify(out);
+  const data = entries.map(feedEntry);
+  if (format === 'json') return writeJsonFeed(head, data);
+  return format === 'rss' ? writeRss(head, data) : writeAtom(head, data);
 }
 
-function jsonSource(item: ItemWithSource, also: ItemWithSource[]) {
+function feedEntry(entry: PublishedEntry): FeedEntry {
+  const { item } = entry;
   return {
-    title: stripIllegalChars(item.sourceTitle),
-    feed_url: item.sourceUrl,
-    ...(item.sourceSiteUrl ? { home_page_url: item.sourceSiteUrl } : {}),
-    also: also.map((other) => ({
+    id: itemTagId(item.sourceUrl, item.uid),
+    title: item.title,
+    link: entryLink(item),
+    updated: safeDate(entryUpdatedMs(item)),
+    published: safeDate(item.publishedAt),
+    summary: item.summary,
+    contentHtml: entryContentHtml(entry),
+    author: authorName(item),
+    categories: item.categories,
+    language: item.language ?? undefined,
+    enclosures: item.enclosures,
+    imageUrl: item.imageUrl ?? undefined,
+    source: {
+      id: sourceTagId(item.sourceUrl),
+      title: item.sourceTitle,
+      feedUrl: item.sourceUrl,
+      siteUrl: item.sourceSiteUrl ?? undefined,
+    },
+    alsoReported: entry.also.map((other) => ({
       id: itemTagId(other.sourceUrl, other.uid),
-      title: stripIllegalChars(other.title),
+      title: other.title,
       url: entryLink(other),
-      source: stripIllegalChars(other.sourceTitle),
-      feed_url: other.sourceUrl,
+      source: other.sourceTitle,
+      feedUrl: other.sourceUrl,
     })),
   };
-}
-
-function isHttpUrl(url: string): boolean {
-  return /^https?:\/\//i.test(url) && URL.canParse(url);
 }
