@@ -8,6 +8,7 @@ import { randomToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { mediaRoutes } from './media.ts';
 import { metricsAllowed } from './metrics-access.ts';
+import { securityHeaders } from './middleware/security-headers/index.ts';
 import {
   localeMiddleware,
   mayReadPrivate,
@@ -21,7 +22,6 @@ import { actionRoutes, csrfGuard } from './routes/actions.ts';
 import { notFoundPage } from './routes/errors.ts';
 import { loginRoutes } from './routes/login.ts';
 import { readerRoutes } from './routes/reader.ts';
-import { securityHeaders } from './security.ts';
 
 /** Counts requests by matched route pattern (not raw path: that would explode the label set). */
 function httpMetrics(deps: AppDeps): MiddlewareHandler {

@@ -3,8 +3,8 @@ import { paths, type Scope } from '../../lib/links.ts';
 import type { ItemFilter, TopicDecision } from '../../store/types.ts';
 import { tokensEqual } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
+import { safeLocalPath, sameOriginRequest } from '../middleware/security-headers/index.ts';
 import { setUndoFlash, type ViewCtxFactory, type WebContext, type WebEnv } from '../request-context.ts';
-import { safeLocalPath, sameOriginRequest } from '../security.ts';
 import { forbidden, wantsJson } from './errors.ts';
 
 async function formField(c: WebContext, name: string): Promise<string | undefined> {
