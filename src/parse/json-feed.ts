@@ -1,3 +1,4 @@
+import { escapeHtml } from '../lib/html-escape.ts';
 import { resolveUrl } from '../lib/url.ts';
 import { FeedParseError } from './errors.ts';
 import type { FeedDocument, ParsedEnclosure, ParsedEntry } from './types.ts';
@@ -14,10 +15,6 @@ export function isJsonFeed(value: unknown): value is Json {
   return (
     isObject(value) && typeof value.version === 'string' && /^https?:\/\/jsonfeed\.org\/version\/1/.test(value.version)
   );
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function textToHtml(text: string): string {

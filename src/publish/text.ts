@@ -1,3 +1,5 @@
+import { escapeHtml } from '../lib/html-escape.ts';
+
 /**
  * String hygiene for the `feed` package, which writes XML through xml-js without escaping attribute values,
  * un-escapes a literal `&amp;` once in text, and passes XML-illegal characters through.
@@ -11,10 +13,8 @@ export function stripIllegalChars(text: string | null | undefined): string {
   return (text ?? '').replace(ILLEGAL, '');
 }
 
-/** Plain text → HTML text. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+/** One HTML escaper for the whole program (lib/html-escape.ts); generate.ts and entry.ts import it from here. */
+export { escapeHtml };
 
 // Private-use placeholders survive the feed package and xml-js untouched (neither escapes nor un-escapes them) and
 // are turned into entities once the XML string is complete. That makes one value safe in text and attributes alike.
