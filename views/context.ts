@@ -1,4 +1,5 @@
-import type { Cursor, SourceRow, UnreadCounts } from '../src/store/types.ts';
+import type { Scope } from '../src/lib/links.ts';
+import type { SourceRow, UnreadCounts } from '../src/store/types.ts';
 import type { Locale, T } from '../src/web/i18n.ts';
 
 /** What every page needs to know about the request: views are pure functions of this and their data. */
@@ -38,33 +39,8 @@ export interface SidebarData {
   counts: UnreadCounts;
   sources: Pick<SourceRow, 'id' | 'title' | 'feedTitle' | 'category'>[];
   topics: { slug: string; title: string }[];
-  /** Highlighted entry: `source:ID`, `category:NAME`, `topic:SLUG`. */
-  current?: string;
-}
-
-export function encodeCursor(c: Cursor): string {
-  return `${c.publishedAt}-${c.id}`;
-}
-
-export function decodeCursor(text: string | undefined | null): Cursor | undefined {
-  if (!text) return undefined;
-  const m = /^(-?\d{1,16})-(\d{1,16})$/.exec(text);
-  if (!m) return undefined;
-  return { publishedAt: Number(m[1]), id: Number(m[2]) };
-}
-
-export function sourceName(s: { title: string; feedTitle?: string | null }): string {
-  return s.title || s.feedTitle || '?';
-}
-
-/** Appends or replaces query parameters on a path; `undefined` removes one. */
-export function withQuery(path: string, params: Record<string, string | undefined>): string {
-  const url = new URL(path, 'http://x');
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined) url.searchParams.delete(k);
-    else url.searchParams.set(k, v);
-  }
-  return url.pathname + url.search;
+  /** The list being read, highlighted (a source, category or topic; all/starred are the main entries). */
+  current?: Scope;
 }
 
 /** Only http(s) URLs become links: a stored `javascript:` link must never be clickable. */

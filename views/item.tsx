@@ -2,8 +2,10 @@
 /** @jsxImportSource hono/jsx */
 import { raw } from 'hono/html';
 import type { TermEvidence } from '../src/curate/score.ts';
+import { paths, withQuery } from '../src/lib/links.ts';
+import { sourceName } from '../src/lib/source-name.ts';
 import type { ItemWithSource, TopicDecision } from '../src/store/types.ts';
-import { safeHref, sourceName, type ViewCtx, withQuery } from './context.ts';
+import { safeHref, type ViewCtx } from './context.ts';
 import { Layout } from './layout.tsx';
 import { PostForm, ReadToggle, StarToggle, TimeAgo } from './parts.tsx';
 
@@ -88,7 +90,7 @@ function TopicEvidence({ ctx, item, topic }: { ctx: ViewCtx; item: ItemWithSourc
   return (
     <section class="topic-evidence" aria-labelledby={`topic-${topic.slug}`}>
       <h3 id={`topic-${topic.slug}`}>
-        <a href={`/topics/${topic.slug}`}>{topic.title}</a>{' '}
+        <a href={paths.topic(topic.slug)}>{topic.title}</a>{' '}
         <span class={topic.included ? 'badge badge-ok' : 'badge badge-new'}>
           {topic.included ? t('included') : t('notIncluded')}
         </span>
@@ -105,21 +107,21 @@ function TopicEvidence({ ctx, item, topic }: { ctx: ViewCtx; item: ItemWithSourc
       {ctx.canEdit && (
         <div class="entry-actions">
           {topic.decision !== 'pinned' && (
-            <PostForm ctx={ctx} action={`/items/${item.id}/topics/${topic.slug}`} fields={{ decision: 'pinned' }}>
+            <PostForm ctx={ctx} action={paths.itemTopicDecision(item.id, topic.slug)} fields={{ decision: 'pinned' }}>
               <button type="submit" class="btn btn-small">
                 {t('pin')}
               </button>
             </PostForm>
           )}
           {topic.decision !== 'excluded' && (
-            <PostForm ctx={ctx} action={`/items/${item.id}/topics/${topic.slug}`} fields={{ decision: 'excluded' }}>
+            <PostForm ctx={ctx} action={paths.itemTopicDecision(item.id, topic.slug)} fields={{ decision: 'excluded' }}>
               <button type="submit" class="btn btn-small">
                 {t('exclude')}
               </button>
             </PostForm>
           )}
           {topic.decision !== 'auto' && (
-            <PostForm ctx={ctx} action={`/items/${item.id}/topics/${topic.slug}`} fields={{ decision: 'auto' }}>
+            <PostForm ctx={ctx} action={paths.itemTopicDecision(item.id, topic.slug)} fields={{ decision: 'auto' }}>
               <button type="submit" class="btn btn-small btn-quiet">
                 {t('resetDecision')}
               </button>
@@ -151,9 +153,9 @@ export function ItemPage({
       <article class="item" data-id={String(item.id)} lang={item.language ?? undefined}>
         <header class="item-header">
           <p class="entry-meta">
-            <a href={`/sources/${item.sourceId}`}>{item.sourceTitle}</a>
+            <a href={paths.source(item.sourceId)}>{item.sourceTitle}</a>
             <span aria-hidden="true"> · </span>
-            <a href={`/categories/${encodeURIComponent(item.sourceCategory)}`}>{item.sourceCategory}</a>
+            <a href={paths.category(item.sourceCategory)}>{item.sourceCategory}</a>
           </p>
           <h1 class="item-title">{item.title || '—'}</h1>
           <p class="entry-meta">

@@ -1,10 +1,10 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
+import { paths, withQuery } from '../src/lib/links.ts';
 import type { Section, SidebarData, ViewCtx } from './context.ts';
-import { withQuery } from './context.ts';
-import { Count, PostForm } from './parts.tsx';
-import { sidebarCategoriesHtml } from './strings.ts';
+import { PostForm } from './parts.tsx';
+import { sidebarCategoriesHtml, sideLink } from './strings.ts';
 
 function NavLink({ ctx, href, section, children }: { ctx: ViewCtx; href: string; section: Section; children: Child }) {
   return (
@@ -14,28 +14,8 @@ function NavLink({ ctx, href, section, children }: { ctx: ViewCtx; href: string;
   );
 }
 
-function SidebarLink({
-  href,
-  current,
-  count,
-  countKey,
-  children,
-}: {
-  href: string;
-  current: boolean;
-  count?: number;
-  /** Which of the unread counts this link shows (`total`, `starred`): app.js updates it after an action. */
-  countKey?: string;
-  children: Child;
-}) {
-  return (
-    <li>
-      <a data-count={countKey} href={href} aria-current={current ? 'page' : undefined} class="side-link">
-        <span class="side-label">{children}</span>
-        <Count n={count} />
-      </a>
-    </li>
-  );
+function SidebarLink(props: Parameters<typeof sideLink>[0]) {
+  return <li>{sideLink(props)}</li>;
 }
 
 function Sidebar({ ctx, data }: { ctx: ViewCtx; data: SidebarData }) {
@@ -45,33 +25,31 @@ function Sidebar({ ctx, data }: { ctx: ViewCtx; data: SidebarData }) {
       <nav aria-label={t('sidebar')}>
         <ul class="side-list">
           <SidebarLink
-            href="/"
+            href={paths.unread()}
+            label={t('navUnread')}
             current={ctx.section === 'unread' && !data.current}
             count={data.counts.total}
             countKey="total"
-          >
-            {t('navUnread')}
-          </SidebarLink>
-          <SidebarLink href="/all" current={ctx.section === 'all' && !data.current}>
-            {t('navAll')}
-          </SidebarLink>
+          />
+          <SidebarLink href={paths.all()} label={t('navAll')} current={ctx.section === 'all' && !data.current} />
           <SidebarLink
-            href="/starred"
+            href={paths.starred()}
+            label={t('navStarred')}
             current={ctx.section === 'starred'}
             count={data.counts.starred}
             countKey="starred"
-          >
-            {t('navStarred')}
-          </SidebarLink>
+          />
         </ul>
         {data.topics.length > 0 && (
           <>
             <h2 class="side-heading">{t('navTopics')}</h2>
             <ul class="side-list">
               {data.topics.map((topic) => (
-                <SidebarLink href={`/topics/${topic.slug}`} current={data.current === `topic:${topic.slug}`}>
-                  {topic.title}
-                </SidebarLink>
+                <SidebarLink
+                  href={paths.topic(topic.slug)}
+                  label={topic.title}
+                  current={data.current?.kind === 'topic' && data.current.slug === topic.slug}
+                />
               ))}
             </ul>
           </>
@@ -126,7 +104,7 @@ function UndoNotice({ ctx, ids }: { ctx: ViewCtx; ids: number[] }) {
   return (
     <div class="notice undo-notice" role="status">
       {ctx.t('markAllReadDone', { n: ids.length })}{' '}
-      <PostForm ctx={ctx} action="/mark-all-read/undo" fields={{ ids: ids.join(',') }}>
+      <PostForm ctx={ctx} action={paths.markAllReadUndo()} fields={{ ids: ids.join(',') }}>
         <button type="submit" class="btn btn-small" data-undo="">
           {ctx.t('undo')}
         </button>
@@ -164,11 +142,11 @@ export function Layout({ ctx, title, children }: { ctx: ViewCtx; title: string; 
                 <span aria-hidden="true">☰</span> {t('menu')}
               </a>
             )}
-            <a href="/" class="brand">
+            <a href={paths.unread()} class="brand">
               {t('appName')}
             </a>
             <search class="search-form-wrap">
-              <form method="get" action="/search" class="search-form">
+              <form method="get" action={paths.search()} class="search-form">
                 <label for="q" class="visually-hidden">
                   {t('searchLabel')}
                 </label>
@@ -180,19 +158,19 @@ export function Layout({ ctx, title, children }: { ctx: ViewCtx; title: string; 
             </search>
           </div>
           <nav class="main-nav" aria-label={t('mainNav')}>
-            <NavLink ctx={ctx} href="/" section="unread">
+            <NavLink ctx={ctx} href={paths.unread()} section="unread">
               {t('navUnread')}
             </NavLink>
-            <NavLink ctx={ctx} href="/all" section="all">
+            <NavLink ctx={ctx} href={paths.all()} section="all">
               {t('navAll')}
             </NavLink>
-            <NavLink ctx={ctx} href="/starred" section="starred">
+            <NavLink ctx={ctx} href={paths.starred()} section="starred">
               {t('navStarred')}
             </NavLink>
-            <NavLink ctx={ctx} href="/topics" section="topics">
+            <NavLink ctx={ctx} href={paths.topics()} section="topics">
               {t('navTopics')}
             </NavLink>
-            <NavLink ctx={ctx} href="/sources" section="sources">
+            <NavLink ctx={ctx} href={paths.sources()} section="sources">
               {t('navSources')}
             </NavLink>
             <span class="nav-spacer" />
@@ -206,13 +184,13 @@ export function Layout({ ctx, title, children }: { ctx: ViewCtx; title: string; 
             </a>
             {ctx.loginEnabled &&
               (ctx.loggedIn ? (
-                <PostForm ctx={ctx} action="/logout">
+                <PostForm ctx={ctx} action={paths.logout()}>
                   <button type="submit" class="btn btn-link nav-link">
                     {t('logout')}
                   </button>
                 </PostForm>
               ) : (
-                <a href={withQuery('/login', { next: ctx.here })} class="nav-link">
+                <a href={paths.login(ctx.here)} class="nav-link">
                   {t('login')}
                 </a>
               ))}
@@ -226,8 +204,8 @@ export function Layout({ ctx, title, children }: { ctx: ViewCtx; title: string; 
           {ctx.sidebar && <Sidebar ctx={ctx} data={ctx.sidebar} />}
         </div>
         <footer class="site-footer">
-          <a href="/help">{t('keyboardHelp')}</a> · <a href="/feeds/all.atom">{t('navFeeds')}</a> ·{' '}
-          <a href="/opml.xml">OPML</a>
+          <a href={paths.help()}>{t('keyboardHelp')}</a> · <a href={paths.feed('all', 'atom')}>{t('navFeeds')}</a> ·{' '}
+          <a href={paths.opml()}>OPML</a>
         </footer>
         <dialog id="help-dialog" class="help-dialog" aria-labelledby="help-title">
           <h2 id="help-title">{t('keyboardHelp')}</h2>

@@ -1,9 +1,12 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
+
+import { paths, withQuery } from '../src/lib/links.ts';
+import { sourceName } from '../src/lib/source-name.ts';
 import type { SearchProblem } from '../src/store/search-query.ts';
 import { excerpt, type MatchTerm, markMatches } from '../src/store/search-text.ts';
 import type { SearchHit, TopicRow } from '../src/store/types.ts';
-import { sourceName, type ViewCtx, withQuery } from './context.ts';
+import type { ViewCtx } from './context.ts';
 import { KeyboardHelp, Layout } from './layout.tsx';
 import { PostForm, TimeAgo } from './parts.tsx';
 
@@ -21,7 +24,7 @@ export function SubscribeBox({ ctx, origin, slug }: { ctx: ViewCtx; origin: stri
       <p class="muted">{t('subscribeHint')}</p>
       <ul class="feed-urls">
         {formats.map(([label, ext]) => {
-          const url = `${origin}/feeds/${slug}.${ext}`;
+          const url = origin + paths.feed(slug, ext);
           return (
             <li>
               <span class="feed-format">{label}</span>
@@ -67,12 +70,12 @@ export function TopicsIndexPage({ ctx, topics }: { ctx: ViewCtx; topics: TopicRo
           {topics.map((topic) => (
             <li class="card">
               <h2>
-                <a href={`/topics/${topic.slug}`}>{topic.title}</a>
+                <a href={paths.topic(topic.slug)}>{topic.title}</a>
               </h2>
               {topic.description && <p>{topic.description}</p>}
               <p class="muted small">
-                <a href={`/feeds/${topic.slug}.rss`}>RSS</a> · <a href={`/feeds/${topic.slug}.atom`}>Atom</a> ·{' '}
-                <a href={`/feeds/${topic.slug}.json`}>JSON</a>
+                <a href={paths.feed(topic.slug, 'rss')}>RSS</a> · <a href={paths.feed(topic.slug, 'atom')}>Atom</a> ·{' '}
+                <a href={paths.feed(topic.slug, 'json')}>JSON</a>
               </p>
             </li>
           ))}
@@ -109,7 +112,7 @@ export function SearchPage({
     <Layout ctx={ctx} title={title}>
       <h1>{title}</h1>
       <search class="search-page-form-wrap">
-        <form method="get" action="/search" class="search-page-form">
+        <form method="get" action={paths.search()} class="search-page-form">
           <label for="search-q">{t('searchLabel')}</label>
           <div class="row">
             <input type="search" id="search-q" name="q" value={query} />
@@ -131,12 +134,12 @@ export function SearchPage({
         {hits.map((hit) => (
           <article class={hit.read ? 'entry' : 'entry unread'} data-id={String(hit.id)}>
             <h2 class="entry-title">
-              <a href={`/items/${hit.id}`} class="entry-link">
+              <a href={paths.item(hit.id)} class="entry-link">
                 <Marked text={hit.title} terms={hit.terms} />
               </a>
             </h2>
             <p class="entry-meta">
-              <a href={`/sources/${hit.sourceId}`}>{sourceName({ title: hit.sourceTitle })}</a>
+              <a href={paths.source(hit.sourceId)}>{sourceName({ title: hit.sourceTitle })}</a>
               <span aria-hidden="true"> · </span>
               <TimeAgo ctx={ctx} at={hit.publishedAt} estimated={hit.dateEstimated} />
             </p>
@@ -175,7 +178,7 @@ export function LoginPage({ ctx, next, error }: { ctx: ViewCtx; next: string; er
             {error}
           </p>
         )}
-        <PostForm ctx={ctx} action="/login" fields={{ next }} class="login-form">
+        <PostForm ctx={ctx} action={paths.login()} fields={{ next }} class="login-form">
           <label for="password">{t('password')}</label>
           <input type="password" id="password" name="password" autocomplete="current-password" required autofocus />
           <button type="submit" class="btn btn-primary">
@@ -194,7 +197,7 @@ export function MessagePage({ ctx, title, text }: { ctx: ViewCtx; title: string;
         <h1>{title}</h1>
         <p>{text}</p>
         <p>
-          <a href="/">{ctx.t('navUnread')}</a>
+          <a href={paths.unread()}>{ctx.t('navUnread')}</a>
         </p>
       </div>
     </Layout>

@@ -1,25 +1,14 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
+import { paths } from '../src/lib/links.ts';
 import type { SourceStatus } from '../src/store/types.ts';
-import { absoluteTime, relativeTime } from '../src/web/i18n.ts';
 import type { ViewCtx } from './context.ts';
+import { countBadge, timeAgo, toggleButton } from './strings.ts';
 
-/**
- * Relative time for reading, absolute on hover, machine-readable for everyone else. An estimated date (the feed gave
- * none) reads "~" before the time and says so on hover.
- */
+/** The time widget of strings.ts (relative, absolute on hover, "~" when estimated) as a component. */
 export function TimeAgo({ ctx, at, estimated }: { ctx: ViewCtx; at: number; estimated?: boolean }) {
-  const absolute = absoluteTime(ctx.locale, at);
-  return (
-    <time
-      datetime={new Date(at).toISOString()}
-      title={estimated ? `${absolute} (${ctx.t('dateEstimated')})` : absolute}
-      class={estimated ? 'estimated' : undefined}
-    >
-      {estimated ? `~${relativeTime(ctx.locale, at, ctx.now)}` : relativeTime(ctx.locale, at, ctx.now)}
-    </time>
-  );
+  return timeAgo(ctx, at, estimated);
 }
 
 /** Absolute time that says "never" when absent. */
@@ -60,41 +49,19 @@ export function PostForm({
   );
 }
 
+/** The read toggle of strings.ts in a form of its own (the river's share one form). */
 export function ReadToggle({ ctx, id, read, back }: { ctx: ViewCtx; id: number; read: boolean; back?: string }) {
   return (
-    <PostForm ctx={ctx} action={`/items/${id}/read`} back={back}>
-      <button
-        type="submit"
-        name="read"
-        value={read ? '0' : '1'}
-        class="btn btn-small js-read"
-        aria-pressed={read ? 'true' : 'false'}
-        data-label-on={ctx.t('markUnread')}
-        data-label-off={ctx.t('markRead')}
-      >
-        <span class="btn-label">{read ? ctx.t('markUnread') : ctx.t('markRead')}</span>
-      </button>
+    <PostForm ctx={ctx} action={paths.itemRead(id)} back={back}>
+      {toggleButton(ctx, 'read', id, read)}
     </PostForm>
   );
 }
 
 export function StarToggle({ ctx, id, starred }: { ctx: ViewCtx; id: number; starred: boolean }) {
   return (
-    <PostForm ctx={ctx} action={`/items/${id}/star`}>
-      <button
-        type="submit"
-        name="starred"
-        value={starred ? '0' : '1'}
-        class="btn btn-small btn-star js-star"
-        aria-pressed={starred ? 'true' : 'false'}
-        data-label-on={ctx.t('unstar')}
-        data-label-off={ctx.t('star')}
-      >
-        <span aria-hidden="true" class="star-icon">
-          {starred ? '★' : '☆'}
-        </span>{' '}
-        <span class="btn-label">{starred ? ctx.t('unstar') : ctx.t('star')}</span>
-      </button>
+    <PostForm ctx={ctx} action={paths.itemStar(id)}>
+      {toggleButton(ctx, 'star', id, starred)}
     </PostForm>
   );
 }
@@ -113,6 +80,5 @@ export function StatusBadge({ ctx, status }: { ctx: ViewCtx; status: string }) {
 }
 
 export function Count({ n }: { n: number | undefined }) {
-  if (!n) return null;
-  return <span class="count">{n > 9999 ? '9999+' : String(n)}</span>;
+  return countBadge(n) || null;
 }

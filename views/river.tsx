@@ -1,8 +1,9 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
+import { encodeCursor, itemContext, paths, type Scope, withQuery } from '../src/lib/links.ts';
 import type { Cursor, ItemWithSource } from '../src/store/types.ts';
-import { encodeCursor, type ViewCtx, withQuery } from './context.ts';
+import type { ViewCtx } from './context.ts';
 import { Layout } from './layout.tsx';
 import { PostForm } from './parts.tsx';
 import { riverHtml } from './strings.ts';
@@ -16,8 +17,8 @@ export interface RiverProps {
   next?: Cursor;
   /** `unread`/`all` switch; absent for rivers that have no such choice (starred, topics). */
   show?: 'unread' | 'all';
-  /** Which list this is (`all`, `source:ID`, `category:NAME`, `topic:SLUG`, `starred`): item pages step through it. */
-  scope: string;
+  /** Which list this is: item pages step through it. */
+  scope: Scope;
   /** Lists unread items only (what the item page's next/previous then keep to). */
   unreadOnly?: boolean;
   /** Paginated: a `before` is in the URL. */
@@ -25,18 +26,6 @@ export interface RiverProps {
   /** Rendered between the heading and the list (e.g. a topic's subscribe box). */
   intro?: Child;
   notice?: string;
-}
-
-/**
- * The query an item link carries so that the item page's next/previous (and j/k there) walk the same list:
- * `in` names the list, `show=unread` keeps to unread items. The plain `/items/N` walks all items.
- */
-export function itemContext(scope: string, unreadOnly: boolean): string {
-  const params = new URLSearchParams();
-  if (scope !== 'all') params.set('in', scope);
-  if (unreadOnly) params.set('show', 'unread');
-  const query = params.toString();
-  return query ? `?${query}` : '';
 }
 
 export function RiverPage(props: RiverProps) {
@@ -64,7 +53,7 @@ export function RiverPage(props: RiverProps) {
             </nav>
           )}
           {ctx.canEdit && items.length > 0 && (
-            <PostForm ctx={ctx} action="/mark-all-read" fields={{ ids: items.map((i) => i.id).join(',') }}>
+            <PostForm ctx={ctx} action={paths.markAllRead()} fields={{ ids: items.map((i) => i.id).join(',') }}>
               <button type="submit" class="btn" data-mark-all="">
                 {t('markAllRead')}
               </button>

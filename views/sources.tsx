@@ -1,8 +1,11 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
+
+import { paths } from '../src/lib/links.ts';
+import { sourceName } from '../src/lib/source-name.ts';
 import type { SourceHealth } from '../src/store/types.ts';
 import { formatNumber } from '../src/web/i18n.ts';
-import { safeHref, sourceName, type ViewCtx } from './context.ts';
+import { safeHref, type ViewCtx } from './context.ts';
 import { Layout } from './layout.tsx';
 import { Count, MaybeTime, StatusBadge, TimeAgo } from './parts.tsx';
 
@@ -26,7 +29,7 @@ function SourceRowView({ ctx, s, unread }: { ctx: ViewCtx; s: SourceHealth; unre
   return (
     <tr class={`source-row status-${s.status}`}>
       <th scope="row" class="source-name">
-        <a href={`/sources/${s.id}`}>{sourceName(s)}</a> <Count n={unread} />
+        <a href={paths.source(s.id)}>{sourceName(s)}</a> <Count n={unread} />
         <div class="muted small source-url">
           {site ? (
             <a href={site} rel="noopener noreferrer">

@@ -1,20 +1,23 @@
-import { raw } from 'hono/html';
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { paths, scopeKey } from '../src/lib/links.ts';
+import { sourceName } from '../src/lib/source-name.ts';
 import { absoluteTime, relativeTime } from '../src/web/i18n.ts';
-import { type SidebarData, safeHref, sourceName, type ViewCtx } from './context.ts';
+import { type SidebarData, safeHref, type ViewCtx } from './context.ts';
 import type { RiverItem } from './river.tsx';
 
 /**
- * The two lists that grow with the data (river entries, sidebar sources) are built as strings: the river must
- * render 50 entries and hundreds of sources in well under a millisecond, which JSX nodes cannot. Every
- * interpolated value goes through `esc`.
+ * The widgets every page shares (time, read/star toggles, counts, sidebar links), each defined once, and the two
+ * lists that grow with the data (river entries, sidebar sources), which use them. Written with hono/html's `html`
+ * template: it escapes every interpolated value (markup passes only as another `html` result or `raw`), and is a
+ * string concatenation, so a river renders 50 entries and hundreds of sources in well under a millisecond, which
+ * JSX nodes cannot. JSX pages place these results as they are (parts.tsx wraps them as components).
  */
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+type Html = HtmlEscapedString;
 
-export function esc(value: string | number): string {
-  const s = String(value);
-  return /[&<>"']/.test(s) ? s.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : s;
-}
+/** `html` is synchronous as long as nothing interpolated is a Promise, which nothing here is. */
+const sync = html as (strings: TemplateStringsArray, ...values: unknown[]) => Html;
 
 /** Rivers show the opening of a summary (CSS clamps it to three lines anyway); the item page shows all of it. */
 const RIVER_SUMMARY_CHARS = 280;
@@ -26,70 +29,96 @@ function riverSummary(summary: string): string {
   return `${space > RIVER_SUMMARY_CHARS * 0.6 ? cut.slice(0, space) : cut}…`;
 }
 
-function timeHtml(ctx: ViewCtx, at: number, estimated: boolean): string {
+/**
+ * Relative time for reading, absolute on hover, machine-readable for everyone else. An estimated date (the feed gave
+ * none) reads "~" before the time and says so on hover.
+ */
+export function timeAgo(ctx: ViewCtx, at: number, estimated = false): Html {
   const absolute = absoluteTime(ctx.locale, at);
-  const relative = esc(relativeTime(ctx.locale, at, ctx.now));
-  if (!estimated) return `<time datetime="${new Date(at).toISOString()}" title="${esc(absolute)}">${relative}</time>`;
-  // The same mark as views/parts.tsx TimeAgo: "~" before an estimated date.
+  const relative = relativeTime(ctx.locale, at, ctx.now);
+  const datetime = new Date(at).toISOString();
+  if (!estimated) return sync`<time datetime="${datetime}" title="${absolute}">${relative}</time>`;
   const title = `${absolute} (${ctx.t('dateEstimated')})`;
-  return `<time datetime="${new Date(at).toISOString()}" title="${esc(title)}" class="estimated">~${relative}</time>`;
+  return sync`<time datetime="${datetime}" title="${title}" class="estimated">~${relative}</time>`;
 }
 
-/** A toggle button submitting the river-wide form to its own URL (`formaction`); app.js sends it with fetch(). */
-function toggleButton(ctx: ViewCtx, kind: 'read' | 'star', id: number, on: boolean): string {
+/**
+ * The read or star toggle. app.js sends buttons marked `js-read`/`js-star` with fetch() and flips them; without
+ * JavaScript they submit their form. In the river all entries share one form and each button posts to its own
+ * URL (`formaction`); elsewhere the button sits in a form of its own (see ReadToggle/StarToggle in parts.tsx).
+ */
+export function toggleButton(
+  ctx: ViewCtx,
+  kind: 'read' | 'star',
+  id: number,
+  on: boolean,
+  opts: { formaction?: boolean } = {},
+): Html {
   const t = ctx.t;
-  const [field, onLabel, offLabel] =
+  const [field, onLabel, offLabel, action] =
     kind === 'read'
-      ? (['read', t('markUnread'), t('markRead')] as const)
-      : (['starred', t('unstar'), t('star')] as const);
-  const label = on ? onLabel : offLabel;
-  const icon = kind === 'star' ? `<span aria-hidden="true" class="star-icon">${on ? '★' : '☆'}</span> ` : '';
+      ? (['read', t('markUnread'), t('markRead'), paths.itemRead(id)] as const)
+      : (['starred', t('unstar'), t('star'), paths.itemStar(id)] as const);
+  const icon = kind === 'star' ? sync`<span aria-hidden="true" class="star-icon">${on ? '★' : '☆'}</span> ` : '';
   const cls = kind === 'read' ? 'btn btn-small js-read' : 'btn btn-small btn-star js-star';
-  return `<button type="submit" formaction="/items/${id}/${kind}" name="${field}" value="${on ? '0' : '1'}" class="${cls}" aria-pressed="${on}" data-label-on="${esc(onLabel)}" data-label-off="${esc(offLabel)}">${icon}<span class="btn-label">${esc(label)}</span></button>`;
+  const formaction = opts.formaction ? sync` formaction="${action}"` : '';
+  return sync`<button type="submit"${formaction} name="${field}" value="${on ? '0' : '1'}" class="${cls}" aria-pressed="${on ? 'true' : 'false'}" data-label-on="${onLabel}" data-label-off="${offLabel}">${icon}<span class="btn-label">${on ? onLabel : offLabel}</span></button>`;
 }
 
-export function entryHtml(ctx: ViewCtx, item: RiverItem, linkQuery = ''): string {
+/** An unread or starred count beside a link; nothing for zero. */
+export function countBadge(n: number | undefined): Html | '' {
+  return n ? sync`<span class="count">${n > 9999 ? '9999+' : String(n)}</span>` : '';
+}
+
+/**
+ * A sidebar entry. `countKey` names which of the unread counts it shows (`total`, `starred`, `source:ID`,
+ * `category:NAME`): app.js updates it after an action.
+ */
+export function sideLink(opts: {
+  href: string;
+  label: string;
+  current: boolean;
+  count?: number;
+  countKey?: string;
+  extraClass?: string;
+}): Html {
+  const current = opts.current ? raw(' aria-current="page"') : '';
+  const countKey = opts.countKey === undefined ? '' : sync` data-count="${opts.countKey}"`;
+  return sync`<a${countKey} href="${opts.href}"${current} class="side-link${opts.extraClass ?? ''}"><span class="side-label">${opts.label}</span>${countBadge(opts.count)}</a>`;
+}
+
+export function entryHtml(ctx: ViewCtx, item: RiverItem, linkQuery = ''): Html {
   const t = ctx.t;
   const id = item.id;
-  let meta = `<a href="/sources/${item.sourceId}" class="entry-source">${esc(sourceName({ title: item.sourceTitle }))}</a><span aria-hidden="true"> · </span>${timeHtml(ctx, item.publishedAt, item.dateEstimated)}`;
-  if (item.score !== undefined) {
-    meta += `<span aria-hidden="true"> · </span><span class="score">${esc(t('score', { s: item.score.toFixed(2) }))}</span>`;
-  }
-  if (item.starred) {
-    meta += ` <span class="starred-mark" title="${esc(t('starred'))}">★<span class="visually-hidden">${esc(t('starred'))}</span></span>`;
-  }
-  let actions = '';
+  const separator = raw('<span aria-hidden="true"> · </span>');
+  const score =
+    item.score === undefined
+      ? ''
+      : sync`${separator}<span class="score">${t('score', { s: item.score.toFixed(2) })}</span>`;
+  const starred = item.starred
+    ? sync` <span class="starred-mark" title="${t('starred')}">★<span class="visually-hidden">${t('starred')}</span></span>`
+    : '';
+  let actions: Html | '' = '';
   if (ctx.canEdit) {
     const original = safeHref(item.link);
-    actions = `<div class="entry-actions">${toggleButton(ctx, 'read', id, item.read)}${toggleButton(ctx, 'star', id, item.starred)}${
-      original
-        ? `<a href="${esc(original)}" class="btn btn-small btn-quiet" rel="noopener noreferrer" target="_blank" data-original="">${esc(t('openOriginal'))}</a>`
-        : ''
-    }</div>`;
+    const open = original
+      ? sync`<a href="${original}" class="btn btn-small btn-quiet" rel="noopener noreferrer" target="_blank" data-original="">${t('openOriginal')}</a>`
+      : '';
+    actions = sync`<div class="entry-actions">${toggleButton(ctx, 'read', id, item.read, { formaction: true })}${toggleButton(ctx, 'star', id, item.starred, { formaction: true })}${open}</div>`;
   }
-  const lang = item.language ? ` lang="${esc(item.language)}"` : '';
-  return (
-    `<article class="${item.read ? 'entry' : 'entry unread'}" id="item-${id}" data-id="${id}" aria-labelledby="title-${id}"${lang}>` +
-    `<h2 class="entry-title" id="title-${id}"><a href="/items/${id}${esc(linkQuery)}" class="entry-link">${esc(item.title || item.link || '—')}</a></h2>` +
-    `<p class="entry-meta">${meta}</p>` +
-    (item.summary ? `<p class="entry-summary">${esc(riverSummary(item.summary))}</p>` : '') +
-    actions +
-    '</article>'
-  );
+  const lang = item.language ? sync` lang="${item.language}"` : '';
+  const summary = item.summary ? sync`<p class="entry-summary">${riverSummary(item.summary)}</p>` : '';
+  return sync`<article class="${item.read ? 'entry' : 'entry unread'}" id="item-${id}" data-id="${id}" aria-labelledby="title-${id}"${lang}><h2 class="entry-title" id="title-${id}"><a href="${paths.item(id, linkQuery)}" class="entry-link">${item.title || item.link || '—'}</a></h2><p class="entry-meta"><a href="${paths.source(item.sourceId)}" class="entry-source">${sourceName({ title: item.sourceTitle })}</a>${separator}${timeAgo(ctx, item.publishedAt, item.dateEstimated)}${score}${starred}</p>${summary}${actions}</article>`;
 }
 
 /**
  * The river's entries. With editing allowed they sit inside one form carrying the CSRF token and the way back,
  * so each entry needs no hidden fields of its own.
  */
-export function riverHtml(ctx: ViewCtx, items: RiverItem[], linkQuery = '') {
-  const entries = items.map((item) => entryHtml(ctx, item, linkQuery)).join('');
-  if (!ctx.canEdit) return raw(`<div class="river" data-river="">${entries}</div>`);
-  return raw(
-    `<form method="post" action="/items/read" class="river" data-river="">` +
-      `<input type="hidden" name="_csrf" value="${esc(ctx.csrfToken)}"/>` +
-      `<input type="hidden" name="back" value="${esc(ctx.here)}"/>${entries}</form>`,
-  );
+export function riverHtml(ctx: ViewCtx, items: RiverItem[], linkQuery = ''): Html {
+  const entries = items.map((item) => entryHtml(ctx, item, linkQuery));
+  if (!ctx.canEdit) return sync`<div class="river" data-river="">${entries}</div>`;
+  return sync`<form method="post" action="${paths.riverForm()}" class="river" data-river=""><input type="hidden" name="_csrf" value="${ctx.csrfToken}"/><input type="hidden" name="back" value="${ctx.here}"/>${entries}</form>`;
 }
 
 const collators = new Map<string, Intl.Collator>();
@@ -100,21 +129,6 @@ function collator(locale: string): Intl.Collator {
     collators.set(locale, c);
   }
   return c;
-}
-
-function countHtml(n: number | undefined): string {
-  return n ? `<span class="count">${n > 9999 ? '9999+' : n}</span>` : '';
-}
-
-function sideLink(
-  href: string,
-  label: string,
-  current: boolean,
-  count: number | undefined,
-  countKey: string,
-  extraClass = '',
-): string {
-  return `<a data-count="${esc(countKey)}" href="${esc(href)}"${current ? ' aria-current="page"' : ''} class="side-link${extraClass}"><span class="side-label">${esc(label)}</span>${countHtml(count)}</a>`;
 }
 
 type SidebarSource = SidebarData['sources'][number];
@@ -149,30 +163,37 @@ function groupedSources(sources: SidebarData['sources'], locale: string): [strin
  * Categories with unread counts; the category being read (or holding the source being read) lists its sources.
  * With hundreds of sources, listing all of them on every page would make the sidebar most of the page.
  */
-export function sidebarCategoriesHtml(ctx: ViewCtx, data: SidebarData) {
-  const currentSource = data.current?.startsWith('source:') ? Number(data.current.slice(7)) : undefined;
-  let out = '';
+export function sidebarCategoriesHtml(ctx: ViewCtx, data: SidebarData): Html {
+  const current = data.current;
+  const groups: Html[] = [];
   for (const [category, sources] of groupedSources(data.sources, ctx.locale)) {
-    const open =
-      data.current === `category:${category}` ||
-      (currentSource !== undefined && sources.some((s) => s.id === currentSource));
-    const link = sideLink(
-      `/categories/${encodeURIComponent(category)}`,
-      category,
-      data.current === `category:${category}`,
-      data.counts.byCategory[category],
-      `category:${category}`,
-      ' side-category',
-    );
+    const isCurrent = current?.kind === 'category' && current.name === category;
+    const open = isCurrent || (current?.kind === 'source' && sources.some((s) => s.id === current.id));
+    const link = sideLink({
+      href: paths.category(category),
+      label: category,
+      current: isCurrent,
+      count: data.counts.byCategory[category],
+      countKey: scopeKey({ kind: 'category', name: category }),
+      extraClass: ' side-category',
+    });
     if (!open) {
-      out += `<div class="side-group">${link}</div>`;
+      groups.push(sync`<div class="side-group">${link}</div>`);
       continue;
     }
-    out += `<div class="side-group side-group-open">${link}<ul class="side-list side-sources">`;
-    for (const s of sources) {
-      out += `<li>${sideLink(`/sources/${s.id}`, sourceName(s), data.current === `source:${s.id}`, data.counts.bySource[s.id], `source:${s.id}`)}</li>`;
-    }
-    out += '</ul></div>';
+    const items = sources.map(
+      (s) =>
+        sync`<li>${sideLink({
+          href: paths.source(s.id),
+          label: sourceName(s),
+          current: current?.kind === 'source' && current.id === s.id,
+          count: data.counts.bySource[s.id],
+          countKey: scopeKey({ kind: 'source', id: s.id }),
+        })}</li>`,
+    );
+    groups.push(
+      sync`<div class="side-group side-group-open">${link}<ul class="side-list side-sources">${items}</ul></div>`,
+    );
   }
-  return raw(out);
+  return sync`${groups}`;
 }

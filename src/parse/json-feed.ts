@@ -1,3 +1,4 @@
+import { escapeHtml } from '../lib/html-escape.ts';
 import { resolveUrl } from '../lib/url.ts';
 import { FeedParseError } from './errors.ts';
 import type { FeedDocument, ParsedEnclosure, ParsedEntry } from './types.ts';
@@ -8,10 +9,6 @@ const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() ? value.trim() : typeof value === 'number' ? String(value) : undefined;
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 function textToHtml(text: string): string {
   return text

@@ -1,4 +1,5 @@
 import { xmlFeedKind } from '../lib/feed-sniff.ts';
+import { escapeHtml } from '../lib/html-escape.ts';
 import { resolveUrl } from '../lib/url.ts';
 import { type RawRecord, RENAMED_DATE_PREFIX, raw } from './rss-parser-adapter.ts';
 import type { FeedDocument, ParsedEnclosure, ParsedEntry } from './types.ts';
@@ -43,10 +44,6 @@ function pickAlternate(links: LinkInfo[]): string | undefined {
 
 function resolveIn(href: string | undefined, base: string | undefined): string | undefined {
   return resolveUrl(href, base);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Atom text constructs: html as is, text escaped so it stays literal, src-only content dropped. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { renderOpml } from '../config/opml.ts';
+import { sourceName } from '../lib/source-name.ts';
 import type { Store } from '../store/types.ts';
 
 /** OPML of every configured source, one folder per category, and a strong ETag of exactly that document. */
@@ -9,7 +10,7 @@ export async function sourcesOpml(store: Store): Promise<{ body: string; etag: s
   const body = renderOpml(
     rows.map((s) => ({
       url: s.configUrl,
-      title: s.title || s.feedTitle || s.configUrl,
+      title: sourceName(s, s.configUrl),
       category: s.category,
       siteUrl: s.siteUrl ?? undefined,
     })),

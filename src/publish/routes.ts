@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { type Context, Hono } from 'hono';
+import { decodeCursor, encodeCursor, paths, publicBaseUrl } from '../lib/links.ts';
 import type { AppDeps } from '../web/deps.ts';
 import { feedIsPublic } from './access.ts';
 import { type CachedFeed, FeedCache } from './cache.ts';
 import { isNotModified } from './conditional.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 import { newestEntryMs } from './entry.ts';
 import { type FeedFormat, renderFeed } from './generate.ts';
 import { feedTagId } from './ids.ts';
@@ -66,7 +66,7 @@ export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono
     return serveFeed(c, topicScope(deps.store, topic, config), parsed.format, feedIsPublic(config, topic));
   });
 
-  app.get('/opml.xml', async (c) => {
+  app.get(paths.opml(), async (c) => {
     const isPublic = feedIsPublic(deps.config());
     if (!isPublic && !mayReadPrivate(c)) return loginRequired(c);
     const opml = await sourcesOpml(deps.store);
@@ -91,7 +91,7 @@ export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono
     const query = parseQuery(c);
     if (typeof query === 'string') return c.text(query, 400);
     const server = deps.config().server;
-    const baseUrl = (server.baseUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+    const baseUrl = publicBaseUrl(server.baseUrl, new URL(c.req.url).origin);
     // A hub fetches the feed it announces, which it cannot do behind the login.
     const hubUrl = isPublic ? server.websubHub : undefined;
     const { stamp, emptyUpdatedMs, changedMs } = await scope.stamp(query.lang);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config, TopicConfig } from '../config/schema.ts';
+import { paths } from '../lib/links.ts';
 import type { ItemFilter, ItemWithSource, Store } from '../store/types.ts';
 import type { ItemSource } from './select.ts';
 
@@ -37,8 +38,8 @@ export function topicScope(store: Store, topic: TopicConfig, config: Config): Fe
   const { slug } = topic;
   return {
     key: `topic/${slug}`,
-    path: `/feeds/${slug}`,
-    htmlPath: `/topics/${encodeURIComponent(slug)}`,
+    path: paths.feedBase(slug),
+    htmlPath: paths.topic(slug),
     title: topic.title,
     description: topic.description,
     languages: topic.languages,
@@ -74,8 +75,9 @@ export function topicScope(store: Store, topic: TopicConfig, config: Config): Fe
 export function allScope(store: Store, config: Config): FeedScope {
   return filteredScope(store, config, {
     key: 'all',
-    path: '/feeds/all',
-    htmlPath: '/',
+    path: paths.feedBase('all'),
+    // Everything, read or not: the reader's "All" page (its "/" lists the unread ones only).
+    htmlPath: paths.all(),
     title: 'rundschau: all items',
     description: 'Every item from every source',
     filter: {},
@@ -86,8 +88,8 @@ export function allScope(store: Store, config: Config): FeedScope {
 export function categoryScope(store: Store, config: Config, category: string): FeedScope {
   return filteredScope(store, config, {
     key: `category/${category}`,
-    path: `/feeds/category/${encodeURIComponent(category)}`,
-    htmlPath: `/?category=${encodeURIComponent(category)}`,
+    path: paths.categoryFeedBase(category),
+    htmlPath: paths.category(category),
     title: `rundschau: ${category}`,
     description: `Items from the sources in the category ${category}`,
     filter: { category },

@@ -1,4 +1,5 @@
 /** Plain-text helpers for publish/; everything that works around the `feed` package is in feed-adapter.ts. */
+import { escapeHtml } from '../lib/html-escape.ts';
 import { removeControlChars } from '../lib/xml-chars.ts';
 
 /** Control and XML-illegal characters removed (lib/xml-chars.ts); null and undefined read as empty. */
@@ -6,10 +7,8 @@ export function stripIllegalChars(text: string | null | undefined): string {
   return removeControlChars(text ?? '');
 }
 
-/** Plain text → HTML text. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+/** One HTML escaper for the whole program (lib/html-escape.ts); generate.ts and entry.ts import it from here. */
+export { escapeHtml };
 
 const MAX_DATE_MS = 253402300799999; // 9999-12-31T23:59:59.999Z: beyond it ISO strings get a six-digit year
 

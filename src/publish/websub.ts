@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import { paths, publicBaseUrl } from '../lib/links.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Store } from '../store/types.ts';
 import { feedIsPublic } from './access.ts';
@@ -37,12 +38,12 @@ export async function pingHub(hubUrl: string, topicUrls: string[], timeoutMs = 1
 
 /** The URLs of a topic's feeds that subscribers use and a hub is told about. */
 export function topicFeedUrls(baseUrl: string, slug: string): string[] {
-  return feedUrls(baseUrl, `/feeds/${slug}`);
+  return feedUrls(baseUrl, paths.feedBase(slug));
 }
 
 /** A feed's URL in each format (the first page, no query: what subscribers subscribe to). */
 export function feedUrls(baseUrl: string, path: string): string[] {
-  const base = baseUrl.replace(/\/+$/, '');
+  const base = publicBaseUrl(baseUrl, '');
   return FEED_FORMATS.map((ext) => `${base}${path}.${ext}`);
 }
 
@@ -110,7 +111,7 @@ export class FeedAnnouncer {
 
   private baseUrl(): string {
     const server = this.deps.config().server;
-    return server.baseUrl ?? this.fallbackBaseUrl?.() ?? `http://${server.host}:${server.port}`;
+    return publicBaseUrl(server.baseUrl, this.fallbackBaseUrl?.() ?? `http://${server.host}:${server.port}`);
   }
 
   /** The public feeds and their stamps: 1 + categories + topics cheap queries. */

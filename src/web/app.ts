@@ -1,13 +1,14 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import { withQuery } from '../../views/context.ts';
 import { MessagePage } from '../../views/pages.tsx';
+import { paths } from '../lib/links.ts';
 import { feedRoutes } from '../publish/routes.ts';
 import { loadAssets } from './assets.ts';
 import { randomToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { mediaRoutes } from './media.ts';
 import { metricsAllowed } from './metrics-access.ts';
+import { securityHeaders } from './middleware/security-headers/index.ts';
 import {
   localeMiddleware,
   mayReadPrivate,
@@ -21,7 +22,6 @@ import { actionRoutes, csrfGuard } from './routes/actions.ts';
 import { notFoundPage } from './routes/errors.ts';
 import { loginRoutes } from './routes/login.ts';
 import { readerRoutes } from './routes/reader.ts';
-import { securityHeaders } from './security.ts';
 
 /** Counts requests by matched route pattern (not raw path: that would explode the label set). */
 function httpMetrics(deps: AppDeps): MiddlewareHandler {
@@ -44,10 +44,10 @@ function httpMetrics(deps: AppDeps): MiddlewareHandler {
 function privateReading(deps: AppDeps): MiddlewareHandler<WebEnv> {
   return async (c, next) => {
     if (deps.config().server.reading !== 'private' || !c.var.loginEnabled || c.var.loggedIn) return next();
-    if (c.req.path === '/login') return next();
+    if (c.req.path === paths.login()) return next();
     if (c.req.method === 'GET' || c.req.method === 'HEAD') {
       const url = new URL(c.req.url);
-      return c.redirect(withQuery('/login', { next: url.pathname + url.search }), 303);
+      return c.redirect(paths.login(url.pathname + url.search), 303);
     }
     return c.json({ ok: false, error: c.var.t('loginToRead') }, 401);
   };

@@ -3,6 +3,7 @@ import { decodeHTML } from 'entities';
 import { Hono } from 'hono';
 import { fetchFeed } from '../fetch/http.ts';
 import { isPrivateHost } from '../fetch/private-address.ts';
+import { escapeHtml } from '../lib/html-escape.ts';
 import { tokensEqual } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 
@@ -21,13 +22,12 @@ export function mediaUrl(url: string, secret: string): string {
   return `/media?u=${encodeURIComponent(url)}&s=${signature(url, secret)}`;
 }
 
-const ESCAPED_ATTR = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 const MEDIA_ATTRIBUTE = /(<(?:img|video)\b[^>]*?\s(?:src|poster)=")(https?:\/\/[^"]+)(")/gi;
 
 /** Points the images of sanitised HTML (as the ingest sanitiser writes it: double-quoted attributes) at the proxy. */
 export function proxyMediaInHtml(html: string, secret: string): string {
   return html.replace(MEDIA_ATTRIBUTE, (_, before: string, url: string, after: string) => {
-    return `${before}${ESCAPED_ATTR(mediaUrl(decodeHTML(url), secret))}${after}`;
+    return `${before}${escapeHtml(mediaUrl(decodeHTML(url), secret))}${after}`;
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FeedLink, Section, SidebarData, ViewCtx } from '../../views/context.ts';
+import { FEED_FORMATS, type FeedFormat, paths, publicBaseUrl } from '../lib/links.ts';
 import type { SourceRow } from '../store/types.ts';
 import type { AssetUrls } from './assets.ts';
 import {
@@ -145,8 +146,7 @@ function takeUndoFlash(c: WebContext): number[] | undefined {
 
 /** Absolute origin for links that leave the page (feed URLs): the configured base URL or the request's origin. */
 export function publicOrigin(c: Context, deps: AppDeps): string {
-  const base = deps.config().server.baseUrl;
-  return (base ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+  return publicBaseUrl(deps.config().server.baseUrl, new URL(c.req.url).origin);
 }
 
 /** The source list changes only when the config does: cached briefly so a page costs no extra query. */
@@ -193,12 +193,19 @@ export function viewCtxFactory(deps: AppDeps, assets: AssetUrls, mediaSecret: st
   };
 }
 
+const FEED_LINK_KINDS: Record<FeedFormat, { label: string; type: FeedLink['type'] }> = {
+  rss: { label: 'RSS', type: 'application/rss+xml' },
+  atom: { label: 'Atom', type: 'application/atom+xml' },
+  json: { label: 'JSON Feed', type: 'application/feed+json' },
+};
+
 function feedLinks(deps: AppDeps, t: T): FeedLink[] {
   const links: FeedLink[] = [];
   const add = (slug: string, title: string) => {
-    links.push({ title: `${title} (RSS)`, href: `/feeds/${slug}.rss`, type: 'application/rss+xml' });
-    links.push({ title: `${title} (Atom)`, href: `/feeds/${slug}.atom`, type: 'application/atom+xml' });
-    links.push({ title: `${title} (JSON Feed)`, href: `/feeds/${slug}.json`, type: 'application/feed+json' });
+    for (const format of FEED_FORMATS) {
+      const { label, type } = FEED_LINK_KINDS[format];
+      links.push({ title: `${title} (${label})`, href: paths.feed(slug, format), type });
+    }
   };
   add('all', t('allFeedsTitle'));
   for (const topic of deps.config().topics) add(topic.slug, topic.title);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { effectiveRetention } from '../../config/retention.ts';
 import { suggestConfigEdits } from '../../config/suggest.ts';
+import { sourceName } from '../../lib/source-name.ts';
 import { configOption, iso, printJson, printTable } from '../output.ts';
 import { withRuntime } from '../runtime-cli.ts';
 
@@ -38,7 +39,7 @@ export function sourcesCommand(): Command {
         const rows = sources.map((s) => ({
           url: s.configUrl,
           fetchUrl: s.fetchUrl,
-          title: s.title || s.feedTitle || '',
+          title: sourceName(s, ''),
           category: s.category,
           status: s.status,
           inConfig: s.inConfig,

@@ -1,10 +1,10 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { withQuery } from '../../../views/context.ts';
+import { paths, type Scope } from '../../lib/links.ts';
 import type { ItemFilter, TopicDecision } from '../../store/types.ts';
 import { tokensEqual } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
+import { safeLocalPath, sameOriginRequest } from '../middleware/security-headers/index.ts';
 import { setUndoFlash, type ViewCtxFactory, type WebContext, type WebEnv } from '../request-context.ts';
-import { safeLocalPath, sameOriginRequest } from '../security.ts';
 import { forbidden, wantsJson } from './errors.ts';
 
 async function formField(c: WebContext, name: string): Promise<string | undefined> {
@@ -41,7 +41,7 @@ function requireEditor(): MiddlewareHandler<WebEnv> {
     if (c.var.canEdit) return next();
     if (wantsJson(c)) return c.json({ ok: false, error: c.var.t('loginRequired') }, 401);
     const back = safeLocalPath(await formField(c, 'back'));
-    return c.redirect(withQuery('/login', { next: back }), 303);
+    return c.redirect(paths.login(back), 303);
   };
 }
 
@@ -61,18 +61,20 @@ export function idList(text: string | undefined): number[] | undefined {
   return ids.length <= MAX_IDS ? ids : undefined;
 }
 
-/** The list a river page names (`all`, `starred`, `source:ID`, `category:NAME`, `topic:SLUG`) as a filter. */
-export function scopeFilter(scope: string | undefined): ItemFilter | undefined {
-  if (!scope || scope === 'all') return {};
-  if (scope === 'starred') return { starredOnly: true };
-  const sep = scope.indexOf(':');
-  const kind = scope.slice(0, sep);
-  const value = scope.slice(sep + 1);
-  if (sep < 0 || !value) return undefined;
-  if (kind === 'source' && /^\d+$/.test(value)) return { sourceId: Number(value) };
-  if (kind === 'category') return { category: value };
-  if (kind === 'topic') return { topic: value };
-  return undefined;
+/** The items of a scope (see lib/links.ts) as a store filter. */
+export function scopeFilter(scope: Scope): ItemFilter {
+  switch (scope.kind) {
+    case 'all':
+      return {};
+    case 'starred':
+      return { starredOnly: true };
+    case 'source':
+      return { sourceId: scope.id };
+    case 'category':
+      return { category: scope.name };
+    case 'topic':
+      return { topic: scope.slug };
+  }
 }
 
 const DECISIONS = new Set<TopicDecision>(['auto', 'pinned', 'excluded']);

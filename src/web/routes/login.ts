@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { LoginPage } from '../../../views/pages.tsx';
 import { RateLimiter, randomToken, SESSION_TTL_SECONDS, verifyPassword } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
+import { safeLocalPath } from '../middleware/security-headers/index.ts';
 import {
   passwordHashOf,
   renderPage,
@@ -11,7 +12,6 @@ import {
   type WebEnv,
   writeSession,
 } from '../request-context.ts';
-import { safeLocalPath } from '../security.ts';
 
 const LOGIN_ATTEMPTS_PER_MINUTE = 5;
 

@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
-import { decodeCursor, type SidebarData } from '../../../views/context.ts';
+import type { SidebarData } from '../../../views/context.ts';
 import { ItemPage } from '../../../views/item.tsx';
 import { HelpPage, SearchPage, TopicIntro, TopicsIndexPage } from '../../../views/pages.tsx';
-import { itemContext, RiverPage, type RiverProps } from '../../../views/river.tsx';
+import { RiverPage, type RiverProps } from '../../../views/river.tsx';
 import { SourcesPage } from '../../../views/sources.tsx';
+import { decodeCursor, itemContext, parseScope, paths, type Scope } from '../../lib/links.ts';
+import { sourceName } from '../../lib/source-name.ts';
 import { parseSearch } from '../../store/search-query.ts';
 import type { ItemFilter, ItemWithSource, SourceRow } from '../../store/types.ts';
 import type { AppDeps } from '../deps.ts';
@@ -46,7 +48,7 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     return configured.rows;
   }
 
-  async function sidebar(current?: string): Promise<SidebarData> {
+  async function sidebar(current?: Scope): Promise<SidebarData> {
     const [counts, rows] = await Promise.all([deps.store.unreadCounts(), sources()]);
     return {
       counts,
@@ -66,17 +68,18 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     opts: {
       filter: ItemFilter;
       title: string;
-      scope: string;
+      scope: Scope;
       section: 'unread' | 'all' | 'starred' | 'other' | 'topics';
       show?: 'unread' | 'all';
-      current?: string;
+      /** Highlighted in the sidebar: the scope, unless it is one of the main entries. */
+      current?: boolean;
       intro?: RiverProps['intro'];
     },
   ) {
     const before = decodeCursor(c.req.query('before'));
     const [page, side] = await Promise.all([
       deps.store.listItems(opts.filter, PAGE_SIZE, before, { content: false }),
-      sidebar(opts.current),
+      sidebar(opts.current ? opts.scope : undefined),
     ]);
     const ctx = viewCtx(c, opts.section, side);
     return renderPage(
@@ -95,12 +98,14 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     );
   }
 
-  app.get('/', (c) =>
-    river(c, { filter: { unreadOnly: true }, title: c.var.t('navUnread'), scope: 'all', section: 'unread' }),
+  const ALL: Scope = { kind: 'all' };
+  const STARRED: Scope = { kind: 'starred' };
+  app.get(paths.unread(), (c) =>
+    river(c, { filter: { unreadOnly: true }, title: c.var.t('navUnread'), scope: ALL, section: 'unread' }),
   );
-  app.get('/all', (c) => river(c, { filter: {}, title: c.var.t('navAll'), scope: 'all', section: 'all' }));
-  app.get('/starred', (c) =>
-    river(c, { filter: { starredOnly: true }, title: c.var.t('navStarred'), scope: 'starred', section: 'starred' }),
+  app.get(paths.all(), (c) => river(c, { filter: {}, title: c.var.t('navAll'), scope: ALL, section: 'all' }));
+  app.get(paths.starred(), (c) =>
+    river(c, { filter: scopeFilter(STARRED), title: c.var.t('navStarred'), scope: STARRED, section: 'starred' }),
   );
 
   app.get('/sources/:id{[0-9]+}', async (c) => {
@@ -108,30 +113,32 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     const source = (await sources()).find((s) => s.id === id) ?? (await deps.store.getSource(id));
     if (!source) return notFoundPage(c, viewCtx);
     const show = showParam(c, 'unread');
+    const scope: Scope = { kind: 'source', id };
     return river(c, {
-      filter: { sourceId: id, unreadOnly: show === 'unread' },
-      title: source.title || source.feedTitle || source.fetchUrl,
-      scope: `source:${id}`,
+      filter: { ...scopeFilter(scope), unreadOnly: show === 'unread' },
+      title: sourceName(source, source.fetchUrl),
+      scope,
       section: 'other',
       show,
-      current: `source:${id}`,
+      current: true,
     });
   });
 
   app.get('/categories/:name', async (c) => {
     const name = c.req.param('name');
     const show = showParam(c, 'unread');
+    const scope: Scope = { kind: 'category', name };
     return river(c, {
-      filter: { category: name, unreadOnly: show === 'unread' },
+      filter: { ...scopeFilter(scope), unreadOnly: show === 'unread' },
       title: name,
-      scope: `category:${name}`,
+      scope,
       section: 'other',
       show,
-      current: `category:${name}`,
+      current: true,
     });
   });
 
-  app.get('/topics', async (c) => {
+  app.get(paths.topics(), async (c) => {
     const [topics, side] = await Promise.all([deps.store.listTopics(), sidebar()]);
     return renderPage(c, TopicsIndexPage({ ctx: viewCtx(c, 'topics', side), topics }));
   });
@@ -144,13 +151,14 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     const show = showParam(c, 'all');
     const ctx0 = viewCtx(c, 'topics');
     const description = topic?.description || configured?.description;
+    const scope: Scope = { kind: 'topic', slug };
     return river(c, {
-      filter: { topic: slug, unreadOnly: show === 'unread' },
+      filter: { ...scopeFilter(scope), unreadOnly: show === 'unread' },
       title: topic?.title ?? configured?.title ?? slug,
-      scope: `topic:${slug}`,
+      scope,
       section: 'topics',
       show,
-      current: `topic:${slug}`,
+      current: true,
       intro: TopicIntro({ ctx: ctx0, description, origin: publicOrigin(c, deps), slug }),
     });
   });
@@ -160,7 +168,7 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     const [item, topics, side] = await Promise.all([deps.store.getItem(id), deps.store.itemTopics(id), sidebar()]);
     if (!item) return notFoundPage(c, viewCtx);
     // The list the reader came from (see itemContext in views/river.tsx); an unknown one walks all items.
-    const scope = scopeFilter(c.req.query('in')) ? (c.req.query('in') ?? 'all') : 'all';
+    const scope = parseScope(c.req.query('in')) ?? ALL;
     const unreadOnly = c.req.query('show') === 'unread';
     const [neighbours] = await Promise.all([
       deps.store.adjacentItems({ ...scopeFilter(scope), unreadOnly }, item),
@@ -176,8 +184,8 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
         ctx: viewCtx(c, 'other', side),
         item,
         topics,
-        newer: neighbours.newer === undefined ? undefined : `/items/${neighbours.newer}${query}`,
-        older: neighbours.older === undefined ? undefined : `/items/${neighbours.older}${query}`,
+        newer: neighbours.newer === undefined ? undefined : paths.item(neighbours.newer, query),
+        older: neighbours.older === undefined ? undefined : paths.item(neighbours.older, query),
       }),
     );
   });
@@ -193,7 +201,7 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     if (byCategory) side.counts.byCategory[item.sourceCategory] = byCategory - 1;
   }
 
-  app.get('/search', async (c) => {
+  app.get(paths.search(), async (c) => {
     const query = (c.req.query('q') ?? '').trim().slice(0, 200);
     const page = Math.max(1, Math.min(1000, Number(c.req.query('page')) || 1));
     const problem = query ? parseSearch(query).problem : undefined;
@@ -216,12 +224,12 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     );
   });
 
-  app.get('/sources', async (c) => {
+  app.get(paths.sources(), async (c) => {
     const [health, counts] = await Promise.all([deps.store.sourceHealth(deps.now?.()), deps.store.unreadCounts()]);
     return renderPage(c, SourcesPage({ ctx: viewCtx(c, 'sources'), sources: health, unreadBySource: counts.bySource }));
   });
 
-  app.get('/help', (c) => renderPage(c, HelpPage({ ctx: viewCtx(c, 'other') })));
+  app.get(paths.help(), (c) => renderPage(c, HelpPage({ ctx: viewCtx(c, 'other') })));
 
   return app;
 }

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { IFRAME_HOSTS } from '../normalize/sanitize.ts';
+import { IFRAME_HOSTS } from '../../../normalize/sanitize.ts';
 
 /**
  * No inline script or style anywhere, so the policy needs neither nonces nor 'unsafe-inline'. Item content
