@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Config, TopicConfig } from '../config/schema.ts';
-import type { ItemFilter, ItemWithSource, Store } from '../store/types.ts';
+import type { ItemFilter, ItemStore, ItemWithSource, TopicStore } from '../store/types.ts';
+
+/** What published feeds read: items and topics. */
+type FeedStore = ItemStore & TopicStore;
+
 import type { ItemSource } from './select.ts';
 
 export interface ScopeStamp {
@@ -33,7 +37,7 @@ export interface FeedScope {
   items(lang?: string): ItemSource;
 }
 
-export function topicScope(store: Store, topic: TopicConfig, config: Config): FeedScope {
+export function topicScope(store: FeedStore, topic: TopicConfig, config: Config): FeedScope {
   const { slug } = topic;
   return {
     key: `topic/${slug}`,
@@ -71,7 +75,7 @@ export function topicScope(store: Store, topic: TopicConfig, config: Config): Fe
   };
 }
 
-export function allScope(store: Store, config: Config): FeedScope {
+export function allScope(store: FeedStore, config: Config): FeedScope {
   return filteredScope(store, config, {
     key: 'all',
     path: '/feeds/all',
@@ -83,7 +87,7 @@ export function allScope(store: Store, config: Config): FeedScope {
   });
 }
 
-export function categoryScope(store: Store, config: Config, category: string): FeedScope {
+export function categoryScope(store: FeedStore, config: Config, category: string): FeedScope {
   return filteredScope(store, config, {
     key: `category/${category}`,
     path: `/feeds/category/${encodeURIComponent(category)}`,
@@ -115,7 +119,7 @@ interface FilteredScopeSpec {
  * of their items. Which sources those are, and their configured names, is config: part of the fingerprint, so
  * that for one fingerprint the sum only grows.
  */
-function filteredScope(store: Store, config: Config, spec: FilteredScopeSpec): FeedScope {
+function filteredScope(store: FeedStore, config: Config, spec: FilteredScopeSpec): FeedScope {
   const filterFor = (lang?: string): ItemFilter => (lang ? { ...spec.filter, language: lang } : spec.filter);
   return {
     key: spec.key,
