@@ -236,6 +236,15 @@ for (const dialect of dialects) {
       );
       const v1 = (await store.getTopic('cloud'))!.version;
       expect((await store.listTopicItems('cloud', 10)).items.map((i) => i.id)).toEqual([a!.id]);
+      // Published topic feeds read bodies; the reader's topic river (and story assignment) leave them in the database.
+      const body = (await store.getItem(a!.id))!.contentHtml;
+      expect(body).not.toBe('');
+      expect((await store.listTopicItems('cloud', 10)).items[0]).toMatchObject({ contentHtml: body, score: 3 });
+      const river = await store.listItems({ topic: 'cloud' }, 10, undefined, { content: false });
+      expect(river.items.map((i) => [i.id, i.contentHtml, i.title])).toEqual([[a!.id, '', a!.title]]);
+      expect(
+        (await store.listTopicItems('cloud', 10, undefined, undefined, { content: false })).items[0],
+      ).toMatchObject({ contentHtml: '', score: 3, decision: 'auto' });
       await store.setTopicDecision('cloud', b!.id, 'pinned', now);
       await store.setTopicDecision('cloud', a!.id, 'excluded', now);
       await store.saveTopicScores('cloud', [
