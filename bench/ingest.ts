@@ -115,7 +115,7 @@ const result = {
   coldCycleCpuSeconds: Number(((coldCpu.user + coldCpu.system) / 1e6).toFixed(1)),
   notModifiedCycleSeconds: Number(warmSeconds.toFixed(2)),
   itemsPerSecond: Math.round(cold.itemsNew / coldSeconds),
-  itemsStored: await runtime.store.countItems(),
+  itemsStored: (await runtime.store.listSources()).reduce((n, s) => n + s.itemCount, 0),
   peakRssMB: Math.round(peakRss / 1024 / 1024),
   idleRssMB,
   eventLoopDelayP99Ms: Number(coldLoopP99.toFixed(1)),

@@ -1,6 +1,6 @@
 import type { TopicCurator } from '../ingest/topics.ts';
 import type { Logger } from '../lib/log.ts';
-import type { Store, SyncResult } from '../store/types.ts';
+import type { SourceStore, Store, SyncResult } from '../store/types.ts';
 import type { Config } from './schema.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { Config } from './schema.ts';
  * being fetched, their items stay), topics created or re-scored when their rules changed.
  */
 export async function syncConfig(
-  store: Store,
+  store: SourceStore & Pick<Store, 'exclusive'>,
   curator: TopicCurator,
   config: Config,
   log: Logger,

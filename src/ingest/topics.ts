@@ -5,7 +5,7 @@ import { type LearnedModel, modelReady, trainModel } from '../curate/model.ts';
 import { rulesHash, SCORED_BODY_CHARS } from '../curate/score.ts';
 import { findStoryClusters } from '../curate/stories.ts';
 import type { Logger } from '../lib/log.ts';
-import type { Cursor, SourceRow, Store, StoredItem } from '../store/types.ts';
+import type { Cursor, ItemStore, SourceRow, SourceStore, StoredItem, TopicStore } from '../store/types.ts';
 import type { ParsePool } from './pool.ts';
 
 type SourceFacts = Pick<SourceRow, 'id' | 'configUrl' | 'category'>;
@@ -25,7 +25,7 @@ export class TopicCurator {
   private topics = new Map<string, TopicSpec>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: SourceStore & ItemStore & TopicStore,
     private readonly log: Logger,
     private readonly pool: ParsePool,
   ) {}
@@ -131,7 +131,7 @@ export class TopicCurator {
     for (const slug of this.topics.keys()) {
       let before: Cursor | undefined;
       for (;;) {
-        const page = await this.store.listTopicItems(slug, 200, before);
+        const page = await this.store.listTopicItems(slug, 200, before, undefined, { content: false });
         for (const item of page.items) if (item.publishedAt >= since) pool.set(item.id, item);
         const last = page.items.at(-1);
         if (!page.next || !last || last.publishedAt < since || pool.size >= STORY_POOL_MAX) break;

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { renderOpml } from '../config/opml.ts';
 import { sourceName } from '../lib/source-name.ts';
-import type { Store } from '../store/types.ts';
+import type { SourceStore } from '../store/types.ts';
 
 /** OPML of every configured source, one folder per category, and a strong ETag of exactly that document. */
-export async function sourcesOpml(store: Store): Promise<{ body: string; etag: string; lastModifiedMs: number }> {
+export async function sourcesOpml(
+  store: Pick<SourceStore, 'listSources'>,
+): Promise<{ body: string; etag: string; lastModifiedMs: number }> {
   const rows = (await store.listSources()).filter((s) => s.inConfig);
   const lastModifiedMs = rows.reduce((max, s) => Math.max(max, s.updatedAt), 0);
   const body = renderOpml(

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Config, TopicConfig } from '../config/schema.ts';
 import { paths } from '../lib/links.ts';
-import type { ItemFilter, ItemWithSource, Store } from '../store/types.ts';
+import type { ItemFilter, ItemStore, ItemWithSource, TopicStore } from '../store/types.ts';
+
+/** What published feeds read: items and topics. */
+type FeedStore = ItemStore & TopicStore;
+
 import type { ItemSource } from './select.ts';
 
 export interface ScopeStamp {
@@ -34,7 +38,7 @@ export interface FeedScope {
   items(lang?: string): ItemSource;
 }
 
-export function topicScope(store: Store, topic: TopicConfig, config: Config): FeedScope {
+export function topicScope(store: FeedStore, topic: TopicConfig, config: Config): FeedScope {
   const { slug } = topic;
   return {
     key: `topic/${slug}`,
@@ -72,7 +76,7 @@ export function topicScope(store: Store, topic: TopicConfig, config: Config): Fe
   };
 }
 
-export function allScope(store: Store, config: Config): FeedScope {
+export function allScope(store: FeedStore, config: Config): FeedScope {
   return filteredScope(store, config, {
     key: 'all',
     path: paths.feedBase('all'),
@@ -85,7 +89,7 @@ export function allScope(store: Store, config: Config): FeedScope {
   });
 }
 
-export function categoryScope(store: Store, config: Config, category: string): FeedScope {
+export function categoryScope(store: FeedStore, config: Config, category: string): FeedScope {
   return filteredScope(store, config, {
     key: `category/${category}`,
     path: paths.categoryFeedBase(category),
@@ -117,7 +121,7 @@ interface FilteredScopeSpec {
  * of their items. Which sources those are, and their configured names, is config: part of the fingerprint, so
  * that for one fingerprint the sum only grows.
  */
-function filteredScope(store: Store, config: Config, spec: FilteredScopeSpec): FeedScope {
+function filteredScope(store: FeedStore, config: Config, spec: FilteredScopeSpec): FeedScope {
   const filterFor = (lang?: string): ItemFilter => (lang ? { ...spec.filter, language: lang } : spec.filter);
   return {
     key: spec.key,

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import { paths, publicBaseUrl } from '../lib/links.ts';
 import type { Logger } from '../lib/log.ts';
-import type { Store } from '../store/types.ts';
+import type { ItemStore, TopicStore } from '../store/types.ts';
 import { feedIsPublic } from './access.ts';
 import { FEED_FORMATS } from './generate.ts';
 import { allScope, categoriesOf, categoryScope, type FeedScope, topicScope } from './scopes.ts';
@@ -51,7 +51,7 @@ export function feedUrls(baseUrl: string, path: string): string[] {
 type FeedMarks = Map<string, string>;
 
 export interface FeedAnnouncerDeps {
-  store: Store;
+  store: ItemStore & TopicStore;
   config: () => Config;
   log: Logger;
 }

@@ -1,5 +1,12 @@
+import { sql } from 'drizzle-orm';
+import { StoreContext } from './context.ts';
+import { SqlCountStore } from './counts.ts';
 import { openConnection, resolveDatabaseUrl } from './db.ts';
-import { SqlStore } from './store.ts';
+import { ItemQueries } from './item-query.ts';
+import { SqlItemStore } from './items.ts';
+import { SqlSearchStore } from './search.ts';
+import { SqlSourceStore } from './sources.ts';
+import { SqlTopicStore } from './topics.ts';
 import type { Store } from './types.ts';
 
 export { isPostgresUrl, resolveDatabaseUrl } from './db.ts';
@@ -7,5 +14,38 @@ export type * from './types.ts';
 
 /** Opens (and migrates) the store at `url`: a SQLite path, `file:` URL or `:memory:`, or `postgres://…`. */
 export async function openStore(url: string = resolveDatabaseUrl()): Promise<Store> {
-  return new SqlStore(await openConnection(url));
+  const ctx = new StoreContext(await openConnection(url));
+  const queries = new ItemQueries(ctx);
+  const items = new SqlItemStore(ctx, queries);
+  const parts = [
+    new SqlSourceStore(ctx),
+    items,
+    new SqlTopicStore(ctx, queries),
+    new SqlSearchStore(ctx, items),
+    new SqlCountStore(ctx),
+  ];
+  const store: Record<string, unknown> = {
+    dialect: ctx.dialect.name,
+    close: () => ctx.conn.close(),
+    async ping() {
+      try {
+        await ctx.conn.rows(sql`select 1 as one`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    exclusive: <T>(fn: () => Promise<T>) => ctx.conn.exclusive(fn),
+  };
+  // One object with every part's methods (bound), so the runtime holds one store and callers take the part they use.
+  for (const part of parts) {
+    const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(part)) as (keyof typeof part)[];
+    for (const name of methods) {
+      const member = part[name] as unknown;
+      if (name === 'constructor' || typeof member !== 'function') continue;
+      if (name in store) throw new Error(`store method ${String(name)} defined twice`);
+      store[name] = member.bind(part);
+    }
+  }
+  return store as unknown as Store;
 }

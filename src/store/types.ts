@@ -161,15 +161,17 @@ export interface SourceHealth extends SourceRow {
   itemsPerWeek: number;
 }
 
-/** The one storage API of rundschau. Implemented once (store/store.ts) over SQLite and PostgreSQL. */
-export interface Store {
-  readonly dialect: 'sqlite' | 'pg';
-  close(): Promise<void>;
-  ping(): Promise<boolean>;
-  /** Runs `fn` exclusively among the processes sharing the database (config sync; see Connection.exclusive). */
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+export interface FetchAttempt extends FetchAttemptRecord {
+  id: number;
+}
 
-  // sources
+/*
+ * The storage API, one part per entity (cf. Miniflux's internal/storage/<entity>.go). Callers take the part they
+ * use; `Store` composes them for the runtime. Implemented in store/<entity>.ts over both dialects.
+ */
+
+/** Sources: config sync, health, claiming due sources under a lease, recording fetches. */
+export interface SourceStore {
   syncSources(sources: SourceConfig[], now?: number): Promise<SyncResult>;
   listSources(): Promise<SourceRow[]>;
   sourceHealth(now?: number): Promise<SourceHealth[]>;
@@ -201,9 +203,12 @@ export interface Store {
   renewLeases(owner: string, leaseUntil: number): Promise<number>;
   /** Writes the fetch's effect on the source, records the attempt, releases the lease. */
   finishFetch(sourceId: number, update: SourceUpdate, attempt: FetchAttemptRecord): Promise<void>;
-  recentAttempts(sourceId: number, limit: number): Promise<(FetchAttemptRecord & { id: number })[]>;
+  /** The newest `perSource` fetch attempts of every source that has any, newest first (the log keeps two weeks). */
+  recentAttempts(perSource: number): Promise<Map<number, FetchAttempt[]>>;
+}
 
-  // items: ingest
+/** Items: ingest (upsert, retention), rivers, read/star, batch scans, story keys and the published feeds' change mark. */
+export interface ItemStore {
   /** Inserts new items, updates changed ones in place, writes nothing for unchanged or tombstoned ones. */
   upsertItems(sourceId: number, items: NewItem[], now?: number): Promise<UpsertResult>;
   /**
@@ -218,7 +223,6 @@ export interface Store {
     inLatestDocument?: Iterable<string>,
   ): Promise<number>;
 
-  // items: reading
   /** A river page, newest first; `content: false` leaves `contentHtml` empty (rivers show summaries). */
   listItems(
     filter: ItemFilter,
@@ -237,23 +241,16 @@ export interface Store {
    */
   adjacentItems(filter: ItemFilter, at: Cursor): Promise<{ newer?: number; older?: number }>;
   setStarred(id: number, starred: boolean): Promise<void>;
-  /** Marks everything matching the filter at or before `upTo` as read (what the reader showed). */
-  markAllRead(filter: ItemFilter, upTo?: Cursor): Promise<number>;
-  unreadCounts(): Promise<UnreadCounts>;
-  /**
-   * Items matching a query in the search syntax (store/search-query.ts), best first (recency breaks ties); none
-   * when the query has nothing to look for (parseSearch says why).
-   */
-  search(query: string, limit: number, offset?: number): Promise<SearchHit[]>;
-  countItems(): Promise<number>;
   /** Items in id order after `afterId`, for batch jobs (re-scoring, story keys). */
   scanItems(afterId: number, limit: number): Promise<StoredItem[]>;
   setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void>;
   itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]>;
   /** The change mark of all sources' items (or one category's): one aggregate over `sources`, none over items. */
   itemsMark(category?: string): Promise<ItemsMark>;
+}
 
-  // topics
+/** Topics: their rows, item scores and editors' decisions, topic rivers. */
+export interface TopicStore {
   /** Creates or updates a topic; returns whether its rules changed (re-score needed). */
   upsertTopic(
     topic: { slug: string; title: string; description: string; rulesHash: string },
@@ -267,14 +264,45 @@ export interface Store {
   /** Stores scores; an editor's decision on an item is kept and keeps deciding `included`. Bumps the version. */
   saveTopicScores(slug: string, scores: TopicScore[], now?: number): Promise<void>;
   setTopicDecision(slug: string, itemId: number, decision: TopicDecision, now?: number): Promise<void>;
-  /** Included items of a topic, newest first, with score, evidence and decision. */
-  listTopicItems(slug: string, limit: number, before?: Cursor, language?: string): Promise<Page<TopicItem>>;
+  /**
+   * Included items of a topic, newest first, with score, evidence and decision; `content: false` leaves
+   * `contentHtml` empty.
+   */
+  listTopicItems(
+    slug: string,
+    limit: number,
+    before?: Cursor,
+    language?: string,
+    opts?: { content?: boolean },
+  ): Promise<Page<TopicItem>>;
   /** Items an editor pinned or excluded: training labels for the learned model. */
   topicDecisions(slug: string): Promise<{ item: StoredItem; decision: TopicDecision }[]>;
-  getTopicScore(slug: string, itemId: number): Promise<TopicItem | undefined>;
   itemTopics(
     itemId: number,
   ): Promise<
     { slug: string; title: string; score: number; evidence: unknown; decision: TopicDecision; included: boolean }[]
   >;
+}
+
+/** Full-text search: items and the terms they matched (plain data; the view marks them). */
+export interface SearchStore {
+  /**
+   * Items matching a query in the search syntax (store/search-query.ts), best first (recency breaks ties); none
+   * when the query has nothing to look for (parseSearch says why).
+   */
+  search(query: string, limit: number, offset?: number): Promise<SearchHit[]>;
+}
+
+/** The reader's sidebar counts. */
+export interface CountStore {
+  unreadCounts(): Promise<UnreadCounts>;
+}
+
+/** The whole store: every part, plus the connection's life. What the runtime holds. */
+export interface Store extends SourceStore, ItemStore, TopicStore, SearchStore, CountStore {
+  readonly dialect: 'sqlite' | 'pg';
+  close(): Promise<void>;
+  ping(): Promise<boolean>;
+  /** Runs `fn` exclusively among the processes sharing the database (config sync; see Connection.exclusive). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
 }

@@ -156,6 +156,14 @@ topics: []
     expect(byUrl('/gone.xml')).toMatchObject({ status: 'dead', errorReason: 'gone' });
     // The permanent redirect was confirmed on the second fetch: the app now fetches the new URL.
     expect(byUrl('/moved.xml')).toMatchObject({ fetchUrl: url('/moved-here.xml'), items: 1 });
+    // Each source's fetch log, newest first: /a.xml was fetched twice (new, then unchanged or not modified).
+    const attempts = byUrl('/a.xml').recentAttempts as Record<string, unknown>[];
+    expect(attempts).toHaveLength(2);
+    expect((attempts[0]!.startedAt as string) >= (attempts[1]!.startedAt as string)).toBe(true);
+    expect(attempts[1]).toMatchObject({ outcome: 'ok', itemsNew: 3 });
+    expect(byUrl('/broken.html').recentAttempts).toEqual(
+      expect.arrayContaining([expect.objectContaining({ outcome: 'error', errorReason: 'not_a_feed' })]),
+    );
   });
 
   it('items --json: item fields, --source and --limit filter', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { runCycle } from '../../src/schedule/runner.ts';
-import { dialects, type TestDatabase } from '../support/databases.ts';
+import { dialects, storedItemCount, type TestDatabase } from '../support/databases.ts';
 import { atom, type FeedEntry, rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';
 import { fastDefaults, type TestRuntime, testRuntime } from '../support/runtime.ts';
@@ -69,7 +69,7 @@ for (const dialect of dialects) {
     });
 
     it('answers a second cycle with conditional GETs: 304, no parse, no writes', async () => {
-      const before = await t.runtime.store.countItems();
+      const before = await storedItemCount(t.runtime.store);
       const summary = await runCycle(t.runtime, {
         force: true,
         sourceUrls: [server.url('/rss.xml'), server.url('/atom.xml')],
@@ -80,7 +80,7 @@ for (const dialect of dialects) {
       expect(server.requestsFor('/atom.xml').at(-1)!.headers['if-modified-since']).toBe(
         'Sun, 01 Nov 2026 10:00:00 GMT',
       );
-      expect(await t.runtime.store.countItems()).toBe(before);
+      expect(await storedItemCount(t.runtime.store)).toBe(before);
     });
 
     it('updates a changed item in place (same id) and adds new ones once', async () => {

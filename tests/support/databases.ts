@@ -58,3 +58,8 @@ export const dialects: { name: 'sqlite' | 'pg'; skip: string; create: () => Prom
   { name: 'sqlite', skip: '', create: async () => sqliteDatabase() },
   { name: 'pg', skip: pgSkipReason, create: postgresDatabase },
 ];
+
+/** Items stored, by the per-source counters the store keeps in step (what `sources` shows). */
+export async function storedItemCount(store: Pick<Store, 'listSources'>): Promise<number> {
+  return (await store.listSources()).reduce((n, s) => n + s.itemCount, 0);
+}

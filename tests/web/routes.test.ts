@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sanitizeContent } from '../../src/normalize/sanitize.ts';
 import { DEAD_RECHECK_MS } from '../../src/schedule/policy.ts';
 import { hashPassword, verifyPassword } from '../../src/web/auth.ts';
+import { storedItemCount } from '../support/databases.ts';
 import { makeItem, makeSource } from '../support/items.ts';
 import { Client, HOUR, NOW, ORIGIN, seed, type WebHarness, webHarness } from './harness.ts';
 
@@ -892,7 +893,7 @@ describe('health and metrics', () => {
     expect(text).toContain('rundschau_http_requests_total{method="GET",route="/",status="200"} 1');
     expect(text).toContain('rundschau_http_requests_total{method="GET",route="/items/:id{[0-9]+}",status="200"} 2');
     expect(text).toContain('rundschau_http_request_duration_seconds_bucket');
-    const stored = await h.store.countItems();
+    const stored = await storedItemCount(h.store);
     expect(stored).toBeGreaterThan(0);
     expect(text).toContain(`rundschau_items_stored ${stored}`);
   });

@@ -6,6 +6,9 @@ import { sourceName } from '../../lib/source-name.ts';
 import { configOption, iso, printJson, printTable } from '../output.ts';
 import { withRuntime } from '../runtime-cli.ts';
 
+/** Fetch attempts per source that `sources --json` shows. */
+const RECENT_ATTEMPTS = 5;
+
 export function sourcesCommand(): Command {
   return new Command('sources')
     .description('Show every source with its health, or --suggest the config edits the app has learned')
@@ -55,7 +58,17 @@ export function sourcesCommand(): Command {
           nextFetchAt: iso(s.nextFetchAt),
         }));
         if (opts.json) {
-          printJson(rows);
+          // The fetch log (two weeks are kept): why a source is failing is usually in its last few attempts.
+          const attempts = await runtime.store.recentAttempts(RECENT_ATTEMPTS);
+          printJson(
+            rows.map((row, i) => ({
+              ...row,
+              recentAttempts: (attempts.get(sources[i]!.id) ?? []).map(({ id: _id, ...a }) => ({
+                ...a,
+                startedAt: iso(a.startedAt),
+              })),
+            })),
+          );
           return;
         }
         printTable(

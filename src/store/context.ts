@@ -1,0 +1,30 @@
+import type { Connection, Db, Schema } from './db.ts';
+import type { Dialect } from './dialect/dialect.ts';
+
+/** What every entity module of the store shares: the connection, its schema and dialect, and the write path. */
+export class StoreContext {
+  readonly db: Db;
+  readonly t: Schema;
+  readonly dialect: Dialect;
+  private readonly writeListeners: (() => void)[] = [];
+
+  constructor(readonly conn: Connection) {
+    this.db = conn.db;
+    this.t = conn.schema;
+    this.dialect = conn.dialect;
+  }
+
+  /** `listener` runs after every write (committed or not): caches of what a write may change drop their copy. */
+  onWrite(listener: () => void): void {
+    this.writeListeners.push(listener);
+  }
+
+  /** Every write goes through here. */
+  async write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    try {
+      return await this.conn.write(fn);
+    } finally {
+      for (const listener of this.writeListeners) listener();
+    }
+  }
+}

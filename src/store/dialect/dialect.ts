@@ -1,0 +1,37 @@
+import type { SQL } from 'drizzle-orm';
+import type { Db, Schema } from '../db.ts';
+import type { ItemInsert, TopicItemInsert } from '../rows.ts';
+import type { SearchQuery } from '../search-query.ts';
+import type { SourceRow } from '../types.ts';
+
+/**
+ * Everything the store's queries do differently on SQLite and PostgreSQL, and nothing else: the entity modules
+ * (sources.ts, items.ts, …) are written once against the SQLite-typed query builder and call these where the
+ * dialects part. Connections, transactions, migrations and advisory locks differ too; they live in the same two
+ * files (dialect/sqlite.ts, dialect/postgres.ts) behind `Connection` (db.ts).
+ */
+export interface Dialect {
+  readonly name: 'sqlite' | 'pg';
+  /**
+   * Leases up to `limit` sources matching `due` (oldest due first) and returns them. PostgreSQL: several processes
+   * may claim at once, SKIP LOCKED hands each a disjoint set; SQLite: writes are serialised, select then update.
+   */
+  claimSources(
+    tx: Db,
+    t: Schema,
+    due: SQL | undefined,
+    limit: number,
+    lease: { leaseOwner: string; leaseUntil: number },
+  ): Promise<SourceRow[]>;
+  /** Inserts new item rows; returns their ids in the rows' order. */
+  insertItems(tx: Db, t: Schema, rows: ItemInsert[]): Promise<number[]>;
+  /** Inserts or updates topic memberships (`set` says what a conflict on (topic, item) updates). */
+  upsertTopicItems(tx: Db, t: Schema, rows: TopicItemInsert[], set: Record<string, SQL>): Promise<void>;
+  /**
+   * Ids of the best matches among the newest `window`, newer first among equals (a title match weighs more). Ranks
+   * are computed in the outer query, so only the window's rows are scored. Selects one column, `id`.
+   */
+  rankedMatches(query: SearchQuery, window: number, limit: number, offset: number): SQL;
+  /** Ids of matches newest first (what follows the ranked window). Selects one column, `id`. */
+  newestMatches(query: SearchQuery, limit: number, offset: number): SQL;
+}

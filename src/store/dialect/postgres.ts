@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { fromRoot } from '../../lib/paths.ts';
+import type { Connection, Db, Schema } from '../db.ts';
+import { chunks } from '../rows.ts';
+import * as pgSchema from '../schema.pg.ts';
+import { toTsquery } from '../search-query.ts';
+import type { Dialect } from './dialect.ts';
+
+const migrationsRoot = fromRoot('migrations');
+
+/**
+ * PostgreSQL: a pool, real transactions, an advisory lock around migrations and config sync, presence locks for
+ * lease owners, and the PostgreSQL side of every query difference. The pg database and schema objects are handed
+ * out typed as their SQLite twins (both schemas share table, column and TypeScript names; the query builders share
+ * their API for the statements the store uses): that cast is made here and nowhere else.
+ */
+
+/** The PostgreSQL side of every query difference (see Dialect). */
+export const postgresDialect: Dialect = {
+  name: 'pg',
+
+  async claimSources(tx, t, due, limit, lease) {
+    // Several processes may claim at once: SKIP LOCKED hands each a disjoint set of rows.
+    const { sources } = t;
+    const candidates = (
+      tx
+        .select({ id: sources.id })
+        .from(sources)
+        .where(due)
+        .orderBy(asc(sources.nextFetchAt))
+        .limit(limit) as unknown as {
+        for(strength: 'update', config: { skipLocked: boolean }): SQL;
+      }
+    ).for('update', { skipLocked: true });
+    return tx.update(sources).set(lease).where(inArray(sources.id, candidates)).returning();
+  },
+
+  async insertItems(tx, t, rows) {
+    // One round trip per chunk; ids come back with their uid (RETURNING promises no order).
+    const ids: number[] = [];
+    for (const part of chunks(rows)) {
+      const returned = await tx.insert(t.items).values(part).returning({ id: t.items.id, uid: t.items.uid });
+      const byUid = new Map(returned.map((r) => [r.uid, Number(r.id)]));
+      for (const row of part) ids.push(byUid.get(row.uid)!);
+    }
+    return ids;
+  },
+
+  async upsertTopicItems(tx, t, rows, set) {
+    // One round trip for the chunk.
+    if (rows.length === 0) return;
+    const { topicItems } = t;
+    await tx
+      .insert(topicItems)
+      .values(rows)
+      .onConflictDoUpdate({ target: [topicItems.topicSlug, topicItems.itemId], set });
+  },
+
+  rankedMatches(query, window, limit, offset) {
+    const tsquery = sql`to_tsquery('simple', ${toTsquery(query)})`;
+    return sql`select m.id from (select id, published_at, search_vector from items
+          where search_vector @@ ${tsquery} order by id desc limit ${window}) m
+        order by ts_rank_cd(m.search_vector, ${tsquery}, 1) desc, m.published_at desc, m.id desc
+        limit ${limit} offset ${offset}`;
+  },
+
+  newestMatches(query, limit, offset) {
+    return sql`select id from items where search_vector @@ to_tsquery('simple', ${toTsquery(query)})
+              order by id desc limit ${limit} offset ${offset}`;
+  },
+};
+
+/** PostgreSQL advisory lock key that serialises migrations and config sync across processes. */
+const SETUP_LOCK_ID = 727274;
+/** First key of the two-key advisory locks that mark a lease owner as alive (the second is a hash of its name). */
+const PRESENCE_LOCK_CLASS = 727275;
+
+/** A name's second advisory lock key: 31 bits of its SHA-1 (positive, so pg_locks.objid shows it as it is). */
+function presenceKey(name: string): number {
+  return createHash('sha1').update(name).digest().readUInt32BE(0) & 0x7fffffff;
+}
+
+export async function openPostgres(url: string): Promise<Connection> {
+  // Loaded only for PostgreSQL: the driver and its type parsers cost an embedded (SQLite) instance ~5 MB of RSS.
+  const [{ default: pg }, { drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+    import('drizzle-orm/node-postgres/migrator'),
+  ]);
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 10) });
+  // An idle pooled connection that the server drops (restart, failover, admin termination) emits 'error' on the
+  // pool; unheard, that would crash the process. The pool discards the client and the next query opens a new one.
+  pool.on('error', () => undefined);
+  const db = drizzlePg(pool, { schema: pgSchema });
+  // The migrator takes no lock: concurrent first starts would race. Migrations and config sync (`exclusive`) are
+  // serialised by one advisory lock, held by a session of its own (not a pooled one: a pool of one would deadlock).
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const lockClient = new pg.Client({ connectionString: url });
+    lockClient.on('error', () => undefined);
+    await lockClient.connect();
+    try {
+      await lockClient.query('SELECT pg_advisory_lock($1)', [SETUP_LOCK_ID]);
+      return await fn();
+    } finally {
+      // Ending the session releases the lock in any case; the unlock only makes it prompt.
+      await lockClient.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK_ID]).catch(() => undefined);
+      await lockClient.end().catch(() => undefined);
+    }
+  };
+  await exclusive(() => migratePg(db, { migrationsFolder: resolve(migrationsRoot, 'pg') }));
+
+  // One session holds this process's presence locks. If it drops, the next announce (every fetch cycle and lease
+  // renewal) opens a new one and takes them again.
+  const announced = new Set<number>();
+  let presenceSession: Promise<InstanceType<typeof pg.Client>> | undefined;
+  const presence = {
+    async announce(name: string) {
+      announced.add(presenceKey(name));
+      presenceSession ??= (async () => {
+        const client = new pg.Client({ connectionString: url });
+        client.on('error', () => {
+          presenceSession = undefined;
+        });
+        client.on('end', () => {
+          presenceSession = undefined;
+        });
+        await client.connect();
+        return client;
+      })().catch((error: unknown) => {
+        presenceSession = undefined;
+        throw error;
+      });
+      const client = await presenceSession;
+      for (const key of announced) {
+        // try: never wait; a session holding the key already (this one, or a hash twin) keeps the name alive too.
+        await client.query('SELECT pg_try_advisory_lock($1, $2)', [PRESENCE_LOCK_CLASS, key]);
+      }
+    },
+    async live(names: string[]) {
+      if (names.length === 0) return new Set<string>();
+      const { rows } = await pool.query<{ key: string | number }>(
+        `SELECT objid AS key FROM pg_locks
+          WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        [PRESENCE_LOCK_CLASS],
+      );
+      const held = new Set(rows.map((r) => Number(r.key)));
+      return new Set(names.filter((name) => held.has(presenceKey(name))));
+    },
+  };
+  const asSqlite = db as unknown as Db;
+  return {
+    dialect: postgresDialect,
+    db: asSqlite,
+    indexText() {},
+    schema: pgSchema as unknown as Schema,
+    write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => fn(tx as unknown as Db));
+    },
+    exclusive,
+    presence,
+    async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
+      const target = (tx ?? asSqlite) as unknown as { execute(q: SQL): Promise<{ rows: T[] }> };
+      return (await target.execute(query)).rows;
+    },
+    async close() {
+      const session = presenceSession;
+      presenceSession = undefined;
+      if (session) await (await session.catch(() => undefined))?.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

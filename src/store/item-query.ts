@@ -1,0 +1,184 @@
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { StoreContext } from './context.ts';
+import { pageOf, type RiverRow, riverColumns, type TopicRiverRow, toTopicItem, withSource } from './rows.ts';
+import type { Cursor, ItemFilter, ItemWithSource, Page, TopicItem } from './types.ts';
+
+interface Prepared {
+  execute(values: Record<string, unknown>): Promise<unknown>;
+}
+
+/**
+ * The one translation of an `ItemFilter` into SQL (cf. Miniflux's entry_query_builder.go): rivers, topic rivers,
+ * published feeds and the reader's previous/next all go through it. Pages are keyset-paged on (published_at, id),
+ * newest first; a topic's are on its own (published_at, item_id) copy so its index answers.
+ *
+ * Pages run as prepared statements, one per filter shape (which conditions are present, paged or not, with bodies
+ * or not), kept for the store's life and executed with the values. A category filter names its sources by id
+ * (so that the items' source index answers), a list of varying length: those pages are built per call.
+ */
+export class ItemQueries {
+  private readonly statements = new Map<string, Prepared>();
+
+  constructor(private readonly ctx: StoreContext) {}
+
+  /** A river page of items matching `filter` (its topic, if any, is ignored: see `topicPage`). */
+  async page(filter: ItemFilter, limit: number, before: Cursor | undefined, content: boolean) {
+    const rows = (await this.run({ ...filter, topic: undefined }, limit, before, content)) as RiverRow[] | null;
+    return rows ? pageOf(rows.map(withSource), limit) : ({ items: [] } as Page<ItemWithSource>);
+  }
+
+  /** A page of a topic's included items with their scores, among those matching the rest of `filter`. */
+  async topicPage(
+    topic: string,
+    filter: ItemFilter,
+    limit: number,
+    before: Cursor | undefined,
+    content: boolean,
+  ): Promise<Page<TopicItem>> {
+    const rows = (await this.run({ ...filter, topic }, limit, before, content)) as TopicRiverRow[] | null;
+    return rows ? pageOf(rows.map(toTopicItem), limit) : { items: [] };
+  }
+
+  /**
+   * The filter's conditions on `items` with their values bound, for one-off statements that select or update
+   * items by filter (a topic becomes membership by subquery); null when nothing can match.
+   */
+  async conditions(filter: ItemFilter): Promise<SQL[] | null> {
+    const { items, topicItems } = this.ctx.t;
+    const categorySources = await this.categorySources(filter);
+    if (categorySources === null) return null;
+    const where = this.itemConditions(filter, categorySources, (_name, value) => value);
+    if (filter.topic !== undefined) {
+      where.push(
+        inArray(
+          items.id,
+          this.ctx.db
+            .select({ id: topicItems.itemId })
+            .from(topicItems)
+            .where(and(eq(topicItems.topicSlug, filter.topic), sql`${topicItems.included} = true`)),
+        ),
+      );
+    }
+    return where;
+  }
+
+  private async run(filter: ItemFilter, limit: number, before: Cursor | undefined, content: boolean) {
+    const categorySources = await this.categorySources(filter);
+    if (categorySources === null) return null;
+    const values = {
+      sourceId: filter.sourceId,
+      language: filter.language,
+      topic: filter.topic,
+      beforeAt: before?.publishedAt,
+      beforeId: before?.id,
+      limit: limit + 1,
+    };
+    if (categorySources !== undefined) {
+      return this.pageQuery(filter, categorySources, Boolean(before), content, (name) => values[name]);
+    }
+    // The reader's hot path: one statement prepared per filter shape, run with the values.
+    const shape = [
+      filter.topic !== undefined,
+      filter.sourceId !== undefined,
+      Boolean(filter.unreadOnly),
+      Boolean(filter.starredOnly),
+      Boolean(filter.language),
+      Boolean(before),
+      content,
+    ];
+    const key = shape.map(Number).join('');
+    let statement = this.statements.get(key);
+    if (!statement) {
+      const query = this.pageQuery(filter, undefined, Boolean(before), content, (name) => sql.placeholder(name));
+      statement = (query as unknown as { prepare(name: string): Prepared }).prepare(`river_${key}`);
+      this.statements.set(key, statement);
+    }
+    return statement.execute(values);
+  }
+
+  /** The page select for a filter; `bind` gives each value its parameter (a placeholder or the value itself). */
+  private pageQuery(
+    filter: ItemFilter,
+    categorySources: number[] | undefined,
+    paged: boolean,
+    content: boolean,
+    bind: (name: 'sourceId' | 'language' | 'topic' | 'beforeAt' | 'beforeId' | 'limit') => unknown,
+  ) {
+    const { items, sources, topicItems } = this.ctx.t;
+    const where = this.itemConditions(filter, categorySources, (name) => bind(name));
+    if (filter.topic === undefined) {
+      if (paged) where.push(sql`(${items.publishedAt}, ${items.id}) < (${bind('beforeAt')}, ${bind('beforeId')})`);
+      return this.ctx.db
+        .select(riverColumns(this.ctx.t, content))
+        .from(items)
+        .innerJoin(sources, eq(sources.id, items.sourceId))
+        .where(where.length > 0 ? and(...where) : undefined)
+        .orderBy(desc(items.publishedAt), desc(items.id))
+        .limit(bind('limit') as number);
+    }
+    where.push(eq(topicItems.topicSlug, bind('topic') as string), sql`${topicItems.included} = true`);
+    if (paged) {
+      where.push(sql`(${topicItems.publishedAt}, ${topicItems.itemId}) < (${bind('beforeAt')}, ${bind('beforeId')})`);
+    }
+    return this.ctx.db
+      .select({
+        ...riverColumns(this.ctx.t, content),
+        score: topicItems.score,
+        evidence: topicItems.evidence,
+        decision: topicItems.decision,
+      })
+      .from(topicItems)
+      .innerJoin(items, eq(items.id, topicItems.itemId))
+      .innerJoin(sources, eq(sources.id, items.sourceId))
+      .where(and(...where))
+      .orderBy(desc(topicItems.publishedAt), desc(topicItems.itemId))
+      .limit(bind('limit') as number);
+  }
+
+  /** Conditions on `items` (not the topic, not the keyset). */
+  private itemConditions(
+    filter: ItemFilter,
+    categorySources: number[] | undefined,
+    bind: (name: 'sourceId' | 'language', value: unknown) => unknown,
+  ): SQL[] {
+    const { items } = this.ctx.t;
+    const where: SQL[] = [];
+    if (filter.sourceId !== undefined) where.push(eq(items.sourceId, bind('sourceId', filter.sourceId) as number));
+    if (categorySources !== undefined) where.push(inArray(items.sourceId, categorySources));
+    // Literal booleans (not bound parameters) so the partial indexes on read/starred apply.
+    if (filter.unreadOnly) where.push(sql`${items.read} = false`);
+    if (filter.starredOnly) where.push(sql`${items.starred} = true`);
+    if (filter.language) where.push(eq(items.language, bind('language', filter.language) as string));
+    return where;
+  }
+
+  /** The ids of a category's sources (undefined: no category filter; null: no such source, nothing matches). */
+  private async categorySources(filter: ItemFilter): Promise<number[] | null | undefined> {
+    if (filter.category === undefined) return undefined;
+    const { sources } = this.ctx.t;
+    const ids = (
+      await this.ctx.db.select({ id: sources.id }).from(sources).where(eq(sources.category, filter.category))
+    ).map((r) => r.id);
+    return ids.length === 0 ? null : ids;
+  }
+
+  /** The ids next to `at` in river order among the items matching `filter` (`at` itself need not match). */
+  async adjacent(filter: ItemFilter, at: Cursor): Promise<{ newer?: number; older?: number }> {
+    const { items } = this.ctx.t;
+    const where = await this.conditions(filter);
+    if (!where) return {};
+    const key = sql`(${items.publishedAt}, ${items.id})`;
+    const point = sql`(${at.publishedAt}, ${at.id})`;
+    const nearest = async (newer: boolean) => {
+      const [row] = await this.ctx.db
+        .select({ id: items.id })
+        .from(items)
+        .where(and(...where, newer ? sql`${key} > ${point}` : sql`${key} < ${point}`))
+        .orderBy(...(newer ? [asc(items.publishedAt), asc(items.id)] : [desc(items.publishedAt), desc(items.id)]))
+        .limit(1);
+      return row?.id;
+    };
+    const [newer, older] = await Promise.all([nearest(true), nearest(false)]);
+    return { newer, older };
+  }
+}

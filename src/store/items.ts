@@ -1,0 +1,343 @@
+import { and, asc, desc, eq, gt, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import type { RetentionPolicy } from '../config/retention.ts';
+import type { NewItem } from '../normalize/types.ts';
+import { itemsChanged, topicsShowingChanged } from './change-marks.ts';
+import type { StoreContext } from './context.ts';
+import type { Db } from './db.ts';
+import type { ItemQueries } from './item-query.ts';
+import { chunks, itemColumns, itemInsert, riverColumns, storedFromNew, toStoredItem, withSource } from './rows.ts';
+import { indexedBody, searchTextFromHtml } from './search-text.ts';
+import type {
+  Cursor,
+  ItemFilter,
+  ItemStore,
+  ItemsMark,
+  ItemWithSource,
+  Page,
+  StoredItem,
+  UpsertResult,
+} from './types.ts';
+
+/** Items: ingest (upsert, retention), reading (rivers, read/star), batch scans and story keys. */
+export class SqlItemStore implements ItemStore {
+  constructor(
+    private readonly ctx: StoreContext,
+    private readonly queries: ItemQueries,
+  ) {}
+
+  async upsertItems(sourceId: number, incoming: NewItem[], now = Date.now()): Promise<UpsertResult> {
+    const { items, sources, tombstones } = this.ctx.t;
+    const unique = new Map<string, NewItem>();
+    for (const item of incoming) if (!unique.has(item.uid)) unique.set(item.uid, item);
+    const list = [...unique.values()];
+    const result: UpsertResult = { inserted: [], updated: [], unchanged: 0, tombstoned: 0 };
+    if (list.length === 0) return result;
+
+    return this.ctx.write(async (tx) => {
+      const known = new Map<string, { id: number; contentHash: string }>();
+      const dead = new Set<string>();
+      for (const part of chunks(list.map((i) => i.uid))) {
+        const rows = await tx
+          .select({ id: items.id, uid: items.uid, contentHash: items.contentHash })
+          .from(items)
+          .where(and(eq(items.sourceId, sourceId), inArray(items.uid, part)));
+        for (const r of rows) known.set(r.uid, r);
+        const gone = await tx
+          .select({ uid: tombstones.uid })
+          .from(tombstones)
+          .where(and(eq(tombstones.sourceId, sourceId), inArray(tombstones.uid, part)));
+        for (const r of gone) dead.add(r.uid);
+      }
+
+      const fresh: NewItem[] = [];
+      for (const item of list) {
+        const existing = known.get(item.uid);
+        if (existing) {
+          if (existing.contentHash === item.contentHash) {
+            result.unchanged++;
+            continue;
+          }
+          // An estimated date is only a guess made when the item was first seen; a later edit must not move it.
+          const columns = itemColumns(item);
+          const { publishedAt: _guess, dateEstimated: _estimated, ...keepingDate } = columns;
+          const [row] = await tx
+            .update(items)
+            .set({ ...(item.dateEstimated ? keepingDate : columns), changedAt: now })
+            .where(eq(items.id, existing.id))
+            .returning();
+          if (row) result.updated.push(toStoredItem(row));
+        } else if (dead.has(item.uid)) {
+          result.tombstoned++;
+        } else {
+          fresh.push(item);
+        }
+      }
+
+      const ids = await this.ctx.dialect.insertItems(
+        tx,
+        this.ctx.t,
+        fresh.map((item) => itemInsert(item, sourceId, now)),
+      );
+      fresh.forEach((item, i) => {
+        result.inserted.push(storedFromNew(item, ids[i]!, sourceId, now));
+      });
+      const searchRow = (i: StoredItem) => ({
+        id: i.id,
+        title: i.title,
+        text: searchBody(i.summary, unique.get(i.uid)),
+      });
+      this.ctx.conn.indexText(result.inserted.map(searchRow), true);
+      this.ctx.conn.indexText(result.updated.map(searchRow), false);
+      if (result.inserted.length > 0) {
+        const n = result.inserted.length;
+        await tx
+          .update(sources)
+          .set({
+            itemCount: sql`${sources.itemCount} + ${n}`,
+            unreadCount: sql`${sources.unreadCount} + ${n}`,
+            ...itemsChanged(sources, now),
+          })
+          .where(eq(sources.id, sourceId));
+      } else if (result.updated.length > 0) {
+        await tx.update(sources).set(itemsChanged(sources, now)).where(eq(sources.id, sourceId));
+      }
+      // An edited item changes the curated feeds that show it, whether or not re-scoring moves its score.
+      await topicsShowingChanged(
+        tx,
+        this.ctx.t,
+        result.updated.map((i) => i.id),
+        now,
+      );
+      return result;
+    });
+  }
+
+  async applyRetention(
+    sourceId: number,
+    policy: RetentionPolicy,
+    now = Date.now(),
+    inLatestDocument: Iterable<string> = [],
+  ): Promise<number> {
+    const { items, sources, tombstones, topicItems } = this.ctx.t;
+    if (!policy.days && !policy.items) return 0;
+    // A count limit below the minimum is the stricter wish: it lowers the minimum.
+    const keepNewest = Math.min(policy.minItems ?? 0, policy.items ?? Number.POSITIVE_INFINITY);
+    const newest = (n: number) =>
+      this.ctx.db
+        .select({ id: items.id })
+        .from(items)
+        .where(eq(items.sourceId, sourceId))
+        .orderBy(desc(items.publishedAt), desc(items.id))
+        .limit(n);
+    const tooOld = policy.days ? lt(items.firstSeenAt, now - policy.days * 86_400_000) : undefined;
+    const overCount = policy.items ? notInArray(items.id, newest(policy.items)) : undefined;
+    // One read per source per cycle (old by first sight, or over the count; not starred; not among the newest kept),
+    // and no write transaction unless something goes. What the feed still carries is filtered here rather than in
+    // SQL: a long feed's uids would exceed the bound parameter limit, and such rows are few (the feed's length at most).
+    const rows = await this.ctx.db
+      .select({ id: items.id, uid: items.uid })
+      .from(items)
+      .where(
+        and(
+          eq(items.sourceId, sourceId),
+          eq(items.starred, false),
+          or(tooOld, overCount),
+          keepNewest > 0 ? notInArray(items.id, newest(keepNewest)) : undefined,
+        ),
+      );
+    const inFeed = new Set(inLatestDocument);
+    const candidates = rows.filter((r) => !inFeed.has(r.uid)).map((r) => r.id);
+    if (candidates.length === 0) return 0;
+    return this.ctx.write(async (tx) => {
+      let removed = 0;
+      for (const part of chunks(candidates)) {
+        // Starred since the read above: kept.
+        const victims = await tx
+          .select({ id: items.id, uid: items.uid })
+          .from(items)
+          .where(and(inArray(items.id, part), eq(items.starred, false)));
+        if (victims.length === 0) continue;
+        await topicsShowingChanged(
+          tx,
+          this.ctx.t,
+          victims.map(({ id }) => id),
+          now,
+        );
+        // Each victim has left its feed: the tombstone keeps an old page that reappears from bringing it back.
+        await tx
+          .insert(tombstones)
+          .values(victims.map(({ uid }) => ({ sourceId, uid, removedAt: now })))
+          .onConflictDoNothing();
+        const ids = victims.map(({ id }) => id);
+        await tx.delete(topicItems).where(inArray(topicItems.itemId, ids));
+        await tx.delete(items).where(inArray(items.id, ids));
+        removed += victims.length;
+      }
+      await this.recountSource(tx, sourceId);
+      if (removed > 0) await tx.update(sources).set(itemsChanged(sources, now)).where(eq(sources.id, sourceId));
+      return removed;
+    });
+  }
+
+  private async recountSource(tx: Db, sourceId: number): Promise<void> {
+    const { items, sources } = this.ctx.t;
+    const [c] = await tx
+      .select({
+        total: sql<number>`count(*)`,
+        unread: sql<number>`coalesce(sum(case when ${items.read} = false then 1 else 0 end), 0)`,
+      })
+      .from(items)
+      .where(eq(items.sourceId, sourceId));
+    await tx
+      .update(sources)
+      .set({ itemCount: Number(c?.total ?? 0), unreadCount: Number(c?.unread ?? 0) })
+      .where(eq(sources.id, sourceId));
+  }
+
+  /** A river page, newest first; `content: false` leaves `contentHtml` empty (rivers show summaries). */
+  listItems(
+    filter: ItemFilter,
+    limit: number,
+    before?: Cursor,
+    opts: { content?: boolean } = {},
+  ): Promise<Page<ItemWithSource>> {
+    const content = opts.content ?? true;
+    if (filter.topic !== undefined) return this.queries.topicPage(filter.topic, filter, limit, before, content);
+    return this.queries.page(filter, limit, before, content);
+  }
+
+  async getItem(id: number): Promise<ItemWithSource | undefined> {
+    return (await this.getItemsByIds([id]))[0];
+  }
+
+  async getItemsByIds(ids: number[]): Promise<ItemWithSource[]> {
+    const { items, sources } = this.ctx.t;
+    if (ids.length === 0) return [];
+    const out: ItemWithSource[] = [];
+    for (const part of chunks(ids)) {
+      const rows = await this.ctx.db
+        .select(riverColumns(this.ctx.t))
+        .from(items)
+        .innerJoin(sources, eq(sources.id, items.sourceId))
+        .where(inArray(items.id, part));
+      out.push(...rows.map(withSource));
+    }
+    const order = new Map(ids.map((id, i) => [id, i]));
+    return out.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  }
+
+  async setRead(ids: number[], read: boolean): Promise<number> {
+    return (await this.changeRead(ids, read)).length;
+  }
+
+  async changeRead(ids: number[], read: boolean): Promise<number[]> {
+    const { items } = this.ctx.t;
+    if (ids.length === 0) return [];
+    return this.ctx.write(async (tx) => {
+      const changed: number[] = [];
+      for (const part of chunks(ids)) {
+        const rows = await tx
+          .update(items)
+          .set({ read })
+          .where(and(inArray(items.id, part), eq(items.read, !read)))
+          .returning({ id: items.id, sourceId: items.sourceId });
+        for (const r of rows) changed.push(r.id);
+        await this.adjustUnread(tx, rows, read ? -1 : 1);
+      }
+      return changed;
+    });
+  }
+
+  adjacentItems(filter: ItemFilter, at: Cursor): Promise<{ newer?: number; older?: number }> {
+    return this.queries.adjacent(filter, at);
+  }
+
+  private async adjustUnread(tx: Db, rows: { sourceId: number }[], sign: 1 | -1): Promise<void> {
+    const { sources } = this.ctx.t;
+    const perSource = new Map<number, number>();
+    for (const r of rows) perSource.set(r.sourceId, (perSource.get(r.sourceId) ?? 0) + 1);
+    for (const [sourceId, n] of perSource) {
+      await tx
+        .update(sources)
+        .set({
+          unreadCount: sql`case when ${sources.unreadCount} + ${sign * n} < 0 then 0 else ${sources.unreadCount} + ${sign * n} end`,
+        })
+        .where(eq(sources.id, sourceId));
+    }
+  }
+
+  async setStarred(id: number, starred: boolean): Promise<void> {
+    const { items } = this.ctx.t;
+    await this.ctx.write((tx) => tx.update(items).set({ starred }).where(eq(items.id, id)));
+  }
+
+  async scanItems(afterId: number, limit: number): Promise<StoredItem[]> {
+    const { items } = this.ctx.t;
+    const rows = await this.ctx.db
+      .select()
+      .from(items)
+      .where(gt(items.id, afterId))
+      .orderBy(asc(items.id))
+      .limit(limit);
+    return rows.map(toStoredItem);
+  }
+
+  async setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void> {
+    const { items, sources, topics } = this.ctx.t;
+    if (pairs.length === 0) return;
+    const now = Date.now();
+    await this.ctx.write(async (tx) => {
+      // The stories an item leaves change too: their other reports lose it from "also reported by".
+      const keys = new Set(pairs.map((p) => p.storyKey));
+      for (const part of chunks(pairs.map((p) => p.itemId))) {
+        const old = await tx.select({ storyKey: items.storyKey }).from(items).where(inArray(items.id, part));
+        for (const r of old) if (r.storyKey) keys.add(r.storyKey);
+      }
+      for (const p of pairs) await tx.update(items).set({ storyKey: p.storyKey }).where(eq(items.id, p.itemId));
+      // Stories change what published feeds show (one entry, "also reported by"): their cached copies are stale.
+      await tx.update(topics).set({ version: sql`${topics.version} + 1`, updatedAt: now });
+      for (const part of chunks([...keys])) {
+        const reporting = tx.selectDistinct({ id: items.sourceId }).from(items).where(inArray(items.storyKey, part));
+        await tx.update(sources).set(itemsChanged(sources, now)).where(inArray(sources.id, reporting));
+      }
+    });
+  }
+
+  async itemsMark(category?: string): Promise<ItemsMark> {
+    const { sources } = this.ctx.t;
+    const [row] = await this.ctx.db
+      .select({
+        sources: sql<number>`count(*)`,
+        version: sql<number>`coalesce(sum(${sources.itemsVersion}), 0)`,
+        changedAt: sql<number>`coalesce(max(${sources.itemsChangedAt}), 0)`,
+      })
+      .from(sources)
+      .where(category === undefined ? undefined : eq(sources.category, category));
+    return {
+      sources: Number(row?.sources ?? 0),
+      version: Number(row?.version ?? 0),
+      changedAt: Number(row?.changedAt ?? 0),
+    };
+  }
+
+  async itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]> {
+    const { items, sources } = this.ctx.t;
+    if (keys.length === 0) return [];
+    const out: ItemWithSource[] = [];
+    for (const part of chunks([...new Set(keys)])) {
+      const rows = await this.ctx.db
+        .select(riverColumns(this.ctx.t))
+        .from(items)
+        .innerJoin(sources, eq(sources.id, items.sourceId))
+        .where(inArray(items.storyKey, part))
+        .orderBy(asc(items.publishedAt), asc(items.id));
+      out.push(...rows.map(withSource));
+    }
+    return out;
+  }
+}
+
+/** What the full-text index holds besides the title (body text made in the parse workers, else from the HTML). */
+function searchBody(summary: string, item: NewItem | undefined): string {
+  return indexedBody(summary, item ? (item.searchText ?? searchTextFromHtml(item.contentHtml)) : '');
+}
