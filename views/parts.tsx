@@ -2,8 +2,8 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 import type { SourceStatus } from '../src/store/types.ts';
-import { absoluteTime, relativeTime } from '../src/web/i18n.ts';
 import type { ViewCtx } from './context.ts';
+import { absoluteTime, relativeTime } from './i18n.ts';
 
 /**
  * Relative time for reading, absolute on hover, machine-readable for everyone else. An estimated date (the feed gave

@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 import type { SourceHealth } from '../src/store/types.ts';
-import { formatNumber } from '../src/web/i18n.ts';
 import { safeHref, sourceName, type ViewCtx } from './context.ts';
+import { formatNumber } from './i18n.ts';
 import { Layout } from './layout.tsx';
 import { Count, MaybeTime, StatusBadge, TimeAgo } from './parts.tsx';
 

@@ -1,6 +1,6 @@
 import { raw } from 'hono/html';
-import { absoluteTime, relativeTime } from '../src/web/i18n.ts';
 import { type SidebarData, safeHref, sourceName, type ViewCtx } from './context.ts';
+import { absoluteTime, relativeTime } from './i18n.ts';
 import type { RiverItem } from './river.tsx';
 
 /**

@@ -1,8 +1,8 @@
 import { repairDoubleEncoding } from '../decode/double-encoding.ts';
-import { repairXml } from '../decode/repair.ts';
 import { FeedParseError } from './errors.ts';
 import { isJsonFeed, jsonFeedToDocument } from './json-feed.ts';
 import { looksLikeHtml, renameUnparsableAtomDates, rootElementName, xhtmlToCdata } from './prepare-xml.ts';
+import { repairXml } from './repair.ts';
 import type { FeedDocument, ParsedEntry } from './types.ts';
 import { runRssParser, toFeedDocument } from './xml-feed.ts';
 
