@@ -13,12 +13,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { TopicCurator } from '../src/app/curator.ts';
+import { ParsePool } from '../src/app/pool.ts';
 import { loadConfigFile } from '../src/config/load.ts';
 import { type Config, configSchema } from '../src/config/schema.ts';
-import { ParsePool } from '../src/ingest/pool.ts';
-import { TopicCurator } from '../src/ingest/topics.ts';
 import { silentLogger } from '../src/lib/log.ts';
-import { createMetrics } from '../src/lib/metrics.ts';
 import type { NewItem } from '../src/normalize/types.ts';
 import { feedRoutes } from '../src/publish/routes.ts';
 import { openStore } from '../src/store/index.ts';
@@ -86,7 +85,7 @@ async function serveMode(databaseUrl: string, sources: number): Promise<void> {
   const store = await openStore(databaseUrl);
   const config = benchConfig(sources);
   const app = new Hono();
-  app.route('/', feedRoutes({ store, config: () => config, metrics: createMetrics(false), log: silentLogger }));
+  app.route('/', feedRoutes({ store, config: () => config }));
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => {
     process.stdout.write(`port ${(server.address() as AddressInfo).port}\n`);
   });

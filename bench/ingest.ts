@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { runCycle } from '../src/app/cycle.ts';
+import { openRuntime } from '../src/app/runtime.ts';
 import { loadConfigFile } from '../src/config/load.ts';
 import { closeSharedAgents } from '../src/fetch/http.ts';
 import { createLogger } from '../src/lib/log.ts';
-import { openRuntime } from '../src/runtime.ts';
-import { runCycle } from '../src/schedule/runner.ts';
 import { hostOfFeed } from './farm.ts';
 
 const { values } = parseArgs({

@@ -3,8 +3,8 @@
  * bench/river-render.ts`). The reader's hot page is mostly this; it must not get slower.
  */
 
-import { translator } from '../src/web/i18n.ts';
 import type { ViewCtx } from '../views/context.ts';
+import { translator } from '../views/i18n.ts';
 import type { RiverItem } from '../views/river.tsx';
 import { riverHtml } from '../views/strings.ts';
 

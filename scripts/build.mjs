@@ -2,7 +2,7 @@
 // Bundles the CLI and the parse/score worker into dist/ so that production runs plain JavaScript: no tsx loader
 // (about 30 MB per thread) and no TypeScript transform at start-up. `npm install`/`npm ci` run it via "prepare".
 //
-// Layout: every output file sits two levels below the project root (dist/cli/main.js, dist/ingest/worker.js,
+// Layout: every output file sits two levels below the project root (dist/cli/main.js, dist/app/worker.js,
 // dist/chunks/*.js), the same depth as the sources in src/*/: code that still resolves '../../package.json'
 // against import.meta.url keeps working. Files the program reads at run time (migrations, web assets) are found
 // through src/lib/paths.ts and are not copied.
@@ -22,7 +22,7 @@ await build({
   absWorkingDir: root,
   entryPoints: {
     'cli/main': 'src/cli/main.ts',
-    'ingest/worker': 'src/ingest/worker.ts',
+    'app/worker': 'src/app/worker.ts',
     ...(withBench ? { 'bench/ingest': 'bench/ingest.ts' } : {}),
   },
   outdir,

@@ -1,6 +1,6 @@
 import type { Scope } from '../src/lib/links.ts';
 import type { SourceRow, UnreadCounts } from '../src/store/types.ts';
-import type { Locale, T } from '../src/web/i18n.ts';
+import type { Locale, T } from './i18n.ts';
 
 /** What every page needs to know about the request: views are pure functions of this and their data. */
 export interface ViewCtx {

@@ -4,8 +4,8 @@
 import { paths } from '../src/lib/links.ts';
 import { sourceName } from '../src/lib/source-name.ts';
 import type { SourceHealth } from '../src/store/types.ts';
-import { formatNumber } from '../src/web/i18n.ts';
 import { safeHref, type ViewCtx } from './context.ts';
+import { formatNumber } from './i18n.ts';
 import { Layout } from './layout.tsx';
 import { Count, MaybeTime, StatusBadge, TimeAgo } from './parts.tsx';
 

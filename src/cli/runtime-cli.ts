@@ -1,6 +1,6 @@
+import { openRuntime, type Runtime } from '../app/runtime.ts';
 import { resolveConfigPath } from '../config/load.ts';
 import { createLogger, type Logger } from '../lib/log.ts';
-import { openRuntime, type Runtime } from '../runtime.ts';
 import { toCliError } from './output.ts';
 
 /** Opens the runtime for one command, runs `fn`, always closes. Logs go to stderr so --json stays clean. */

@@ -1,8 +1,8 @@
 import { repairDoubleEncoding } from '../decode/double-encoding.ts';
-import { repairXml } from '../decode/repair.ts';
 import { isJsonFeed, looksLikeHtml, rootElementName, xmlFeedKind } from '../lib/feed-sniff.ts';
 import { FeedParseError } from './errors.ts';
 import { jsonFeedToDocument } from './json-feed.ts';
+import { repairXml } from './repair.ts';
 import { classifyRssParserError, prepareForRssParser, runRssParser } from './rss-parser-adapter.ts';
 import type { FeedDocument, ParsedEntry } from './types.ts';
 import { toFeedDocument } from './xml-feed.ts';

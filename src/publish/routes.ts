@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { type Context, Hono } from 'hono';
+import type { Config } from '../config/schema.ts';
 import { decodeCursor, encodeCursor, paths, publicBaseUrl } from '../lib/links.ts';
-import type { AppDeps } from '../web/deps.ts';
+import type { Store } from '../store/types.ts';
 import { feedIsPublic } from './access.ts';
 import { type CachedFeed, FeedCache } from './cache.ts';
 import { isNotModified } from './conditional.ts';
@@ -33,6 +34,13 @@ export interface FeedRoutesOptions {
   mayReadPrivate?: (c: Context) => boolean;
 }
 
+/** What the feed routes read. The web layer mounts them and hands in its own deps, which have these and more. */
+export interface FeedRoutesDeps {
+  store: Store;
+  /** The current config: it changes when rundschau.yaml is edited. */
+  config: () => Config;
+}
+
 interface FeedQuery {
   limit: number;
   lang?: string;
@@ -40,7 +48,7 @@ interface FeedQuery {
 }
 
 /** `/feeds/<topic>.rss|atom|json`, `/feeds/all.*`, `/feeds/category/<name>.*`: the republished feeds. */
-export function feedRoutes(deps: AppDeps, options: FeedRoutesOptions = {}): Hono {
+export function feedRoutes(deps: FeedRoutesDeps, options: FeedRoutesOptions = {}): Hono {
   const app = new Hono();
   const cache = options.cache ?? new FeedCache();
   const mayReadPrivate = options.mayReadPrivate ?? (() => false);

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FeedLink, Section, SidebarData, ViewCtx } from '../../views/context.ts';
+import { isLocale, type Locale, localeFromAcceptLanguage, type T, translator } from '../../views/i18n.ts';
 import { FEED_FORMATS, type FeedFormat, paths, publicBaseUrl } from '../lib/links.ts';
 import type { SourceRow } from '../store/types.ts';
 import type { AssetUrls } from './assets.ts';
@@ -17,7 +18,6 @@ import {
   verifySigned,
 } from './auth.ts';
 import type { AppDeps } from './deps.ts';
-import { isLocale, type Locale, localeFromAcceptLanguage, type T, translator } from './i18n.ts';
 import { proxyMediaInHtml } from './media.ts';
 
 /** Per-request facts, set by middleware and read by routes and views. */

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { z } from 'zod';
+import { runCycle } from '../../src/app/cycle.ts';
+import { openRuntime, type Runtime } from '../../src/app/runtime.ts';
 import { parseConfigText } from '../../src/config/load.ts';
 import { effectiveRetention } from '../../src/config/retention.ts';
 import { type Config, configSchema } from '../../src/config/schema.ts';
 import { watchConfig } from '../../src/config/watch.ts';
 import { silentLogger } from '../../src/lib/log.ts';
-import { openRuntime, type Runtime } from '../../src/runtime.ts';
-import { runCycle } from '../../src/schedule/runner.ts';
 import { rss } from '../support/feeds.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCycle } from '../../src/schedule/runner.ts';
+import { runCycle } from '../../src/app/cycle.ts';
 import type { SourceRow } from '../../src/store/types.ts';
 import {
   corpusDir,

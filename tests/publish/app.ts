@@ -2,8 +2,6 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { type Config, configSchema } from '../../src/config/schema.ts';
-import { silentLogger } from '../../src/lib/log.ts';
-import { createMetrics } from '../../src/lib/metrics.ts';
 import { feedRoutes } from '../../src/publish/routes.ts';
 import type { Store } from '../../src/store/types.ts';
 
@@ -31,10 +29,7 @@ export async function serveFeeds(store: Store, initial: unknown): Promise<Served
     },
   });
   const app = new Hono();
-  app.route(
-    '/',
-    feedRoutes({ store: counted, config: () => config, metrics: createMetrics(false), log: silentLogger }),
-  );
+  app.route('/', feedRoutes({ store: counted, config: () => config }));
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });

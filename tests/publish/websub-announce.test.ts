@@ -3,7 +3,7 @@
  * changes — after a serve cycle and after a `rundschau fetch` run as cron starts it — and only then.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCycle } from '../../src/schedule/runner.ts';
+import { runCycle } from '../../src/app/cycle.ts';
 import { createWorkspace, runCli, type SpawnedCli, spawnCli, type Workspace, waitFor } from '../support/cli.ts';
 import { type FeedEntry, rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';

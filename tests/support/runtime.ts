@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { openRuntime, type Runtime } from '../../src/app/runtime.ts';
 import { silentLogger } from '../../src/lib/log.ts';
-import { openRuntime, type Runtime } from '../../src/runtime.ts';
 
 export interface TestRuntime {
   runtime: Runtime;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processFeed } from '../../src/ingest/process-feed.ts';
+import { processFeed } from '../../src/app/process-feed.ts';
 import type { Store } from '../../src/store/types.ts';
 import { hashPassword } from '../../src/web/auth.ts';
 import { rss } from '../support/feeds.ts';

@@ -41,7 +41,7 @@ export async function resolveFeed(
       problems.push(`${candidate.url}: ${fetched.kind === 'error' ? fetched.message : 'no content'}`);
       continue;
     }
-    const { processFeed } = await import('../../ingest/process-feed.ts');
+    const { processFeed } = await import('../../app/process-feed.ts');
     const processed = await processFeed({
       body: fetched.body,
       contentType: fetched.contentType,

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { runCycle } from '../../schedule/runner.ts';
+import { runCycle } from '../../app/cycle.ts';
 import { configOption, printJson, printTable } from '../output.ts';
 import { withRuntime } from '../runtime-cli.ts';
 

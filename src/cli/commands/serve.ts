@@ -1,11 +1,11 @@
 import { serve as serveHttp } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
+import { openRuntime } from '../../app/runtime.ts';
+import { startScheduler } from '../../app/scheduler.ts';
 import { formatIssues, resolveConfigPath } from '../../config/load.ts';
 import { watchConfig } from '../../config/watch.ts';
 import { createLogger } from '../../lib/log.ts';
 import { createMetrics } from '../../lib/metrics.ts';
-import { openRuntime } from '../../runtime.ts';
-import { startScheduler } from '../../schedule/cron.ts';
 import { createApp } from '../../web/app.ts';
 import { CliError, configOption, toCliError } from '../output.ts';
 

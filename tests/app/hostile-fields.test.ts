@@ -4,7 +4,7 @@
  * in PostgreSQL text fails the insert); sizes are bounded; the operator's `language:` beats the feed's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCycle } from '../../src/schedule/runner.ts';
+import { runCycle } from '../../src/app/cycle.ts';
 import { dialects, type TestDatabase } from '../support/databases.ts';
 import { rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';

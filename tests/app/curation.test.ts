@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCycle } from '../../src/app/cycle.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
 import type { TopicConfig } from '../../src/config/schema.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { createMetrics } from '../../src/lib/metrics.ts';
-import { runCycle } from '../../src/schedule/runner.ts';
 import { createApp } from '../../src/web/app.ts';
 import { rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';

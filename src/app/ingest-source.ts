@@ -8,8 +8,8 @@ import type { Metrics } from '../lib/metrics.ts';
 import { hostOf } from '../lib/url.ts';
 import { planAfterFetch } from '../schedule/policy.ts';
 import type { SourceRow, SourceUpdate, Store } from '../store/types.ts';
+import type { TopicCurator } from './curator.ts';
 import type { ParsePool } from './pool.ts';
-import type { TopicCurator } from './topics.ts';
 
 export interface IngestContext {
   store: Store;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repairXml } from '../../src/decode/repair.ts';
+import { repairXml } from '../../src/parse/repair.ts';
 
 describe('repairXml', () => {
   it('removes junk before the XML declaration', () => {

@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import type { IngestContext } from '../ingest/ingest-source.ts';
-import { type CycleSummary, runCycle } from './runner.ts';
+import { type CycleSummary, runCycle } from './cycle.ts';
+import type { IngestContext } from './ingest-source.ts';
 
 export interface Scheduler {
   /** Runs a cycle now unless one is running (then waits for that one). */

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
-import { type IngestContext, ingestSource, type SourceOutcome } from '../ingest/ingest-source.ts';
+import { LEASE_MS, LEASE_RENEW_MS, leaseOwnerIsGone, processLeaseOwner } from '../schedule/lease.ts';
 import type { SourceRow } from '../store/types.ts';
-import { LEASE_MS, LEASE_RENEW_MS, leaseOwnerIsGone, processLeaseOwner } from './lease.ts';
+import { type IngestContext, ingestSource, type SourceOutcome } from './ingest-source.ts';
 
 export interface CycleOptions {
   /** Fetch every source now, due or not (`rundschau fetch --all`). */

@@ -1,7 +1,7 @@
-import type { TopicCurator } from '../ingest/topics.ts';
+import type { Config } from '../config/schema.ts';
 import type { Logger } from '../lib/log.ts';
 import type { SourceStore, Store, SyncResult } from '../store/types.ts';
-import type { Config } from './schema.ts';
+import type { TopicCurator } from './curator.ts';
 
 /**
  * Makes the database say what the config says: sources added, changed or dropped from the file (dropped ones stop

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ParsePool } from '../../src/app/pool.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
-import { ParsePool } from '../../src/ingest/pool.ts';
 
 function rss(items: number, seed: number): Buffer {
   const entries = Array.from(

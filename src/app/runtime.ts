@@ -1,16 +1,16 @@
-import { ConfigError, loadConfigFile } from './config/load.ts';
-import type { Config } from './config/schema.ts';
-import { syncConfig } from './config/sync.ts';
-import { fetchOptionsFromDefaults } from './fetch/http.ts';
-import { HostLimiter } from './fetch/politeness.ts';
-import type { IngestContext } from './ingest/ingest-source.ts';
-import { ParsePool } from './ingest/pool.ts';
-import { TopicCurator } from './ingest/topics.ts';
-import type { Logger } from './lib/log.ts';
-import { createMetrics, type Metrics } from './lib/metrics.ts';
-import { FeedAnnouncer } from './publish/websub.ts';
-import { openStore, resolveDatabaseUrl } from './store/index.ts';
-import type { Store } from './store/types.ts';
+import { ConfigError, loadConfigFile } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import { fetchOptionsFromDefaults } from '../fetch/http.ts';
+import { HostLimiter } from '../fetch/politeness.ts';
+import type { Logger } from '../lib/log.ts';
+import { createMetrics, type Metrics } from '../lib/metrics.ts';
+import { FeedAnnouncer } from '../publish/websub.ts';
+import { openStore, resolveDatabaseUrl } from '../store/index.ts';
+import type { Store } from '../store/types.ts';
+import { syncConfig } from './config-sync.ts';
+import { TopicCurator } from './curator.ts';
+import type { IngestContext } from './ingest-source.ts';
+import { ParsePool } from './pool.ts';
 
 export interface Runtime extends IngestContext {
   configPath: string;

@@ -5,8 +5,8 @@
  */
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCycle } from '../../src/app/cycle.ts';
 import { processLeaseOwner } from '../../src/schedule/lease.ts';
-import { runCycle } from '../../src/schedule/runner.ts';
 import type { Store } from '../../src/store/types.ts';
 import { dialects, type TestDatabase } from '../support/databases.ts';
 import { rss } from '../support/feeds.ts';

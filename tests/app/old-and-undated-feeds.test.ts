@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { decodeXML } from 'entities';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCycle } from '../../src/app/cycle.ts';
 import { silentLogger } from '../../src/lib/log.ts';
 import { createMetrics } from '../../src/lib/metrics.ts';
-import { runCycle } from '../../src/schedule/runner.ts';
 import type { ItemWithSource } from '../../src/store/types.ts';
 import { createApp } from '../../src/web/app.ts';
 import { runCli } from '../support/cli.ts';

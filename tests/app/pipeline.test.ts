@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCycle } from '../../src/app/cycle.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
-import { runCycle } from '../../src/schedule/runner.ts';
 import { dialects, storedItemCount, type TestDatabase } from '../support/databases.ts';
 import { atom, type FeedEntry, rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';

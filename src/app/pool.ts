@@ -10,7 +10,7 @@ import type { WorkerJob } from './worker.ts';
  * that registers tsx first, since worker threads do not inherit the parent's module loader.
  */
 const WORKER_SCRIPT = runningFromDist
-  ? fromRoot('dist', 'ingest', 'worker.js')
+  ? fromRoot('dist', 'app', 'worker.js')
   : new URL('./worker-entry.mjs', import.meta.url);
 
 interface Slot {
