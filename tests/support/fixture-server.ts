@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { sleep } from './wait.ts';
 
 export type FixtureHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -176,6 +177,5 @@ export function trickle(opts: {
 // The corpus helpers live in corpus.ts; re-exported for the tests that serve corpus files.
 export { corpusDir, corpusPath, hasCorpus } from './corpus.ts';
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
+// Re-exported: fixture handlers and the tests that use them wait with it.
+export { sleep } from './wait.ts';
