@@ -1,22 +1,9 @@
 import { htmlToText } from '../lib/html-text.ts';
 import { stemmers } from '../lib/stemmers.ts';
+import { foldSharpS, foldWord } from '../lib/text-fold.ts';
 
-/**
- * How words are compared in search, on both sides of the index: lower case, ß as "ss", diacritics removed from
- * Latin letters only, as FTS5's unicode61 tokenizer (remove_diacritics 2) does: Cyrillic ё, Greek accents and Indic
- * vowel signs stay part of their words. The tokenizer keeps ß, so "Fußball" and "Fussball" would be different words:
- * the text is folded before it is indexed (foldForIndex) and query words the same way.
- */
-export function foldWord(word: string): string {
-  return foldSharpS(word.toLowerCase())
-    .normalize('NFD')
-    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
-    .normalize('NFC');
-}
-
-function foldSharpS(text: string): string {
-  return text.replace(/[ßẞ]/g, 'ss');
-}
+// Words are folded the same way everywhere (lib/text-fold.ts); re-exported for the search modules.
+export { foldWord } from '../lib/text-fold.ts';
 
 /** Text as the SQLite full-text index receives it: only ß needs folding, unicode61 does the rest. */
 export function foldForIndex(text: string): string {
