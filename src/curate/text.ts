@@ -1,4 +1,4 @@
-import { stemmers } from '../lib/stemmers.ts';
+import { germanStem, stemmers } from '../lib/stemmers.ts';
 import { foldWord } from '../lib/text-fold.ts';
 
 /** Languages the curate stage stems for; anything else is matched with both stemmers. */
@@ -35,11 +35,8 @@ export function stem(word: string, lang: StemLanguage): string {
   if (hit !== undefined) return hit;
   let out: string;
   if (/^\d/.test(word)) out = word;
-  else if (lang === 'de') {
-    out = stemmers.de.stem(word);
-    // Snowball keeps "zentrum" but cuts "zentren" to "zentr": make both "zentr".
-    if (out.length >= 6 && out.endsWith('um')) out = out.slice(0, -2);
-  } else out = stemmers.en.stem(word);
+  else if (lang === 'de') out = germanStem(word);
+  else out = stemmers.en.stem(word);
   if (stemCache.size > 200_000) stemCache.clear();
   stemCache.set(key, out);
   return out;

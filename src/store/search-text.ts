@@ -1,5 +1,5 @@
 import { htmlToText } from '../lib/html-text.ts';
-import { stemmers } from '../lib/stemmers.ts';
+import { germanStem, stemmers } from '../lib/stemmers.ts';
 import { foldSharpS, foldWord } from '../lib/text-fold.ts';
 
 // Words are folded the same way everywhere (lib/text-fold.ts); re-exported for the search modules.
@@ -28,7 +28,7 @@ export function indexedBody(summary: string, bodyText: string): string {
  * forms share: English stems turn a final y into i ("compani"), and German keeps Latin plurals (Zentrum/Zentren).
  */
 export function stemPrefix(folded: string): string {
-  const german = stemmers.de.stem(folded);
+  const german = germanStem(folded);
   const english = stemmers.en.stem(folded).replace(/i$/, '');
   let prefix = commonPrefix(german.length <= english.length ? german : english, folded);
   if (prefix.length >= 7) prefix = prefix.replace(/(um|us|en|er)$/, '');
