@@ -1,4 +1,5 @@
-import { stemmers } from '../lib/stemmers.ts';
+import { germanStem, stemmers } from '../lib/stemmers.ts';
+import { foldWord } from '../lib/text-fold.ts';
 
 /** Languages the curate stage stems for; anything else is matched with both stemmers. */
 export type StemLanguage = 'de' | 'en';
@@ -22,22 +23,8 @@ const SPELLING: Record<string, string> = {
   programmes: 'programs',
 };
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/** Lower-case and fold German umlauts and ß, so "Souveränität" and "Souveranitat" meet. */
-export function fold(text: string): string {
-  // Most words are ASCII: skip the Unicode normalisation passes for them (this runs for every token).
-  if (!NON_ASCII.test(text)) return text.toLowerCase();
-  return text
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/ä/g, 'a')
-    .replace(/ö/g, 'o')
-    .replace(/ü/g, 'u')
-    .replace(/ß/g, 'ss')
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '');
-}
+/** Lower-case and fold German umlauts and ß, so "Souveränität" and "Souveranitat" meet (the search fold). */
+export const fold = foldWord;
 
 const stemCache = new Map<string, string>();
 
@@ -48,11 +35,8 @@ export function stem(word: string, lang: StemLanguage): string {
   if (hit !== undefined) return hit;
   let out: string;
   if (/^\d/.test(word)) out = word;
-  else if (lang === 'de') {
-    out = stemmers.de.stem(word);
-    // Snowball keeps "zentrum" but cuts "zentren" to "zentr": make both "zentr".
-    if (out.length >= 6 && out.endsWith('um')) out = out.slice(0, -2);
-  } else out = stemmers.en.stem(word);
+  else if (lang === 'de') out = germanStem(word);
+  else out = stemmers.en.stem(word);
   if (stemCache.size > 200_000) stemCache.clear();
   stemCache.set(key, out);
   return out;

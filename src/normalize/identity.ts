@@ -7,6 +7,38 @@ export function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
+/** The fields of an item a reader sees; the content hash is taken over exactly these. */
+export interface HashedFields {
+  title: string;
+  link: string | null;
+  summary: string;
+  contentHtml: string;
+  author: string | null;
+  publishedAt: number;
+  dateEstimated: boolean;
+  updatedAt: number | null;
+  categories: string[];
+  enclosures: { url: string; type?: string; length?: number }[];
+}
+
+/** Hash over what a reader sees: an unchanged hash means nothing to write. */
+export function contentHashOf(item: HashedFields): string {
+  return sha1(
+    JSON.stringify([
+      item.title,
+      item.link,
+      item.summary,
+      item.contentHtml,
+      item.author,
+      // An estimated date is "first seen now" and changes every run: it must not change the hash.
+      item.dateEstimated ? null : item.publishedAt,
+      item.updatedAt,
+      item.categories,
+      item.enclosures,
+    ]),
+  );
+}
+
 export interface IdentityInput {
   guid?: string;
   /** Link key from `linkKeysFor` (normalised, or raw when normalising made links collide); undefined: not unique. */

@@ -13,7 +13,7 @@ import {
   TITLE_MAX_CHARS,
 } from './bounds.ts';
 import { BACKLOG_BEFORE_MS, BACKLOG_STEP_MS, resolveEntryDates } from './dates.ts';
-import { computeUid, guidsAreUseless, type IdentityMode, linkKeysFor, sha1 } from './identity.ts';
+import { computeUid, contentHashOf, guidsAreUseless, type IdentityMode, linkKeysFor } from './identity.ts';
 import { detectLanguage, normalizeLanguageTag } from './language.ts';
 import { sanitizeContent, sanitizeContentWithImage } from './sanitize.ts';
 import { cleanTitle, collapseWhitespace, htmlToText, summarize, truncateAtWord } from './text.ts';
@@ -135,20 +135,18 @@ function normalizeEntry(
     },
     ctx.identity,
   );
-  const contentHash = sha1(
-    JSON.stringify([
-      title,
-      link,
-      summary,
-      contentHtml,
-      author,
-      // An estimated date is "first seen now" and changes every run: it must not change the hash.
-      dates.dateEstimated ? null : dates.publishedAt,
-      dates.updatedAt,
-      categories,
-      enclosures,
-    ]),
-  );
+  const contentHash = contentHashOf({
+    title,
+    link,
+    summary,
+    contentHtml,
+    author,
+    publishedAt: dates.publishedAt,
+    dateEstimated: dates.dateEstimated,
+    updatedAt: dates.updatedAt,
+    categories,
+    enclosures,
+  });
   return {
     uid,
     guid: guid && cutChars(guid, GUID_MAX_CHARS),

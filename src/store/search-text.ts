@@ -1,22 +1,9 @@
 import { htmlToText } from '../lib/html-text.ts';
-import { stemmers } from '../lib/stemmers.ts';
+import { germanStem, stemmers } from '../lib/stemmers.ts';
+import { foldSharpS, foldWord } from '../lib/text-fold.ts';
 
-/**
- * How words are compared in search, on both sides of the index: lower case, ß as "ss", diacritics removed from
- * Latin letters only, as FTS5's unicode61 tokenizer (remove_diacritics 2) does: Cyrillic ё, Greek accents and Indic
- * vowel signs stay part of their words. The tokenizer keeps ß, so "Fußball" and "Fussball" would be different words:
- * the text is folded before it is indexed (foldForIndex) and query words the same way.
- */
-export function foldWord(word: string): string {
-  return foldSharpS(word.toLowerCase())
-    .normalize('NFD')
-    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
-    .normalize('NFC');
-}
-
-function foldSharpS(text: string): string {
-  return text.replace(/[ßẞ]/g, 'ss');
-}
+// Words are folded the same way everywhere (lib/text-fold.ts); re-exported for the search modules.
+export { foldWord } from '../lib/text-fold.ts';
 
 /** Text as the SQLite full-text index receives it: only ß needs folding, unicode61 does the rest. */
 export function foldForIndex(text: string): string {
@@ -41,7 +28,7 @@ export function indexedBody(summary: string, bodyText: string): string {
  * forms share: English stems turn a final y into i ("compani"), and German keeps Latin plurals (Zentrum/Zentren).
  */
 export function stemPrefix(folded: string): string {
-  const german = stemmers.de.stem(folded);
+  const german = germanStem(folded);
   const english = stemmers.en.stem(folded).replace(/i$/, '');
   let prefix = commonPrefix(german.length <= english.length ? german : english, folded);
   if (prefix.length >= 7) prefix = prefix.replace(/(um|us|en|er)$/, '');

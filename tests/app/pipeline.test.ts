@@ -3,16 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCycle } from '../../src/app/cycle.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { dialects, storedItemCount, type TestDatabase } from '../support/databases.ts';
-import { atom, type FeedEntry, rss } from '../support/feeds.ts';
+import { atom, entries, rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';
 import { fastDefaults, type TestRuntime, testRuntime } from '../support/runtime.ts';
 
-const entries = (prefix: string, n: number): FeedEntry[] =>
-  Array.from({ length: n }, (_, i) => ({
-    id: `${prefix}-${i}`,
-    title: `${prefix} story ${i} – Grüße`,
-    date: new Date(Date.UTC(2026, 10, 1, 12 - i)).toISOString(),
-  }));
+/** Dated entries whose titles carry non-ASCII text through the pipeline. */
+const DATED = { newest: new Date(Date.UTC(2026, 10, 1, 12)), titleSuffix: ' – Grüße' };
 
 for (const dialect of dialects) {
   describe.skipIf(dialect.skip !== '')(`ingest pipeline on ${dialect.name} ${dialect.skip}`, () => {
@@ -33,10 +29,10 @@ for (const dialect of dialects) {
 
     beforeAll(async () => {
       server = await startFixtureServer();
-      server.route('/rss.xml', serveBody(rss('RSS source', entries('rss', 10)), { etag: '"r1"' }));
+      server.route('/rss.xml', serveBody(rss('RSS source', entries('rss', 10, DATED)), { etag: '"r1"' }));
       server.route(
         '/atom.xml',
-        serveBody(atom('Atom source', entries('atom', 5)), { lastModified: 'Sun, 01 Nov 2026 10:00:00 GMT' }),
+        serveBody(atom('Atom source', entries('atom', 5, DATED)), { lastModified: 'Sun, 01 Nov 2026 10:00:00 GMT' }),
       );
       server.route('/broken.xml', {
         status: 200,
@@ -45,7 +41,7 @@ for (const dialect of dialects) {
       });
       server.route('/gone.xml', { status: 410, body: 'gone' });
       server.route('/moved.xml', { status: 301, headers: { location: server.url('/new-home.xml') } });
-      server.route('/new-home.xml', serveBody(rss('Moved', entries('moved', 2))));
+      server.route('/new-home.xml', serveBody(rss('Moved', entries('moved', 2, DATED))));
       database = await dialect.create();
       t = await testRuntime(config(), { databaseUrl: database.url, workers: 1 });
     });
@@ -86,7 +82,7 @@ for (const dialect of dialects) {
     it('updates a changed item in place (same id) and adds new ones once', async () => {
       const source = (await t.runtime.store.findSourceByUrl(server.url('/rss.xml')))!;
       const old = (await t.runtime.store.listItems({ sourceId: source.id }, 50)).items.find((i) => i.guid === 'rss-3')!;
-      const changed = entries('rss', 10);
+      const changed = entries('rss', 10, DATED);
       changed[3] = { ...changed[3]!, title: 'rss story 3, corrected' };
       changed.unshift({ id: 'rss-new', title: 'brand new', date: '2026-11-02T00:00:00Z' });
       server.route('/rss.xml', serveBody(rss('RSS source', changed), { etag: '"r2"' }));
@@ -109,7 +105,7 @@ for (const dialect of dialects) {
     });
 
     it('applies config edits: new sources are fetched, removed ones stop but keep their items', async () => {
-      server.route('/late.xml', serveBody(rss('Late', entries('late', 3))));
+      server.route('/late.xml', serveBody(rss('Late', entries('late', 3, DATED))));
       const next = config();
       next.sources = next.sources.filter((s) => !s.url.endsWith('/atom.xml'));
       next.sources.push({ url: server.url('/late.xml'), title: 'Late', category: 'News' });

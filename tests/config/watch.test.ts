@@ -5,19 +5,8 @@ import type { ConfigIssue } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { type ConfigWatcher, watchConfig } from '../../src/config/watch.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 import { tempConfigDir } from './helpers.ts';
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`nothing happened within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { configSchema, type TopicConfig } from '../../src/config/schema.ts';
+import { sharedDir } from '../support/corpus.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const devLabelsPath = `${repoRoot}../shared/corpus/curation/dev.jsonl`;
-export const seedArticlePath = `${repoRoot}../shared/seed/alibaba-frankfurt-de.txt`;
+export const devLabelsPath = join(sharedDir, 'corpus', 'curation', 'dev.jsonl');
+export const seedArticlePath = join(sharedDir, 'seed', 'alibaba-frankfurt-de.txt');
 export const extraLabelsPath = fileURLToPath(new URL('./fixtures/cloud-extra.jsonl', import.meta.url));
 export const hasDevLabels = existsSync(devLabelsPath);
 export const hasSeedArticle = existsSync(seedArticlePath);

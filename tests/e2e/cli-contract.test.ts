@@ -7,18 +7,15 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, createWorkspace, jsonOf, repoRoot, runCli, type Workspace } from '../support/cli.ts';
-import { atom, type FeedEntry, rss } from '../support/feeds.ts';
+import { atom, type EntriesOptions, entries, rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';
 import { fastDefaults } from '../support/runtime.ts';
 
-const entries = (prefix: string, n: number): FeedEntry[] =>
-  Array.from({ length: n }, (_, i) => ({
-    id: `${prefix}-${i}`,
-    title: `${prefix} story ${i}`,
-    author: 'Anna Autorin',
-    date: new Date(Date.UTC(2026, 10, 20, 12 - i)).toISOString(),
-    html: `<p>${prefix} body ${i} with <b>markup</b></p>`,
-  }));
+const STORIES: EntriesOptions = {
+  newest: new Date(Date.UTC(2026, 10, 20, 12)),
+  author: 'Anna Autorin',
+  html: (prefix, i) => `<p>${prefix} body ${i} with <b>markup</b></p>`,
+};
 
 const describeRun = (r: CliResult) =>
   `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
@@ -59,14 +56,14 @@ topics: []
 
   beforeAll(async () => {
     server = await startFixtureServer();
-    server.route('/a.xml', serveBody(rss('Feed A', entries('a', 3)), { etag: '"a1"' }));
-    server.route('/b.xml', serveBody(atom('Feed B', entries('b', 2)), { etag: '"b1"' }));
+    server.route('/a.xml', serveBody(rss('Feed A', entries('a', 3, STORIES)), { etag: '"a1"' }));
+    server.route('/b.xml', serveBody(atom('Feed B', entries('b', 2, STORIES)), { etag: '"b1"' }));
     server.route('/broken.html', {
       headers: { 'content-type': 'text/html' },
       body: '<!doctype html><html><body><p>Not a feed</p></body></html>',
     });
     server.route('/moved.xml', { status: 301, headers: { location: url('/moved-here.xml') } });
-    server.route('/moved-here.xml', serveBody(rss('Moved', entries('m', 1))));
+    server.route('/moved-here.xml', serveBody(rss('Moved', entries('m', 1, STORIES))));
     server.route('/gone.xml', { status: 410, body: 'gone' });
     // A website whose feed is announced with <link rel=alternate>, and one that announces none.
     server.route('/site/', {
@@ -74,7 +71,7 @@ topics: []
       body: `<!doctype html><html><head><title>Site</title>
 <link rel="alternate" type="application/rss+xml" title="Site feed" href="/site/feed.xml"></head><body>hi</body></html>`,
     });
-    server.route('/site/feed.xml', serveBody(rss('Site feed', entries('s', 4))));
+    server.route('/site/feed.xml', serveBody(rss('Site feed', entries('s', 4, STORIES))));
     server.route('/plain/', {
       headers: { 'content-type': 'text/html; charset=utf-8' },
       body: '<!doctype html><html><head><title>No feed here</title></head><body>nothing</body></html>',

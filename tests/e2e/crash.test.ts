@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace, jsonOf, runCli, spawnCli, type Workspace, waitFor } from '../support/cli.ts';
-import { type FeedEntry, rss } from '../support/feeds.ts';
+import { rss, sourceEntries } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, sleep, startFixtureServer } from '../support/fixture-server.ts';
 import { fastDefaults } from '../support/runtime.ts';
 
@@ -15,13 +15,6 @@ const SLOW = new Set([3, 11, 19, 27]);
 const SLOW_MS = 2500;
 const itemCount = (i: number) => 3 + (i % 5);
 const feedPath = (i: number) => `/feed-${i}.xml`;
-
-const entries = (i: number): FeedEntry[] =>
-  Array.from({ length: itemCount(i) }, (_, k) => ({
-    id: `s${i}-item-${k}`,
-    title: `Source ${i} item ${k}`,
-    date: new Date(Date.UTC(2026, 10, 20, 12, k)).toISOString(),
-  }));
 
 interface Row {
   configUrl: string;
@@ -63,7 +56,7 @@ describe('kill -9 during fetch --all, then fetch --all again (real CLI, SQLite)'
   beforeAll(async () => {
     server = await startFixtureServer();
     for (let i = 0; i < SOURCES; i++) {
-      const serve = serveBody(rss(`Source ${i}`, entries(i)), { etag: `"s${i}"` });
+      const serve = serveBody(rss(`Source ${i}`, sourceEntries(i, itemCount(i))), { etag: `"s${i}"` });
       server.route(
         feedPath(i),
         SLOW.has(i)

@@ -5,9 +5,18 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspace, jsonOf, runCli, type SpawnedCli, spawnCli, type Workspace, waitFor } from '../support/cli.ts';
+import {
+  createWorkspace,
+  jsonOf,
+  logLines,
+  runCli,
+  type SpawnedCli,
+  spawnCli,
+  type Workspace,
+  waitFor,
+} from '../support/cli.ts';
 import { pgSkipReason, postgresDatabase, type TestDatabase } from '../support/databases.ts';
-import { type FeedEntry, rss } from '../support/feeds.ts';
+import { rss, sourceEntries } from '../support/feeds.ts';
 import {
   type FixtureHandler,
   type FixtureServer,
@@ -16,32 +25,6 @@ import {
   startFixtureServer,
 } from '../support/fixture-server.ts';
 import { fastDefaults } from '../support/runtime.ts';
-
-const entries = (i: number, n = 2): FeedEntry[] =>
-  Array.from({ length: n }, (_, k) => ({
-    id: `s${i}-item-${k}`,
-    title: `Source ${i} item ${k}`,
-    date: new Date(Date.UTC(2026, 10, 20, 12, k)).toISOString(),
-  }));
-
-interface LogLine {
-  msg?: string;
-  url?: string;
-  [key: string]: unknown;
-}
-
-function logLines(child: SpawnedCli): LogLine[] {
-  return child.stderr
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      try {
-        return JSON.parse(line) as LogLine;
-      } catch {
-        return { msg: line };
-      }
-    });
-}
 
 /** Starts `serve` on a free port and waits until it says where it serves; returns its base URL. */
 async function startServe(
@@ -150,7 +133,7 @@ for (const dialect of ['sqlite', 'pg'] as const) {
       beforeAll(async () => {
         server = await startFixtureServer();
         for (let i = 0; i < SOURCES; i++) {
-          const body = serveBody(rss(`Source ${i}`, entries(i)));
+          const body = serveBody(rss(`Source ${i}`, sourceEntries(i, 2)));
           server.route(`/feed-${i}.xml`, isSlow(i) ? delayed(body, () => slowMs) : body);
         }
         ws = createWorkspace({
@@ -226,11 +209,11 @@ for (const dialect of ['sqlite', 'pg'] as const) {
 
     beforeAll(async () => {
       server = await startFixtureServer();
-      for (let i = 0; i < FAST; i++) server.route(`/fast-${i}.xml`, serveBody(rss(`Fast ${i}`, entries(i))));
+      for (let i = 0; i < FAST; i++) server.route(`/fast-${i}.xml`, serveBody(rss(`Fast ${i}`, sourceEntries(i, 2))));
       for (let i = 0; i < SLOW; i++) {
         server.route(
           slowPath(i),
-          delayed(serveBody(rss(`Slow ${i}`, entries(100 + i))), () => SLOW_MS),
+          delayed(serveBody(rss(`Slow ${i}`, sourceEntries(100 + i, 2))), () => SLOW_MS),
         );
       }
       ws = createWorkspace({
@@ -290,7 +273,8 @@ describe.skipIf(pgSkipReason !== '')('two serve processes started at once on a f
 
   beforeAll(async () => {
     server = await startFixtureServer();
-    for (let i = 0; i < SOURCES; i++) server.route(`/feed-${i}.xml`, serveBody(rss(`Source ${i}`, entries(i))));
+    for (let i = 0; i < SOURCES; i++)
+      server.route(`/feed-${i}.xml`, serveBody(rss(`Source ${i}`, sourceEntries(i, 2))));
     database = await postgresDatabase();
     ws = createWorkspace({
       defaults: fastDefaults,

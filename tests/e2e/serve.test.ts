@@ -6,34 +6,10 @@ import { renameSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { createWorkspace, type SpawnedCli, spawnCli, type Workspace, waitFor } from '../support/cli.ts';
-import { type FeedEntry, rss } from '../support/feeds.ts';
+import { createWorkspace, logLines, type SpawnedCli, spawnCli, type Workspace, waitFor } from '../support/cli.ts';
+import { entries, rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';
 import { fastDefaults } from '../support/runtime.ts';
-
-const entries = (prefix: string, n: number): FeedEntry[] =>
-  Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}`, title: `${prefix} story ${i}` }));
-
-interface LogLine {
-  msg?: string;
-  level?: number;
-  url?: string;
-  [key: string]: unknown;
-}
-
-/** The JSON log lines the process wrote to stderr so far (non-JSON lines are kept as `msg`). */
-function logLines(child: SpawnedCli): LogLine[] {
-  return child.stderr
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      try {
-        return JSON.parse(line) as LogLine;
-      } catch {
-        return { msg: line };
-      }
-    });
-}
 
 function storedItems(dbPath: string, configUrl: string): number {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  corpusPath,
-  type FixtureServer,
-  hasCorpus,
-  serveBody,
-  serveFile,
-  startFixtureServer,
-} from '../support/fixture-server.ts';
+import { slicePath } from '../support/corpus.ts';
+import { type FixtureServer, serveBody, serveFile, startFixtureServer } from '../support/fixture-server.ts';
 
 describe('fixture server', () => {
   let srv: FixtureServer;
@@ -40,10 +34,10 @@ describe('fixture server', () => {
     expect(again.status).toBe(304);
   });
 
-  it.skipIf(!hasCorpus)('serves a corpus file (skipped: corpus at ../shared/corpus/feeds absent)', async () => {
+  it('serves a corpus file', async () => {
     srv.route(
       '/c',
-      serveFile(corpusPath('codehollow-feedreader/AtomTheVerge.xml'), { contentType: 'application/atom+xml' }),
+      serveFile(slicePath('codehollow-feedreader/AtomVergeAllPosts.xml'), { contentType: 'application/atom+xml' }),
     );
     const res = await fetch(srv.url('/c'));
     expect(res.headers.get('content-type')).toBe('application/atom+xml');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFeedDate, resolveEntryDates } from '../../src/normalize/dates.ts';
-import { computeUid, linkKeysFor } from '../../src/normalize/identity.ts';
+import { computeUid, contentHashOf, linkKeysFor } from '../../src/normalize/identity.ts';
 import { normalizeDocument, normalizeFeedMeta } from '../../src/normalize/index.ts';
 import { normalizeLanguageTag } from '../../src/normalize/language.ts';
 import { cleanTitle, htmlToText, summarize } from '../../src/normalize/text.ts';
@@ -128,6 +128,9 @@ describe('normalizeDocument', () => {
       imageUrl: 'https://site.example/i.png',
     });
     expect(item!.contentHash).toMatch(/^[0-9a-f]{40}$/);
+    // The one hash function test factories (tests/support/items.ts) use too.
+    expect(contentHashOf(item!)).toBe(item!.contentHash);
+    expect(contentHashOf({ ...item!, title: 'Other title' })).not.toBe(item!.contentHash);
   });
 
   it("estimates undated entries in the document's order; a new source's backlog goes below its dated entries", () => {

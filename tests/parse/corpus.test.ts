@@ -1,39 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeFeedBytes } from '../../src/decode/index.ts';
 import { normalizeDocument } from '../../src/normalize/index.ts';
 import { FeedParseError, parseFeed } from '../../src/parse/index.ts';
-import { corpusDir } from '../support/fixture-server.ts';
-
-const CORPUS = corpusDir;
-const present = existsSync(join(CORPUS, 'MANIFEST.tsv'));
-
-interface ManifestRow {
-  path: string;
-  format: string;
-  encoding: string;
-  notes: string;
-  items?: number;
-}
-
-function readManifest(): ManifestRow[] {
-  return readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter(Boolean)
-    .map((line) => {
-      const [path, , , , format, , encoding, notes] = line.split('\t') as string[];
-      const items = /items=(\d+)/.exec(notes ?? '')?.[1];
-      return {
-        path: path!,
-        format: format!,
-        encoding: encoding!,
-        notes: notes!,
-        items: items ? Number(items) : undefined,
-      };
-    });
-}
+import { corpora, corpusDir, hasCorpus, readManifest, sliceDir } from '../support/corpus.ts';
 
 /** Documents that are not feeds at all: the pipeline must say so with a reason, not return items. */
 const NOT_A_FEED_FORMAT = /^(HTML|empty|XML fragment|RSS-in-JSON)/;
@@ -72,14 +43,17 @@ const KNOWN_TEXT: Record<string, string> = {
 const EXECUTABLE_MARKUP = /<script\b|<[^>]*\son[a-z]+\s*=|(?:href|src)\s*=\s*["']?\s*(?:javascript|data|vbscript):/i;
 const MOJIBAKE = /Ã[\u0080-\u00bf]|â€[\u0099\u009c\u009d“”™]|\ufffd/;
 
-describe.skipIf(!present)(
-  `feed corpus: decode → parse → normalize${present ? '' : ` (skipped: corpus not found at ${CORPUS})`}`,
-  () => {
-    const rows = present ? readManifest() : [];
+for (const corpus of corpora) {
+  describe(`feed corpus (${corpus.name}): decode → parse → normalize`, () => {
+    // An absent corpus is a reported skip, never zero tests: RUNDSCHAU_REQUIRE_ALL_SUITES=1 fails on it.
+    if (!corpus.present) {
+      it.skip(`every file of the ${corpus.name} (skipped: ${corpus.absent})`, () => {});
+      return;
+    }
 
-    it.each(rows.map((r) => [r.path, r] as const))('%s', async (path, row) => {
+    it.each(readManifest(corpus.dir).map((r) => [r.path, r] as const))('%s', async (path, row) => {
       const started = performance.now();
-      const bytes = readFileSync(join(CORPUS, path));
+      const bytes = readFileSync(join(corpus.dir, path));
       const decoded = decodeFeedBytes(bytes);
       const documentUrl = `https://feeds.example.org/${path}`;
       let outcome: Awaited<ReturnType<typeof parseFeed>> | FeedParseError;
@@ -126,5 +100,40 @@ describe.skipIf(!present)(
       }
       expect(performance.now() - started).toBeLessThan(2000);
     });
-  },
-);
+  });
+}
+
+describe('in-repo corpus slice', () => {
+  const rows = readManifest(sliceDir);
+  const tsvRows = (dir: string, file: string) =>
+    new Map(
+      readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => [line.split('\t')[0]!, line] as const),
+    );
+
+  it('holds only files whose license allows redistribution, each with its MANIFEST and CLIENT-BASELINE row', () => {
+    const baseline = tsvRows(sliceDir, 'CLIENT-BASELINE.tsv');
+    for (const row of rows) {
+      expect(row.license, row.path).toMatch(/^(MIT|Apache-2\.0|BSD-[23]-Clause|CC0-1\.0)$/);
+      expect(baseline.has(row.path), `${row.path} in CLIENT-BASELINE.tsv`).toBe(true);
+      expect(readFileSync(join(sliceDir, row.path)).length, row.path).toBeLessThan(120_000);
+    }
+    expect(baseline.size - 1).toBe(rows.length);
+  });
+
+  it.skipIf(!hasCorpus)(
+    `is byte-identical to the shared corpus, rows included${hasCorpus ? '' : ` (skipped: corpus absent at ${corpusDir})`}`,
+    () => {
+      for (const file of ['MANIFEST.tsv', 'CLIENT-BASELINE.tsv']) {
+        const shared = tsvRows(corpusDir, file);
+        for (const [path, line] of tsvRows(sliceDir, file)) expect(line, `${file}: ${path}`).toBe(shared.get(path));
+      }
+      for (const row of rows) {
+        const same = readFileSync(join(sliceDir, row.path)).equals(readFileSync(join(corpusDir, row.path)));
+        expect(same, `${row.path} differs from the shared corpus`).toBe(true);
+      }
+    },
+  );
+});

@@ -5,13 +5,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeFeedBytes } from '../../src/decode/index.ts';
 import { collapseWhitespace, htmlToText } from '../../src/lib/html-text.ts';
 import { normalizeDocument } from '../../src/normalize/index.ts';
 import { FeedParseError, parseFeed } from '../../src/parse/index.ts';
 import { feedparserSkip } from '../publish/clients.ts';
-import { corpusDir, corpusPath, hasCorpus } from '../support/fixture-server.ts';
+import { corpora, readManifest } from '../support/corpus.ts';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -88,9 +89,9 @@ function feedparserTitle(entry: FeedparserResult['entries'][number]): string {
     : collapseWhitespace(title);
 }
 
-async function rundschauTitles(path: string): Promise<string[] | string> {
+async function rundschauTitles(dir: string, path: string): Promise<string[] | string> {
   const documentUrl = `https://feeds.example.org/${path}`;
-  const decoded = decodeFeedBytes(readFileSync(corpusPath(path)));
+  const decoded = decodeFeedBytes(readFileSync(join(dir, path)));
   try {
     const doc = await parseFeed(decoded.text, documentUrl);
     const items = normalizeDocument(doc, { feedUrl: documentUrl, identity: 'auto', now: Date.now() });
@@ -101,68 +102,67 @@ async function rundschauTitles(path: string): Promise<string[] | string> {
   }
 }
 
-function corpusFiles(): string[] {
-  const [, ...lines] = readFileSync(corpusPath('MANIFEST.tsv'), 'utf8').split('\n');
-  return lines.filter((line) => line.trim()).map((line) => line.split('\t')[0]!);
+// CI has every client installed: there a missing feedparser is a failure, not a skip.
+if (feedparserSkip && process.env.RUNDSCHAU_REQUIRE_ALL_SUITES === '1') {
+  throw new Error(`RUNDSCHAU_REQUIRE_ALL_SUITES=1 but the feedparser parity suite cannot run: ${feedparserSkip}`);
 }
 
-const missing = !hasCorpus ? `feed corpus absent at ${corpusDir}` : feedparserSkip ? feedparserSkip : '';
-// CI has every part installed: there a missing part is a failure, not a skip.
-if (missing && process.env.RUNDSCHAU_REQUIRE_ALL_SUITES === '1') {
-  throw new Error(`RUNDSCHAU_REQUIRE_ALL_SUITES=1 but the feedparser parity suite cannot run: ${missing}`);
-}
-
-describe.skipIf(Boolean(missing))(
-  `feed corpus: rundschau reads what feedparser reads${missing ? ` (skipped: ${missing})` : ''}`,
-  () => {
-    it('gives the same item count and titles for every file feedparser reads without bozo', async () => {
-      const files = corpusFiles();
-      const stdout = execFileSync(PYTHON, ['-c', FEEDPARSER_ALL, corpusDir], {
-        input: files.join('\n'),
-        maxBuffer: 256 << 20,
-        timeout: 120_000,
-      });
-      const feedparser = JSON.parse(stdout.toString('utf8')) as Record<string, FeedparserResult>;
-      const compared: string[] = [];
-      const mismatches: string[] = [];
-      const exceptionsThatMatch: string[] = [];
-      const bozo = { files: 0, sameCount: 0 };
-      for (const path of files) {
-        const theirs = feedparser[path];
-        if (!theirs) continue;
-        const expected = theirs.entries.map(feedparserTitle);
-        const ours = await rundschauTitles(path);
-        if (theirs.bozo) {
-          // Not compared: feedparser itself says it guessed. Counted, so the figure is there to read.
-          bozo.files++;
-          if ((typeof ours === 'string' ? 0 : ours.length) === expected.length) bozo.sameCount++;
-          continue;
+// The in-repo slice always, the full corpus when present (an absent one is a reported skip).
+for (const corpus of corpora) {
+  const missing = corpus.absent || feedparserSkip || '';
+  describe(`feed corpus (${corpus.name}): rundschau reads what feedparser reads`, () => {
+    it.skipIf(Boolean(missing))(
+      `gives the same item count and titles for every file feedparser reads without bozo${missing ? ` (skipped: ${missing})` : ''}`,
+      async () => {
+        const files = readManifest(corpus.dir).map((row) => row.path);
+        const stdout = execFileSync(PYTHON, ['-c', FEEDPARSER_ALL, corpus.dir], {
+          input: files.join('\n'),
+          maxBuffer: 256 << 20,
+          timeout: 120_000,
+        });
+        const feedparser = JSON.parse(stdout.toString('utf8')) as Record<string, FeedparserResult>;
+        const compared: string[] = [];
+        const mismatches: string[] = [];
+        const exceptionsThatMatch: string[] = [];
+        const bozo = { files: 0, sameCount: 0 };
+        for (const path of files) {
+          const theirs = feedparser[path];
+          if (!theirs) continue;
+          const expected = theirs.entries.map(feedparserTitle);
+          const ours = await rundschauTitles(corpus.dir, path);
+          if (theirs.bozo) {
+            // Not compared: feedparser itself says it guessed. Counted, so the figure is there to read.
+            bozo.files++;
+            if ((typeof ours === 'string' ? 0 : ours.length) === expected.length) bozo.sameCount++;
+            continue;
+          }
+          compared.push(path);
+          const exception = RUNDSCHAU_IS_RIGHT[path];
+          const difference = describeDifference(expected, ours, exception);
+          const exact = exception?.kind === 'mojibake' ? describeDifference(expected, ours, undefined) : difference;
+          if (exception?.kind !== 'items' && difference) mismatches.push(`${path}: ${difference}`);
+          // An exception must still be needed: the test says so when rundschau and feedparser agree again.
+          if (exception && !exact) exceptionsThatMatch.push(path);
         }
-        compared.push(path);
-        const exception = RUNDSCHAU_IS_RIGHT[path];
-        const difference = describeDifference(expected, ours, exception);
-        const exact = exception?.kind === 'mojibake' ? describeDifference(expected, ours, undefined) : difference;
-        if (exception?.kind !== 'items' && difference) mismatches.push(`${path}: ${difference}`);
-        // An exception must still be needed: the test says so when rundschau and feedparser agree again.
-        if (exception && !exact) exceptionsThatMatch.push(path);
-      }
-      const excepted = compared.filter((p) => RUNDSCHAU_IS_RIGHT[p]).length;
-      const matching = compared.filter(
-        (p) => !RUNDSCHAU_IS_RIGHT[p] && !mismatches.some((m) => m.startsWith(`${p}: `)),
-      ).length;
-      const listed = compared
-        .filter((p) => RUNDSCHAU_IS_RIGHT[p])
-        .map((p) => `  ${p}: ${RUNDSCHAU_IS_RIGHT[p]!.reason}`);
-      console.log(
-        `feedparser parity: ${matching}/${compared.length} files match ` +
-          `(${((100 * matching) / compared.length).toFixed(1)} %), ${excepted} listed where rundschau is right, ` +
-          `${bozo.files} not compared as bozo (same item count on ${bozo.sameCount} of them)\n${listed.join('\n')}`,
-      );
-      expect(mismatches, `files where rundschau differs from feedparser:\n${mismatches.join('\n')}`).toEqual([]);
-      expect(exceptionsThatMatch, 'listed in RUNDSCHAU_IS_RIGHT but match now: remove them').toEqual([]);
-    }, 180_000);
-  },
-);
+        const excepted = compared.filter((p) => RUNDSCHAU_IS_RIGHT[p]).length;
+        const matching = compared.filter(
+          (p) => !RUNDSCHAU_IS_RIGHT[p] && !mismatches.some((m) => m.startsWith(`${p}: `)),
+        ).length;
+        const listed = compared
+          .filter((p) => RUNDSCHAU_IS_RIGHT[p])
+          .map((p) => `  ${p}: ${RUNDSCHAU_IS_RIGHT[p]!.reason}`);
+        console.log(
+          `feedparser parity (${corpus.name}): ${matching}/${compared.length} files match ` +
+            `(${((100 * matching) / compared.length).toFixed(1)} %), ${excepted} listed where rundschau is right, ` +
+            `${bozo.files} not compared as bozo (same item count on ${bozo.sameCount} of them)\n${listed.join('\n')}`,
+        );
+        expect(mismatches, `files where rundschau differs from feedparser:\n${mismatches.join('\n')}`).toEqual([]);
+        expect(exceptionsThatMatch, 'listed in RUNDSCHAU_IS_RIGHT but match now: remove them').toEqual([]);
+      },
+      180_000,
+    );
+  });
+}
 
 /**
  * What differs between feedparser's titles and rundschau's, undefined when they match. Two rules hold for every

@@ -1,3 +1,4 @@
+import { contentHashOf } from '../../src/normalize/identity.ts';
 import type { FeedDescription } from '../../src/publish/generate.ts';
 import type { ItemWithSource } from '../../src/store/types.ts';
 
@@ -6,7 +7,7 @@ let nextId = 1;
 /** An item as the store hands it to publish/, for tests of the pure parts. */
 export function publishedItem(overrides: Partial<ItemWithSource> = {}): ItemWithSource {
   const id = overrides.id ?? nextId++;
-  return {
+  const item: ItemWithSource = {
     id,
     sourceId: 1,
     uid: `uid-${id}`,
@@ -23,7 +24,7 @@ export function publishedItem(overrides: Partial<ItemWithSource> = {}): ItemWith
     categories: ['Cloud'],
     enclosures: [],
     imageUrl: null,
-    contentHash: `hash-${id}`,
+    contentHash: '',
     firstSeenAt: Date.UTC(2026, 2, 1),
     changedAt: Date.UTC(2026, 2, 1),
     read: false,
@@ -35,6 +36,8 @@ export function publishedItem(overrides: Partial<ItemWithSource> = {}): ItemWith
     sourceCategory: 'Tech',
     ...overrides,
   };
+  if (!overrides.contentHash) item.contentHash = contentHashOf(item);
+  return item;
 }
 
 export function feedDescription(overrides: Partial<FeedDescription> = {}): FeedDescription {

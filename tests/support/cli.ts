@@ -113,26 +113,28 @@ export function spawnCli(args: string[], opts: CliOptions = {}): SpawnedCli {
   };
 }
 
-/** Polls `probe` until it returns a truthy value (which is returned) or the timeout passes (which throws). */
-export async function waitFor<T>(
-  probe: () => T | Promise<T>,
-  opts: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {},
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const what = typeof opts.what === 'function' ? opts.what() : (opts.what ?? 'condition');
-      throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
-    }
-    await new Promise((done) => setTimeout(done, opts.intervalMs ?? 100));
-  }
+// Re-exported: the CLI tests wait for children with it.
+export { waitFor } from './wait.ts';
+
+export interface LogLine {
+  msg?: string;
+  level?: number;
+  url?: string;
+  [key: string]: unknown;
+}
+
+/** The JSON log lines a child wrote to stderr so far (non-JSON lines are kept as `msg`). */
+export function logLines(child: SpawnedCli): LogLine[] {
+  return child.stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as LogLine;
+      } catch {
+        return { msg: line };
+      }
+    });
 }
 
 export interface Workspace {

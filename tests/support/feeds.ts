@@ -41,3 +41,33 @@ ${entries
   .join('\n')}
 </feed>`;
 }
+
+export interface EntriesOptions {
+  /** Date of the first (newest) entry; each next one is an hour older. Omitted: every entry gets rss()/atom()'s default date. */
+  newest?: Date;
+  /** Appended to every title (e.g. non-ASCII text that must survive the pipeline). */
+  titleSuffix?: string;
+  author?: string;
+  /** Body HTML per entry; omitted: rss()/atom() make `<p>title</p>`. */
+  html?: (prefix: string, index: number) => string;
+}
+
+/** `n` entries with ids `prefix-0…` and titles `prefix story 0…`, newest first. */
+export function entries(prefix: string, n: number, opts: EntriesOptions = {}): FeedEntry[] {
+  return Array.from({ length: n }, (_, i) => {
+    const entry: FeedEntry = { id: `${prefix}-${i}`, title: `${prefix} story ${i}${opts.titleSuffix ?? ''}` };
+    if (opts.newest) entry.date = new Date(opts.newest.getTime() - i * 3_600_000).toISOString();
+    if (opts.author) entry.author = opts.author;
+    if (opts.html) entry.html = opts.html(prefix, i);
+    return entry;
+  });
+}
+
+/** The `n` entries of source number `source` in multi-source runs: `s{source}-item-{k}`, a minute apart. */
+export function sourceEntries(source: number, n: number): FeedEntry[] {
+  return Array.from({ length: n }, (_, k) => ({
+    id: `s${source}-item-${k}`,
+    title: `Source ${source} item ${k}`,
+    date: new Date(Date.UTC(2026, 10, 20, 12, k)).toISOString(),
+  }));
+}

@@ -11,12 +11,11 @@
  *
  * Routes match the full path with query first, then the path without query. Unrouted paths answer 404.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { sleep } from './wait.ts';
 
 export type FixtureHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -175,25 +174,8 @@ export function trickle(opts: {
   };
 }
 
-/**
- * Absolute path of the shared read-only feed corpus: `../shared/corpus/feeds` from the repo root, or under
- * RUNDSCHAU_SHARED_DIR when set (a git worktree does not sit beside shared/).
- */
-export const corpusDir = join(
-  process.env.RUNDSCHAU_SHARED_DIR
-    ? resolve(process.env.RUNDSCHAU_SHARED_DIR)
-    : resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared'),
-  'corpus',
-  'feeds',
-);
+// The corpus helpers live in corpus.ts; re-exported for the tests that serve corpus files.
+export { corpusDir, corpusPath, hasCorpus } from './corpus.ts';
 
-/** True when the corpus is present; tests that need it use `describe.skipIf(!hasCorpus)` with a message. */
-export const hasCorpus = existsSync(join(corpusDir, 'MANIFEST.tsv'));
-
-export function corpusPath(relative: string): string {
-  return join(corpusDir, relative);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
+// Re-exported: fixture handlers and the tests that use them wait with it.
+export { sleep } from './wait.ts';

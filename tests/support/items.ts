@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../../src/config/schema.ts';
+import { contentHashOf } from '../../src/normalize/identity.ts';
 import type { NewItem } from '../../src/normalize/types.ts';
 
-/** A NewItem for store/web/publish tests; identity and hash derived from the fields like normalize/ does. */
+/** A NewItem for store/web/publish tests; its content hash is normalize/'s own, over the final fields. */
 export function makeItem(overrides: Partial<NewItem> & { uid: string }): NewItem {
   const base: NewItem = {
     uid: overrides.uid,
@@ -22,11 +22,7 @@ export function makeItem(overrides: Partial<NewItem> & { uid: string }): NewItem
     contentHash: '',
   };
   const item = { ...base, ...overrides };
-  if (!overrides.contentHash) {
-    item.contentHash = createHash('sha1')
-      .update(JSON.stringify([item.title, item.link, item.summary, item.contentHtml, item.author, item.publishedAt]))
-      .digest('hex');
-  }
+  if (!overrides.contentHash) item.contentHash = contentHashOf(item);
   return item;
 }
 
