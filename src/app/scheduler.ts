@@ -7,6 +7,15 @@ export interface Scheduler {
   runNow(): Promise<CycleSummary | undefined>;
   /** Stops ticking, lets the cycle in flight finish its sources (up to `graceMs`), then returns. */
   stop(graceMs?: number): Promise<void>;
+  /** How the cycles go: /healthz reports a scheduler whose cycles fail (not a source that fails: that is health). */
+  health(): CycleHealth;
+}
+
+export interface CycleHealth {
+  /** Cycles in a row that ended in an error (0 after one that ran). */
+  consecutiveFailures: number;
+  lastError?: string;
+  lastSuccessAt?: number;
 }
 
 /**
@@ -19,6 +28,7 @@ export function startScheduler(
 ): Scheduler {
   let running: Promise<CycleSummary | undefined> | undefined;
   const shutdown = new AbortController();
+  const health: CycleHealth = { consecutiveFailures: 0 };
 
   const cycle = (): Promise<CycleSummary | undefined> => {
     if (running) return running;
@@ -28,10 +38,15 @@ export function startScheduler(
           const { outcomes: _, skipped: __, ...figures } = summary;
           ctx.log.info(figures, 'fetch cycle done');
         }
+        health.consecutiveFailures = 0;
+        health.lastError = undefined;
+        health.lastSuccessAt = Date.now();
         return summary;
       })
       .catch((error: unknown) => {
         ctx.log.error({ err: error }, 'fetch cycle failed');
+        health.consecutiveFailures++;
+        health.lastError = error instanceof Error ? error.message : String(error);
         return undefined;
       })
       .finally(() => {
@@ -45,6 +60,7 @@ export function startScheduler(
 
   return {
     runNow: cycle,
+    health: () => ({ ...health }),
     async stop(graceMs = 20_000) {
       await task.stop();
       shutdown.abort();

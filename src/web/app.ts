@@ -73,7 +73,13 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/healthz', async (c) => {
     const ok = await deps.store.ping().catch(() => false);
     c.header('Cache-Control', 'no-store');
-    return ok ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503);
+    if (!ok) return c.json({ status: 'unavailable' }, 503);
+    // Sources failing are the sources page's business; a scheduler whose every cycle fails is this process's.
+    const cycles = deps.cycleHealth?.();
+    if (cycles && cycles.consecutiveFailures > 0) {
+      return c.json({ status: 'cycles_failing', failures: cycles.consecutiveFailures, error: cycles.lastError }, 503);
+    }
+    return c.json({ status: 'ok' });
   });
   app.get('/metrics', async (c) => {
     if (!metricsAllowed(c, deps)) {

@@ -13,4 +13,6 @@ export interface AppDeps {
   now?: () => number;
   /** Called after an editor pins/excludes an item, so the topic re-learns and re-scores. */
   onTopicDecision?: (slug: string, itemId: number) => Promise<void>;
+  /** The scheduler's cycles in this process (absent when it does not fetch): /healthz fails while they do. */
+  cycleHealth?: () => { consecutiveFailures: number; lastError?: string; lastSuccessAt?: number };
 }

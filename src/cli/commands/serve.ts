@@ -1,7 +1,7 @@
 import { serve as serveHttp } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
 import { openRuntime } from '../../app/runtime.ts';
-import { startScheduler } from '../../app/scheduler.ts';
+import { type Scheduler, startScheduler } from '../../app/scheduler.ts';
 import { formatIssues, resolveConfigPath } from '../../config/load.ts';
 import { watchConfig } from '../../config/watch.ts';
 import { createLogger } from '../../lib/log.ts';
@@ -64,6 +64,8 @@ export function serveCommand(): Command {
       rt.feedAnnouncer.fallbackBaseUrl = () => `http://${hostname}:${boundPort}`;
       // The baseline for editors' changes when this process does not fetch (`--no-fetch`, cron runs `fetch`).
       if (!opts.fetch) void rt.feedAnnouncer.remember().catch((err: unknown) => log.error({ err }, 'WebSub baseline'));
+      // Started once the port is bound (below); /healthz asks it how its cycles go.
+      let scheduler: Scheduler | undefined;
       const app = createApp({
         store: rt.store,
         config: rt.config,
@@ -74,6 +76,7 @@ export function serveCommand(): Command {
           // An editor's pin or exclusion changes the topic's feed now, not at the next fetch cycle.
           void rt.feedAnnouncer.announce();
         },
+        cycleHealth: () => scheduler?.health() ?? { consecutiveFailures: 0 },
       });
       // Bound before the scheduler starts: a port that is taken ends the start with one line, having fetched nothing.
       let http: ReturnType<typeof serveHttp>;
@@ -92,7 +95,7 @@ export function serveCommand(): Command {
         await rt.close();
         throw listenError(error, hostname, listenPort);
       }
-      const scheduler = opts.fetch ? startScheduler(rt) : undefined;
+      scheduler = opts.fetch ? startScheduler(rt) : undefined;
 
       let stopping = false;
       const shutdown = async (signal: string) => {
