@@ -1,3 +1,4 @@
+import type { FeedFormat } from '../lib/links.ts';
 import {
   authorName,
   entryContentHtml,
@@ -9,10 +10,6 @@ import {
 import { type FeedEntry, type FeedHead, writeAtom, writeJsonFeed, writeRss } from './feed-adapter.ts';
 import { itemTagId, sourceTagId } from './ids.ts';
 import { safeDate } from './text.ts';
-
-export type FeedFormat = 'rss' | 'atom' | 'json';
-
-export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
 
 /** What a feed document says about itself; URLs are absolute. */
 export interface FeedDescription {

@@ -1,9 +1,9 @@
 import type { Config } from '../config/schema.ts';
-import { paths, publicBaseUrl } from '../lib/links.ts';
+import { FEED_FORMATS, paths, publicBaseUrl } from '../lib/links.ts';
 import type { Logger } from '../lib/log.ts';
 import type { ItemStore, TopicStore } from '../store/types.ts';
 import { feedIsPublic } from './access.ts';
-import { FEED_FORMATS } from './generate.ts';
+
 import { allScope, categoriesOf, categoryScope, type FeedScope, topicScope } from './scopes.ts';
 
 export interface HubPingResult {

@@ -1,6 +1,7 @@
 import { decodeHTML } from 'entities';
 import { describe, expect, it } from 'vitest';
-import { type FeedFormat, renderFeed } from '../../src/publish/generate.ts';
+import type { FeedFormat } from '../../src/lib/links.ts';
+import { renderFeed } from '../../src/publish/generate.ts';
 import { itemTagId } from '../../src/publish/ids.ts';
 import { feedparserParseText, feedparserSkip, validateFeed, validatorSkip } from './clients.ts';
 import { feedDescription, publishedItem } from './fixtures.ts';
