@@ -11,24 +11,13 @@ import { type FeedEntry, type FeedHead, writeAtom, writeJsonFeed, writeRss } fro
 import { itemTagId, sourceTagId } from './ids.ts';
 import { safeDate } from './text.ts';
 
-/** What a feed document says about itself; URLs are absolute. */
-export interface FeedDescription {
-  /** A tag: URI naming the feed (see ids.ts). */
-  id: string;
-  title: string;
-  description: string;
-  /** Language of the whole feed, when it has one. */
-  language?: string;
-  /** The reader's page for the same selection. */
-  htmlUrl: string;
-  /** This document's URL (with its query). */
-  selfUrl: string;
+/**
+ * What a feed document says about itself (URLs absolute): the adapter's head (id is a tag: URI, see ids.ts; selfUrl
+ * carries the query; firstUrl/nextUrl are RFC 5005 paging), less what renderFeed derives, plus what it derives from.
+ */
+export interface FeedDescription extends Omit<FeedHead, 'updated' | 'generator'> {
   /** The first page of the feed in each format. */
   formatUrls: Record<FeedFormat, string>;
-  /** RFC 5005: the newest page, and the next older one when there is one. */
-  firstUrl: string;
-  nextUrl?: string;
-  hubUrl?: string;
   /** `updated` of a feed without entries (the newest entry's date otherwise). */
   emptyUpdatedMs: number;
 }
