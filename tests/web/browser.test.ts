@@ -2,16 +2,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processFeed } from '../../src/app/process-feed.ts';
 import type { Store } from '../../src/store/types.ts';
 import { hashPassword } from '../../src/web/auth.ts';
+import { CHROMIUM, launchChromium } from '../support/browser.ts';
 import { rss } from '../support/feeds.ts';
 import { makeItem, makeSource } from '../support/items.ts';
 import { HOUR, NOW, type WebHarness, webHarness } from './harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const skipReason = existsSync(CHROMIUM)
   ? ''
   : `browser tests skipped: ${CHROMIUM} is absent (apt-get install chromium)`;
@@ -241,18 +241,7 @@ describe.skipIf(Boolean(skipReason))(`reader in Chromium${skipReason ? ` (${skip
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     served = await serveHarness({ topics: [{ slug: 'kubernetes', title: 'Kubernetes' }] });
   });
 

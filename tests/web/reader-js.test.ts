@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { type Browser, chromium, type Page, type Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/web/auth.ts';
+import { CHROMIUM, launchChromium } from '../support/browser.ts';
 import { makeItem } from '../support/items.ts';
 import { NOW, seed, type WebHarness, webHarness } from './harness.ts';
 
@@ -14,7 +15,6 @@ import { NOW, seed, type WebHarness, webHarness } from './harness.ts';
  * says it has no expectation for it.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const skipReason = existsSync(CHROMIUM) ? '' : `skipped: ${CHROMIUM} is absent (apt-get install chromium)`;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -119,10 +119,7 @@ describe.skipIf(Boolean(skipReason))(
     let seeded: Awaited<ReturnType<typeof seedReader>>;
 
     beforeAll(async () => {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-      });
+      browser = await launchChromium();
       served = await serveHarness({ topics: [{ slug: 'k8s', title: 'Kubernetes' }] });
       seeded = await seedReader(served.harness);
     });
