@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FeedLink, Section, SidebarData, ViewCtx } from '../../views/context.ts';
 import type { T } from '../../views/i18n.ts';
 import { FEED_FORMATS, type FeedFormat, paths, publicBaseUrl } from '../lib/links.ts';
-import type { SourceRow } from '../store/types.ts';
+import type { SourceRow, SourceStore } from '../store/types.ts';
 import type { AssetUrls } from './assets.ts';
 import { signValue, verifySigned } from './auth.ts';
 import type { AppDeps } from './deps.ts';
@@ -40,12 +40,12 @@ function takeUndoFlash(c: WebContext): number[] | undefined {
 }
 
 /** Absolute origin for links that leave the page (feed URLs): the configured base URL or the request's origin. */
-export function publicOrigin(c: Context, deps: AppDeps): string {
+export function publicOrigin(c: Context, deps: Pick<AppDeps, 'config'>): string {
   return publicBaseUrl(deps.config().server.baseUrl, new URL(c.req.url).origin);
 }
 
 /** The source list changes only when the config does: cached briefly so a page costs no extra query. */
-export function sourceListCache(deps: AppDeps, ttlMs = 5_000) {
+export function sourceListCache(deps: { store: Pick<SourceStore, 'listSources'> }, ttlMs = 5_000) {
   let cached: { at: number; rows: SourceRow[] } | undefined;
   let pending: Promise<SourceRow[]> | undefined;
   return async (): Promise<SourceRow[]> => {

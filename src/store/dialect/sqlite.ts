@@ -11,7 +11,7 @@ import * as sqliteSchema from '../schema.sqlite.ts';
 import { toFts5Match } from '../search-query.ts';
 import { foldForIndex, indexedBody, searchTextFromHtml } from '../search-text.ts';
 import { prepareSqliteFile, sqliteAccessError } from '../sqlite-access.ts';
-import type { Dialect } from './dialect.ts';
+import type { Dialect, PreparedQuery } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
 
@@ -23,6 +23,10 @@ const migrationsRoot = fromRoot('migrations');
 /** The SQLite side of every query difference (see Dialect). */
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
+
+  prepare(query) {
+    return (query as { prepare(): PreparedQuery }).prepare();
+  },
 
   async claimSources(tx, t, due, limit, lease) {
     // Writes are serialised on SQLite (one writer): a select and an update in one transaction cannot race.

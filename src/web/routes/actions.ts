@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { paths, type Scope, safeLocalPath } from '../../lib/links.ts';
-import type { ItemFilter, TopicDecision } from '../../store/types.ts';
-import type { AppDeps } from '../deps.ts';
+import type { CountStore, ItemFilter, ItemStore, TopicDecision, TopicStore } from '../../store/types.ts';
+import type { DepsWith } from '../deps.ts';
 import { setUndoFlash, type WebContext, type WebEnv } from '../request-context.ts';
 import { wantsJson } from './errors.ts';
 
@@ -21,8 +21,14 @@ function requireEditor(): MiddlewareHandler<WebEnv> {
   };
 }
 
+/** What the actions change and report: read and starred state, topic decisions, and the unread counts after. */
+export type ActionStore = Pick<ItemStore, 'setRead' | 'changeRead' | 'setStarred'> &
+  Pick<TopicStore, 'setTopicDecision'> &
+  CountStore;
+type ActionDeps = DepsWith<ActionStore>;
+
 /** JSON for app.js, with the new unread counts (the sidebar follows without a reload); else back to the page. */
-async function done(c: WebContext, result: Record<string, unknown>, deps: AppDeps) {
+async function done(c: WebContext, result: Record<string, unknown>, deps: ActionDeps) {
   if (wantsJson(c)) return c.json({ ok: true, ...result, counts: await deps.store.unreadCounts() });
   return c.redirect(safeLocalPath(await formField(c, 'back')), 303);
 }
@@ -55,7 +61,7 @@ export function scopeFilter(scope: Scope): ItemFilter {
 
 const DECISIONS = new Set<TopicDecision>(['auto', 'pinned', 'excluded']);
 
-export function actionRoutes(deps: AppDeps): Hono<WebEnv> {
+export function actionRoutes(deps: ActionDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const editor = requireEditor();
 

@@ -18,7 +18,7 @@ export function clientIp(c: WebContext): string {
   }
 }
 
-export function loginRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv> {
+export function loginRoutes(deps: Pick<AppDeps, 'config' | 'log' | 'now'>, viewCtx: ViewCtxFactory): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const limiter = new RateLimiter(LOGIN_ATTEMPTS_PER_MINUTE, 60_000);
   const now = () => deps.now?.() ?? Date.now();
