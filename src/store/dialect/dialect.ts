@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import type { Db, Schema } from '../db.ts';
+import type { Db, Schema } from '../db-types.ts';
 import type { ItemInsert, TopicItemInsert } from '../rows.ts';
 import type { SearchQuery } from '../search-query.ts';
 import type { SourceRow } from '../types.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { asc, inArray, type SQL, sql } from 'drizzle-orm';
 import { fromRoot } from '../../lib/paths.ts';
-import type { Connection, Db, Schema } from '../db.ts';
+import type { Connection, Db, Schema } from '../connection.ts';
 import { chunks } from '../rows.ts';
 import * as pgSchema from '../schema.pg.ts';
 import { toTsquery } from '../search-query.ts';

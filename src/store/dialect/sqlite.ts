@@ -5,7 +5,7 @@ import { asc, inArray, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { fromRoot } from '../../lib/paths.ts';
-import type { Connection, Db } from '../db.ts';
+import type { Connection, Db } from '../connection.ts';
 import type { ItemInsert, TopicItemInsert } from '../rows.ts';
 import * as sqliteSchema from '../schema.sqlite.ts';
 import { toFts5Match } from '../search-query.ts';
