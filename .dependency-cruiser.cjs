@@ -43,6 +43,13 @@ module.exports = {
       to: { circular: true, path: '^(src/[^/]+|views)$' },
     },
     {
+      name: 'no-module-cycle',
+      comment: 'Two modules import each other (directly or around a loop, types included): move what both need into a third.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
       name: 'stage-imports-driver',
       comment: 'A stage imported app/, cli/, web/ or views/: stages are driven from app/ and know nothing above them.',
       severity: 'error',

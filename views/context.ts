@@ -1,5 +1,5 @@
 import type { Scope } from '../src/lib/links.ts';
-import type { SourceRow, UnreadCounts } from '../src/store/types.ts';
+import type { ItemWithSource, SourceRow, UnreadCounts } from '../src/store/types.ts';
 import type { Locale, T } from './i18n.ts';
 
 /** What every page needs to know about the request: views are pure functions of this and their data. */
@@ -26,6 +26,9 @@ export interface ViewCtx {
   /** Points the images of stored item HTML at the media proxy (identity when the proxy is off). */
   proxyMedia: (html: string) => string;
 }
+
+/** An entry of a river: an item with its source, and its score in a topic's river. */
+export type RiverItem = ItemWithSource & { score?: number };
 
 export type Section = 'unread' | 'all' | 'starred' | 'sources' | 'topics' | 'search' | 'other';
 

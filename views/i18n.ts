@@ -272,22 +272,6 @@ export function isLocale(value: string | undefined | null): value is Locale {
   return value === 'en' || value === 'de';
 }
 
-/** Picks the best supported locale from an Accept-Language header, honouring q-values; English when nothing fits. */
-export function localeFromAcceptLanguage(header: string | undefined | null): Locale {
-  if (!header) return 'en';
-  let best: { locale: Locale; q: number } | undefined;
-  for (const part of header.split(',')) {
-    const [tag = '', ...params] = part.trim().split(';');
-    const primary = tag.trim().toLowerCase().split('-')[0];
-    if (!isLocale(primary)) continue;
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    const q = qParam ? Number(qParam.slice(2)) : 1;
-    if (!Number.isFinite(q) || q <= 0) continue;
-    if (!best || q > best.q) best = { locale: primary, q };
-  }
-  return best?.locale ?? 'en';
-}
-
 interface Formatters {
   relative: Intl.RelativeTimeFormat;
   absolute: Intl.DateTimeFormat;

@@ -2,13 +2,13 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from 'hono/jsx';
 import { encodeCursor, itemContext, paths, type Scope, withQuery } from '../src/lib/links.ts';
-import type { Cursor, ItemWithSource } from '../src/store/types.ts';
-import type { ViewCtx } from './context.ts';
+import type { Cursor } from '../src/store/types.ts';
+import type { RiverItem, ViewCtx } from './context.ts';
 import { Layout } from './layout.tsx';
 import { PostForm } from './parts.tsx';
 import { riverHtml } from './strings.ts';
 
-export type RiverItem = ItemWithSource & { score?: number };
+export type { RiverItem } from './context.ts';
 
 export interface RiverProps {
   ctx: ViewCtx;

@@ -2,9 +2,8 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { paths, scopeKey } from '../src/lib/links.ts';
 import { sourceName } from '../src/lib/source-name.ts';
-import { type SidebarData, safeHref, type ViewCtx } from './context.ts';
+import { type RiverItem, type SidebarData, safeHref, type ViewCtx } from './context.ts';
 import { absoluteTime, relativeTime } from './i18n.ts';
-import type { RiverItem } from './river.tsx';
 
 /**
  * The widgets every page shares (time, read/star toggles, counts, sidebar links), each defined once, and the two

@@ -1,7 +1,25 @@
 import pLimit from 'p-limit';
 import { LEASE_MS, LEASE_RENEW_MS, leaseOwnerIsGone, processLeaseOwner } from '../schedule/lease.ts';
-import type { SourceRow } from '../store/types.ts';
-import { type IngestContext, ingestSource, type SourceOutcome } from './ingest-source.ts';
+import type { SourceRow, SourceStore } from '../store/types.ts';
+import { type IngestContext, type IngestStore, ingestSource, type SourceOutcome } from './ingest-source.ts';
+
+/** What a cycle needs of the store besides each source's ingest: finding, claiming and leasing sources. */
+export type CycleStore = IngestStore &
+  Pick<
+    SourceStore,
+    | 'findSourceByUrl'
+    | 'listSources'
+    | 'claimDueSources'
+    | 'announceLeaseOwner'
+    | 'renewLeases'
+    | 'leaseHolders'
+    | 'liveLeaseOwners'
+    | 'releaseLeases'
+  >;
+
+export interface CycleContext extends IngestContext {
+  store: CycleStore;
+}
 
 export interface CycleOptions {
   /** Fetch every source now, due or not (`rundschau fetch --all`). */
@@ -39,7 +57,7 @@ const CLAIM_BATCH = 500;
  * One fetch cycle: claims due sources in batches (a lease, so several processes never fetch one source twice) and
  * ingests them concurrently; the host limiter inside ingest keeps it polite.
  */
-export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Promise<CycleSummary> {
+export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Promise<CycleSummary> {
   const t0 = performance.now();
   const owner = processLeaseOwner;
   const outcomes: SourceOutcome[] = [];
@@ -128,7 +146,7 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
 }
 
 /** Frees the leases of processes that no longer run (a kill -9): their sources are due now. */
-async function releaseLeasesOfGoneProcesses(ctx: IngestContext): Promise<void> {
+async function releaseLeasesOfGoneProcesses(ctx: CycleContext): Promise<void> {
   const holders = await ctx.store.leaseHolders((ctx.now ?? Date.now)());
   if (holders.length === 0) return;
   const live = await ctx.store.liveLeaseOwners(holders);
@@ -140,7 +158,7 @@ async function releaseLeasesOfGoneProcesses(ctx: IngestContext): Promise<void> {
 
 /** The sources a forced/selective cycle wanted but did not claim because a live lease of another process held them. */
 async function heldElsewhere(
-  ctx: IngestContext,
+  ctx: CycleContext,
   claimed: Set<number>,
   onlyIds: number[] | undefined,
   now: number,

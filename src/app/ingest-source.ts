@@ -7,12 +7,15 @@ import type { Logger } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import { hostOf } from '../lib/url.ts';
 import { planAfterFetch } from '../schedule/policy.ts';
-import type { SourceRow, SourceUpdate, Store } from '../store/types.ts';
+import type { ItemStore, SourceRow, SourceStore, SourceUpdate } from '../store/types.ts';
 import type { TopicCurator } from './curator.ts';
 import type { ParsePool } from './pool.ts';
 
+/** What taking one source end to end writes: its items (upsert, retention) and the fetch's outcome. */
+export type IngestStore = Pick<ItemStore, 'upsertItems' | 'applyRetention'> & Pick<SourceStore, 'finishFetch'>;
+
 export interface IngestContext {
-  store: Store;
+  store: IngestStore;
   config: () => Config;
   log: Logger;
   metrics: Metrics;

@@ -9,10 +9,12 @@ import { openStore, resolveDatabaseUrl } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { syncConfig } from './config-sync.ts';
 import { TopicCurator } from './curator.ts';
-import type { IngestContext } from './ingest-source.ts';
+import type { CycleContext } from './cycle.ts';
 import { ParsePool } from './pool.ts';
 
-export interface Runtime extends IngestContext {
+export interface Runtime extends CycleContext {
+  /** The whole store: the runtime opens and closes it, and hands each part the piece it uses. */
+  store: Store;
   configPath: string;
   feedAnnouncer: FeedAnnouncer;
   /** Replaces the current config (after a reload) and syncs it into the database. */

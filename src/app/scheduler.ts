@@ -1,6 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { type CycleSummary, runCycle } from './cycle.ts';
-import type { IngestContext } from './ingest-source.ts';
+import { type CycleContext, type CycleSummary, runCycle } from './cycle.ts';
 
 export interface Scheduler {
   /** Runs a cycle now unless one is running (then waits for that one). */
@@ -23,7 +22,7 @@ export interface CycleHealth {
  * Cycles never overlap: a tick that finds one running is skipped.
  */
 export function startScheduler(
-  ctx: IngestContext,
+  ctx: CycleContext,
   expression = process.env.RUNDSCHAU_TICK ?? '*/30 * * * * *',
 ): Scheduler {
   let running: Promise<CycleSummary | undefined> | undefined;

@@ -141,3 +141,12 @@ export function decodeCursor(text: string | undefined | null): CursorPosition | 
 export function publicBaseUrl(configured: string | undefined | null, fallback: string): string {
   return (configured || fallback).replace(/\/+$/, '');
 }
+
+/** A `back`/`next` target: a path on this site, never an absolute or protocol-relative URL (no open redirect). */
+export function safeLocalPath(target: unknown, fallback = '/'): string {
+  if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) {
+    return fallback;
+  }
+  if (/[\u0000-\u001f]/.test(target)) return fallback;
+  return target;
+}

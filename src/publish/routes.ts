@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { type Context, Hono } from 'hono';
 import type { Config } from '../config/schema.ts';
 import { decodeCursor, encodeCursor, type FeedFormat, paths, publicBaseUrl } from '../lib/links.ts';
-import type { Store } from '../store/types.ts';
+import type { ItemStore, SourceStore, TopicStore } from '../store/types.ts';
 import { feedIsPublic } from './access.ts';
 import { type CachedFeed, FeedCache } from './cache.ts';
 import { isNotModified } from './conditional.ts';
@@ -36,7 +36,8 @@ export interface FeedRoutesOptions {
 
 /** What the feed routes read. The web layer mounts them and hands in its own deps, which have these and more. */
 export interface FeedRoutesDeps {
-  store: Store;
+  /** The feeds' items and topics, and the source list for the OPML. */
+  store: ItemStore & TopicStore & Pick<SourceStore, 'listSources'>;
   /** The current config: it changes when rundschau.yaml is edited. */
   config: () => Config;
 }

@@ -1,5 +1,5 @@
 import { and, inArray, sql } from 'drizzle-orm';
-import type { Db, Schema } from './db.ts';
+import type { Db, Schema } from './connection.ts';
 import { chunks } from './rows.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Connection, Db, Schema } from './db.ts';
+import type { Connection, Db, Schema } from './connection.ts';
 import type { Dialect } from './dialect/dialect.ts';
 
 /** What every entity module of the store shares: the connection, its schema and dialect, and the write path. */

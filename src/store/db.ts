@@ -1,43 +1,8 @@
-import { type SQL, sql } from 'drizzle-orm';
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { Dialect } from './dialect/dialect.ts';
+import { sql } from 'drizzle-orm';
+import type { Connection } from './connection.ts';
 import { openSqlite } from './dialect/sqlite.ts';
-import type * as sqliteSchema from './schema.sqlite.ts';
 
-/**
- * Connections. The store's queries are typed against the SQLite schema and drizzle's SQLite database type; on
- * PostgreSQL the pg objects stand in for them (dialect/postgres.ts). What the dialects do differently is the
- * `Dialect` (dialect/dialect.ts) plus the transactions, locks and migrations behind this `Connection`.
- */
-export type Db = BetterSQLite3Database<typeof sqliteSchema>;
-export type Schema = typeof sqliteSchema;
-
-export interface Connection {
-  dialect: Dialect;
-  db: Db;
-  schema: Schema;
-  /** Runs `fn` in a write transaction. On SQLite, writes are serialised through one queue. */
-  write<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
-  /**
-   * Writes items' search text into the full-text index (SQLite; PostgreSQL derives it in a generated column).
-   * Replaces what an item had, unless `fresh` says the items were just inserted. Call inside `write`.
-   */
-  indexText(rows: { id: number; title: string; text: string }[], fresh: boolean): void;
-  /**
-   * Runs `fn` while no other process sharing this database runs an `exclusive` section or migrates (PostgreSQL: a
-   * session advisory lock; SQLite: `fn` as is, its writes are serialised by the file lock anyway).
-   */
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  /**
-   * PostgreSQL only: names held by live sessions (lease owners, see schedule/lease.ts). `announce` takes a session
-   * advisory lock for the name on a connection of its own, so the name vanishes when the process dies; `live` says
-   * which of the names some session still holds.
-   */
-  presence?: { announce(name: string): Promise<void>; live(names: string[]): Promise<Set<string>> };
-  /** Raw SQL returning rows (column names as the database gives them). */
-  rows<T = Record<string, unknown>>(query: SQL, tx?: Db): Promise<T[]>;
-  close(): Promise<void>;
-}
+export type { Connection, Db, Schema } from './connection.ts';
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);

@@ -1,11 +1,8 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { StoreContext } from './context.ts';
+import type { PreparedQuery } from './dialect/dialect.ts';
 import { pageOf, type RiverRow, riverColumns, type TopicRiverRow, toTopicItem, withSource } from './rows.ts';
 import type { Cursor, ItemFilter, ItemWithSource, Page, TopicItem } from './types.ts';
-
-interface Prepared {
-  execute(values: Record<string, unknown>): Promise<unknown>;
-}
 
 /**
  * The one translation of an `ItemFilter` into SQL (cf. Miniflux's entry_query_builder.go): rivers, topic rivers,
@@ -17,7 +14,7 @@ interface Prepared {
  * (so that the items' source index answers), a list of varying length: those pages are built per call.
  */
 export class ItemQueries {
-  private readonly statements = new Map<string, Prepared>();
+  private readonly statements = new Map<string, PreparedQuery>();
 
   constructor(private readonly ctx: StoreContext) {}
 
@@ -90,7 +87,7 @@ export class ItemQueries {
     let statement = this.statements.get(key);
     if (!statement) {
       const query = this.pageQuery(filter, undefined, Boolean(before), content, (name) => sql.placeholder(name));
-      statement = (query as unknown as { prepare(name: string): Prepared }).prepare(`river_${key}`);
+      statement = this.ctx.dialect.prepare(query, `river_${key}`);
       this.statements.set(key, statement);
     }
     return statement.execute(values);

@@ -2,8 +2,8 @@ import { and, asc, desc, eq, gt, inArray, lt, notInArray, or, sql } from 'drizzl
 import type { RetentionPolicy } from '../config/retention.ts';
 import type { NewItem } from '../normalize/types.ts';
 import { itemsChanged, topicsShowingChanged } from './change-marks.ts';
+import type { Db } from './connection.ts';
 import type { StoreContext } from './context.ts';
-import type { Db } from './db.ts';
 import type { ItemQueries } from './item-query.ts';
 import { chunks, itemColumns, itemInsert, riverColumns, storedFromNew, toStoredItem, withSource } from './rows.ts';
 import { indexedBody, searchTextFromHtml } from './search-text.ts';

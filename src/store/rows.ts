@@ -1,5 +1,5 @@
 import type { NewItem } from '../normalize/types.ts';
-import type { Schema } from './db.ts';
+import type { Schema } from './db-types.ts';
 import type { ItemRow, ItemWithSource, Page, StoredItem, TopicDecision, TopicItem } from './types.ts';
 
 /** Row mapping between the database and the types the rest of the app sees: the one place that knows both. */

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { SourceConfig } from '../config/schema.ts';
 import { itemsChanged } from './change-marks.ts';
+import type { Schema } from './connection.ts';
 import type { StoreContext } from './context.ts';
-import type { Schema } from './db.ts';
 import type {
   FetchAttempt,
   FetchAttemptRecord,

@@ -1,25 +1,20 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { MessagePage } from '../../views/pages.tsx';
-import { paths } from '../lib/links.ts';
 import { feedRoutes } from '../publish/routes.ts';
 import { loadAssets } from './assets.ts';
 import { randomToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { mediaRoutes } from './media.ts';
 import { metricsAllowed } from './metrics-access.ts';
+import { csrfGuard } from './middleware/csrf/index.ts';
+import { localeMiddleware } from './middleware/locale/index.ts';
+import { mayReadPrivate, privateReading } from './middleware/private-reading/index.ts';
 import { securityHeaders } from './middleware/security-headers/index.ts';
-import {
-  localeMiddleware,
-  mayReadPrivate,
-  renderPage,
-  sessionMiddleware,
-  viewCtxFactory,
-  type WebContext,
-  type WebEnv,
-} from './request-context.ts';
-import { actionRoutes, csrfGuard } from './routes/actions.ts';
-import { notFoundPage } from './routes/errors.ts';
+import { sessionMiddleware } from './middleware/session/index.ts';
+import { renderPage, viewCtxFactory, type WebContext, type WebEnv } from './request-context.ts';
+import { actionRoutes } from './routes/actions.ts';
+import { forbidden, notFoundPage } from './routes/errors.ts';
 import { loginRoutes } from './routes/login.ts';
 import { readerRoutes } from './routes/reader.ts';
 
@@ -34,22 +29,6 @@ function httpMetrics(deps: AppDeps): MiddlewareHandler {
       deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
       deps.metrics.httpDuration.observe({ route }, (performance.now() - start) / 1000);
     }
-  };
-}
-
-/**
- * Private mode: every page needs the login. Without a password there is no login, so the reader stays open
- * (single-user local mode; `serve` binds 127.0.0.1 by default).
- */
-function privateReading(deps: AppDeps): MiddlewareHandler<WebEnv> {
-  return async (c, next) => {
-    if (deps.config().server.reading !== 'private' || !c.var.loginEnabled || c.var.loggedIn) return next();
-    if (c.req.path === paths.login()) return next();
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') {
-      const url = new URL(c.req.url);
-      return c.redirect(paths.login(url.pathname + url.search), 303);
-    }
-    return c.json({ ok: false, error: c.var.t('loginToRead') }, 401);
   };
 }
 
@@ -102,7 +81,10 @@ export function createApp(deps: AppDeps): Hono {
 
   app.use('*', localeMiddleware());
   app.use('*', sessionMiddleware(deps, processSecret));
-  app.use('*', csrfGuard(deps, viewCtx));
+  app.use(
+    '*',
+    csrfGuard(deps, (c, reason) => forbidden(c, viewCtx, reason)),
+  );
   app.route('/', loginRoutes(deps, viewCtx));
   app.use('*', privateReading(deps));
   app.route('/', readerRoutes(deps, viewCtx));

@@ -1,11 +1,17 @@
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import type { Store } from '../store/types.ts';
+import type { CountStore, ItemStore, SearchStore, SourceStore, Store, TopicStore } from '../store/types.ts';
+
+/**
+ * The store parts the web layer uses: every entity, not the connection's life (opening, closing and `exclusive`
+ * belong to the runtime). Each route module and middleware takes only its own part (`DepsWith`).
+ */
+export type WebStore = SourceStore & ItemStore & TopicStore & SearchStore & CountStore & Pick<Store, 'ping'>;
 
 /** Everything the HTTP layer needs, handed in by `rundschau serve` (and by tests). */
 export interface AppDeps {
-  store: Store;
+  store: WebStore;
   /** The current config: it changes when rundschau.yaml is edited. */
   config: () => Config;
   metrics: Metrics;
@@ -16,3 +22,6 @@ export interface AppDeps {
   /** The scheduler's cycles in this process (absent when it does not fetch): /healthz fails while they do. */
   cycleHealth?: () => { consecutiveFailures: number; lastError?: string; lastSuccessAt?: number };
 }
+
+/** AppDeps whose store is only the part `S` a route module or middleware uses. */
+export type DepsWith<S> = Omit<AppDeps, 'store'> & { store: S };

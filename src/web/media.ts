@@ -31,7 +31,7 @@ export function proxyMediaInHtml(html: string, secret: string): string {
   });
 }
 
-export function mediaRoutes(deps: AppDeps, secret: string): Hono {
+export function mediaRoutes(deps: Pick<AppDeps, 'config'>, secret: string): Hono {
   const app = new Hono();
   app.get('/media', async (c) => {
     const url = c.req.query('u') ?? '';

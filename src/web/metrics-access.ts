@@ -5,7 +5,7 @@ import { tokensEqual } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 
 /** The token that opens /metrics to other hosts: `server.metricsToken`, else RUNDSCHAU_METRICS_TOKEN. */
-export function metricsToken(deps: AppDeps): string | undefined {
+export function metricsToken(deps: Pick<AppDeps, 'config'>): string | undefined {
   return deps.config().server.metricsToken || process.env.RUNDSCHAU_METRICS_TOKEN || undefined;
 }
 
@@ -14,7 +14,7 @@ export function metricsToken(deps: AppDeps): string | undefined {
  * host may read it, others need `Authorization: Bearer <token>`. A request relayed by a reverse proxy on this host
  * arrives from loopback too; the forwarding headers proxies add make it count as remote.
  */
-export function metricsAllowed(c: Context, deps: AppDeps): boolean {
+export function metricsAllowed(c: Context, deps: Pick<AppDeps, 'config'>): boolean {
   const token = metricsToken(deps);
   const auth = c.req.header('authorization');
   if (token && auth?.startsWith('Bearer ') && tokensEqual(auth.slice('Bearer '.length).trim(), token)) return true;

@@ -1,121 +1,16 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FeedLink, Section, SidebarData, ViewCtx } from '../../views/context.ts';
-import { isLocale, type Locale, localeFromAcceptLanguage, type T, translator } from '../../views/i18n.ts';
+import type { T } from '../../views/i18n.ts';
 import { FEED_FORMATS, type FeedFormat, paths, publicBaseUrl } from '../lib/links.ts';
-import type { SourceRow } from '../store/types.ts';
+import type { SourceRow, SourceStore } from '../store/types.ts';
 import type { AssetUrls } from './assets.ts';
-import {
-  ANONYMOUS_TTL_SECONDS,
-  csrfTokenFor,
-  decodeSession,
-  encodeSession,
-  randomToken,
-  SESSION_COOKIE,
-  type Session,
-  sessionSecret,
-  signValue,
-  verifySigned,
-} from './auth.ts';
+import { signValue, verifySigned } from './auth.ts';
 import type { AppDeps } from './deps.ts';
+import type { WebContext } from './env.ts';
 import { proxyMediaInHtml } from './media.ts';
 
-/** Per-request facts, set by middleware and read by routes and views. */
-export interface WebEnv {
-  Variables: {
-    locale: Locale;
-    t: T;
-    session: Session;
-    secret: string;
-    csrfToken: string;
-    loginEnabled: boolean;
-    loggedIn: boolean;
-    canEdit: boolean;
-  };
-}
-
-export type WebContext = Context<WebEnv>;
-
-export function passwordHashOf(deps: AppDeps): string | undefined {
-  return deps.config().server.passwordHash || process.env.RUNDSCHAU_PASSWORD_HASH || undefined;
-}
-
-export function isSecureRequest(c: Context, deps: AppDeps): boolean {
-  return c.req.url.startsWith('https:') || (deps.config().server.baseUrl ?? '').startsWith('https:');
-}
-
-/** Locale from `?lang=` (remembered in a cookie), else the cookie, else Accept-Language. */
-export function localeMiddleware(): MiddlewareHandler<WebEnv> {
-  const translators = { en: translator('en'), de: translator('de') };
-  return async (c, next) => {
-    const param = c.req.query('lang');
-    let locale: Locale;
-    if (isLocale(param)) {
-      locale = param;
-      setCookie(c, 'lang', param, { path: '/', maxAge: 365 * 86_400, sameSite: 'Lax', httpOnly: true });
-    } else {
-      const cookie = getCookie(c, 'lang');
-      locale = isLocale(cookie) ? cookie : localeFromAcceptLanguage(c.req.header('accept-language'));
-    }
-    c.set('locale', locale);
-    c.set('t', translators[locale]);
-    await next();
-    c.res.headers.append('Vary', 'Accept-Language, Cookie');
-  };
-}
-
-/**
- * Every page visitor gets a signed session cookie: anonymous ones only carry the sid behind the CSRF token,
- * logged-in ones also the login. Without a configured password everybody may change state (single-user mode).
- */
-export function sessionMiddleware(deps: AppDeps, processSecret: string): MiddlewareHandler<WebEnv> {
-  return async (c, next) => {
-    const server = deps.config().server;
-    const passwordHash = passwordHashOf(deps);
-    const secret = sessionSecret(server.sessionSecret, passwordHash, processSecret);
-    const nowSec = Math.floor((deps.now?.() ?? Date.now()) / 1000);
-    let session = readSession(c, secret, nowSec);
-    if (!session) {
-      session = { sid: randomToken(), authenticated: false, expiresAt: nowSec + ANONYMOUS_TTL_SECONDS };
-      await writeSession(c, deps, secret, session);
-    }
-    const loginEnabled = Boolean(passwordHash);
-    const loggedIn = loginEnabled && session.authenticated;
-    c.set('session', session);
-    c.set('secret', secret);
-    c.set('csrfToken', csrfTokenFor(secret, session.sid));
-    c.set('loginEnabled', loginEnabled);
-    c.set('loggedIn', loggedIn);
-    c.set('canEdit', !loginEnabled || loggedIn);
-    await next();
-  };
-}
-
-function readSession(c: Context, secret: string, nowSec: number): Session | undefined {
-  return decodeSession(verifySigned(getCookie(c, SESSION_COOKIE), secret), nowSec);
-}
-
-/**
- * Whether a request may read what private reading keeps behind the login — without creating a session (the
- * machine endpoints that ask, like feeds, set no cookies). Without a password there is no login: the reader is open.
- */
-export function mayReadPrivate(c: Context, deps: AppDeps, processSecret: string): boolean {
-  const passwordHash = passwordHashOf(deps);
-  if (!passwordHash) return true;
-  const secret = sessionSecret(deps.config().server.sessionSecret, passwordHash, processSecret);
-  return readSession(c, secret, Math.floor((deps.now?.() ?? Date.now()) / 1000))?.authenticated === true;
-}
-
-export async function writeSession(c: Context, deps: AppDeps, secret: string, session: Session): Promise<void> {
-  const nowSec = Math.floor((deps.now?.() ?? Date.now()) / 1000);
-  setCookie(c, SESSION_COOKIE, signValue(encodeSession(session), secret), {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: isSecureRequest(c, deps),
-    maxAge: Math.max(0, session.expiresAt - nowSec),
-  });
-}
+export type { WebContext, WebEnv } from './env.ts';
 
 const UNDO_COOKIE = 'rs_undo';
 const UNDO_TTL_SECONDS = 300;
@@ -145,12 +40,12 @@ function takeUndoFlash(c: WebContext): number[] | undefined {
 }
 
 /** Absolute origin for links that leave the page (feed URLs): the configured base URL or the request's origin. */
-export function publicOrigin(c: Context, deps: AppDeps): string {
+export function publicOrigin(c: Context, deps: Pick<AppDeps, 'config'>): string {
   return publicBaseUrl(deps.config().server.baseUrl, new URL(c.req.url).origin);
 }
 
 /** The source list changes only when the config does: cached briefly so a page costs no extra query. */
-export function sourceListCache(deps: AppDeps, ttlMs = 5_000) {
+export function sourceListCache(deps: { store: Pick<SourceStore, 'listSources'> }, ttlMs = 5_000) {
   let cached: { at: number; rows: SourceRow[] } | undefined;
   let pending: Promise<SourceRow[]> | undefined;
   return async (): Promise<SourceRow[]> => {

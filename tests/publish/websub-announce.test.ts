@@ -8,13 +8,13 @@ import { createWorkspace, runCli, type SpawnedCli, spawnCli, type Workspace, wai
 import { type FeedEntry, rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';
 import { fastDefaults, type TestRuntime, testRuntime } from '../support/runtime.ts';
+import { type RecordingHub, recordingHub } from '../support/websub.ts';
 
 const BASE = 'https://news.example/rs';
 const urlsOf = (path: string) => ['rss', 'atom', 'json'].map((ext) => `${BASE}${path}.${ext}`);
 
 let fixtures: FixtureServer;
-/** `hub.url`s the hub was told about, in arrival order. */
-let pinged: string[] = [];
+let hub: RecordingHub;
 const feeds = new Map<string, FeedEntry[]>();
 
 function setFeed(path: string, entries: FeedEntry[]) {
@@ -24,20 +24,14 @@ function setFeed(path: string, entries: FeedEntry[]) {
 
 beforeAll(async () => {
   fixtures = await startFixtureServer();
-  fixtures.route('/hub', async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
-    const params = new URLSearchParams(body);
-    if (params.get('hub.mode') === 'publish') pinged.push(params.get('hub.url')!);
-    res.writeHead(204).end();
-  });
+  hub = recordingHub(fixtures);
 });
 afterAll(() => fixtures?.close());
 
 function config(extra: { server?: object; topics?: object[] } = {}) {
   return {
     defaults: fastDefaults,
-    server: { baseUrl: `${BASE}/`, websubHub: fixtures.url('/hub'), ...extra.server },
+    server: { baseUrl: `${BASE}/`, websubHub: hub.url, ...extra.server },
     sources: [
       { url: fixtures.url('/tech.xml'), category: 'Tech' },
       { url: fixtures.url('/chat.xml'), category: 'Chatter' },
@@ -48,8 +42,19 @@ function config(extra: { server?: object; topics?: object[] } = {}) {
 
 const entry = (id: string, title: string, date: string): FeedEntry => ({ id, title, date });
 
+/** Every feed of `config()` that advertises the hub: all, both categories, the topic. */
+const EVERY_FEED = new Set([
+  ...urlsOf('/feeds/all'),
+  ...urlsOf('/feeds/category/Tech'),
+  ...urlsOf('/feeds/category/Chatter'),
+  ...urlsOf('/feeds/cloud'),
+]);
+
+/** The distinct feeds announced since the last look. */
+const announced = () => new Set(hub.take());
+
 function resetFeeds() {
-  pinged = [];
+  hub.take();
   setFeed('/tech.xml', [entry('t1', 'Cloud prices fall', '2026-11-01T10:00:00Z')]);
   setFeed('/chat.xml', [entry('c1', 'Weekend chatter', '2026-11-01T09:00:00Z')]);
 }
@@ -64,34 +69,25 @@ describe('after each fetch cycle in the serving process', () => {
   it('announces exactly the feeds that changed, and nothing when nothing did', async () => {
     rt = await testRuntime(config());
     await runCycle(rt.runtime, { force: true });
-    expect(new Set(pinged)).toEqual(
-      new Set([
-        ...urlsOf('/feeds/all'),
-        ...urlsOf('/feeds/category/Tech'),
-        ...urlsOf('/feeds/category/Chatter'),
-        ...urlsOf('/feeds/cloud'),
-      ]),
-    );
-    expect(pinged).toHaveLength(12);
+    const first = hub.take();
+    expect(new Set(first)).toEqual(EVERY_FEED);
+    expect(first).toHaveLength(12);
 
-    pinged = [];
     await runCycle(rt.runtime, { force: true });
-    expect(pinged, 'nothing changed').toEqual([]);
+    expect(hub.take(), 'nothing changed').toEqual([]);
 
     // An older item outside the topic: everything, Tech, but neither Chatter nor the topic.
-    pinged = [];
     setFeed('/tech.xml', [...feeds.get('/tech.xml')!, entry('t0', 'Printer news', '2026-10-01T10:00:00Z')]);
     await runCycle(rt.runtime, { force: true });
-    expect(new Set(pinged)).toEqual(new Set([...urlsOf('/feeds/all'), ...urlsOf('/feeds/category/Tech')]));
+    expect(announced()).toEqual(new Set([...urlsOf('/feeds/all'), ...urlsOf('/feeds/category/Tech')]));
 
     // An edit of an item in the topic: the topic's feed too.
-    pinged = [];
     setFeed('/tech.xml', [
       entry('t1', 'Cloud prices fall again', '2026-11-01T10:00:00Z'),
       entry('t0', 'Printer news', '2026-10-01T10:00:00Z'),
     ]);
     await runCycle(rt.runtime, { force: true });
-    expect(new Set(pinged)).toEqual(
+    expect(announced()).toEqual(
       new Set([...urlsOf('/feeds/all'), ...urlsOf('/feeds/category/Tech'), ...urlsOf('/feeds/cloud')]),
     );
   });
@@ -99,12 +95,12 @@ describe('after each fetch cycle in the serving process', () => {
   it("an editor's decision is announced at once, for the topic only", async () => {
     rt = await testRuntime(config());
     await runCycle(rt.runtime, { force: true });
-    pinged = [];
+    hub.take();
     const { store } = rt.runtime;
     const item = (await store.listItems({}, 10)).items.find((i) => i.title === 'Weekend chatter')!;
     await store.setTopicDecision('cloud', item.id, 'pinned');
     await rt.runtime.feedAnnouncer.announce();
-    expect(new Set(pinged)).toEqual(new Set(urlsOf('/feeds/cloud')));
+    expect(announced()).toEqual(new Set(urlsOf('/feeds/cloud')));
   });
 
   it('with private reading only the public topic feeds are announced', async () => {
@@ -118,7 +114,7 @@ describe('after each fetch cycle in the serving process', () => {
       }),
     );
     await runCycle(rt.runtime, { force: true });
-    expect(new Set(pinged)).toEqual(new Set(urlsOf('/feeds/cloud')));
+    expect(announced()).toEqual(new Set(urlsOf('/feeds/cloud')));
   });
 });
 
@@ -139,25 +135,18 @@ describe('real processes', () => {
     ws = createWorkspace(config());
     const first = await runCli(['fetch', '--config', ws.configPath, '--json'], { env: ws.env });
     expect(first.code, first.stderr).toBe(0);
-    expect(new Set(pinged)).toEqual(
-      new Set([
-        ...urlsOf('/feeds/all'),
-        ...urlsOf('/feeds/category/Tech'),
-        ...urlsOf('/feeds/category/Chatter'),
-        ...urlsOf('/feeds/cloud'),
-      ]),
-    );
-    pinged = [];
+    expect(announced()).toEqual(EVERY_FEED);
     setFeed('/chat.xml', [...feeds.get('/chat.xml')!, entry('c0', 'Older chatter', '2026-10-01T09:00:00Z')]);
     const second = await runCli(['fetch', '--all', '--config', ws.configPath, '--json'], { env: ws.env });
     expect(second.code, second.stderr).toBe(0);
-    expect(new Set(pinged)).toEqual(new Set([...urlsOf('/feeds/all'), ...urlsOf('/feeds/category/Chatter')]));
+    expect(announced()).toEqual(new Set([...urlsOf('/feeds/all'), ...urlsOf('/feeds/category/Chatter')]));
   });
 
   it('`rundschau serve` announces after its own cycles', { timeout: 60_000 }, async () => {
     ws = createWorkspace(config());
     serve = spawnCli(['serve', '--config', ws.configPath, '--port', '0'], { env: ws.env });
-    await waitFor(() => pinged.length >= 12, {
+    const pinged: string[] = [];
+    await waitFor(() => pinged.push(...hub.take()) >= 12, {
       timeoutMs: 30_000,
       what: () => `12 pings (got ${pinged.length}); stderr:\n${serve?.stderr}`,
     });

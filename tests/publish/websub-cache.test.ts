@@ -2,19 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedCache } from '../../src/publish/cache.ts';
 import { pingHub, topicFeedUrls } from '../../src/publish/websub.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
+import { type RecordingHub, recordingHub } from '../support/websub.ts';
 
 describe('pingHub', () => {
   let hub: FixtureServer;
-  const bodies: { contentType?: string; body: string }[] = [];
+  let recorder: RecordingHub;
 
   beforeAll(async () => {
     hub = await startFixtureServer();
-    hub.route('/hub', async (req, res) => {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      bodies.push({ contentType: req.headers['content-type'], body });
-      res.writeHead(204).end();
-    });
+    recorder = recordingHub(hub);
     hub.route('/broken', { status: 500, body: 'no' });
   });
   afterAll(() => hub?.close());
@@ -26,11 +22,11 @@ describe('pingHub', () => {
       'https://news.example/rundschau/feeds/cloud.atom',
       'https://news.example/rundschau/feeds/cloud.json',
     ]);
-    const results = await pingHub(hub.url('/hub'), urls);
+    const results = await pingHub(recorder.url, urls);
     expect(results.every((r) => r.ok && r.status === 204)).toBe(true);
     expect(hub.requestsFor('/hub').every((r) => r.method === 'POST')).toBe(true);
-    const params = bodies.map((b) => Object.fromEntries(new URLSearchParams(b.body)));
-    expect(bodies.every((b) => b.contentType?.startsWith('application/x-www-form-urlencoded'))).toBe(true);
+    const params = recorder.requests.map((r) => Object.fromEntries(r.params));
+    expect(recorder.requests.every((r) => r.contentType?.startsWith('application/x-www-form-urlencoded'))).toBe(true);
     expect(params.map((p) => p['hub.url']).sort()).toEqual([...urls].sort());
     expect(params.every((p) => p['hub.mode'] === 'publish')).toBe(true);
   });

@@ -2,19 +2,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fromRoot } from '../../src/lib/paths.ts';
 import { registerSearchFunctions } from '../../src/store/db.ts';
 import { parseSearch, SEARCH_RANKED_WINDOW } from '../../src/store/search-query.ts';
 import { indexedBody, searchTextFromHtml } from '../../src/store/search-text.ts';
 import type { Store } from '../../src/store/types.ts';
 import {
-  dialects,
+  type DialectSuite,
+  forEachDialect,
   pgSkipReason,
   postgresDatabase,
   sqliteDatabase,
   storedItemCount,
-  type TestDatabase,
 } from '../support/databases.ts';
 import { makeItem, makeSource } from '../support/items.ts';
 
@@ -130,15 +130,19 @@ function label(hit: { title: string; summary: string }): string {
   return hit.title === 'Python tips' ? `${hit.title}: ${hit.summary.replace(/^Small habits, |\.$/g, '')}` : hit.title;
 }
 
-for (const dialect of dialects) {
-  describe.skipIf(dialect.skip !== '')(`search on ${dialect.name} ${dialect.skip}`, () => {
-    let database: TestDatabase;
+/** A fresh store with one configured source, for tests that bring their own items. */
+async function storeWithSource(db: DialectSuite): Promise<{ store: Store; sourceId: number }> {
+  const store = await db.fresh();
+  await store.syncSources([makeSource('https://search.example/feed')], now);
+  return { store, sourceId: (await store.findSourceByUrl('https://search.example/feed'))!.id };
+}
+
+forEachDialect('search', (db) => {
+  describe('over the fixture items', () => {
     let store: Store;
 
     beforeAll(async () => {
-      database = await dialect.create();
-      store = await database.open();
-      await store.syncSources([makeSource('https://search.example/feed')], now);
+      ({ store } = await storeWithSource(db));
       const source = (await store.findSourceByUrl('https://search.example/feed'))!;
       await store.upsertItems(
         source.id,
@@ -155,10 +159,6 @@ for (const dialect of dialects) {
         now,
       );
     });
-    afterAll(async () => {
-      await store?.close();
-      await database?.drop();
-    });
 
     for (const c of CASES) {
       it(`${JSON.stringify(c.query)} finds ${c.expected.length === 0 ? 'nothing' : c.expected.join(' · ')}`, async () => {
@@ -173,45 +173,79 @@ for (const dialect of dialects) {
       expect(hit?.title).toBe('Three companies merge');
       expect(hit?.terms).toEqual([{ text: 'compan', prefix: true }]);
     });
-
-    it('finds ß in the body text, written either way', async () => {
-      const source = (await store.findSourceByUrl('https://search.example/feed'))!;
-      await store.upsertItems(
-        source.id,
-        [makeItem({ uid: 'body', title: 'Stadion', summary: '', contentHtml: '<p>Ein <b>großes</b> Spiel</p>' })],
-        now,
-      );
-      expect((await store.search('grosses spiel', 5)).map((h) => h.uid)).toEqual(['body']);
-      expect((await store.search('"großes Spiel"', 5)).map((h) => h.uid)).toEqual(['body']);
-    });
-
-    it(`ranks the newest ${SEARCH_RANKED_WINDOW} matches and pages on through older ones without losing any`, async () => {
-      const source = (await store.findSourceByUrl('https://search.example/feed'))!;
-      const total = SEARCH_RANKED_WINDOW + 40;
-      // Oldest first, so ids follow time; every 100th item has the word in its title and ranks first.
-      const bulk = Array.from({ length: total }, (_, i) =>
-        makeItem({
-          uid: `bulk-${i}`,
-          title: i % 100 === 0 ? `Glacier ${i}` : `Note ${i}`,
-          summary: `about glacier melt number ${i}`,
-          contentHtml: '',
-          publishedAt: now - (total - i) * 60_000,
-        }),
-      );
-      await store.upsertItems(source.id, bulk, now);
-      const seen: string[] = [];
-      for (let offset = 0; offset < total + 100; offset += 100) {
-        seen.push(...(await store.search('glacier', 100, offset)).map((h) => h.uid));
-      }
-      expect(seen).toHaveLength(total);
-      expect(new Set(seen).size).toBe(total);
-      // The window is the newest SEARCH_RANKED_WINDOW items (bulk-40 … bulk-1039): its title matches lead, newest
-      // first; the 40 older matches follow after the window, newest first.
-      expect(seen.slice(0, 10)).toEqual([1000, 900, 800, 700, 600, 500, 400, 300, 200, 100].map((i) => `bulk-${i}`));
-      expect(seen.slice(SEARCH_RANKED_WINDOW)).toEqual(Array.from({ length: 40 }, (_, i) => `bulk-${39 - i}`));
-    });
   });
-}
+
+  it('finds ß in the body text, written either way', async () => {
+    const { store, sourceId } = await storeWithSource(db);
+    await store.upsertItems(
+      sourceId,
+      [makeItem({ uid: 'body', title: 'Stadion', summary: '', contentHtml: '<p>Ein <b>großes</b> Spiel</p>' })],
+      now,
+    );
+    expect((await store.search('grosses spiel', 5)).map((h) => h.uid)).toEqual(['body']);
+    expect((await store.search('"großes Spiel"', 5)).map((h) => h.uid)).toEqual(['body']);
+  });
+
+  it(`ranks the newest ${SEARCH_RANKED_WINDOW} matches and pages on through older ones without losing any`, async () => {
+    const { store, sourceId } = await storeWithSource(db);
+    const total = SEARCH_RANKED_WINDOW + 40;
+    // Oldest first, so ids follow time; every 100th item has the word in its title and ranks first.
+    const bulk = Array.from({ length: total }, (_, i) =>
+      makeItem({
+        uid: `bulk-${i}`,
+        title: i % 100 === 0 ? `Glacier ${i}` : `Note ${i}`,
+        summary: `about glacier melt number ${i}`,
+        contentHtml: '',
+        publishedAt: now - (total - i) * 60_000,
+      }),
+    );
+    await store.upsertItems(sourceId, bulk, now);
+    const seen: string[] = [];
+    for (let offset = 0; offset < total + 100; offset += 100) {
+      seen.push(...(await store.search('glacier', 100, offset)).map((h) => h.uid));
+    }
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen).size).toBe(total);
+    // The window is the newest SEARCH_RANKED_WINDOW items (bulk-40 … bulk-1039): its title matches lead, newest
+    // first; the 40 older matches follow after the window, newest first.
+    expect(seen.slice(0, 10)).toEqual([1000, 900, 800, 700, 600, 500, 400, 300, 200, 100].map((i) => `bulk-${i}`));
+    expect(seen.slice(SEARCH_RANKED_WINDOW)).toEqual(Array.from({ length: 40 }, (_, i) => `bulk-${39 - i}`));
+  });
+
+  it('searches German and English text with stemming', async () => {
+    const { store, sourceId } = await storeWithSource(db);
+    await store.upsertItems(
+      sourceId,
+      [
+        makeItem({
+          uid: 's1',
+          title: 'Alibaba eröffnet Rechenzentrum in Frankfurt',
+          summary: 'Der Cloud-Anbieter baut in Europa aus <script>',
+          language: 'de',
+        }),
+        makeItem({
+          uid: 's2',
+          title: 'AWS opens new data centers in Europe',
+          summary: 'Clouds everywhere',
+          language: 'en',
+        }),
+        makeItem({
+          uid: 's3',
+          title: 'Weather report',
+          summary: 'Sunny',
+          contentHtml: '<p>Nothing about <b>Rechenzentren</b></p>',
+        }),
+      ],
+      now,
+    );
+    const de = await store.search('Rechenzentren', 10);
+    expect(de.map((h) => h.uid).sort()).toEqual(['s1', 's3']);
+    expect(de[0]!.terms).toEqual([{ text: 'rechenzentr', prefix: true }]);
+    expect((await store.search('data center', 10)).map((h) => h.uid)).toEqual(['s2']);
+    expect((await store.search('"unbalanced OR (', 10)).length).toBe(0);
+    expect(await store.search('', 10)).toEqual([]);
+  });
+});
 
 describe('search syntax', () => {
   it('says why a query has nothing to search for', () => {

@@ -29,6 +29,8 @@ export interface CliOptions {
   cwd?: string;
   /** Run the child as this user (and group): lets a test running as root see file permissions apply. */
   uid?: number;
+  /** Another copy of rundschau to run (its bin/rundschau.js), e.g. an unpacked `npm pack` tarball. */
+  root?: string;
 }
 
 /** The environment a CLI child gets: ours minus anything that would point it at a real config or database. */
@@ -85,7 +87,7 @@ export interface SpawnedCli {
 
 /** Starts a long-running CLI child (serve, a fetch to be killed). The caller must end it. */
 export function spawnCli(args: string[], opts: CliOptions = {}): SpawnedCli {
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(process.execPath, [opts.root ? join(opts.root, 'bin', 'rundschau.js') : bin, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: cliEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processFeed } from '../../src/app/process-feed.ts';
@@ -10,7 +8,7 @@ import { hashPassword } from '../../src/web/auth.ts';
 import { CHROMIUM, launchChromium } from '../support/browser.ts';
 import { rss } from '../support/feeds.ts';
 import { makeItem, makeSource } from '../support/items.ts';
-import { HOUR, NOW, type WebHarness, webHarness } from './harness.ts';
+import { HOUR, NOW, type ServedHarness, servedHarness } from '../support/web.ts';
 
 const skipReason = existsSync(CHROMIUM)
   ? ''
@@ -178,26 +176,11 @@ async function seedRealistic(store: Store) {
   await store.saveTopicScores('kubernetes', k8s, NOW);
 }
 
-interface Served {
-  harness: WebHarness;
-  origin: string;
-  close(): Promise<void>;
-}
-
-async function serveHarness(raw: Record<string, unknown>): Promise<Served> {
-  const harness = await webHarness(raw);
-  await seedRealistic(harness.store);
-  const server = serve({ fetch: harness.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    harness,
-    origin: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await harness.close();
-    },
-  };
+/** The harness served on loopback, seeded with realistic items. */
+async function serveHarness(raw: Record<string, unknown>): Promise<ServedHarness> {
+  const served = await servedHarness(raw);
+  await seedRealistic(served.harness.store);
+  return served;
 }
 
 /** Watches a page for anything an XSS would do: dialogs, CSP reports, requests to other hosts. */
@@ -237,7 +220,7 @@ function guard(page: Page) {
 
 describe.skipIf(Boolean(skipReason))(`reader in Chromium${skipReason ? ` (${skipReason})` : ''}`, () => {
   let browser: Browser;
-  let served: Served;
+  let served: ServedHarness;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -406,7 +389,7 @@ describe.skipIf(Boolean(skipReason))(`reader in Chromium${skipReason ? ` (${skip
   });
 
   describe('with a password', () => {
-    let locked: Served;
+    let locked: ServedHarness;
     beforeAll(async () => {
       locked = await serveHarness({ server: { passwordHash: await hashPassword('s3cret') } });
     });

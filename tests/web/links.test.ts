@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FEED_FORMATS, paths } from '../../src/lib/links.ts';
-import { ORIGIN, seed, type WebHarness, webHarness } from './harness.ts';
+import { ORIGIN, seed, type WebHarness, webHarness } from '../support/web.ts';
 
 /**
  * Every link the app emits resolves: a crawl of every page of a seeded app, and of every link in the published

@@ -4,7 +4,7 @@ import { isPrivateHost } from '../../src/fetch/private-address.ts';
 import { sanitizeContent } from '../../src/normalize/sanitize.ts';
 import { mediaRoutes, mediaUrl, proxyMediaInHtml } from '../../src/web/media.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
-import { type WebHarness, webHarness } from './harness.ts';
+import { type WebHarness, webHarness } from '../support/web.ts';
 
 // A 1×1 PNG.
 const PNG = Buffer.from(

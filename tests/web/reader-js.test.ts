@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/web/auth.ts';
 import { CHROMIUM, launchChromium } from '../support/browser.ts';
 import { makeItem } from '../support/items.ts';
-import { NOW, seed, type WebHarness, webHarness } from './harness.ts';
+import { NOW, type ServedHarness, seed, servedHarness, type WebHarness } from '../support/web.ts';
 
 /**
  * Every button and every documented key of every reader page, driven in Chromium with JavaScript on and off.
@@ -18,29 +17,6 @@ import { NOW, seed, type WebHarness, webHarness } from './harness.ts';
 const skipReason = existsSync(CHROMIUM) ? '' : `skipped: ${CHROMIUM} is absent (apt-get install chromium)`;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-
-interface Served {
-  harness: WebHarness;
-  origin: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-async function serveHarness(raw: Record<string, unknown>): Promise<Served> {
-  const harness = await webHarness(raw);
-  const server = serve({ fetch: harness.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    harness,
-    port,
-    origin: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await harness.close();
-    },
-  };
-}
 
 /** 60 items in two sources and categories (the unread river shows 50), three of them in a topic. */
 async function seedReader(h: WebHarness) {
@@ -115,12 +91,12 @@ describe.skipIf(Boolean(skipReason))(
   `reader buttons and keys in Chromium${skipReason ? ` (${skipReason})` : ''}`,
   () => {
     let browser: Browser;
-    let served: Served;
+    let served: ServedHarness;
     let seeded: Awaited<ReturnType<typeof seedReader>>;
 
     beforeAll(async () => {
       browser = await launchChromium();
-      served = await serveHarness({ topics: [{ slug: 'k8s', title: 'Kubernetes' }] });
+      served = await servedHarness({ topics: [{ slug: 'k8s', title: 'Kubernetes' }] });
       seeded = await seedReader(served.harness);
     });
 
@@ -568,9 +544,9 @@ describe.skipIf(Boolean(skipReason))(
     });
 
     describe('on a 390 px phone', () => {
-      let locked: Served;
+      let locked: ServedHarness;
       beforeAll(async () => {
-        locked = await serveHarness({ server: { passwordHash: await hashPassword('s3cret') } });
+        locked = await servedHarness({ server: { passwordHash: await hashPassword('s3cret') } });
         await seed(locked.harness.store, 2);
       });
       afterAll(async () => {

@@ -4,7 +4,7 @@ import { DEAD_RECHECK_MS } from '../../src/schedule/policy.ts';
 import { hashPassword, verifyPassword } from '../../src/web/auth.ts';
 import { storedItemCount } from '../support/databases.ts';
 import { makeItem, makeSource } from '../support/items.ts';
-import { Client, HOUR, NOW, ORIGIN, seed, type WebHarness, webHarness } from './harness.ts';
+import { Client, HOUR, NOW, ORIGIN, seed, type WebHarness, webHarness } from '../support/web.ts';
 
 /** Titles of the river entries in page order. */
 function titles(html: string): string[] {

@@ -1,5 +1,5 @@
 import type { SQL } from 'drizzle-orm';
-import type { Db, Schema } from '../db.ts';
+import type { Db, Schema } from '../db-types.ts';
 import type { ItemInsert, TopicItemInsert } from '../rows.ts';
 import type { SearchQuery } from '../search-query.ts';
 import type { SourceRow } from '../types.ts';
@@ -10,8 +10,18 @@ import type { SourceRow } from '../types.ts';
  * dialects part. Connections, transactions, migrations and advisory locks differ too; they live in the same two
  * files (dialect/sqlite.ts, dialect/postgres.ts) behind `Connection` (db.ts).
  */
+/** A query prepared once and run with named placeholder values (`sql.placeholder`). */
+export interface PreparedQuery {
+  execute(values: Record<string, unknown>): Promise<unknown>;
+}
+
 export interface Dialect {
   readonly name: 'sqlite' | 'pg';
+  /**
+   * Prepares a select built with the query builder for repeated runs. PostgreSQL names its server-side statement
+   * (`name`, unique per shape); SQLite's drizzle takes no name (the connection caches statements by SQL text).
+   */
+  prepare(query: unknown, name: string): PreparedQuery;
   /**
    * Leases up to `limit` sources matching `due` (oldest due first) and returns them. PostgreSQL: several processes
    * may claim at once, SKIP LOCKED hands each a disjoint set; SQLite: writes are serialised, select then update.

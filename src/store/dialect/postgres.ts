@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { asc, inArray, type SQL, sql } from 'drizzle-orm';
 import { fromRoot } from '../../lib/paths.ts';
-import type { Connection, Db, Schema } from '../db.ts';
+import type { Connection, Db, Schema } from '../connection.ts';
 import { chunks } from '../rows.ts';
 import * as pgSchema from '../schema.pg.ts';
 import { toTsquery } from '../search-query.ts';
-import type { Dialect } from './dialect.ts';
+import type { Dialect, PreparedQuery } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
 
@@ -20,6 +20,10 @@ const migrationsRoot = fromRoot('migrations');
 /** The PostgreSQL side of every query difference (see Dialect). */
 export const postgresDialect: Dialect = {
   name: 'pg',
+
+  prepare(query, name) {
+    return (query as { prepare(name: string): PreparedQuery }).prepare(name);
+  },
 
   async claimSources(tx, t, due, limit, lease) {
     // Several processes may claim at once: SKIP LOCKED hands each a disjoint set of rows.

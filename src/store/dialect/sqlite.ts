@@ -5,13 +5,13 @@ import { asc, inArray, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { fromRoot } from '../../lib/paths.ts';
-import type { Connection, Db } from '../db.ts';
+import type { Connection, Db } from '../connection.ts';
 import type { ItemInsert, TopicItemInsert } from '../rows.ts';
 import * as sqliteSchema from '../schema.sqlite.ts';
 import { toFts5Match } from '../search-query.ts';
 import { foldForIndex, indexedBody, searchTextFromHtml } from '../search-text.ts';
 import { prepareSqliteFile, sqliteAccessError } from '../sqlite-access.ts';
-import type { Dialect } from './dialect.ts';
+import type { Dialect, PreparedQuery } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
 
@@ -23,6 +23,10 @@ const migrationsRoot = fromRoot('migrations');
 /** The SQLite side of every query difference (see Dialect). */
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
+
+  prepare(query) {
+    return (query as { prepare(): PreparedQuery }).prepare();
+  },
 
   async claimSources(tx, t, due, limit, lease) {
     // Writes are serialised on SQLite (one writer): a select and an update in one transaction cannot race.

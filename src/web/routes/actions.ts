@@ -1,38 +1,14 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { paths, type Scope } from '../../lib/links.ts';
-import type { ItemFilter, TopicDecision } from '../../store/types.ts';
-import { tokensEqual } from '../auth.ts';
-import type { AppDeps } from '../deps.ts';
-import { safeLocalPath, sameOriginRequest } from '../middleware/security-headers/index.ts';
-import { setUndoFlash, type ViewCtxFactory, type WebContext, type WebEnv } from '../request-context.ts';
-import { forbidden, wantsJson } from './errors.ts';
+import { paths, type Scope, safeLocalPath } from '../../lib/links.ts';
+import type { CountStore, ItemFilter, ItemStore, TopicDecision, TopicStore } from '../../store/types.ts';
+import type { DepsWith } from '../deps.ts';
+import { setUndoFlash, type WebContext, type WebEnv } from '../request-context.ts';
+import { wantsJson } from './errors.ts';
 
 async function formField(c: WebContext, name: string): Promise<string | undefined> {
   const body = await c.req.parseBody();
   const v = body[name];
   return typeof v === 'string' ? v : undefined;
-}
-
-/**
- * Guards every state-changing request: the Origin (or Fetch-Metadata) must be this site, and the session's CSRF
- * token must come back as the `_csrf` form field or the `X-CSRF-Token` header.
- */
-export function csrfGuard(deps: AppDeps, viewCtx: ViewCtxFactory): MiddlewareHandler<WebEnv> {
-  return async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
-    const sameOrigin = sameOriginRequest(
-      c.req.url,
-      c.req.header('origin'),
-      c.req.header('sec-fetch-site'),
-      deps.config().server.baseUrl,
-    );
-    const token = c.req.header('x-csrf-token') ?? (await formField(c, '_csrf'));
-    if (!sameOrigin || !tokensEqual(token, c.var.csrfToken)) {
-      deps.log.warn({ path: c.req.path, sameOrigin }, 'rejected state change: CSRF check failed');
-      return forbidden(c, viewCtx, c.var.t('csrfFailed'));
-    }
-    return next();
-  };
 }
 
 /** Only editors change state: everyone without a configured password, the logged-in user otherwise. */
@@ -45,8 +21,14 @@ function requireEditor(): MiddlewareHandler<WebEnv> {
   };
 }
 
+/** What the actions change and report: read and starred state, topic decisions, and the unread counts after. */
+export type ActionStore = Pick<ItemStore, 'setRead' | 'changeRead' | 'setStarred'> &
+  Pick<TopicStore, 'setTopicDecision'> &
+  CountStore;
+type ActionDeps = DepsWith<ActionStore>;
+
 /** JSON for app.js, with the new unread counts (the sidebar follows without a reload); else back to the page. */
-async function done(c: WebContext, result: Record<string, unknown>, deps: AppDeps) {
+async function done(c: WebContext, result: Record<string, unknown>, deps: ActionDeps) {
   if (wantsJson(c)) return c.json({ ok: true, ...result, counts: await deps.store.unreadCounts() });
   return c.redirect(safeLocalPath(await formField(c, 'back')), 303);
 }
@@ -79,7 +61,7 @@ export function scopeFilter(scope: Scope): ItemFilter {
 
 const DECISIONS = new Set<TopicDecision>(['auto', 'pinned', 'excluded']);
 
-export function actionRoutes(deps: AppDeps): Hono<WebEnv> {
+export function actionRoutes(deps: ActionDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const editor = requireEditor();
 

@@ -1,17 +1,11 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { LoginPage } from '../../../views/pages.tsx';
+import { safeLocalPath } from '../../lib/links.ts';
 import { RateLimiter, randomToken, SESSION_TTL_SECONDS, verifyPassword } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
-import { safeLocalPath } from '../middleware/security-headers/index.ts';
-import {
-  passwordHashOf,
-  renderPage,
-  type ViewCtxFactory,
-  type WebContext,
-  type WebEnv,
-  writeSession,
-} from '../request-context.ts';
+import { passwordHashOf, writeSession } from '../middleware/session/index.ts';
+import { renderPage, type ViewCtxFactory, type WebContext, type WebEnv } from '../request-context.ts';
 
 const LOGIN_ATTEMPTS_PER_MINUTE = 5;
 
@@ -24,7 +18,7 @@ export function clientIp(c: WebContext): string {
   }
 }
 
-export function loginRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv> {
+export function loginRoutes(deps: Pick<AppDeps, 'config' | 'log' | 'now'>, viewCtx: ViewCtxFactory): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const limiter = new RateLimiter(LOGIN_ATTEMPTS_PER_MINUTE, 60_000);
   const now = () => deps.now?.() ?? Date.now();
@@ -52,7 +46,7 @@ export function loginRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv
       return renderPage(c, LoginPage({ ctx: viewCtx(c, 'other'), next, error: c.var.t('loginFailed') }), 401);
     }
     // A fresh sid on login: a session id planted before login is worth nothing afterwards.
-    await writeSession(c, deps, c.var.secret, {
+    writeSession(c, deps, c.var.secret, {
       sid: randomToken(),
       authenticated: true,
       expiresAt: Math.floor(now() / 1000) + SESSION_TTL_SECONDS,
@@ -61,7 +55,7 @@ export function loginRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv
   });
 
   app.post('/logout', async (c) => {
-    await writeSession(c, deps, c.var.secret, {
+    writeSession(c, deps, c.var.secret, {
       sid: randomToken(),
       authenticated: false,
       expiresAt: Math.floor(now() / 1000) + 3600,

@@ -7,8 +7,17 @@ import { SourcesPage } from '../../../views/sources.tsx';
 import { decodeCursor, itemContext, parseScope, paths, type Scope } from '../../lib/links.ts';
 import { sourceName } from '../../lib/source-name.ts';
 import { parseSearch } from '../../store/search-query.ts';
-import type { ItemFilter, ItemWithSource, SourceRow } from '../../store/types.ts';
-import type { AppDeps } from '../deps.ts';
+import type {
+  CountStore,
+  ItemFilter,
+  ItemStore,
+  ItemWithSource,
+  SearchStore,
+  SourceRow,
+  SourceStore,
+  TopicStore,
+} from '../../store/types.ts';
+import type { DepsWith } from '../deps.ts';
 import {
   publicOrigin,
   renderPage,
@@ -36,8 +45,16 @@ export function openedByReader(c: WebContext): boolean {
   return site === undefined || site === 'same-origin' || site === 'none';
 }
 
+/** What the reading pages read (and opening an item marks read). */
+export type ReaderStore = Pick<ItemStore, 'listItems' | 'getItem' | 'adjacentItems' | 'setRead'> &
+  Pick<SourceStore, 'listSources' | 'getSource' | 'sourceHealth'> &
+  Pick<TopicStore, 'listTopics' | 'getTopic' | 'itemTopics'> &
+  SearchStore &
+  CountStore;
+type ReaderDeps = DepsWith<ReaderStore>;
+
 /** The reading pages: rivers, item, search, sources, topics. Each costs a fixed handful of queries. */
-export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv> {
+export function readerRoutes(deps: ReaderDeps, viewCtx: ViewCtxFactory): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const sources = sourceListCache(deps);
 

@@ -44,32 +44,3 @@ export function securityHeaders(mediaProxied: () => boolean = () => true): Middl
     }
   };
 }
-
-/**
- * Whether a state-changing request may come from where it says. A present Origin must be ours (the request's own
- * origin or the configured base URL; the Node adapter does not see X-Forwarded-Proto, hence the base URL). Without
- * Origin, a Fetch-Metadata `cross-site` is refused; the CSRF token is checked separately in every case.
- */
-export function sameOriginRequest(
-  requestUrl: string,
-  originHeader: string | undefined,
-  fetchSite: string | undefined,
-  baseUrl: string | undefined,
-): boolean {
-  if (originHeader !== undefined) {
-    if (originHeader === 'null') return false;
-    const allowed = new Set([new URL(requestUrl).origin]);
-    if (baseUrl) allowed.add(new URL(baseUrl).origin);
-    return allowed.has(originHeader);
-  }
-  return fetchSite !== 'cross-site';
-}
-
-/** A `back`/`next` target: a path on this site, never an absolute or protocol-relative URL. */
-export function safeLocalPath(target: unknown, fallback = '/'): string {
-  if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) {
-    return fallback;
-  }
-  if (/[\u0000-\u001f]/.test(target)) return fallback;
-  return target;
-}

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type Config, configSchema } from '../../src/config/schema.ts';
 import { silentLogger } from '../../src/lib/log.ts';
@@ -5,8 +7,8 @@ import { createMetrics } from '../../src/lib/metrics.ts';
 import type { Store } from '../../src/store/types.ts';
 import { createApp } from '../../src/web/app.ts';
 import type { AppDeps } from '../../src/web/deps.ts';
-import { sqliteDatabase, type TestDatabase } from '../support/databases.ts';
-import { makeItem, makeSource } from '../support/items.ts';
+import { sqliteDatabase, type TestDatabase } from './databases.ts';
+import { makeItem, makeSource } from './items.ts';
 
 export const ORIGIN = 'http://127.0.0.1';
 export const NOW = Date.UTC(2026, 10, 10, 12, 0, 0);
@@ -47,6 +49,34 @@ export async function webHarness(raw: Record<string, unknown> = {}, extra: Parti
     await db.drop();
   };
   return h;
+}
+
+export interface ServedHarness {
+  harness: WebHarness;
+  /** `http://127.0.0.1:PORT`, for a real browser or client. */
+  origin: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A web harness behind a real HTTP server on 127.0.0.1 (a free port), for browser and client tests. */
+export async function servedHarness(
+  raw: Record<string, unknown> = {},
+  extra: Partial<AppDeps> = {},
+): Promise<ServedHarness> {
+  const harness = await webHarness(raw, extra);
+  const server = serve({ fetch: harness.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    harness,
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await harness.close();
+    },
+  };
 }
 
 /** Two sources in two categories with `perSource` items each, one hour apart, newest first by title number. */
