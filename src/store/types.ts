@@ -298,8 +298,35 @@ export interface CountStore {
   unreadCounts(): Promise<UnreadCounts>;
 }
 
+/** A password for the sync APIs (Google Reader, Fever); its name is the login name. */
+export interface AppPassword {
+  id: number;
+  name: string;
+  /** scrypt hash (web/auth.ts format). */
+  passwordHash: string;
+  /** md5("name:password"), hex: the Fever api_key. */
+  feverKey: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** App passwords: made and revoked by `rundschau app-password`, checked by the sync APIs. */
+export interface AppPasswordStore {
+  /** Stores a new app password; undefined when one with this name exists. */
+  addAppPassword(
+    entry: { name: string; passwordHash: string; feverKey: string },
+    now?: number,
+  ): Promise<AppPassword | undefined>;
+  listAppPasswords(): Promise<AppPassword[]>;
+  getAppPassword(name: string): Promise<AppPassword | undefined>;
+  appPasswordByFeverKey(feverKey: string): Promise<AppPassword | undefined>;
+  /** Whether there was one to remove. */
+  revokeAppPassword(name: string): Promise<boolean>;
+  touchAppPassword(name: string, now?: number): Promise<void>;
+}
+
 /** The whole store: every part, plus the connection's life. What the runtime holds. */
-export interface Store extends SourceStore, ItemStore, TopicStore, SearchStore, CountStore {
+export interface Store extends SourceStore, ItemStore, TopicStore, SearchStore, CountStore, AppPasswordStore {
   readonly dialect: 'sqlite' | 'pg';
   close(): Promise<void>;
   ping(): Promise<boolean>;
