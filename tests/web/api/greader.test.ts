@@ -141,11 +141,14 @@ for (const dialect of dialects) {
       const seen: string[] = [];
       let c: string | undefined = 'null';
       for (let pages = 0; c && pages < 10; pages++) {
-        const page = await client.json(`/reader/api/0/stream/contents/${encodeURIComponent(READING_LIST)}`, {
-          n: '3',
-          c,
-        });
-        seen.push(...page.items.map((i: { title: string }) => i.title));
+        const page: { items: { title: string }[]; continuation?: string } = await client.json(
+          `/reader/api/0/stream/contents/${encodeURIComponent(READING_LIST)}`,
+          {
+            n: '3',
+            c,
+          },
+        );
+        seen.push(...page.items.map((i) => i.title));
         c = page.continuation;
       }
       expect(seen).toHaveLength(10);
