@@ -3,6 +3,7 @@ import { routePath } from 'hono/route';
 import { MessagePage } from '../../views/pages.tsx';
 import { paths } from '../lib/links.ts';
 import { feedRoutes } from '../publish/routes.ts';
+import { feverRoutes } from './api/fever/index.ts';
 import { greaderRoutes } from './api/greader/index.ts';
 import { loadAssets } from './assets.ts';
 import { randomToken } from './auth.ts';
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', feedRoutes(deps, { mayReadPrivate: (c) => mayReadPrivate(c, deps, processSecret) }));
   // Sync APIs for apps: app passwords and tokens, no session or CSRF cookie (src/web/api/).
   app.route('/', greaderRoutes(deps));
+  app.route('/', feverRoutes(deps));
 
   app.use('*', localeMiddleware());
   app.use('*', sessionMiddleware(deps, processSecret));
