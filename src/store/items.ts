@@ -321,7 +321,7 @@ export class SqlItemStore implements ItemStore {
       .where(
         and(
           range.after !== undefined ? gt(items.id, range.after) : undefined,
-          range.before !== undefined ? lt(items.id, range.before) : undefined,
+          range.before ? lt(items.id, range.before) : undefined,
         ),
       )
       .orderBy(descending ? desc(items.id) : asc(items.id))

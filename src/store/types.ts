@@ -269,7 +269,7 @@ export interface ItemStore {
   markFilterRead(filter: ItemFilter): Promise<number[]>;
   /** Ids of the other items sharing a story with these (curate/stories.ts keys), these left out. */
   storyMates(ids: number[]): Promise<number[]>;
-  /** Items by id order for id-cursor protocols (Fever): ids above `after` ascending, or below `before` descending. */
+  /** Items by id order for id-cursor protocols (Fever): ids above `after` ascending, or below `before` descending (`before: 0`: from the newest). */
   itemsByIdRange(range: { after?: number; before?: number }, limit: number): Promise<ItemWithSource[]>;
   /** Items in id order after `afterId`, for batch jobs (re-scoring, story keys). */
   scanItems(afterId: number, limit: number): Promise<StoredItem[]>;

@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ItemFilter, ItemWithSource, SourceRow } from '../../../store/types.ts';
 import type { AppDeps } from '../../deps.ts';
 import { clientIp } from '../../routes/login.ts';
-import { timestampMs } from '../greader/ids.ts';
+import { MAX_ROW_ID, timestampMs } from '../greader/ids.ts';
 import { loadCatalog, sourceTitle, subscribed } from '../greader/streams.ts';
 import { setItemsRead, setItemsStarred } from '../marking.ts';
 import { AppSessions } from '../session.ts';
@@ -54,7 +54,13 @@ function idList(text: string | undefined, cap: number): number[] | undefined {
     .map((s) => s.trim())
     .filter((s) => s !== '');
   if (ids.length > cap || !ids.every((s) => /^\d{1,15}$/.test(s))) return undefined;
-  return ids.map(Number);
+  return ids.map(Number).filter((id) => id <= MAX_ROW_ID);
+}
+
+/** since_id / max_id as a row id bound (absent or not a number: 0; beyond any row id: the largest). */
+function rowId(text: string | undefined): number {
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_ROW_ID) : 0;
 }
 
 export function feverRoutes(deps: AppDeps): Hono {
@@ -104,7 +110,11 @@ export function feverRoutes(deps: AppDeps): Hono {
     if (mark) {
       const as = get('as');
       const id = Number(get('id'));
-      if (!Number.isInteger(id) || !['read', 'unread', 'saved', 'unsaved'].includes(as ?? '')) {
+      if (
+        !Number.isInteger(id) ||
+        Math.abs(id) > MAX_ROW_ID ||
+        !['read', 'unread', 'saved', 'unsaved'].includes(as ?? '')
+      ) {
         return c.json({ ...out, error: 'mark needs an integer id and as=read|unread|saved|unsaved' }, 400);
       }
       if (mark === 'item') {
@@ -161,11 +171,10 @@ export function feverRoutes(deps: AppDeps): Hono {
       const maxId = get('max_id');
       let items: ItemWithSource[];
       if (withIds) items = await deps.store.getItemsByIds(withIds);
-      else if (maxId !== undefined && Number(maxId) > 0) {
-        items = await deps.store.itemsByIdRange({ before: Number(maxId) }, PAGE);
-      } else if (maxId !== undefined) {
-        items = await deps.store.itemsByIdRange({ before: Number.MAX_SAFE_INTEGER }, PAGE);
-      } else items = await deps.store.itemsByIdRange({ after: Number(sinceId ?? 0) || 0 }, PAGE);
+      else if (maxId !== undefined) {
+        // max_id=0 (an empty cache): from the newest.
+        items = await deps.store.itemsByIdRange({ before: rowId(maxId) }, PAGE);
+      } else items = await deps.store.itemsByIdRange({ after: rowId(sinceId) }, PAGE);
       out.items = items.map(feverItem);
     }
     return c.json(out);

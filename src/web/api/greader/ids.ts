@@ -29,8 +29,11 @@ export function parseItemId(text: string): number | undefined {
     // Some clients read the 64-bit id as signed; a row id is far below 2^63, so this is never an item of ours.
     return undefined;
   } else return undefined;
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  // Row ids are 32-bit (PostgreSQL serial): anything larger names no item of ours.
+  return Number.isSafeInteger(n) && n > 0 && n <= MAX_ROW_ID ? n : undefined;
 }
+
+export const MAX_ROW_ID = 0x7fffffff;
 
 export type StateName = 'reading-list' | 'read' | 'starred' | 'kept-unread' | 'fresh' | 'other';
 
