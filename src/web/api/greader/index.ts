@@ -109,6 +109,14 @@ export function greaderRoutes(deps: AppDeps): Hono {
       return undefined;
     };
 
+  /** The sources and topics, read only when a stream names a label or feed (states need neither). */
+  const catalogFor = (stream: string, params: URLSearchParams): Promise<Catalog> | Catalog => {
+    const streams = [stream, ...params.getAll('xt'), ...params.getAll('it')];
+    return streams.every((s) => parseStreamId(s)?.kind === 'state')
+      ? { sources: [], topics: [] }
+      : loadCatalog(deps.store);
+  };
+
   const read = authenticated(false);
   const write = authenticated(true);
   const ok = (c: Ctx) => c.text('OK');
@@ -222,16 +230,12 @@ export function greaderRoutes(deps: AppDeps): Hono {
     const params = c.var.params;
     const s = params.get('s');
     if (!s) throw new BadRequest('s (a stream id) is required');
-    const filter = requestFilter(await loadCatalog(deps.store), s, params);
+    const filter = requestFilter(await catalogFor(s, params), s, params);
     const page = await streamRefs(deps.store, filter, params, 20, IDS_CAP);
-    return c.json({
-      itemRefs: page.refs.map((r) => ({
-        id: String(r.id),
-        directStreamIds: [],
-        timestampUsec: String(r.publishedAt * 1000),
-      })),
-      ...(page.continuation ? { continuation: page.continuation } : {}),
-    });
+    // Written as text: up to 10,000 refs of two numbers each, the apps' most frequent large answer.
+    const refs = page.refs.map((r) => `{"id":"${r.id}","timestampUsec":"${r.publishedAt * 1000}"}`).join(',');
+    const continuation = page.continuation ? `,"continuation":${JSON.stringify(page.continuation)}` : '';
+    return c.body(`{"itemRefs":[${refs}]${continuation}}`, 200, { 'Content-Type': 'application/json' });
   };
   api.get('/reader/api/0/stream/items/ids', read, itemIds);
   api.post('/reader/api/0/stream/items/ids', read, itemIds);
@@ -264,7 +268,7 @@ export function greaderRoutes(deps: AppDeps): Hono {
     }
     // A feed URL in the path may have lost a slash of its `://` on the way.
     stream = stream.replace(/^feed\/(https?):\/(?!\/)/, 'feed/$1://');
-    const catalog = await loadCatalog(deps.store);
+    const catalog = await catalogFor(stream, params);
     const filter = requestFilter(catalog, stream, params);
     const page = await streamRefs(deps.store, filter, params, 20, CONTENTS_CAP);
     const items = await deps.store.getItemsByIds(page.refs.map((r) => r.id));
