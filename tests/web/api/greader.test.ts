@@ -189,6 +189,32 @@ for (const dialect of dialects) {
       expect((await client.post('/reader/api/0/mark-all-as-read', { s: READING_LIST, ts: 'soon' })).status).toBe(400);
     });
 
+    it('topics are labels (type tag) with unread counts; their streams list the included items', async () => {
+      await loggedIn();
+      const [a, b] = (await h.store.listItems({}, 2)).items;
+      await h.store.upsertTopic({ slug: 'ai', title: 'AI', description: '', rulesHash: 'h' }, NOW);
+      await h.store.saveTopicScores(
+        'ai',
+        [a!, b!].map((i, k) => ({
+          itemId: i.id,
+          score: 2,
+          included: k === 0,
+          evidence: {},
+          publishedAt: i.publishedAt,
+        })),
+        NOW,
+      );
+      const tags = await client.json('/reader/api/0/tag/list');
+      expect(tags.tags).toContainEqual({ id: 'user/-/label/AI', label: 'AI', type: 'tag', unread_count: 1 });
+      const ids = await client.json('/reader/api/0/stream/items/ids', { s: 'user/-/label/AI' });
+      expect(ids.itemRefs.map((r: { id: string }) => r.id)).toEqual([String(a!.id)]);
+      const page = await client.json(`/reader/api/0/stream/contents/${encodeURIComponent('user/-/label/ai')}`);
+      expect(page.title).toBe('AI');
+      await client.post('/reader/api/0/mark-all-as-read', { s: 'user/-/label/AI' });
+      expect((await h.store.getItem(a!.id))?.read).toBe(true);
+      expect((await h.store.getItem(b!.id))?.read).toBe(false);
+    });
+
     it('takes item ids in all four forms, refuses others', async () => {
       await loggedIn();
       const id = (await h.store.listItems({}, 1)).items[0]!.id;
