@@ -46,5 +46,5 @@ describe('rundschau app-password', () => {
     const table = await runCli(['app-password', 'list'], { env });
     expect(table.stdout).toMatch(/newsboat/);
     expect(table.stdout).not.toMatch(/phone/);
-  });
+  }, 180_000);
 });
