@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { describeError } from '../lib/errors.ts';
 import { VERSION } from '../lib/version.ts';
 import { addCommand } from './commands/add.ts';
+import { appPasswordCommand } from './commands/app-password.ts';
 import { checkConfigCommand } from './commands/check-config.ts';
 import { curateCommand } from './commands/curate.ts';
 import { exportCommand } from './commands/export.ts';
@@ -37,6 +38,7 @@ Environment:
     checkConfigCommand(),
     curateCommand(),
     hashPasswordCommand(),
+    appPasswordCommand(),
   ]) {
     program.addCommand(command);
   }

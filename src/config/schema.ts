@@ -169,6 +169,16 @@ export const serverSchema = z
   })
   .strict();
 
+/** The sync APIs for apps: Google Reader (`/api/greader`) and Fever (`/api/fever`), logging in with app passwords. */
+export const syncSchema = z
+  .object({
+    /** Reading one report of a story in an app marks the story's other reports read too. */
+    markStoryRead: z.boolean().default(true),
+    /** Requests per minute one app password (or, before login, one address) may make; over it, 429 (0: no limit). */
+    requestsPerMinute: z.number().int().nonnegative().default(1200),
+  })
+  .strict();
+
 /**
  * The whole file. Optional blocks use `.prefault({})`, not `.default({})`: zod 4 returns a `.default()` value as it
  * is, so an absent block would come out without its own keys' defaults (`defaults.concurrency` undefined).
@@ -180,6 +190,7 @@ export const configSchema = z
     server: serverSchema.prefault({}),
     sources: z.array(sourceSchema).default([]),
     topics: z.array(topicSchema).default([]),
+    sync: syncSchema.prefault({}),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { StoreContext } from './context.ts';
 import type { CountStore, UnreadCounts } from './types.ts';
 
@@ -25,6 +25,17 @@ export class SqlCountStore implements CountStore {
     this.countsCache = { at: now, value };
     value.catch(() => this.countsChanged());
     return value;
+  }
+
+  async topicUnreadCounts(): Promise<Record<string, number>> {
+    const { items, topicItems } = this.ctx.t;
+    const rows = await this.ctx.db
+      .select({ slug: topicItems.topicSlug, n: sql<number>`count(*)` })
+      .from(topicItems)
+      .innerJoin(items, eq(items.id, topicItems.itemId))
+      .where(and(sql`${topicItems.included} = true`, sql`${items.read} = false`))
+      .groupBy(topicItems.topicSlug);
+    return Object.fromEntries(rows.map((r) => [r.slug, Number(r.n)]));
   }
 
   private async readUnreadCounts(): Promise<UnreadCounts> {

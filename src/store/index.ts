@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { SqlAppPasswordStore } from './app-passwords.ts';
 import { StoreContext } from './context.ts';
 import { SqlCountStore } from './counts.ts';
 import { openConnection, resolveDatabaseUrl } from './db.ts';
@@ -23,6 +24,7 @@ export async function openStore(url: string = resolveDatabaseUrl()): Promise<Sto
     new SqlTopicStore(ctx, queries),
     new SqlSearchStore(ctx, items),
     new SqlCountStore(ctx),
+    new SqlAppPasswordStore(ctx),
   ];
   const store: Record<string, unknown> = {
     dialect: ctx.dialect.name,

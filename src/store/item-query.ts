@@ -1,8 +1,11 @@
-import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { StoreContext } from './context.ts';
 import type { PreparedQuery } from './dialect/dialect.ts';
 import { pageOf, type RiverRow, riverColumns, type TopicRiverRow, toTopicItem, withSource } from './rows.ts';
-import type { Cursor, ItemFilter, ItemWithSource, Page, TopicItem } from './types.ts';
+import type { Cursor, ItemFilter, ItemRef, ItemWithSource, Page, TopicItem } from './types.ts';
+
+/** The filter values bound as parameters (the rest are literal conditions). */
+type BoundValue = 'sourceId' | 'language' | 'publishedFrom' | 'publishedUntil';
 
 /**
  * The one translation of an `ItemFilter` into SQL (cf. Miniflux's entry_query_builder.go): rivers, topic rivers,
@@ -65,6 +68,8 @@ export class ItemQueries {
     const values = {
       sourceId: filter.sourceId,
       language: filter.language,
+      publishedFrom: filter.publishedFrom,
+      publishedUntil: filter.publishedUntil,
       topic: filter.topic,
       beforeAt: before?.publishedAt,
       beforeId: before?.id,
@@ -82,6 +87,10 @@ export class ItemQueries {
       Boolean(filter.language),
       Boolean(before),
       content,
+      Boolean(filter.readOnly),
+      Boolean(filter.unstarredOnly),
+      filter.publishedFrom !== undefined,
+      filter.publishedUntil !== undefined,
     ];
     const key = shape.map(Number).join('');
     let statement = this.statements.get(key);
@@ -99,7 +108,7 @@ export class ItemQueries {
     categorySources: number[] | undefined,
     paged: boolean,
     content: boolean,
-    bind: (name: 'sourceId' | 'language' | 'topic' | 'beforeAt' | 'beforeId' | 'limit') => unknown,
+    bind: (name: BoundValue | 'topic' | 'beforeAt' | 'beforeId' | 'limit') => unknown,
   ) {
     const { items, sources, topicItems } = this.ctx.t;
     const where = this.itemConditions(filter, categorySources, (name) => bind(name));
@@ -136,7 +145,7 @@ export class ItemQueries {
   private itemConditions(
     filter: ItemFilter,
     categorySources: number[] | undefined,
-    bind: (name: 'sourceId' | 'language', value: unknown) => unknown,
+    bind: (name: BoundValue, value: unknown) => unknown,
   ): SQL[] {
     const { items } = this.ctx.t;
     const where: SQL[] = [];
@@ -144,9 +153,60 @@ export class ItemQueries {
     if (categorySources !== undefined) where.push(inArray(items.sourceId, categorySources));
     // Literal booleans (not bound parameters) so the partial indexes on read/starred apply.
     if (filter.unreadOnly) where.push(sql`${items.read} = false`);
+    if (filter.readOnly) where.push(sql`${items.read} = true`);
     if (filter.starredOnly) where.push(sql`${items.starred} = true`);
+    if (filter.unstarredOnly) where.push(sql`${items.starred} = false`);
     if (filter.language) where.push(eq(items.language, bind('language', filter.language) as string));
+    if (filter.publishedFrom !== undefined) {
+      where.push(gte(items.publishedAt, bind('publishedFrom', filter.publishedFrom) as number));
+    }
+    if (filter.publishedUntil !== undefined) {
+      where.push(lte(items.publishedAt, bind('publishedUntil', filter.publishedUntil) as number));
+    }
     return where;
+  }
+
+  /**
+   * Refs (id, published_at) of the items matching `filter`, its topic included, keyset-paged newest first or oldest
+   * first: what the sync APIs' id lists read. Only index columns are selected, so an unread or starred list is read
+   * from its partial index; a topic's from its (topic, published_at, item) index.
+   */
+  async refs(
+    filter: ItemFilter,
+    limit: number,
+    after: Cursor | undefined,
+    oldestFirst: boolean,
+  ): Promise<Page<ItemRef>> {
+    const { items, topicItems } = this.ctx.t;
+    const categorySources = await this.categorySources(filter);
+    if (categorySources === null) return { items: [] };
+    const where = this.itemConditions(filter, categorySources, (_name, value) => value);
+    const onTopic = filter.topic !== undefined;
+    const at = onTopic ? topicItems.publishedAt : items.publishedAt;
+    const id = onTopic ? topicItems.itemId : items.id;
+    if (after) {
+      const point = sql`(${after.publishedAt}, ${after.id})`;
+      where.push(oldestFirst ? sql`(${at}, ${id}) > ${point}` : sql`(${at}, ${id}) < ${point}`);
+    }
+    const order = oldestFirst ? [asc(at), asc(id)] : [desc(at), desc(id)];
+    const rows = onTopic
+      ? await this.ctx.db
+          .select({ id, publishedAt: at })
+          .from(topicItems)
+          .innerJoin(items, eq(items.id, topicItems.itemId))
+          .where(and(eq(topicItems.topicSlug, filter.topic!), sql`${topicItems.included} = true`, ...where))
+          .orderBy(...order)
+          .limit(limit + 1)
+      : await this.ctx.db
+          .select({ id, publishedAt: at })
+          .from(items)
+          .where(where.length > 0 ? and(...where) : undefined)
+          .orderBy(...order)
+          .limit(limit + 1);
+    return pageOf(
+      rows.map((r) => ({ id: Number(r.id), publishedAt: Number(r.publishedAt) })),
+      limit,
+    );
   }
 
   /** The ids of a category's sources (undefined: no category filter; null: no such source, nothing matches). */

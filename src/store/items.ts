@@ -10,6 +10,7 @@ import { indexedBody, searchTextFromHtml } from './search-text.ts';
 import type {
   Cursor,
   ItemFilter,
+  ItemRef,
   ItemStore,
   ItemsMark,
   ItemWithSource,
@@ -264,6 +265,68 @@ export class SqlItemStore implements ItemStore {
         })
         .where(eq(sources.id, sourceId));
     }
+  }
+
+  listItemRefs(
+    filter: ItemFilter,
+    limit: number,
+    after?: Cursor,
+    opts: { oldestFirst?: boolean } = {},
+  ): Promise<Page<ItemRef>> {
+    return this.queries.refs(filter, limit, after, Boolean(opts.oldestFirst));
+  }
+
+  async markFilterRead(filter: ItemFilter): Promise<number[]> {
+    const { items } = this.ctx.t;
+    const where = await this.queries.conditions({ ...filter, unreadOnly: true, readOnly: false });
+    if (!where) return [];
+    return this.ctx.write(async (tx) => {
+      const rows = await tx
+        .update(items)
+        .set({ read: true })
+        .where(and(...where))
+        .returning({ id: items.id, sourceId: items.sourceId });
+      await this.adjustUnread(tx, rows, -1);
+      return rows.map((r) => r.id);
+    });
+  }
+
+  async storyMates(ids: number[]): Promise<number[]> {
+    const { items } = this.ctx.t;
+    if (ids.length === 0) return [];
+    const keys = new Set<string>();
+    for (const part of chunks(ids)) {
+      const rows = await this.ctx.db
+        .select({ storyKey: items.storyKey })
+        .from(items)
+        .where(and(inArray(items.id, part), sql`${items.storyKey} is not null`));
+      for (const r of rows) if (r.storyKey) keys.add(r.storyKey);
+    }
+    const given = new Set(ids);
+    const mates = new Set<number>();
+    for (const part of chunks([...keys])) {
+      const rows = await this.ctx.db.select({ id: items.id }).from(items).where(inArray(items.storyKey, part));
+      for (const r of rows) if (!given.has(r.id)) mates.add(r.id);
+    }
+    return [...mates];
+  }
+
+  async itemsByIdRange(range: { after?: number; before?: number }, limit: number): Promise<ItemWithSource[]> {
+    const { items, sources } = this.ctx.t;
+    const descending = range.after === undefined && range.before !== undefined;
+    const rows = await this.ctx.db
+      .select(riverColumns(this.ctx.t))
+      .from(items)
+      .innerJoin(sources, eq(sources.id, items.sourceId))
+      .where(
+        and(
+          range.after !== undefined ? gt(items.id, range.after) : undefined,
+          range.before ? lt(items.id, range.before) : undefined,
+        ),
+      )
+      .orderBy(descending ? desc(items.id) : asc(items.id))
+      .limit(limit);
+    return rows.map(withSource);
   }
 
   async setStarred(id: number, starred: boolean): Promise<void> {

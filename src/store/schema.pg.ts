@@ -169,3 +169,20 @@ export const topicItems = pgTable(
     index('topic_items_river').on(t.topicSlug, t.publishedAt, t.itemId).where(sql`${t.included} = true`),
   ],
 );
+
+/** Passwords for sync apps (Google Reader, Fever APIs), apart from the editor's: `rundschau app-password`. */
+export const appPasswords = pgTable(
+  'app_passwords',
+  {
+    id: serial('id').primaryKey(),
+    /** The login name apps send (Email= in ClientLogin). */
+    name: text('name').notNull(),
+    /** scrypt, as web/auth.ts hashes. */
+    passwordHash: text('password_hash').notNull(),
+    /** md5("name:password") in hex: what the Fever protocol sends as api_key, so it is kept from creation. */
+    feverKey: text('fever_key').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    lastUsedAt: bigint('last_used_at', { mode: 'number' }),
+  },
+  (t) => [uniqueIndex('app_passwords_name').on(t.name), index('app_passwords_fever_key').on(t.feverKey)],
+);

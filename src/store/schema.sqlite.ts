@@ -158,3 +158,20 @@ export const topicItems = sqliteTable(
     index('topic_items_river').on(t.topicSlug, t.publishedAt, t.itemId).where(sql`${t.included} = true`),
   ],
 );
+
+/** Passwords for sync apps (Google Reader, Fever APIs), apart from the editor's: `rundschau app-password`. */
+export const appPasswords = sqliteTable(
+  'app_passwords',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The login name apps send (Email= in ClientLogin). */
+    name: text('name').notNull(),
+    /** scrypt, as web/auth.ts hashes. */
+    passwordHash: text('password_hash').notNull(),
+    /** md5("name:password") in hex: what the Fever protocol sends as api_key, so it is kept from creation. */
+    feverKey: text('fever_key').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [uniqueIndex('app_passwords_name').on(t.name), index('app_passwords_fever_key').on(t.feverKey)],
+);

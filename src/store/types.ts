@@ -95,6 +95,20 @@ export interface ItemFilter {
   unreadOnly?: boolean;
   starredOnly?: boolean;
   language?: string;
+  /** Only read items (the sync APIs' read stream). */
+  readOnly?: boolean;
+  /** Leaves starred items out (a sync app excluding its starred stream). */
+  unstarredOnly?: boolean;
+  /** Published at or after, epoch ms. */
+  publishedFrom?: number;
+  /** Published at or before, epoch ms. */
+  publishedUntil?: number;
+}
+
+/** An item's place in a river: what id lists (sync APIs) need, read straight from an index. */
+export interface ItemRef {
+  id: number;
+  publishedAt: number;
 }
 
 export interface Page<T> {
@@ -241,6 +255,22 @@ export interface ItemStore {
    */
   adjacentItems(filter: ItemFilter, at: Cursor): Promise<{ newer?: number; older?: number }>;
   setStarred(id: number, starred: boolean): Promise<void>;
+  /**
+   * Ids of the items matching `filter` (its topic too), keyset-paged like rivers: newest first, or oldest first
+   * with `oldestFirst` (then `after` is the last ref of the page before, and `next` that of this one).
+   */
+  listItemRefs(
+    filter: ItemFilter,
+    limit: number,
+    after?: Cursor,
+    opts?: { oldestFirst?: boolean },
+  ): Promise<Page<ItemRef>>;
+  /** Marks every unread item matching `filter` (its topic too) read; returns the ids it changed. */
+  markFilterRead(filter: ItemFilter): Promise<number[]>;
+  /** Ids of the other items sharing a story with these (curate/stories.ts keys), these left out. */
+  storyMates(ids: number[]): Promise<number[]>;
+  /** Items by id order for id-cursor protocols (Fever): ids above `after` ascending, or below `before` descending (`before: 0`: from the newest). */
+  itemsByIdRange(range: { after?: number; before?: number }, limit: number): Promise<ItemWithSource[]>;
   /** Items in id order after `afterId`, for batch jobs (re-scoring, story keys). */
   scanItems(afterId: number, limit: number): Promise<StoredItem[]>;
   setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void>;
@@ -296,10 +326,39 @@ export interface SearchStore {
 /** The reader's sidebar counts. */
 export interface CountStore {
   unreadCounts(): Promise<UnreadCounts>;
+  /** Unread included items per topic slug (the sync APIs show topics as labels). */
+  topicUnreadCounts(): Promise<Record<string, number>>;
+}
+
+/** A password for the sync APIs (Google Reader, Fever); its name is the login name. */
+export interface AppPassword {
+  id: number;
+  name: string;
+  /** scrypt hash (web/auth.ts format). */
+  passwordHash: string;
+  /** md5("name:password"), hex: the Fever api_key. */
+  feverKey: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** App passwords: made and revoked by `rundschau app-password`, checked by the sync APIs. */
+export interface AppPasswordStore {
+  /** Stores a new app password; undefined when one with this name exists. */
+  addAppPassword(
+    entry: { name: string; passwordHash: string; feverKey: string },
+    now?: number,
+  ): Promise<AppPassword | undefined>;
+  listAppPasswords(): Promise<AppPassword[]>;
+  getAppPassword(name: string): Promise<AppPassword | undefined>;
+  appPasswordByFeverKey(feverKey: string): Promise<AppPassword | undefined>;
+  /** Whether there was one to remove. */
+  revokeAppPassword(name: string): Promise<boolean>;
+  touchAppPassword(name: string, now?: number): Promise<void>;
 }
 
 /** The whole store: every part, plus the connection's life. What the runtime holds. */
-export interface Store extends SourceStore, ItemStore, TopicStore, SearchStore, CountStore {
+export interface Store extends SourceStore, ItemStore, TopicStore, SearchStore, CountStore, AppPasswordStore {
   readonly dialect: 'sqlite' | 'pg';
   close(): Promise<void>;
   ping(): Promise<boolean>;

@@ -2,6 +2,8 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { MessagePage } from '../../views/pages.tsx';
 import { feedRoutes } from '../publish/routes.ts';
+import { feverRoutes } from './api/fever/index.ts';
+import { greaderRoutes } from './api/greader/index.ts';
 import { loadAssets } from './assets.ts';
 import { randomToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
@@ -78,6 +80,9 @@ export function createApp(deps: AppDeps): Hono {
   // Published feeds are meant for other readers, which cannot log in: with private reading only the published
   // ones (topics) stay public, the others need the reader's login (publish/access.ts).
   app.route('/', feedRoutes(deps, { mayReadPrivate: (c) => mayReadPrivate(c, deps, processSecret) }));
+  // Sync APIs for apps: app passwords and tokens, no session or CSRF cookie (src/web/api/).
+  app.route('/', greaderRoutes(deps));
+  app.route('/', feverRoutes(deps));
 
   app.use('*', localeMiddleware());
   app.use('*', sessionMiddleware(deps, processSecret));

@@ -21,6 +21,17 @@ export interface AppDeps {
   onTopicDecision?: (slug: string, itemId: number) => Promise<void>;
   /** The scheduler's cycles in this process (absent when it does not fetch): /healthz fails while they do. */
   cycleHealth?: () => { consecutiveFailures: number; lastError?: string; lastSuccessAt?: number };
+  /** rundschau.yaml as the sync APIs edit it (subscribe, unsubscribe, rename, move); absent: subscriptions read-only. */
+  configFile?: ConfigFileAccess;
+}
+
+/** What the sync APIs need to edit the config file the way `rundschau add` does. */
+export interface ConfigFileAccess {
+  path: string;
+  /** The feed behind a URL a user gave (discovery, the address guard, a parse check), as `rundschau add` finds it. */
+  resolveFeed(url: string): Promise<{ url: string; title?: string }>;
+  /** Loads the edited file and makes the running config and the database follow it. */
+  reload(): Promise<void>;
 }
 
 /** AppDeps whose store is only the part `S` a route module or middleware uses. */

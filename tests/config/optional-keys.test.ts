@@ -109,6 +109,7 @@ function fullConfig(): Record<string, unknown> {
       mediaProxy: 'off',
       metricsToken: 'a-metrics-token-for-tests',
     },
+    sync: { markStoryRead: false, requestsPerMinute: 60 },
     sources: [
       {
         url: feeds.url('/a.xml'),

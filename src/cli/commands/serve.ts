@@ -2,12 +2,13 @@ import { serve as serveHttp } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
 import { openRuntime } from '../../app/runtime.ts';
 import { type Scheduler, startScheduler } from '../../app/scheduler.ts';
-import { formatIssues, resolveConfigPath } from '../../config/load.ts';
+import { ConfigError, formatIssues, loadConfigFile, resolveConfigPath } from '../../config/load.ts';
 import { watchConfig } from '../../config/watch.ts';
 import { createLogger } from '../../lib/log.ts';
 import { createMetrics } from '../../lib/metrics.ts';
 import { createApp } from '../../web/app.ts';
 import { CliError, configOption, toCliError } from '../output.ts';
+import { resolveFeed } from './add.ts';
 
 function port(value: string): number {
   const n = Number(value);
@@ -77,6 +78,16 @@ export function serveCommand(): Command {
           void rt.feedAnnouncer.announce();
         },
         cycleHealth: () => scheduler?.health() ?? { consecutiveFailures: 0 },
+        // Sync apps subscribe like `rundschau add`; the edited file applies at once (the watcher follows).
+        configFile: {
+          path: configPath,
+          resolveFeed: (url) => resolveFeed(url),
+          reload: async () => {
+            const loaded = await loadConfigFile(configPath);
+            if (!loaded.ok) throw new ConfigError(loaded.errors);
+            await rt.applyConfig(loaded.config);
+          },
+        },
       });
       // Bound before the scheduler starts: a port that is taken ends the start with one line, having fetched nothing.
       let http: ReturnType<typeof serveHttp>;

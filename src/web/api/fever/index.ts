@@ -1,0 +1,188 @@
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ItemFilter, ItemWithSource, SourceRow } from '../../../store/types.ts';
+import type { AppDeps } from '../../deps.ts';
+import { clientIp } from '../../routes/login.ts';
+import { MAX_ROW_ID, timestampMs } from '../greader/ids.ts';
+import { loadCatalog, sourceTitle, subscribed } from '../greader/streams.ts';
+import { setItemsRead, setItemsStarred } from '../marking.ts';
+import { AppSessions } from '../session.ts';
+
+/**
+ * The Fever API (`/api/fever?api`, for apps that speak only Fever: Reeder Classic, Unread, Fiery Feeds…):
+ * `api_key = md5("NAME:app-password")`, answers in JSON with integer ids. Groups are categories, with ids hashed from
+ * their names (stable, as the protocol needs, with no table of their own); feeds are sources; item ids are row ids.
+ */
+
+const PAGE = 50;
+const ALL_IDS = 1_000_000;
+
+/** A category's group id: FNV-1a of its name, positive 31 bits (never 0, which Fever uses for "all"). */
+export function groupId(category: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(category)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash & 0x7fffffff || 1;
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+function feverItem(item: ItemWithSource) {
+  return {
+    id: item.id,
+    feed_id: item.sourceId,
+    title: item.title,
+    author: item.author ?? '',
+    html: item.contentHtml || item.summary,
+    url: item.link ?? item.sourceSiteUrl ?? item.sourceUrl,
+    is_saved: item.starred ? 1 : 0,
+    is_read: item.read ? 1 : 0,
+    created_on_time: seconds(item.publishedAt),
+  };
+}
+
+function feedsGroups(sources: SourceRow[]) {
+  const byGroup = new Map<string, number[]>();
+  for (const s of sources) byGroup.set(s.category, [...(byGroup.get(s.category) ?? []), s.id]);
+  return [...byGroup].map(([name, ids]) => ({ group_id: groupId(name), feed_ids: ids.join(',') }));
+}
+
+/** A comma list of positive integers, at most `cap` of them; undefined when it is not one. */
+function idList(text: string | undefined, cap: number): number[] | undefined {
+  if (text === undefined) return undefined;
+  const ids = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (ids.length > cap || !ids.every((s) => /^\d{1,15}$/.test(s))) return undefined;
+  return ids.map(Number).filter((id) => id <= MAX_ROW_ID);
+}
+
+/** since_id / max_id as a row id bound (absent or not a number: 0; beyond any row id: the largest). */
+function rowId(text: string | undefined): number {
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_ROW_ID) : 0;
+}
+
+export function feverRoutes(deps: AppDeps): Hono {
+  const now = () => deps.now?.() ?? Date.now();
+  const sessions = new AppSessions(deps.store, now, () => deps.config().sync.requestsPerMinute);
+  const app = new Hono();
+
+  const handler = async (c: Context) => {
+    const params = new URL(c.req.url).searchParams;
+    if (c.req.method === 'POST') {
+      const type = c.req.header('content-type') ?? '';
+      if (type.includes('multipart/form-data')) {
+        for (const [k, v] of (await c.req.formData()).entries()) if (typeof v === 'string') params.append(k, v);
+      } else {
+        for (const [k, v] of new URLSearchParams(await c.req.text())) params.append(k, v);
+      }
+    }
+    const get = (key: string) => params.get(key) ?? undefined;
+    const base: Record<string, unknown> = { api_version: 3, auth: 0 };
+    if (!params.has('api')) {
+      return c.json(
+        { ...base, error: 'the Fever API answers at /api/fever?api (POST api_key=md5("name:password"))' },
+        400,
+      );
+    }
+    const ip = clientIp(c as never);
+    const user = await sessions.feverUser(get('api_key') ?? '');
+    if (!user) {
+      if (!sessions.logins.attempt(ip, now())) {
+        return c.json(base, 429, { 'Retry-After': String(sessions.logins.retryAfter(ip, now())) });
+      }
+      // Fever answers a wrong key with 200 and auth 0 (what its apps look for), like the original and Miniflux.
+      return c.json(base);
+    }
+    const wait = sessions.overLimit(user.name);
+    if (wait > 0) return c.json(base, 429, { 'Retry-After': String(wait) });
+
+    const catalog = await loadCatalog(deps.store);
+    const sources = subscribed(catalog);
+    const lastRefreshed = Math.max(0, ...catalog.sources.map((s) => Number(s.lastSuccessAt ?? 0)));
+    const out: Record<string, unknown> = { ...base, auth: 1, last_refreshed_on_time: seconds(lastRefreshed) };
+    const refIds = async (filter: ItemFilter) =>
+      (await deps.store.listItemRefs(filter, ALL_IDS)).items.map((r) => r.id).join(',');
+
+    // Writes first, so that the lists in the same answer show their effect.
+    const mark = get('mark');
+    if (mark) {
+      const as = get('as');
+      const id = Number(get('id'));
+      if (
+        !Number.isInteger(id) ||
+        Math.abs(id) > MAX_ROW_ID ||
+        !['read', 'unread', 'saved', 'unsaved'].includes(as ?? '')
+      ) {
+        return c.json({ ...out, error: 'mark needs an integer id and as=read|unread|saved|unsaved' }, 400);
+      }
+      if (mark === 'item') {
+        if (as === 'read' || as === 'unread') await setItemsRead(deps, [id], as === 'read');
+        else await setItemsStarred(deps, [id], as === 'saved');
+      } else if (mark === 'feed' || mark === 'group') {
+        if (as !== 'read') return c.json({ ...out, error: `a ${mark} can only be marked read` }, 400);
+        const before = get('before') ? timestampMs(get('before')) : undefined;
+        let filter: ItemFilter | null = {};
+        if (mark === 'feed') filter = sources.some((s) => s.id === id) ? { sourceId: id } : null;
+        else if (id === -1)
+          filter = null; // Sparks: none here.
+        else if (id !== 0) {
+          const category = [...new Set(sources.map((s) => s.category))].find((name) => groupId(name) === id);
+          filter = category === undefined ? null : { category };
+        }
+        if (filter)
+          await deps.store.markFilterRead(before === undefined ? filter : { ...filter, publishedUntil: before });
+      } else {
+        return c.json({ ...out, error: `unknown mark=${mark} (item, feed or group)` }, 400);
+      }
+      if (as === 'read' || as === 'unread') out.unread_item_ids = await refIds({ unreadOnly: true });
+      else out.saved_item_ids = await refIds({ starredOnly: true });
+    }
+
+    if (params.has('groups')) {
+      const names = [...new Set(sources.map((s) => s.category))].sort();
+      out.groups = names.map((title) => ({ id: groupId(title), title }));
+      out.feeds_groups = feedsGroups(sources);
+    }
+    if (params.has('feeds')) {
+      out.feeds = sources.map((s) => ({
+        id: s.id,
+        favicon_id: 0,
+        title: sourceTitle(s),
+        url: s.configUrl,
+        site_url: s.siteUrl ?? s.configUrl,
+        is_spark: 0,
+        last_updated_on_time: seconds(Number(s.lastSuccessAt ?? s.createdAt)),
+      }));
+      out.feeds_groups = feedsGroups(sources);
+    }
+    if (params.has('favicons')) out.favicons = [];
+    if (params.has('links')) out.links = [];
+    if (params.has('unread_item_ids')) out.unread_item_ids = await refIds({ unreadOnly: true });
+    if (params.has('saved_item_ids')) out.saved_item_ids = await refIds({ starredOnly: true });
+    if (params.has('items')) {
+      out.total_items = catalog.sources.reduce((n, s) => n + s.itemCount, 0);
+      const withIds = idList(get('with_ids'), PAGE);
+      if (get('with_ids') !== undefined && !withIds) {
+        return c.json({ ...out, error: `with_ids takes up to ${PAGE} comma-separated item ids` }, 400);
+      }
+      const sinceId = get('since_id');
+      const maxId = get('max_id');
+      let items: ItemWithSource[];
+      if (withIds) items = await deps.store.getItemsByIds(withIds);
+      else if (maxId !== undefined) {
+        // max_id=0 (an empty cache): from the newest.
+        items = await deps.store.itemsByIdRange({ before: rowId(maxId) }, PAGE);
+      } else items = await deps.store.itemsByIdRange({ after: rowId(sinceId) }, PAGE);
+      out.items = items.map(feverItem);
+    }
+    return c.json(out);
+  };
+
+  app.use('*', bodyLimit({ maxSize: 1024 * 1024 }));
+  app.all('/api/fever', handler);
+  app.all('/api/fever/', handler);
+  app.all('/api/fever.php', handler);
+  return app;
+}

@@ -1,0 +1,19 @@
+import type { AppDeps } from '../deps.ts';
+
+/**
+ * Read/unread from a sync app. With `sync.markStoryRead` (the default), reading one report of a story marks the
+ * story's other reports (items.story_key, curate/stories.ts) read too, so the app does not show it again from the
+ * next source.
+ */
+export async function setItemsRead(deps: AppDeps, ids: number[], read: boolean): Promise<number[]> {
+  const changed = await deps.store.changeRead(ids, read);
+  if (read && ids.length > 0 && deps.config().sync.markStoryRead) {
+    const mates = await deps.store.storyMates(ids);
+    if (mates.length > 0) changed.push(...(await deps.store.changeRead(mates, true)));
+  }
+  return changed;
+}
+
+export async function setItemsStarred(deps: AppDeps, ids: number[], starred: boolean): Promise<void> {
+  for (const id of ids) await deps.store.setStarred(id, starred);
+}
