@@ -1,13 +1,27 @@
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
-import type { CountStore, ItemStore, SearchStore, SourceStore, Store, TopicStore } from '../store/types.ts';
+import type {
+  AppPasswordStore,
+  CountStore,
+  ItemStore,
+  SearchStore,
+  SourceStore,
+  Store,
+  TopicStore,
+} from '../store/types.ts';
 
 /**
  * The store parts the web layer uses: every entity, not the connection's life (opening, closing and `exclusive`
  * belong to the runtime). Each route module and middleware takes only its own part (`DepsWith`).
  */
-export type WebStore = SourceStore & ItemStore & TopicStore & SearchStore & CountStore & Pick<Store, 'ping'>;
+export type WebStore = SourceStore &
+  ItemStore &
+  TopicStore &
+  SearchStore &
+  CountStore &
+  AppPasswordStore &
+  Pick<Store, 'ping'>;
 
 /** Everything the HTTP layer needs, handed in by `rundschau serve` (and by tests). */
 export interface AppDeps {
