@@ -445,12 +445,14 @@ export function storyFeatures(item: StoryInput): StoryFeatures {
   return { weights, headline, signature: minHash(`${item.summary} ${body.slice(0, SHINGLE_BODY_CHARS)}`) };
 }
 
-/** Headlines that name different companies, countries or sums (and none in common) are told apart. */
+/**
+ * Headlines that name different companies or countries (and none in common) report different stories, however
+ * alike the rest of their words; different sums make two reports less alike (one may round, or count per year).
+ */
 export function headlinePenalty(a: HeadlineFacts, b: HeadlineFacts): number {
   const disjoint = (x: Set<string>, y: Set<string>) => x.size > 0 && y.size > 0 && ![...x].some((v) => y.has(v));
   let factor = 1;
-  if (disjoint(a.organisations, b.organisations)) factor *= 0.4;
-  if (disjoint(a.countries, b.countries)) factor *= 0.5;
+  if (disjoint(a.organisations, b.organisations) || disjoint(a.countries, b.countries)) return 0;
   if (disjoint(a.amounts, b.amounts)) factor *= 0.75;
   return factor;
 }

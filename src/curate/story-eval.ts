@@ -10,7 +10,8 @@ export interface StoryEvalReport {
   items: number;
   events: number;
   pairs: { tp: number; fp: number; fn: number };
-  /** Wrongly joined pairs (a false merge hides news) and missed ones, by title. */
+  /** Rightly joined pairs, wrongly joined ones (a false merge hides news) and missed ones, by title. */
+  joined: [string, string][];
   falseMerges: [string, string][];
   missed: [string, string][];
 }
@@ -54,6 +55,7 @@ export function evaluateStories(items: LabelledItem[], opts: StoryOptions = {}):
     for (const o of c.others) storyOf.set(o, c.key);
   }
   const pairs = { tp: 0, fp: 0, fn: 0 };
+  const joinedRight: [string, string][] = [];
   const falseMerges: [string, string][] = [];
   const missed: [string, string][] = [];
   const events = new Map<string, number>();
@@ -65,8 +67,10 @@ export function evaluateStories(items: LabelledItem[], opts: StoryOptions = {}):
       const same = ea !== undefined && ea === eb;
       const joined = storyOf.get(items[a]!.id) === storyOf.get(items[b]!.id);
       const titles: [string, string] = [items[a]!.title, items[b]!.title];
-      if (same && joined) pairs.tp++;
-      else if (joined) {
+      if (same && joined) {
+        pairs.tp++;
+        joinedRight.push(titles);
+      } else if (joined) {
         pairs.fp++;
         falseMerges.push(titles);
       } else if (same) {
@@ -81,6 +85,7 @@ export function evaluateStories(items: LabelledItem[], opts: StoryOptions = {}):
     items: items.length,
     events: [...events.values()].filter((n) => n >= 2).length,
     pairs,
+    joined: joinedRight,
     falseMerges,
     missed,
   };
