@@ -500,18 +500,33 @@ export function estimatedOverlap(a: Uint32Array, b: Uint32Array): number {
   return same / MINHASH_SIZE;
 }
 
-/** Weighted Dice overlap of two feature sets, weights scaled by how rare a feature is in the batch. */
-export function similarity(a: Map<string, number>, b: Map<string, number>, idf: (f: string) => number): number {
-  let shared = 0;
+/** Features weighted by rarity (weight × IDF), with their sum: what `similarity` compares. */
+export interface WeightedFeatures {
+  values: Map<string, number>;
+  total: number;
+}
+
+export function weighFeatures(weights: Map<string, number>, idf: (f: string) => number): WeightedFeatures {
+  const values = new Map<string, number>();
   let total = 0;
-  for (const [f, w] of a) {
-    const i = idf(f);
-    total += w * i;
-    const wb = b.get(f);
-    if (wb !== undefined) shared += Math.min(w, wb) * i * 2;
+  for (const [f, w] of weights) {
+    const v = w * idf(f);
+    values.set(f, v);
+    total += v;
   }
-  for (const [f, w] of b) total += w * idf(f);
-  return total === 0 ? 0 : shared / total;
+  return { values, total };
+}
+
+/** Weighted Dice overlap of two feature sets (0–1): the rarer a shared feature in the batch, the more it counts. */
+export function similarity(a: WeightedFeatures, b: WeightedFeatures): number {
+  if (a.total + b.total === 0) return 0;
+  const [small, large] = a.values.size <= b.values.size ? [a.values, b.values] : [b.values, a.values];
+  let shared = 0;
+  for (const [f, v] of small) {
+    const w = large.get(f);
+    if (w !== undefined) shared += v < w ? v : w;
+  }
+  return (2 * shared) / (a.total + b.total);
 }
 
 function compareItems(a: StoryInput, b: StoryInput): number {
@@ -529,19 +544,38 @@ export function groupStories(items: StoryInput[], opts: StoryOptions = {}): Stor
   const df = new Map<string, number>();
   for (const f of feats) for (const k of f.weights.keys()) df.set(k, (df.get(k) ?? 0) + 1);
   const n = sorted.length;
-  const idf = (f: string) => Math.log((n + 1) / ((df.get(f) ?? 0) + 0.5)) + 1;
+  const idfOf = new Map<string, number>();
+  for (const [f, d] of df) idfOf.set(f, Math.log((n + 1) / (d + 0.5)) + 1);
+  const weighed = feats.map((f) => weighFeatures(f.weights, (k) => idfOf.get(k) ?? 1));
 
-  // Candidate pairs, strongest first, so clusters grow from their surest links.
+  // Candidates share a word that is not everywhere (a posting list per feature): comparing every pair of a busy
+  // window would cost seconds, and pairs that share only the commonest words never reach the bar anyway.
+  const maxDf = Math.max(3, Math.floor(n * 0.1));
+  const postings = new Map<string, number[]>();
+  feats.forEach((f, i) => {
+    for (const k of f.weights.keys()) {
+      if ((df.get(k) ?? 0) > maxDf) continue;
+      const list = postings.get(k);
+      if (list) list.push(i);
+      else postings.set(k, [i]);
+    }
+  });
+  // Pairs above the bar, strongest first, so clusters grow from their surest links.
   const pairs: { i: number; j: number; sim: number }[] = [];
   const simOf = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const a = sorted[i]!;
-    for (let j = i + 1; j < n; j++) {
+    const fa = feats[i]!;
+    const candidates = new Set<number>();
+    for (const k of fa.weights.keys()) {
+      const list = postings.get(k);
+      if (list) for (const j of list) if (j > i) candidates.add(j);
+    }
+    for (const j of candidates) {
       const b = sorted[j]!;
-      if (b.publishedAt - a.publishedAt > windowMs) break;
+      if (b.publishedAt - a.publishedAt > windowMs) continue;
       // Two items of one source are updates or follow-ups, not "also reported by".
       if (a.sourceId !== undefined && a.sourceId === b.sourceId) continue;
-      const fa = feats[i]!;
       const fb = feats[j]!;
       if (fa.signature && fb.signature && estimatedOverlap(fa.signature, fb.signature) >= duplicate) {
         pairs.push({ i, j, sim: 1 });
@@ -549,10 +583,9 @@ export function groupStories(items: StoryInput[], opts: StoryOptions = {}): Stor
         continue;
       }
       const cross = (stemLanguage(a.language) ?? 'en') !== (stemLanguage(b.language) ?? 'en');
-      const sim = similarity(fa.weights, fb.weights, idf) * headlinePenalty(fa.headline, fb.headline);
+      const sim = similarity(weighed[i]!, weighed[j]!) * headlinePenalty(fa.headline, fb.headline);
       simOf.set(i * n + j, sim);
-      if (sim < (cross ? crossThreshold : threshold)) continue;
-      pairs.push({ i, j, sim });
+      if (sim >= (cross ? crossThreshold : threshold)) pairs.push({ i, j, sim });
     }
   }
   pairs.sort((p, q) => q.sim - p.sim || p.i - q.i || p.j - q.j);
