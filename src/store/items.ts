@@ -335,6 +335,21 @@ export class SqlItemStore implements ItemStore {
     }
     return out;
   }
+
+  async storyReports(itemId: number): Promise<ItemWithSource[]> {
+    const item = await this.getItem(itemId);
+    if (!item) return [];
+    if (!item.storyKey) return [item];
+    return this.itemsByStoryKeys([item.storyKey]);
+  }
+
+  async markStoryRead(itemId: number, read: boolean): Promise<number[]> {
+    const reports = await this.storyReports(itemId);
+    return this.changeRead(
+      reports.map((r) => r.id),
+      read,
+    );
+  }
 }
 
 /** What the full-text index holds besides the title (body text made in the parse workers, else from the HTML). */

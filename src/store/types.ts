@@ -245,6 +245,10 @@ export interface ItemStore {
   scanItems(afterId: number, limit: number): Promise<StoredItem[]>;
   setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void>;
   itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]>;
+  /** The reports of the item's story, earliest first (the item alone when it has no story); [] for no such item. */
+  storyReports(itemId: number): Promise<ItemWithSource[]>;
+  /** Marks every report of the item's story read (or unread); returns the ids that changed. */
+  markStoryRead(itemId: number, read: boolean): Promise<number[]>;
   /** The change mark of all sources' items (or one category's): one aggregate over `sources`, none over items. */
   itemsMark(category?: string): Promise<ItemsMark>;
 }
