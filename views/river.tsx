@@ -8,7 +8,8 @@ import { Layout } from './layout.tsx';
 import { PostForm } from './parts.tsx';
 import { riverHtml } from './strings.ts';
 
-export type RiverItem = ItemWithSource & { score?: number };
+/** `also`: the other reports of the item's story, shown in its card (src/web/river-stories.ts). */
+export type RiverItem = ItemWithSource & { score?: number; also?: ItemWithSource[] };
 
 export interface RiverProps {
   ctx: ViewCtx;
@@ -53,7 +54,11 @@ export function RiverPage(props: RiverProps) {
             </nav>
           )}
           {ctx.canEdit && items.length > 0 && (
-            <PostForm ctx={ctx} action={paths.markAllRead()} fields={{ ids: items.map((i) => i.id).join(',') }}>
+            <PostForm
+              ctx={ctx}
+              action={paths.markAllRead()}
+              fields={{ ids: items.flatMap((i) => [i.id, ...(i.also ?? []).map((o) => o.id)]).join(',') }}
+            >
               <button type="submit" class="btn" data-mark-all="">
                 {t('markAllRead')}
               </button>

@@ -524,7 +524,7 @@ export function similarity(a: WeightedFeatures, b: WeightedFeatures): number {
   let shared = 0;
   for (const [f, v] of small) {
     const w = large.get(f);
-    if (w !== undefined) shared += v < w ? v : w;
+    if (w !== undefined) shared += Math.min(v, w);
   }
   return (2 * shared) / (a.total + b.total);
 }

@@ -90,6 +90,14 @@ export function actionRoutes(deps: AppDeps): Hono<WebEnv> {
     return done(c, { id, read, changed }, deps);
   });
 
+  // A story's card in the river: its read toggle marks every report of the story.
+  app.post('/items/:id{[0-9]+}/story/read', editor, async (c) => {
+    const id = Number(c.req.param('id'));
+    const read = (await formField(c, 'read')) !== '0';
+    const ids = await deps.store.markStoryRead(id, read);
+    return done(c, { id, read, changed: ids.length, ids }, deps);
+  });
+
   app.post('/items/:id{[0-9]+}/star', editor, async (c) => {
     const id = Number(c.req.param('id'));
     const starred = (await formField(c, 'starred')) !== '0';

@@ -17,6 +17,7 @@ import {
   type WebContext,
   type WebEnv,
 } from '../request-context.ts';
+import { foldStories } from '../river-stories.ts';
 import { scopeFilter } from './actions.ts';
 import { notFoundPage } from './errors.ts';
 
@@ -82,12 +83,13 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
       sidebar(opts.current ? opts.scope : undefined),
     ]);
     const ctx = viewCtx(c, opts.section, side);
+    const items = await foldStories(deps.store, page.items, opts.filter);
     return renderPage(
       c,
       RiverPage({
         ctx,
         title: opts.title,
-        items: page.items,
+        items,
         next: page.next,
         show: opts.show,
         scope: opts.scope,
