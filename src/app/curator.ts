@@ -153,9 +153,13 @@ export class TopicCurator {
       })),
       { windowMs: STORY_WINDOW_MS },
     );
+    // Only reports of a story with others get a key; an item left alone loses the one it had. Most items are alone,
+    // and a key written for them would be a write and a feed version bump each for nothing.
+    const size = new Map<string, number>();
+    for (const [, key] of clusters) size.set(key, (size.get(key) ?? 0) + 1);
     const changed = clusters
-      .map(([id, key]) => ({ itemId: Number(id), storyKey: `story:${key}` }))
-      .filter((p) => pool.get(p.itemId)?.storyKey !== p.storyKey);
+      .map(([id, key]) => ({ itemId: Number(id), storyKey: (size.get(key) ?? 0) > 1 ? `story:${key}` : null }))
+      .filter((p) => (pool.get(p.itemId)?.storyKey ?? null) !== p.storyKey);
     await this.store.setStoryKeys(changed);
     return changed.length;
   }

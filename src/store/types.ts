@@ -243,7 +243,8 @@ export interface ItemStore {
   setStarred(id: number, starred: boolean): Promise<void>;
   /** Items in id order after `afterId`, for batch jobs (re-scoring, story keys). */
   scanItems(afterId: number, limit: number): Promise<StoredItem[]>;
-  setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void>;
+  /** Sets items' story keys; `null` takes an item out of its story (it stands alone). */
+  setStoryKeys(pairs: { itemId: number; storyKey: string | null }[]): Promise<void>;
   itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]>;
   /** The reports of the item's story, earliest first (the item alone when it has no story); [] for no such item. */
   storyReports(itemId: number): Promise<ItemWithSource[]>;

@@ -59,5 +59,11 @@ for (const dialect of dialects) {
       expect((await store.markStoryRead(ids['story-0']!, false)).length).toBe(3);
       expect((await store.unreadCounts()).total).toBe(6);
     });
+
+    it('takes an item out of its story with a null key (the others stay together)', async () => {
+      await store.setStoryKeys([{ itemId: ids['story-2']!, storyKey: null }]);
+      expect((await store.storyReports(ids['story-2']!)).map((r) => r.id)).toEqual([ids['story-2']]);
+      expect((await store.storyReports(ids['story-0']!)).map((r) => r.id)).toEqual([ids['story-0'], ids['story-1']]);
+    });
   });
 }
