@@ -27,8 +27,11 @@ export interface ViewCtx {
   proxyMedia: (html: string) => string;
 }
 
-/** An entry of a river: an item with its source, and its score in a topic's river. */
-export type RiverItem = ItemWithSource & { score?: number };
+/**
+ * An entry of a river: an item with its source, its score in a topic's river, and `also`: the other reports of
+ * its story, shown in its card (src/web/river-stories.ts).
+ */
+export type RiverItem = ItemWithSource & { score?: number; also?: ItemWithSource[] };
 
 export type Section = 'unread' | 'all' | 'starred' | 'sources' | 'topics' | 'search' | 'other';
 

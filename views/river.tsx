@@ -53,7 +53,11 @@ export function RiverPage(props: RiverProps) {
             </nav>
           )}
           {ctx.canEdit && items.length > 0 && (
-            <PostForm ctx={ctx} action={paths.markAllRead()} fields={{ ids: items.map((i) => i.id).join(',') }}>
+            <PostForm
+              ctx={ctx}
+              action={paths.markAllRead()}
+              fields={{ ids: items.flatMap((i) => [i.id, ...(i.also ?? []).map((o) => o.id)]).join(',') }}
+            >
               <button type="submit" class="btn" data-mark-all="">
                 {t('markAllRead')}
               </button>

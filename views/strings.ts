@@ -51,7 +51,7 @@ export function toggleButton(
   kind: 'read' | 'star',
   id: number,
   on: boolean,
-  opts: { formaction?: boolean } = {},
+  opts: { formaction?: boolean; action?: string; title?: string } = {},
 ): Html {
   const t = ctx.t;
   const [field, onLabel, offLabel, action] =
@@ -60,8 +60,9 @@ export function toggleButton(
       : (['starred', t('unstar'), t('star'), paths.itemStar(id)] as const);
   const icon = kind === 'star' ? sync`<span aria-hidden="true" class="star-icon">${on ? '★' : '☆'}</span> ` : '';
   const cls = kind === 'read' ? 'btn btn-small js-read' : 'btn btn-small btn-star js-star';
-  const formaction = opts.formaction ? sync` formaction="${action}"` : '';
-  return sync`<button type="submit"${formaction} name="${field}" value="${on ? '0' : '1'}" class="${cls}" aria-pressed="${on ? 'true' : 'false'}" data-label-on="${onLabel}" data-label-off="${offLabel}">${icon}<span class="btn-label">${on ? onLabel : offLabel}</span></button>`;
+  const formaction = opts.formaction ? sync` formaction="${opts.action ?? action}"` : '';
+  const title = opts.title ? sync` title="${opts.title}"` : '';
+  return sync`<button type="submit"${formaction}${title} name="${field}" value="${on ? '0' : '1'}" class="${cls}" aria-pressed="${on ? 'true' : 'false'}" data-label-on="${onLabel}" data-label-off="${offLabel}">${icon}<span class="btn-label">${on ? onLabel : offLabel}</span></button>`;
 }
 
 /** An unread or starred count beside a link; nothing for zero. */
@@ -103,11 +104,31 @@ export function entryHtml(ctx: ViewCtx, item: RiverItem, linkQuery = ''): Html {
     const open = original
       ? sync`<a href="${original}" class="btn btn-small btn-quiet" rel="noopener noreferrer" target="_blank" data-original="">${t('openOriginal')}</a>`
       : '';
-    actions = sync`<div class="entry-actions">${toggleButton(ctx, 'read', id, item.read, { formaction: true })}${toggleButton(ctx, 'star', id, item.starred, { formaction: true })}${open}</div>`;
+    // A story's card marks all its reports read at once.
+    const readOpts = item.also?.length
+      ? { formaction: true, action: paths.storyRead(id), title: t('storyReadHint') }
+      : { formaction: true };
+    actions = sync`<div class="entry-actions">${toggleButton(ctx, 'read', id, item.read, readOpts)}${toggleButton(ctx, 'star', id, item.starred, { formaction: true })}${open}</div>`;
   }
   const lang = item.language ? sync` lang="${item.language}"` : '';
   const summary = item.summary ? sync`<p class="entry-summary">${riverSummary(item.summary)}</p>` : '';
-  return sync`<article class="${item.read ? 'entry' : 'entry unread'}" id="item-${id}" data-id="${id}" aria-labelledby="title-${id}"${lang}><h2 class="entry-title" id="title-${id}"><a href="${paths.item(id, linkQuery)}" class="entry-link">${item.title || item.link || '—'}</a></h2><p class="entry-meta"><a href="${paths.source(item.sourceId)}" class="entry-source">${sourceName({ title: item.sourceTitle })}</a>${separator}${timeAgo(ctx, item.publishedAt, item.dateEstimated)}${score}${starred}</p>${summary}${actions}</article>`;
+  const story = item.also?.length ? storyReportsHtml(ctx, item, linkQuery) : '';
+  const storyAttr = item.also?.length ? sync` data-story="${item.also.length + 1}"` : '';
+  return sync`<article class="${item.read ? 'entry' : 'entry unread'}" id="item-${id}" data-id="${id}"${storyAttr} aria-labelledby="title-${id}"${lang}><h2 class="entry-title" id="title-${id}"><a href="${paths.item(id, linkQuery)}" class="entry-link">${item.title || item.link || '—'}</a></h2><p class="entry-meta"><a href="${paths.source(item.sourceId)}" class="entry-source">${sourceName({ title: item.sourceTitle })}</a>${separator}${timeAgo(ctx, item.publishedAt, item.dateEstimated)}${score}${starred}</p>${summary}${story}${actions}</article>`;
+}
+
+/**
+ * The other reports of a story in its card: "N sources", opened with a click (a `<details>`, so it works without
+ * JavaScript too), each report with its source, time and a link to it in the reader.
+ */
+function storyReportsHtml(ctx: ViewCtx, item: RiverItem, linkQuery: string): Html {
+  const others = item.also ?? [];
+  const sources = new Set([item.sourceId, ...others.map((o) => o.sourceId)]).size;
+  const rows = others.map(
+    (o) =>
+      sync`<li${o.language ? sync` lang="${o.language}"` : ''}><span class="story-source">${sourceName({ title: o.sourceTitle })}</span>: <a href="${paths.item(o.id, linkQuery)}" class="${o.read ? 'story-report' : 'story-report unread'}">${o.title || o.link || '—'}</a> <span class="story-time">${timeAgo(ctx, o.publishedAt, o.dateEstimated)}</span></li>`,
+  );
+  return sync`<details class="entry-story"><summary>${ctx.t('storySources', { n: String(sources) })}</summary><p class="visually-hidden">${ctx.t('storyReports')}</p><ul class="story-reports">${rows}</ul></details>`;
 }
 
 /**

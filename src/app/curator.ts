@@ -3,7 +3,7 @@ import type { TopicConfig } from '../config/schema.ts';
 import type { ScoreJobItem, TopicSpec } from '../curate/batch.ts';
 import { type LearnedModel, modelReady, trainModel } from '../curate/model.ts';
 import { rulesHash, SCORED_BODY_CHARS } from '../curate/score.ts';
-import { findStoryClusters } from '../curate/stories.ts';
+import { htmlToText } from '../lib/html-text.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Cursor, ItemStore, SourceRow, SourceStore, StoredItem, TopicStore } from '../store/types.ts';
 import type { ParsePool } from './pool.ts';
@@ -13,8 +13,11 @@ type SourceFacts = Pick<SourceRow, 'id' | 'configUrl' | 'category'>;
 const RESCORE_BATCH = 1000;
 /** Reports of one story arrive within days; older items keep the key they got. */
 const STORY_WINDOW_MS = 3 * 86_400_000;
-/** Bound on the items compared pairwise per run. */
-const STORY_POOL_MAX = 1500;
+/** Bound on the items grouped per run (a window of a busy installation). */
+const STORY_POOL_MAX = 2000;
+/** The opening of an item's body says what the story is and is enough to spot wire copies. */
+const STORY_BODY_CHARS = 6000;
+const STORY_BODY_HTML = 60_000;
 
 /**
  * Keeps the stored topic memberships in step with the configured topics: scores new and changed items at ingest,
@@ -122,37 +125,41 @@ export class TopicCurator {
   }
 
   /**
-   * Marks items of the curated topics from the last few days that report the same story with one story key, so
-   * the published feeds show such a story once, with the other sources as "also reported by".
+   * Gives the items of the last few days (all sources, German and English together) that report the same story one
+   * story key, so published feeds show such a story once with the other sources as "also reported by", and the
+   * river shows one card with "N sources". The grouping runs in a worker: a busy window is a second of CPU.
    */
   async assignStories(now = Date.now()): Promise<number> {
     const since = now - STORY_WINDOW_MS;
     const pool = new Map<number, StoredItem>();
-    for (const slug of this.topics.keys()) {
-      let before: Cursor | undefined;
-      for (;;) {
-        const page = await this.store.listTopicItems(slug, 200, before, undefined, { content: false });
-        for (const item of page.items) if (item.publishedAt >= since) pool.set(item.id, item);
-        const last = page.items.at(-1);
-        if (!page.next || !last || last.publishedAt < since || pool.size >= STORY_POOL_MAX) break;
-        before = page.next;
-      }
+    let before: Cursor | undefined;
+    for (;;) {
+      const page = await this.store.listItems({}, 200, before, { content: true });
+      for (const item of page.items) if (item.publishedAt >= since && item.publishedAt <= now) pool.set(item.id, item);
+      const last = page.items.at(-1);
+      if (!page.next || !last || last.publishedAt < since || pool.size >= STORY_POOL_MAX) break;
+      before = page.next;
     }
     if (pool.size < 2) return 0;
-    const clusters = findStoryClusters(
+    const clusters = await this.pool.stories(
       [...pool.values()].map((i) => ({
         id: String(i.id),
         title: i.title,
         summary: i.summary,
+        text: htmlToText(i.contentHtml, STORY_BODY_HTML).slice(0, STORY_BODY_CHARS),
         language: i.language,
         publishedAt: i.publishedAt,
         sourceId: i.sourceId,
       })),
       { windowMs: STORY_WINDOW_MS },
     );
-    const changed = [...clusters]
-      .map(([id, key]) => ({ itemId: Number(id), storyKey: `story:${key}` }))
-      .filter((p) => pool.get(p.itemId)?.storyKey !== p.storyKey);
+    // Only reports of a story with others get a key; an item left alone loses the one it had. Most items are alone,
+    // and a key written for them would be a write and a feed version bump each for nothing.
+    const size = new Map<string, number>();
+    for (const [, key] of clusters) size.set(key, (size.get(key) ?? 0) + 1);
+    const changed = clusters
+      .map(([id, key]) => ({ itemId: Number(id), storyKey: (size.get(key) ?? 0) > 1 ? `story:${key}` : null }))
+      .filter((p) => (pool.get(p.itemId)?.storyKey ?? null) !== p.storyKey);
     await this.store.setStoryKeys(changed);
     return changed.length;
   }

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BatchScore, ScoreJobItem, TopicSpec } from '../curate/batch.ts';
+import type { StoryInput, StoryOptions } from '../curate/stories.ts';
 import { fromRoot, runningFromDist } from '../lib/paths.ts';
 import type { ProcessedFeed, ProcessInput } from './process-feed.ts';
 import type { WorkerJob } from './worker.ts';
@@ -104,7 +105,11 @@ export class ParsePool {
   private submit<T>(job: WorkerJob): Promise<T> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.waiting[job.kind].push({ job, resolve: resolve as (v: unknown) => void, reject });
+      this.waiting[job.kind === 'process' ? 'process' : 'score'].push({
+        job,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       this.dispatch();
     });
   }
@@ -141,6 +146,12 @@ export class ParsePool {
       return (await import('../curate/batch.ts')).scoreBatch(topics, items);
     }
     return this.submit({ kind: 'score', topics, items });
+  }
+
+  /** Story grouping (curate/stories.ts) off the main thread: item id → story key. */
+  async stories(items: StoryInput[], opts: StoryOptions): Promise<[string, string][]> {
+    if (this.slots.length === 0) return [...(await import('../curate/stories.ts')).findStoryClusters(items, opts)];
+    return this.submit({ kind: 'stories', items, opts });
   }
 
   /** Worker threads in use (0: everything runs in the calling thread). */

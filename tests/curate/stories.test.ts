@@ -88,3 +88,79 @@ describe('story clusters', () => {
     expect([...b.entries()].sort()).toEqual([...a.entries()].sort());
   });
 });
+
+describe('story clusters: bodies, wire copies and headlines that disagree', () => {
+  const wire =
+    'Frankfurt (Reuters) - The cloud unit of the retailer said on Wednesday it would spend the money over five years ' +
+    'on new server halls near the airport, on fibre links between them and on training for local staff. The ' +
+    'company expects the first of the halls to take customers in the spring of next year, a spokeswoman said, and ' +
+    'the state government has promised faster permits for the power lines that the site will need.';
+
+  it('joins two copies of one wire report under different headlines by their bodies', () => {
+    const a: StoryInput = {
+      id: 'w1',
+      sourceId: 's1',
+      language: 'en',
+      publishedAt: T0,
+      title: 'Retailer to spend big',
+      summary: '',
+      text: wire,
+    };
+    const b: StoryInput = {
+      ...a,
+      id: 'w2',
+      sourceId: 's2',
+      title: 'New server halls near the airport',
+      text: `${wire} Shares rose 2%.`,
+    };
+    expect(findStoryClusters([a, b]).get('w2')).toBe('w1');
+    // Without the bodies the two headlines share nothing.
+    expect(
+      findStoryClusters([
+        { ...a, text: '' },
+        { ...b, text: '' },
+      ]).get('w2'),
+    ).toBe('w2');
+  });
+
+  it('keeps apart headlines about different companies or countries that share the rest of their words', () => {
+    const base = {
+      language: 'de',
+      publishedAt: T0,
+      summary: 'Der Konzern will in den kommenden Jahren Rechenzentren bauen.',
+    };
+    const list: StoryInput[] = [
+      { ...base, id: 'a', sourceId: 'x', title: 'Amazon investiert Milliarden in neue Rechenzentren in Deutschland' },
+      {
+        ...base,
+        id: 'b',
+        sourceId: 'y',
+        title: 'Amazon investiert Milliarden in neue Rechenzentren in Großbritannien',
+      },
+      { ...base, id: 'c', sourceId: 'z', title: 'Oracle investiert Milliarden in neue Rechenzentren in Deutschland' },
+    ];
+    expect(new Set(findStoryClusters(list).values()).size).toBe(3);
+  });
+
+  it('reads amounts across languages: "7,8 Milliarden Euro" is "€7.8 billion"', () => {
+    const list: StoryInput[] = [
+      {
+        id: 'de',
+        sourceId: 'a',
+        language: 'de',
+        publishedAt: T0,
+        title: 'AWS investiert 7,8 Milliarden Euro in Brandenburg',
+        summary: 'Die Cloud-Tochter von Amazon baut Rechenzentren.',
+      },
+      {
+        id: 'en',
+        sourceId: 'b',
+        language: 'en',
+        publishedAt: T0 + H,
+        title: 'AWS to invest €7.8 billion in Brandenburg',
+        summary: 'Amazon’s cloud arm is building data centres.',
+      },
+    ];
+    expect(findStoryClusters(list).get('en')).toBe('de');
+  });
+});

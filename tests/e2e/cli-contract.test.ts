@@ -365,7 +365,7 @@ topics: []
   const devLabels = join(repoRoot, '..', 'shared', 'corpus', 'curation', 'dev.jsonl');
   const noLabels = existsSync(devLabels) ? '' : ` (skipped: ${devLabels} is absent)`;
   it.skipIf(noLabels !== '')(
-    `curate eval --json prints precision/recall/f1/byLanguage/misclassified${noLabels}`,
+    `curate eval --json prints precision/recall/f1/byLanguage/misclassified and story P/R${noLabels}`,
     async () => {
       const r = await runCli([
         'curate',
@@ -388,6 +388,11 @@ topics: []
         expect(report[key]).toBeLessThanOrEqual(1);
       }
       expect(Array.isArray(report.misclassified)).toBe(true);
+      // Story grouping beside the topic: pairwise precision/recall over the labels' event= tags, and each half.
+      const stories = report.stories as { precision: number; recall: number; folds: unknown[] };
+      expect(stories.precision).toBeGreaterThan(0.5);
+      expect(stories.recall).toBeGreaterThan(0);
+      expect(stories.folds).toHaveLength(2);
     },
   );
 });

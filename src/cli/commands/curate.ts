@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { formatIssues, loadConfigFile, resolveConfigPath } from '../../config/load.ts';
-import { evaluateTopic, formatEvalReport } from '../../curate/eval.ts';
+import { evaluateTopic, formatEvalReport, parseLabels } from '../../curate/eval.ts';
+import { evaluateStories, eventFold, formatStoryReport } from '../../curate/story-eval.ts';
 import { CliError, configOption, printJson } from '../output.ts';
 import { withRuntime } from '../runtime-cli.ts';
 
@@ -9,7 +10,10 @@ export function curateCommand(): Command {
   const curate = new Command('curate').description('Curated topics: evaluate against labels, re-score stored items');
   curate
     .command('eval')
-    .description('Score a labelled JSONL file (id, lang, title, summary, label) and print precision, recall, F1')
+    .description(
+      'Score a labelled JSONL file (id, lang, title, summary, label) and print precision, recall, F1; and group its ' +
+        'items into stories, printing pairwise precision/recall against the `event=<tag>` notes',
+    )
     .addOption(configOption())
     .requiredOption('-t, --topic <slug>', 'topic to evaluate')
     .requiredOption(
@@ -30,8 +34,19 @@ export function curateCommand(): Command {
         throw new CliError(`cannot read ${opts.labels}: ${(error as Error).message}`);
       }
       const report = evaluateTopic(topic, labels);
-      if (opts.json) printJson(report);
-      else process.stdout.write(`${formatEvalReport(report)}\n`);
+      const items = parseLabels(labels);
+      const stories = evaluateStories(items);
+      // The two event-grouped halves: one can be tuned on while the other shows what holds for unseen stories.
+      const folds = ([0, 1] as const).map((f) => evaluateStories(items.filter((i) => eventFold(i) === f)));
+      if (opts.json) {
+        const brief = ({ joined, missed, ...rest }: typeof stories) => rest;
+        printJson({ ...report, stories: { ...brief(stories), folds: folds.map(brief) } });
+        return;
+      }
+      const storyLines = [formatStoryReport(stories, 'all'), ...folds.map((r, f) => formatStoryReport(r, `half ${f}`))];
+      for (const [a, b] of stories.falseMerges)
+        storyLines.push(`  joined wrongly: ${a.slice(0, 60)}  ↔  ${b.slice(0, 60)}`);
+      process.stdout.write(`${formatEvalReport(report)}\n\nstories (same-event pairs)\n${storyLines.join('\n')}\n`);
     });
   curate
     .command('rescore')

@@ -114,6 +114,10 @@
       if ('read' in result) {
         applyToggle(button, result.read);
         button.closest('[data-id]')?.classList.toggle('unread', !result.read);
+        // A story's card: the reports listed in it changed too.
+        for (const report of button.closest('[data-id]')?.querySelectorAll('.story-report') ?? []) {
+          report.classList.toggle('unread', !result.read);
+        }
       }
       if ('starred' in result) applyToggle(button, result.starred);
       updateCounts(result.counts);

@@ -22,7 +22,7 @@ function requireEditor(): MiddlewareHandler<WebEnv> {
 }
 
 /** What the actions change and report: read and starred state, topic decisions, and the unread counts after. */
-export type ActionStore = Pick<ItemStore, 'setRead' | 'changeRead' | 'setStarred'> &
+export type ActionStore = Pick<ItemStore, 'setRead' | 'changeRead' | 'setStarred' | 'markStoryRead'> &
   Pick<TopicStore, 'setTopicDecision'> &
   CountStore;
 type ActionDeps = DepsWith<ActionStore>;
@@ -70,6 +70,14 @@ export function actionRoutes(deps: ActionDeps): Hono<WebEnv> {
     const read = (await formField(c, 'read')) !== '0';
     const changed = await deps.store.setRead([id], read);
     return done(c, { id, read, changed }, deps);
+  });
+
+  // A story's card in the river: its read toggle marks every report of the story.
+  app.post('/items/:id{[0-9]+}/story/read', editor, async (c) => {
+    const id = Number(c.req.param('id'));
+    const read = (await formField(c, 'read')) !== '0';
+    const ids = await deps.store.markStoryRead(id, read);
+    return done(c, { id, read, changed: ids.length, ids }, deps);
   });
 
   app.post('/items/:id{[0-9]+}/star', editor, async (c) => {

@@ -26,6 +26,7 @@ import {
   type WebContext,
   type WebEnv,
 } from '../request-context.ts';
+import { foldStories } from '../river-stories.ts';
 import { scopeFilter } from './actions.ts';
 import { notFoundPage } from './errors.ts';
 
@@ -46,7 +47,7 @@ export function openedByReader(c: WebContext): boolean {
 }
 
 /** What the reading pages read (and opening an item marks read). */
-export type ReaderStore = Pick<ItemStore, 'listItems' | 'getItem' | 'adjacentItems' | 'setRead'> &
+export type ReaderStore = Pick<ItemStore, 'listItems' | 'getItem' | 'adjacentItems' | 'setRead' | 'itemsByStoryKeys'> &
   Pick<SourceStore, 'listSources' | 'getSource' | 'sourceHealth'> &
   Pick<TopicStore, 'listTopics' | 'getTopic' | 'itemTopics'> &
   SearchStore &
@@ -99,12 +100,13 @@ export function readerRoutes(deps: ReaderDeps, viewCtx: ViewCtxFactory): Hono<We
       sidebar(opts.current ? opts.scope : undefined),
     ]);
     const ctx = viewCtx(c, opts.section, side);
+    const items = await foldStories(deps.store, page.items, opts.filter);
     return renderPage(
       c,
       RiverPage({
         ctx,
         title: opts.title,
-        items: page.items,
+        items,
         next: page.next,
         show: opts.show,
         scope: opts.scope,
