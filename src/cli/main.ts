@@ -9,6 +9,7 @@ import { fetchCommand } from './commands/fetch.ts';
 import { hashPasswordCommand } from './commands/hash-password.ts';
 import { importCommand } from './commands/import.ts';
 import { itemsCommand } from './commands/items.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sourcesCommand } from './commands/sources.ts';
 import { CliError } from './output.ts';
@@ -37,6 +38,7 @@ Environment:
     checkConfigCommand(),
     curateCommand(),
     hashPasswordCommand(),
+    schemaCommand(),
   ]) {
     program.addCommand(command);
   }
