@@ -2,12 +2,13 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { MessagePage } from '../../views/pages.tsx';
 import { paths } from '../lib/links.ts';
+import { FeedCache } from '../publish/cache.ts';
 import { feedRoutes } from '../publish/routes.ts';
 import { loadAssets } from './assets.ts';
 import { randomToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { mediaRoutes } from './media.ts';
-import { metricsAllowed } from './metrics-access.ts';
+import { metricsRoutes } from './metrics-route.ts';
 import { securityHeaders } from './middleware/security-headers/index.ts';
 import {
   localeMiddleware,
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Hono {
   const assets = loadAssets();
   const processSecret = randomToken(32);
   const viewCtx = viewCtxFactory(deps, assets.urls, processSecret);
+  const feedCache = new FeedCache({ onLookup: (result) => deps.metrics.feedCacheLookups.inc({ result }) });
 
   app.use('*', httpMetrics(deps));
   app.use(
@@ -81,24 +83,12 @@ export function createApp(deps: AppDeps): Hono {
     }
     return c.json({ status: 'ok' });
   });
-  app.get('/metrics', async (c) => {
-    if (!metricsAllowed(c, deps)) {
-      return c.text('metrics need Authorization: Bearer <server.metricsToken>, or a request from this host', 401, {
-        'WWW-Authenticate': 'Bearer realm="rundschau metrics"',
-        'Cache-Control': 'no-store',
-      });
-    }
-    const registry = deps.metrics.registry;
-    // The items gauge from the per-source counters: O(sources), cheap enough for every scrape.
-    const sources = await deps.store.listSources().catch(() => []);
-    deps.metrics.itemsStored.set(sources.reduce((n, s) => n + s.itemCount, 0));
-    return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
-  });
+  app.route('/', metricsRoutes(deps, feedCache));
   app.route('/', assets.routes);
   app.route('/', mediaRoutes(deps, processSecret));
   // Published feeds are meant for other readers, which cannot log in: with private reading only the published
   // ones (topics) stay public, the others need the reader's login (publish/access.ts).
-  app.route('/', feedRoutes(deps, { mayReadPrivate: (c) => mayReadPrivate(c, deps, processSecret) }));
+  app.route('/', feedRoutes(deps, { cache: feedCache, mayReadPrivate: (c) => mayReadPrivate(c, deps, processSecret) }));
 
   app.use('*', localeMiddleware());
   app.use('*', sessionMiddleware(deps, processSecret));
