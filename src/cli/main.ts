@@ -2,8 +2,10 @@ import { Command } from 'commander';
 import { describeError } from '../lib/errors.ts';
 import { VERSION } from '../lib/version.ts';
 import { addCommand } from './commands/add.ts';
+import { backupCommand, restoreCommand } from './commands/backup.ts';
 import { checkConfigCommand } from './commands/check-config.ts';
 import { curateCommand } from './commands/curate.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { exportCommand } from './commands/export.ts';
 import { fetchCommand } from './commands/fetch.ts';
 import { hashPasswordCommand } from './commands/hash-password.ts';
@@ -39,6 +41,9 @@ Environment:
     curateCommand(),
     hashPasswordCommand(),
     schemaCommand(),
+    backupCommand(),
+    restoreCommand(),
+    doctorCommand(),
   ]) {
     program.addCommand(command);
   }
