@@ -36,7 +36,10 @@ async function withPgToolHint<T>(
 }
 
 function report(result: RestoreResult, verb: string, json?: boolean): void {
-  if (json) return printJson(result);
+  if (json) {
+    printJson(result);
+    return;
+  }
   const counts = result.facts ? ` (${result.facts.sources ?? 0} sources, ${result.facts.items ?? 0} items)` : '';
   process.stdout.write(`${verb} ${result.file}: ${result.bytes} bytes${counts}\n`);
   if (result.command) process.stdout.write(`  ran: ${result.command}\n`);
