@@ -5,7 +5,7 @@ import { paths } from '../lib/links.ts';
 import { FeedCache } from '../publish/cache.ts';
 import { feedRoutes } from '../publish/routes.ts';
 import { loadAssets } from './assets.ts';
-import { randomToken } from './auth.ts';
+import { randomToken, sessionSecret } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { mediaRoutes } from './media.ts';
 import { metricsRoutes } from './metrics-route.ts';
@@ -13,6 +13,7 @@ import { securityHeaders } from './middleware/security-headers/index.ts';
 import {
   localeMiddleware,
   mayReadPrivate,
+  passwordHashOf,
   renderPage,
   sessionMiddleware,
   viewCtxFactory,
@@ -61,7 +62,10 @@ function privateReading(deps: AppDeps): MiddlewareHandler<WebEnv> {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono<WebEnv>();
   const assets = loadAssets();
-  const processSecret = randomToken(32);
+  // Signs media-proxy URLs (and sessions when nothing else does). Web replicas behind one proxy must agree on it, or
+  // a page from one replica links images another refuses: the configured session secret, else one derived from the
+  // password hash, else (a lone process) a random one.
+  const processSecret = sessionSecret(deps.config().server.sessionSecret, passwordHashOf(deps), randomToken(32));
   const viewCtx = viewCtxFactory(deps, assets.urls, processSecret);
   const feedCache = new FeedCache({ onLookup: (result) => deps.metrics.feedCacheLookups.inc({ result }) });
 
