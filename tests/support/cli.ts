@@ -29,6 +29,8 @@ export interface CliOptions {
   cwd?: string;
   /** Run the child as this user (and group): lets a test running as root see file permissions apply. */
   uid?: number;
+  /** Another copy's bin/rundschau.js (the production bundle's, tests/e2e/production-bundle.test.ts). */
+  bin?: string;
 }
 
 /** The environment a CLI child gets: ours minus anything that would point it at a real config or database. */
@@ -44,7 +46,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [bin, ...args],
+      [opts.bin ?? bin, ...args],
       {
         cwd: opts.cwd ?? repoRoot,
         env: cliEnv(opts.env),
@@ -85,7 +87,7 @@ export interface SpawnedCli {
 
 /** Starts a long-running CLI child (serve, a fetch to be killed). The caller must end it. */
 export function spawnCli(args: string[], opts: CliOptions = {}): SpawnedCli {
-  const child = spawn(process.execPath, [bin, ...args], {
+  const child = spawn(process.execPath, [opts.bin ?? bin, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: cliEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
