@@ -68,3 +68,26 @@ describe('deploy/compose.yaml', () => {
     expect(caddyfile).toMatch(/health_uri \/healthz/);
   });
 });
+
+describe('deploy/rundschau.service (systemd, one machine)', () => {
+  const unit = readFileSync(join(repoRoot, 'deploy', 'rundschau.service'), 'utf8');
+  const values = (key: string) => [...unit.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1]);
+
+  it('runs serve as its own user, the database in its state directory, the config from /etc', () => {
+    expect(values('ExecStart')).toEqual(['/opt/rundschau/bin/rundschau.js serve']);
+    expect(values('User')).toEqual(['rundschau']);
+    expect(values('StateDirectory')).toEqual(['rundschau']);
+    expect(values('Environment')).toEqual(
+      expect.arrayContaining([
+        'DATABASE_URL=/var/lib/rundschau/rundschau.db',
+        'RUNDSCHAU_CONFIG=/etc/rundschau/rundschau.yaml',
+      ]),
+    );
+    expect(values('ProtectSystem')).toEqual(['strict']);
+  });
+
+  it('gives serve longer to stop than serve gives itself (30 s), and restarts it on failure', () => {
+    expect(Number(values('TimeoutStopSec')[0])).toBeGreaterThan(30);
+    expect(values('Restart')).toEqual(['on-failure']);
+  });
+});
