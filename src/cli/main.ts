@@ -3,13 +3,16 @@ import { describeError } from '../lib/errors.ts';
 import { VERSION } from '../lib/version.ts';
 import { addCommand } from './commands/add.ts';
 import { appPasswordCommand } from './commands/app-password.ts';
+import { backupCommand, restoreCommand } from './commands/backup.ts';
 import { checkConfigCommand } from './commands/check-config.ts';
 import { curateCommand } from './commands/curate.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { exportCommand } from './commands/export.ts';
 import { fetchCommand } from './commands/fetch.ts';
 import { hashPasswordCommand } from './commands/hash-password.ts';
 import { importCommand } from './commands/import.ts';
 import { itemsCommand } from './commands/items.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sourcesCommand } from './commands/sources.ts';
 import { CliError } from './output.ts';
@@ -39,6 +42,10 @@ Environment:
     curateCommand(),
     hashPasswordCommand(),
     appPasswordCommand(),
+    schemaCommand(),
+    backupCommand(),
+    restoreCommand(),
+    doctorCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -44,6 +44,52 @@ export function createMetrics(withDefaults = true) {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
+    // Read from the database at each scrape (web/metrics-route.ts): every process reports the same cluster-wide view.
+    sources: new Gauge({
+      name: 'rundschau_sources',
+      help: 'Enabled sources in the config by health status (new, ok, degraded, failing, dead)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    sourcesDue: new Gauge({
+      name: 'rundschau_sources_due',
+      help: 'Enabled sources due for a fetch that no worker has leased yet (the backlog)',
+      registers: [registry],
+    }),
+    sourcesDueOldest: new Gauge({
+      name: 'rundschau_sources_due_oldest_seconds',
+      help: 'How long the longest-waiting due source has been due (0: none due)',
+      registers: [registry],
+    }),
+    leasedSources: new Gauge({
+      name: 'rundschau_leased_sources',
+      help: 'Sources held under a live lease, by lease owner (host/pid/…): the work each worker has in hand',
+      labelNames: ['owner'] as const,
+      registers: [registry],
+    }),
+    leaseAge: new Gauge({
+      name: 'rundschau_lease_age_seconds',
+      help: 'Seconds since the owner last took or renewed its oldest lease; a live worker renews well before leases lapse',
+      labelNames: ['owner'] as const,
+      registers: [registry],
+    }),
+    // Published feeds (publish/cache.ts): this process's cache of rendered documents.
+    feedCacheLookups: new Counter({
+      name: 'rundschau_feed_cache_lookups_total',
+      help: 'Published-feed renders asked of the cache, by result (hit: served rendered; miss: rendered now)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    feedCacheEntries: new Gauge({
+      name: 'rundschau_feed_cache_entries',
+      help: 'Rendered published feeds held in this process',
+      registers: [registry],
+    }),
+    feedCacheBytes: new Gauge({
+      name: 'rundschau_feed_cache_bytes',
+      help: 'Bytes of rendered published feeds held (plain and gzip)',
+      registers: [registry],
+    }),
   };
 }
 

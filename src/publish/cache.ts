@@ -8,6 +8,8 @@ export interface CachedFeed {
 export interface FeedCacheOptions {
   maxEntries?: number;
   maxBytes?: number;
+  /** Told of every render asked of the cache: served from it (`hit`, also when joining a render in flight) or not. */
+  onLookup?: (result: 'hit' | 'miss') => void;
 }
 
 /**
@@ -21,14 +23,21 @@ export class FeedCache {
   private bytes = 0;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
+  private readonly onLookup: (result: 'hit' | 'miss') => void;
 
   constructor(options: FeedCacheOptions = {}) {
     this.maxEntries = options.maxEntries ?? 500;
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.onLookup = options.onLookup ?? (() => {});
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Bytes held (plain and gzip bodies). */
+  get byteSize(): number {
+    return this.bytes;
   }
 
   get(key: string): CachedFeed | undefined {
@@ -41,10 +50,9 @@ export class FeedCache {
 
   /** The cached entry, or the one `render` makes; concurrent misses for one key render once. */
   async getOrRender(key: string, group: string, stamp: string, render: () => Promise<CachedFeed>): Promise<CachedFeed> {
-    const hit = this.get(key);
+    const hit = this.get(key) ?? this.pending.get(key);
+    this.onLookup(hit ? 'hit' : 'miss');
     if (hit) return hit;
-    const running = this.pending.get(key);
-    if (running) return running;
     const promise = render()
       .then((value) => {
         this.set(key, group, stamp, value);

@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, gte, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { StoreContext } from './context.ts';
-import type { CountStore, UnreadCounts } from './types.ts';
+import type { CountStore, FleetStatus, SourceStatus, UnreadCounts } from './types.ts';
 
 /** The reader's sidebar counts: read from the counters on `sources` (O(sources)) plus one count of starred items. */
 export class SqlCountStore implements CountStore {
@@ -55,5 +55,44 @@ export class SqlCountStore implements CountStore {
       .where(sql`${items.starred} = true`);
     counts.starred = Number(starred?.n ?? 0);
     return counts;
+  }
+
+  async fleetStatus(now = Date.now()): Promise<FleetStatus> {
+    const { sources } = this.ctx.t;
+    const active = and(eq(sources.inConfig, true), eq(sources.enabled, true));
+    const [statusRows, dueRows, leaseRows] = await Promise.all([
+      this.ctx.db
+        .select({ status: sources.status, n: sql<number>`count(*)` })
+        .from(sources)
+        .where(active)
+        .groupBy(sources.status),
+      this.ctx.db
+        .select({ n: sql<number>`count(*)`, oldest: sql<number | null>`min(${sources.nextFetchAt})` })
+        .from(sources)
+        .where(and(active, lte(sources.nextFetchAt, now), or(isNull(sources.leaseUntil), lt(sources.leaseUntil, now)))),
+      this.ctx.db
+        .select({
+          owner: sources.leaseOwner,
+          n: sql<number>`count(*)`,
+          earliest: sql<number>`min(${sources.leaseUntil})`,
+        })
+        .from(sources)
+        .where(and(isNotNull(sources.leaseOwner), gte(sources.leaseUntil, now)))
+        .groupBy(sources.leaseOwner),
+    ]);
+    const byStatus: FleetStatus['byStatus'] = {};
+    for (const row of statusRows) byStatus[row.status as SourceStatus] = Number(row.n);
+    const due = dueRows[0];
+    // PostgreSQL returns count(*) and bigint aggregates as strings.
+    return {
+      byStatus,
+      due: Number(due?.n ?? 0),
+      oldestDueAt: due?.oldest == null ? undefined : Number(due.oldest),
+      leases: leaseRows.map((r) => ({
+        owner: r.owner ?? '',
+        sources: Number(r.n),
+        earliestLeaseUntil: Number(r.earliest),
+      })),
+    };
   }
 }

@@ -7,3 +7,18 @@ import type * as sqliteSchema from './schema.sqlite.ts';
  */
 export type Db = BetterSQLite3Database<typeof sqliteSchema>;
 export type Schema = typeof sqliteSchema;
+
+/** What a database holds, read without changing it. */
+export interface DatabaseFacts {
+  /** drizzle's record of applied migrations: each one's journal time (`when`), oldest first. */
+  appliedMigrations: number[];
+  sizeBytes: number;
+  sources?: number;
+  items?: number;
+  /** The newest fetch time recorded (epoch ms): a clock now behind it went backwards. */
+  newestRecordedAt?: number;
+  /** PostgreSQL: the server's clock when asked (epoch ms). */
+  serverClockMs?: number;
+  /** PostgreSQL: other sessions connected to the database now. */
+  otherSessions?: number;
+}

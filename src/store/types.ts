@@ -333,6 +333,20 @@ export interface CountStore {
   unreadCounts(): Promise<UnreadCounts>;
   /** Unread included items per topic slug (the sync APIs show topics as labels). */
   topicUnreadCounts(): Promise<Record<string, number>>;
+  /** What /metrics reports about the fetch work of every process sharing the database: health, backlog, leases. */
+  fleetStatus(now?: number): Promise<FleetStatus>;
+}
+
+/** The fetch work as the database sees it (the same from every process): read at each /metrics scrape. */
+export interface FleetStatus {
+  /** Enabled sources in the config, by health status. */
+  byStatus: Partial<Record<SourceStatus, number>>;
+  /** Of those, due now and not leased: waiting for a worker. */
+  due: number;
+  /** When the longest-waiting of them became due, epoch ms (undefined: none due). */
+  oldestDueAt?: number;
+  /** Live leases per owner: how many sources it holds, and the earliest lease expiry among them. */
+  leases: { owner: string; sources: number; earliestLeaseUntil: number }[];
 }
 
 /** A password for the sync APIs (Google Reader, Fever); its name is the login name. */

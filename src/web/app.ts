@@ -1,19 +1,20 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { MessagePage } from '../../views/pages.tsx';
+import { FeedCache } from '../publish/cache.ts';
 import { feedRoutes } from '../publish/routes.ts';
 import { feverRoutes } from './api/fever/index.ts';
 import { greaderRoutes } from './api/greader/index.ts';
 import { loadAssets } from './assets.ts';
-import { randomToken } from './auth.ts';
+import { randomToken, sessionSecret } from './auth.ts';
 import type { AppDeps } from './deps.ts';
 import { mediaRoutes } from './media.ts';
-import { metricsAllowed } from './metrics-access.ts';
+import { metricsRoutes } from './metrics-route.ts';
 import { csrfGuard } from './middleware/csrf/index.ts';
 import { localeMiddleware } from './middleware/locale/index.ts';
 import { mayReadPrivate, privateReading } from './middleware/private-reading/index.ts';
 import { securityHeaders } from './middleware/security-headers/index.ts';
-import { sessionMiddleware } from './middleware/session/index.ts';
+import { passwordHashOf, sessionMiddleware } from './middleware/session/index.ts';
 import { renderPage, viewCtxFactory, type WebContext, type WebEnv } from './request-context.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { forbidden, notFoundPage } from './routes/errors.ts';
@@ -41,8 +42,12 @@ function httpMetrics(deps: AppDeps): MiddlewareHandler {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono<WebEnv>();
   const assets = loadAssets();
-  const processSecret = randomToken(32);
+  // Signs media-proxy URLs (and sessions when nothing else does). Web replicas behind one proxy must agree on it, or
+  // a page from one replica links images another refuses: the configured session secret, else one derived from the
+  // password hash, else (a lone process) a random one.
+  const processSecret = sessionSecret(deps.config().server.sessionSecret, passwordHashOf(deps), randomToken(32));
   const viewCtx = viewCtxFactory(deps, assets.urls, processSecret);
+  const feedCache = new FeedCache({ onLookup: (result) => deps.metrics.feedCacheLookups.inc({ result }) });
 
   app.use('*', httpMetrics(deps));
   app.use(
@@ -62,24 +67,12 @@ export function createApp(deps: AppDeps): Hono {
     }
     return c.json({ status: 'ok' });
   });
-  app.get('/metrics', async (c) => {
-    if (!metricsAllowed(c, deps)) {
-      return c.text('metrics need Authorization: Bearer <server.metricsToken>, or a request from this host', 401, {
-        'WWW-Authenticate': 'Bearer realm="rundschau metrics"',
-        'Cache-Control': 'no-store',
-      });
-    }
-    const registry = deps.metrics.registry;
-    // The items gauge from the per-source counters: O(sources), cheap enough for every scrape.
-    const sources = await deps.store.listSources().catch(() => []);
-    deps.metrics.itemsStored.set(sources.reduce((n, s) => n + s.itemCount, 0));
-    return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
-  });
+  app.route('/', metricsRoutes(deps, feedCache));
   app.route('/', assets.routes);
   app.route('/', mediaRoutes(deps, processSecret));
   // Published feeds are meant for other readers, which cannot log in: with private reading only the published
   // ones (topics) stay public, the others need the reader's login (publish/access.ts).
-  app.route('/', feedRoutes(deps, { mayReadPrivate: (c) => mayReadPrivate(c, deps, processSecret) }));
+  app.route('/', feedRoutes(deps, { cache: feedCache, mayReadPrivate: (c) => mayReadPrivate(c, deps, processSecret) }));
   // Sync APIs for apps: app passwords and tokens, no session or CSRF cookie (src/web/api/).
   app.route('/', greaderRoutes(deps));
   app.route('/', feverRoutes(deps));

@@ -249,6 +249,10 @@ topics: []
       ['curate', 'eval'],
       ['curate', 'rescore'],
       ['hash-password'],
+      ['schema'],
+      ['backup'],
+      ['restore'],
+      ['doctor'],
     ];
     // A few at a time: a dozen Node start-ups at once on a small CI box can outlast the per-command timeout.
     const limit = pLimit(4);

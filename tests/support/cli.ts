@@ -31,6 +31,8 @@ export interface CliOptions {
   uid?: number;
   /** Another copy of rundschau to run (its bin/rundschau.js), e.g. an unpacked `npm pack` tarball. */
   root?: string;
+  /** Another copy's bin/rundschau.js (the production bundle's, tests/e2e/production-bundle.test.ts). */
+  bin?: string;
 }
 
 /** The environment a CLI child gets: ours minus anything that would point it at a real config or database. */
@@ -46,7 +48,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [bin, ...args],
+      [opts.bin ?? bin, ...args],
       {
         cwd: opts.cwd ?? repoRoot,
         env: cliEnv(opts.env),
@@ -87,11 +89,15 @@ export interface SpawnedCli {
 
 /** Starts a long-running CLI child (serve, a fetch to be killed). The caller must end it. */
 export function spawnCli(args: string[], opts: CliOptions = {}): SpawnedCli {
-  const child = spawn(process.execPath, [opts.root ? join(opts.root, 'bin', 'rundschau.js') : bin, ...args], {
-    cwd: opts.cwd ?? repoRoot,
-    env: cliEnv(opts.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [opts.bin ?? (opts.root ? join(opts.root, 'bin', 'rundschau.js') : bin), ...args],
+    {
+      cwd: opts.cwd ?? repoRoot,
+      env: cliEnv(opts.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {

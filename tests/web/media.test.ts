@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPrivateHost } from '../../src/fetch/private-address.ts';
 import { sanitizeContent } from '../../src/normalize/sanitize.ts';
+import { createApp } from '../../src/web/app.ts';
 import { mediaRoutes, mediaUrl, proxyMediaInHtml } from '../../src/web/media.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 import { type WebHarness, webHarness } from '../support/web.ts';
@@ -34,6 +35,16 @@ describe('media proxy', () => {
   });
 
   const app = () => mediaRoutes(h.deps, secret);
+
+  it('web replicas with one session secret accept each other’s media URLs (one proxy in front of both)', async () => {
+    h.setConfig({ server: { mediaProxy: 'allow-private', sessionSecret: 'replicas-share-this-secret-0123' } });
+    const [replicaA, replicaB] = [createApp(h.deps), createApp(h.deps)];
+    const signed = mediaUrl(server.url('/pic.png'), 'replicas-share-this-secret-0123');
+    expect((await replicaA.request(signed)).status).toBe(200);
+    expect((await replicaB.request(signed)).status).toBe(200);
+    expect((await replicaB.request(mediaUrl(server.url('/pic.png'), 'another-secret'))).status).toBe(403);
+    h.setConfig({ server: { mediaProxy: 'allow-private' } });
+  });
 
   it('serves an image it signed, with a strict policy and long caching', async () => {
     const res = await app().request(mediaUrl(server.url('/pic.png'), secret));
