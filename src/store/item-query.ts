@@ -79,27 +79,20 @@ export class ItemQueries {
       return this.pageQuery(filter, categorySources, Boolean(before), content, (name) => values[name]);
     }
     // The reader's hot path: one statement prepared per filter shape, run with the values.
-    const shape = [
-      filter.topic !== undefined,
-      filter.sourceId !== undefined,
-      Boolean(filter.unreadOnly),
-      Boolean(filter.starredOnly),
-      Boolean(filter.language),
-      Boolean(before),
-      content,
-      Boolean(filter.readOnly),
-      Boolean(filter.unstarredOnly),
-      filter.publishedFrom !== undefined,
-      filter.publishedUntil !== undefined,
-    ];
-    const key = shape.map(Number).join('');
+    const key = `river_${shapeKey(filter, Boolean(before), content)}`;
+    return this.prepared(key, () =>
+      this.pageQuery(filter, undefined, Boolean(before), content, (name) => sql.placeholder(name)),
+    ).execute(values);
+  }
+
+  /** The statement kept under `key`, prepared from `build()` the first time. */
+  private prepared(key: string, build: () => unknown): PreparedQuery {
     let statement = this.statements.get(key);
     if (!statement) {
-      const query = this.pageQuery(filter, undefined, Boolean(before), content, (name) => sql.placeholder(name));
-      statement = this.ctx.dialect.prepare(query, `river_${key}`);
+      statement = this.ctx.dialect.prepare(build(), key);
       this.statements.set(key, statement);
     }
-    return statement.execute(values);
+    return statement;
   }
 
   /** The page select for a filter; `bind` gives each value its parameter (a placeholder or the value itself). */
@@ -108,7 +101,7 @@ export class ItemQueries {
     categorySources: number[] | undefined,
     paged: boolean,
     content: boolean,
-    bind: (name: BoundValue | 'topic' | 'beforeAt' | 'beforeId' | 'limit') => unknown,
+    bind: (name: BindName) => unknown,
   ) {
     const { items, sources, topicItems } = this.ctx.t;
     const where = this.itemConditions(filter, categorySources, (name) => bind(name));
@@ -219,23 +212,84 @@ export class ItemQueries {
     return ids.length === 0 ? null : ids;
   }
 
-  /** The ids next to `at` in river order among the items matching `filter` (`at` itself need not match). */
+  /**
+   * The ids next to `at` in river order among the items matching `filter` (`at` itself need not match). Every item
+   * page asks this: two one-row index probes, prepared per filter shape like the pages (building them per request
+   * cost more than running them).
+   */
   async adjacent(filter: ItemFilter, at: Cursor): Promise<{ newer?: number; older?: number }> {
-    const { items } = this.ctx.t;
-    const where = await this.conditions(filter);
-    if (!where) return {};
-    const key = sql`(${items.publishedAt}, ${items.id})`;
-    const point = sql`(${at.publishedAt}, ${at.id})`;
+    const categorySources = await this.categorySources(filter);
+    if (categorySources === null) return {};
+    const values = {
+      sourceId: filter.sourceId,
+      language: filter.language,
+      topic: filter.topic,
+      beforeAt: at.publishedAt,
+      beforeId: at.id,
+    };
     const nearest = async (newer: boolean) => {
-      const [row] = await this.ctx.db
-        .select({ id: items.id })
-        .from(items)
-        .where(and(...where, newer ? sql`${key} > ${point}` : sql`${key} < ${point}`))
-        .orderBy(...(newer ? [asc(items.publishedAt), asc(items.id)] : [desc(items.publishedAt), desc(items.id)]))
-        .limit(1);
-      return row?.id;
+      const rows = (
+        categorySources !== undefined
+          ? await this.adjacentQuery(filter, categorySources, newer, (name) => values[name as keyof typeof values])
+          : await this.prepared(`adjacent_${newer ? 'newer' : 'older'}_${shapeKey(filter, true, false)}`, () =>
+              this.adjacentQuery(filter, undefined, newer, (name) => sql.placeholder(name)),
+            ).execute(values)
+      ) as { id: number }[];
+      return rows[0]?.id;
     };
     const [newer, older] = await Promise.all([nearest(true), nearest(false)]);
     return { newer, older };
   }
+
+  /** The nearest item to the point (`beforeAt`, `beforeId`) on one side, in river order. */
+  private adjacentQuery(
+    filter: ItemFilter,
+    categorySources: number[] | undefined,
+    newer: boolean,
+    bind: (name: BindName) => unknown,
+  ) {
+    const { items, topicItems } = this.ctx.t;
+    const where = this.itemConditions(filter, categorySources, (name) => bind(name));
+    if (filter.topic !== undefined) {
+      where.push(
+        inArray(
+          items.id,
+          this.ctx.db
+            .select({ id: topicItems.itemId })
+            .from(topicItems)
+            .where(and(eq(topicItems.topicSlug, bind('topic') as string), sql`${topicItems.included} = true`)),
+        ),
+      );
+    }
+    const key = sql`(${items.publishedAt}, ${items.id})`;
+    const point = sql`(${bind('beforeAt')}, ${bind('beforeId')})`;
+    where.push(newer ? sql`${key} > ${point}` : sql`${key} < ${point}`);
+    return this.ctx.db
+      .select({ id: items.id })
+      .from(items)
+      .where(and(...where))
+      .orderBy(...(newer ? [asc(items.publishedAt), asc(items.id)] : [desc(items.publishedAt), desc(items.id)]))
+      .limit(1);
+  }
+}
+
+type BindName = BoundValue | 'topic' | 'beforeAt' | 'beforeId' | 'limit';
+
+/** Which conditions a filter has (not their values): the key of its prepared statements. */
+function shapeKey(filter: ItemFilter, paged: boolean, content: boolean): string {
+  return [
+    filter.topic !== undefined,
+    filter.sourceId !== undefined,
+    Boolean(filter.unreadOnly),
+    Boolean(filter.starredOnly),
+    Boolean(filter.language),
+    paged,
+    content,
+    Boolean(filter.readOnly),
+    Boolean(filter.unstarredOnly),
+    filter.publishedFrom !== undefined,
+    filter.publishedUntil !== undefined,
+  ]
+    .map(Number)
+    .join('');
 }
