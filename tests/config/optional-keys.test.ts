@@ -97,6 +97,7 @@ function fullConfig(): Record<string, unknown> {
       userAgent: 'rundschau-test',
       deadAfter: '3d',
       retention: { days: 30, items: 400, minItems: 20 },
+      fullText: 'never',
     },
     server: {
       host: '127.0.0.2',
@@ -120,6 +121,7 @@ function fullConfig(): Record<string, unknown> {
         identity: 'guid',
         retention: { days: 10, items: 50, minItems: 5 },
         enabled: true,
+        fullText: 'always',
       },
       { url: feeds.url('/b.xml'), category: 'Cloud' },
     ],
@@ -145,6 +147,7 @@ function fullConfig(): Record<string, unknown> {
         public: false,
       },
     ],
+    sites: [{ host: 'example.org', article: 'article .body', remove: ['.ad'] }],
   };
 }
 
