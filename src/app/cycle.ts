@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { LEASE_MS, LEASE_RENEW_MS, leaseOwnerIsGone, processLeaseOwner } from '../schedule/lease.ts';
 import type { SourceRow } from '../store/types.ts';
+import { type FullTextSummary, runFullTexts } from './full-text.ts';
 import { type IngestContext, ingestSource, type SourceOutcome } from './ingest-source.ts';
 
 export interface CycleOptions {
@@ -24,6 +25,8 @@ export interface CycleSummary {
   outcomes: SourceOutcome[];
   /** Sources a forced or selective cycle left alone because another running process was fetching them. */
   skipped: SkippedSource[];
+  /** Full-text extractions this cycle worked off (absent when that step failed). */
+  fullTexts?: FullTextSummary;
 }
 
 export interface SkippedSource {
@@ -103,6 +106,13 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
     clearInterval(heartbeat);
   }
   const itemsNew = outcomes.reduce((n, o) => n + o.itemsNew, 0);
+  // After the feeds, so extraction never holds up their items; before stories, which read the articles.
+  let fullTexts: FullTextSummary | undefined;
+  try {
+    fullTexts = await runFullTexts(ctx, { signal: opts.signal });
+  } catch (error) {
+    ctx.log.error({ err: error }, 'full-text extraction failed');
+  }
   if (itemsNew > 0) {
     try {
       await ctx.curator.assignStories(now());
@@ -124,6 +134,7 @@ export async function runCycle(ctx: IngestContext, opts: CycleOptions = {}): Pro
     durationMs: Math.round(performance.now() - t0),
     outcomes,
     skipped,
+    fullTexts,
   };
 }
 

@@ -9,6 +9,7 @@ import { hostOf } from '../lib/url.ts';
 import { planAfterFetch } from '../schedule/policy.ts';
 import type { SourceRow, SourceUpdate, Store } from '../store/types.ts';
 import type { TopicCurator } from './curator.ts';
+import { queueFullTexts } from './full-text.ts';
 import type { ParsePool } from './pool.ts';
 
 export interface IngestContext {
@@ -94,6 +95,7 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
         );
         const changed = [...stored.inserted, ...stored.updated];
         await ctx.curator.scoreItems(changed, source);
+        await queueFullTexts(ctx, source, stored.inserted);
         outcome = {
           ...outcome,
           outcome: 'ok',

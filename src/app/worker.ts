@@ -1,16 +1,24 @@
 import { parentPort } from 'node:worker_threads';
 import { type ScoreJobItem, scoreBatch, type TopicSpec } from '../curate/batch.ts';
+import { type ExtractInput, extractArticle } from '../extract/article.ts';
 import { type ProcessInput, processFeed } from './process-feed.ts';
 
 export type WorkerJob =
   | { kind: 'process'; input: ProcessInput }
-  | { kind: 'score'; topics: TopicSpec[]; items: ScoreJobItem[] };
+  | { kind: 'score'; topics: TopicSpec[]; items: ScoreJobItem[] }
+  | { kind: 'extract'; input: ExtractInput; budgetMs: number };
 
-// One CPU worker: decode/parse/normalise feeds and score items for topics, answering each job by its id.
+// One CPU worker: decode/parse/normalise feeds, score items for topics and extract articles, answering each job by its id.
 parentPort?.on('message', async (message: { id: number; job: WorkerJob }) => {
   try {
     const { job } = message;
-    const result = job.kind === 'process' ? await processFeed(job.input) : scoreBatch(job.topics, job.items);
+    if (job.kind === 'extract') parentPort?.postMessage({ id: message.id, started: true });
+    const result =
+      job.kind === 'process'
+        ? await processFeed(job.input)
+        : job.kind === 'score'
+          ? scoreBatch(job.topics, job.items)
+          : extractArticle(job.input);
     parentPort?.postMessage({ id: message.id, result });
   } catch (error) {
     parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });

@@ -85,7 +85,6 @@ export const sourceSchema = z
   })
   .strict();
 
-
 const weightedTerms = z.record(z.string(), z.number());
 
 /** Curate: a term that counts only in context (see src/curate/README.md). */

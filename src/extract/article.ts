@@ -105,7 +105,9 @@ function fail(reason: ExtractFailure, message: string): ExtractResult {
 function looksLikeHtml(body: Buffer): boolean {
   const head = body.subarray(0, 1024).toString('latin1');
   if (head.includes('\u0000')) return false;
-  return /^(?:\u00ef\u00bb\u00bf)?\s*(?:<!doctype html|<html|<head|<body|<!--|<meta|<title|<div|<p\b|<article)/i.test(head);
+  return /^(?:\u00ef\u00bb\u00bf)?\s*(?:<!doctype html|<html|<head|<body|<!--|<meta|<title|<div|<p\b|<article)/i.test(
+    head,
+  );
 }
 
 class Overrun extends Error {}

@@ -48,7 +48,12 @@ describe('extraction on the article corpus', () => {
       const html = result.ok ? result.html : '';
       const scores = textScores(html, expectedHtml(page.name));
       const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
-      rows.push({ name: page.name, ...scores, title: result.ok && norm(result.title ?? '') === page.expectedTitle, ms });
+      rows.push({
+        name: page.name,
+        ...scores,
+        title: result.ok && norm(result.title ?? '') === page.expectedTitle,
+        ms,
+      });
     }
     const recalls = rows.map((r) => r.recall);
     const precisions = rows.map((r) => r.precision);
@@ -57,11 +62,20 @@ describe('extraction on the article corpus', () => {
       recall: { median: quantile(recalls, 0.5), p10: quantile(recalls, 0.1), mean: mean(recalls) },
       precision: { median: quantile(precisions, 0.5), p10: quantile(precisions, 0.1), mean: mean(precisions) },
       titles: rows.filter((r) => r.title).length,
-      msPerPage: { median: quantile(rows.map((r) => r.ms), 0.5), max: Math.max(...rows.map((r) => r.ms)) },
+      msPerPage: {
+        median: quantile(
+          rows.map((r) => r.ms),
+          0.5,
+        ),
+        max: Math.max(...rows.map((r) => r.ms)),
+      },
     };
     console.log(
       `extraction per page (recall / precision):\n${rows
-        .map((r) => `  ${r.name.padEnd(34)} ${r.recall.toFixed(3)} / ${r.precision.toFixed(3)}${r.title ? '' : '  (title differs)'}`)
+        .map(
+          (r) =>
+            `  ${r.name.padEnd(34)} ${r.recall.toFixed(3)} / ${r.precision.toFixed(3)}${r.title ? '' : '  (title differs)'}`,
+        )
         .join('\n')}\noverall ${JSON.stringify(summary)}`,
     );
     expect(rows.length).toBe(pages.length);
