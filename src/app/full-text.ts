@@ -1,8 +1,7 @@
 import pLimit from 'p-limit';
-import type { Config, FullTextMode } from '../config/schema.ts';
 import { PAGE_MAX_BYTES, PAGE_TIME_BUDGET_MS } from '../extract/article.ts';
 import { siteRuleFor } from '../extract/site-rules.ts';
-import { wantsFullText } from '../extract/truncation.ts';
+import { fullTextModeOf, wantsFullText } from '../extract/truncation.ts';
 import { fetchFeed } from '../fetch/http.ts';
 import { collapseWhitespace, htmlToText } from '../lib/html-text.ts';
 import { hostOf } from '../lib/url.ts';
@@ -37,21 +36,9 @@ export interface FullTextSummary {
   durationMs: number;
 }
 
-const modesByConfig = new WeakMap<Config, Map<string, FullTextMode>>();
-
-/** The source's `fullText`, else `defaults.fullText` (one map per config object, so a reload applies at once). */
-export function fullTextModeOf(config: Config, source: Pick<SourceRow, 'configUrl'>): FullTextMode {
-  let modes = modesByConfig.get(config);
-  if (!modes) {
-    modes = new Map(config.sources.map((s) => [s.url, s.fullText ?? config.defaults.fullText]));
-    modesByConfig.set(config, modes);
-  }
-  return modes.get(source.configUrl) ?? config.defaults.fullText;
-}
-
 /** At ingest: queues the new items whose content wants the linked page (once per item; never on a re-fetch). */
 export async function queueFullTexts(ctx: IngestContext, source: SourceRow, inserted: StoredItem[]): Promise<void> {
-  const mode = fullTextModeOf(ctx.config(), source);
+  const mode = fullTextModeOf(ctx.config(), source.configUrl);
   if (mode === 'never' || inserted.length === 0) return;
   const wanted = inserted.filter((item) => wantsFullText(mode, item)).map((item) => item.id);
   if (wanted.length > 0) await ctx.store.queueFullTexts(wanted, (ctx.now ?? Date.now)());
@@ -182,4 +169,15 @@ function safeHostname(url: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * "Load full article" on the item page: this item's page now (queued again first, so a failure is recorded as at
+ * ingest). Undefined when there is no such item.
+ */
+export async function extractNow(ctx: IngestContext, itemId: number): Promise<FullTextOutcome | undefined> {
+  const item = await ctx.store.getItem(itemId);
+  if (!item) return undefined;
+  await ctx.store.queueFullTexts([itemId], (ctx.now ?? Date.now)(), true);
+  return extractItem(ctx, item, await ctx.store.getSource(item.sourceId), 0);
 }

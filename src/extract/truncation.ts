@@ -1,3 +1,4 @@
+import type { Config, FullTextMode } from '../config/schema.ts';
 import { collapseWhitespace, htmlToText } from '../lib/html-text.ts';
 
 /** Body text shorter than this is a teaser, not an article (a few sentences; Readability's own minimum is 500). */
@@ -29,4 +30,16 @@ export function looksTruncated(item: FeedBody): boolean {
 export function wantsFullText(mode: 'auto' | 'always' | 'never', item: FeedBody & { link: string | null }): boolean {
   if (mode === 'never' || !item.link || !/^https?:\/\//i.test(item.link)) return false;
   return mode === 'always' || looksTruncated(item);
+}
+
+const modesByConfig = new WeakMap<Config, Map<string, FullTextMode>>();
+
+/** A source's `fullText`, else `defaults.fullText` (one map per config object, so a reload applies at once). */
+export function fullTextModeOf(config: Config, sourceConfigUrl: string): FullTextMode {
+  let modes = modesByConfig.get(config);
+  if (!modes) {
+    modes = new Map(config.sources.map((s) => [s.url, s.fullText ?? config.defaults.fullText]));
+    modesByConfig.set(config, modes);
+  }
+  return modes.get(sourceConfigUrl) ?? config.defaults.fullText;
 }

@@ -74,6 +74,7 @@ export const paths = {
   item: (id: number, context = '') => `/items/${id}${context}`,
   itemRead: (id: number) => `/items/${id}/read`,
   itemStar: (id: number) => `/items/${id}/star`,
+  itemFullText: (id: number) => `/items/${id}/full-text`,
   itemTopicDecision: (id: number, slug: string) => `/items/${id}/topics/${seg(slug)}`,
   markAllRead: () => '/mark-all-read',
   markAllReadUndo: () => '/mark-all-read/undo',

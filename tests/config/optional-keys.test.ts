@@ -191,7 +191,8 @@ beforeAll(async () => {
   for (const name of ['a', 'b']) {
     feeds.route(`/${name}.xml`, {
       headers: { 'content-type': 'application/rss+xml' },
-      body: rss(`Feed ${name}`, [{ id: `${name}-1`, title: `cloud news ${name}` }]),
+      // The item links to a loopback page that does not exist: full-text extraction (on for source a) stays local.
+      body: rss(`Feed ${name}`, [{ id: `${name}-1`, title: `cloud news ${name}`, link: feeds.url(`/${name}-1.html`) }]),
     });
   }
   dir = mkdtempSync(join(tmpdir(), 'rundschau-optional-'));

@@ -1,5 +1,6 @@
 import { serve as serveHttp } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
+import { extractNow } from '../../app/full-text.ts';
 import { openRuntime } from '../../app/runtime.ts';
 import { type Scheduler, startScheduler } from '../../app/scheduler.ts';
 import { formatIssues, resolveConfigPath } from '../../config/load.ts';
@@ -77,6 +78,7 @@ export function serveCommand(): Command {
           void rt.feedAnnouncer.announce();
         },
         cycleHealth: () => scheduler?.health() ?? { consecutiveFailures: 0 },
+        loadFullText: (itemId) => extractNow(rt, itemId),
       });
       // Bound before the scheduler starts: a port that is taken ends the start with one line, having fetched nothing.
       let http: ReturnType<typeof serveHttp>;

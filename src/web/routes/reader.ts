@@ -4,6 +4,7 @@ import { ItemPage } from '../../../views/item.tsx';
 import { HelpPage, SearchPage, TopicIntro, TopicsIndexPage } from '../../../views/pages.tsx';
 import { RiverPage, type RiverProps } from '../../../views/river.tsx';
 import { SourcesPage } from '../../../views/sources.tsx';
+import { fullTextModeOf } from '../../extract/truncation.ts';
 import { decodeCursor, itemContext, parseScope, paths, type Scope } from '../../lib/links.ts';
 import { sourceName } from '../../lib/source-name.ts';
 import { parseSearch } from '../../store/search-query.ts';
@@ -165,7 +166,12 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
 
   app.get('/items/:id{[0-9]+}', async (c) => {
     const id = Number(c.req.param('id'));
-    const [item, topics, side] = await Promise.all([deps.store.getItem(id), deps.store.itemTopics(id), sidebar()]);
+    const [item, topics, side, fullText] = await Promise.all([
+      deps.store.getItem(id),
+      deps.store.itemTopics(id),
+      sidebar(),
+      deps.store.fullTextOf(id),
+    ]);
     if (!item) return notFoundPage(c, viewCtx);
     // The list the reader came from (see itemContext in views/river.tsx); an unknown one walks all items.
     const scope = parseScope(c.req.query('in')) ?? ALL;
@@ -184,6 +190,12 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
         ctx: viewCtx(c, 'other', side),
         item,
         topics,
+        fullText: {
+          state: fullText,
+          mode: fullTextModeOf(deps.config(), item.sourceUrl),
+          canLoad: deps.loadFullText !== undefined,
+          showFeedVersion: c.req.query('content') === 'feed',
+        },
         newer: neighbours.newer === undefined ? undefined : paths.item(neighbours.newer, query),
         older: neighbours.older === undefined ? undefined : paths.item(neighbours.older, query),
       }),
