@@ -65,17 +65,27 @@ export async function runFullTexts(
   for (let i = 0; i < ids.length; i += 200) {
     if (opts.signal?.aborted) break;
     const items = await ctx.store.getItemsByIds(ids.slice(i, i + 200));
+    const extracted = new Map<number, StoredItem[]>();
     await Promise.all(
       items.map((item) =>
         limit(async () => {
           const source = sources.get(item.sourceId);
-          const outcome = await extractItem(ctx, item, source, attempts.get(item.id) ?? 0);
-          if (outcome.status === 'done') summary.done++;
-          else if (outcome.status === 'pending') summary.retrying++;
+          const outcome = await extractItem(ctx, item, source, attempts.get(item.id) ?? 0, false);
+          if (outcome.status === 'done') {
+            summary.done++;
+            const list = extracted.get(item.sourceId) ?? [];
+            list.push(withArticle(item, outcome.contentHtml));
+            extracted.set(item.sourceId, list);
+          } else if (outcome.status === 'pending') summary.retrying++;
           else summary.failed++;
         }),
       ),
     );
+    // Topic scores follow the articles, one scoring job per source of the group rather than one per page.
+    for (const [sourceId, list] of extracted) {
+      const source = sources.get(sourceId);
+      if (source) await rescore(ctx, list, source);
+    }
   }
   summary.durationMs = Math.round(performance.now() - t0);
   return summary;
@@ -87,6 +97,7 @@ export async function extractItem(
   item: ItemWithSource,
   source: SourceRow | undefined,
   attemptsBefore: number,
+  score = true,
 ): Promise<FullTextOutcome> {
   const now = ctx.now ?? Date.now;
   let outcome: FullTextOutcome;
@@ -107,14 +118,18 @@ export async function extractItem(
     outcome: outcome.status === 'done' ? 'done' : outcome.status === 'pending' ? 'retry' : 'failed',
     reason: outcome.status === 'done' ? '' : outcome.reason,
   });
-  if (outcome.status === 'done' && source) {
-    try {
-      await ctx.curator.scoreItems([withArticle(item, outcome.contentHtml)], source);
-    } catch (error) {
-      ctx.log.warn({ err: error, item: item.id }, 're-scoring an item after extraction failed');
-    }
-  }
+  if (score && outcome.status === 'done' && source)
+    await rescore(ctx, [withArticle(item, outcome.contentHtml)], source);
   return outcome;
+}
+
+/** Topic scoring judges the article from now on (body weight bounded as for feed content, curate/score.ts). */
+async function rescore(ctx: IngestContext, items: StoredItem[], source: SourceRow): Promise<void> {
+  try {
+    await ctx.curator.scoreItems(items, source);
+  } catch (error) {
+    ctx.log.warn({ err: error, items: items.length }, 're-scoring items after extraction failed');
+  }
 }
 
 async function attempt(
