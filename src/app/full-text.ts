@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { PAGE_MAX_BYTES, PAGE_TIME_BUDGET_MS } from '../extract/article.ts';
+import { PAGE_MAX_BYTES, PAGE_TIME_BUDGET_MS } from '../extract/budget.ts';
 import { siteRuleFor } from '../extract/site-rules.ts';
 import { fullTextModeOf, wantsFullText } from '../extract/truncation.ts';
 import { fetchFeed } from '../fetch/http.ts';

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { type ScoreJobItem, scoreBatch, type TopicSpec } from '../curate/batch.ts';
-import { type ExtractInput, extractArticle } from '../extract/article.ts';
+import type { ExtractInput } from '../extract/article.ts';
 import { type ProcessInput, processFeed } from './process-feed.ts';
 
 export type WorkerJob =
@@ -18,7 +18,8 @@ parentPort?.on('message', async (message: { id: number; job: WorkerJob }) => {
         ? await processFeed(job.input)
         : job.kind === 'score'
           ? scoreBatch(job.topics, job.items)
-          : extractArticle(job.input);
+          : // Loaded on the first page: a worker that never extracts does not carry the DOM and Readability.
+            (await import('../extract/article.ts')).extractArticle(job.input);
     parentPort?.postMessage({ id: message.id, result });
   } catch (error) {
     parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });

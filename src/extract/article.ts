@@ -8,17 +8,9 @@ import { resolveUrl } from '../lib/url.ts';
 import { CONTENT_MAX_CHARS, cutHtml, removeControlChars } from '../normalize/bounds.ts';
 import { sanitizeContent } from '../normalize/sanitize.ts';
 
-/**
- * Budgets of one page. Bytes: what the page fetch accepts (the feed's own cap applies when it is lower). Shape: an
- * HTML bomb (tens of thousands of unclosed tags) takes the DOM and Readability seconds to minutes and overflows
- * their recursion, so the page's nesting depth and element count are measured first by a streaming tokenizer that
- * stops at the limit. Real articles stay far below (the 59 dev pages: depth ≤ 30, ≤ 3 000 elements). Time is
- * bounded by the worker pool, which ends a worker that overruns (app/pool.ts).
- */
-export const PAGE_MAX_BYTES = 5 * 1024 * 1024;
-export const PAGE_MAX_DEPTH = 400;
-export const PAGE_MAX_ELEMENTS = 40_000;
-export const PAGE_TIME_BUDGET_MS = 10_000;
+import { PAGE_MAX_DEPTH, PAGE_MAX_ELEMENTS } from './budget.ts';
+
+export { PAGE_MAX_BYTES, PAGE_MAX_DEPTH, PAGE_MAX_ELEMENTS, PAGE_TIME_BUDGET_MS } from './budget.ts';
 
 export type ExtractFailure = 'not_html' | 'too_complex' | 'no_article' | 'extract_error';
 
