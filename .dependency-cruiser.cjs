@@ -12,6 +12,7 @@ const LAYERS = [
   'decode',
   'parse',
   'normalize',
+  'extract',
   'store',
   'schedule',
   'curate',
@@ -21,7 +22,7 @@ const LAYERS = [
   'app',
   'cli',
 ];
-const STAGES = ['config', 'schedule', 'fetch', 'decode', 'parse', 'normalize', 'store', 'curate', 'publish'];
+const STAGES = ['config', 'schedule', 'fetch', 'decode', 'parse', 'normalize', 'extract', 'store', 'curate', 'publish'];
 
 // A new top-level folder must be given its place, or nothing would check it.
 const unplaced = readdirSync(`${__dirname}/src`, { withFileTypes: true })

@@ -2,6 +2,8 @@
  * A farm of generated feeds for benchmarks: `feeds` documents (half RSS 2.0, half Atom), `items` entries of about
  * 2 KB each (~100 KB per feed), ETag + 304 support, spread over `hosts` loopback addresses (127.0.1.x) so that
  * per-host politeness behaves as with real, distinct publishers. Runs in its own process (see startFarm).
+ * `teasers`: each entry carries one sentence ending in "…", and its link answers with an article page (~25 KB:
+ * navigation, the article of twelve paragraphs, related links, footer) for full-text extraction.
  */
 import { createServer, type Server } from 'node:http';
 
@@ -10,6 +12,7 @@ export interface FarmOptions {
   items: number;
   hosts: number;
   latencyMs: number;
+  teasers?: boolean;
 }
 
 // Keywords mixed with function words, so generated text reads to a language detector like real German text.
@@ -40,7 +43,24 @@ function itemHtml(seed: number): string {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function feedDocument(index: number, items: number, host: string): string {
+/** The page an entry links to in the teaser farm: an article among the usual furniture of a news site. */
+export function articlePage(index: number, item: number): string {
+  const seed = index * 1000 + item;
+  const nav = Array.from({ length: 30 }, (_, i) => `<li><a href="/section/${i}">${words(i, 2)}</a></li>`).join('');
+  const body = Array.from({ length: 12 }, (_, p) => `<p>${words(seed + p * 31, 70)}.</p>`).join('\n');
+  const related = Array.from(
+    { length: 10 },
+    (_, i) => `<li><a href="/feed/${index}/item/${i}">${words(seed + i, 6)}</a></li>`,
+  ).join('');
+  return `<!doctype html><html lang="de"><head><meta charset="utf-8"><title>${words(seed, 6)}</title>
+<script>window.analytics = { id: ${seed} };</script><style>body { font-family: sans-serif }</style></head><body>
+<header><a href="/">Farm News</a><nav><ul>${nav}</ul></nav></header>
+<main><article><h1>${words(seed, 6)}</h1><p class="byline">Autor ${item % 7}</p>${body}</article>
+<aside><h2>Mehr zum Thema</h2><ul>${related}</ul></aside></main>
+<footer><p>Impressum · Datenschutz · Kontakt</p></footer></body></html>`;
+}
+
+export function feedDocument(index: number, items: number, host: string, teasers = false): string {
   const base = `http://${host}/feed/${index}`;
   const entries: string[] = [];
   const atom = index % 2 === 1;
@@ -48,10 +68,11 @@ export function feedDocument(index: number, items: number, host: string): string
     const seed = index * 1000 + i;
     const date = new Date(Date.UTC(2026, 10, 20) - (i * 3 + index) * 3_600_000);
     const title = `${words(seed, 6)} ${index}-${i}`;
+    const html = teasers ? `<p>${words(seed, 20)} …</p>` : itemHtml(seed);
     entries.push(
       atom
-        ? `<entry><id>${base}/item/${i}</id><title>${esc(title)}</title><link href="${base}/item/${i}"/><updated>${date.toISOString()}</updated><author><name>Autor ${i % 7}</name></author><content type="html">${esc(itemHtml(seed))}</content></entry>`
-        : `<item><guid>${base}/item/${i}</guid><title>${esc(title)}</title><link>${base}/item/${i}</link><pubDate>${date.toUTCString()}</pubDate><description><![CDATA[${itemHtml(seed)}]]></description></item>`,
+        ? `<entry><id>${base}/item/${i}</id><title>${esc(title)}</title><link href="${base}/item/${i}"/><updated>${date.toISOString()}</updated><author><name>Autor ${i % 7}</name></author><content type="html">${esc(html)}</content></entry>`
+        : `<item><guid>${base}/item/${i}</guid><title>${esc(title)}</title><link>${base}/item/${i}</link><pubDate>${date.toUTCString()}</pubDate><description><![CDATA[${html}]]></description></item>`,
     );
   }
   return atom
@@ -67,11 +88,21 @@ export function hostOfFeed(index: number, hosts: number): string {
 export async function serveFarm(opts: FarmOptions, port: number): Promise<Server[]> {
   const bodies = new Map<string, Buffer>();
   for (let i = 0; i < opts.feeds; i++)
-    bodies.set(`/feed/${i}`, Buffer.from(feedDocument(i, opts.items, `${hostOfFeed(i, opts.hosts)}:${port}`)));
+    bodies.set(
+      `/feed/${i}`,
+      Buffer.from(feedDocument(i, opts.items, `${hostOfFeed(i, opts.hosts)}:${port}`, opts.teasers)),
+    );
   const servers: Server[] = [];
   for (let h = 0; h < opts.hosts; h++) {
     const server = createServer((req, res) => {
       const respond = () => {
+        const page = opts.teasers ? /^\/feed\/(\d+)\/item\/(\d+)$/.exec(req.url ?? '') : null;
+        if (page) {
+          const html = Buffer.from(articlePage(Number(page[1]), Number(page[2])));
+          return res
+            .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': html.length })
+            .end(html);
+        }
         const body = bodies.get(req.url ?? '');
         if (!body) return res.writeHead(404).end();
         const etag = `"v1-${req.url}"`;
@@ -95,7 +126,10 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
 
 // As a child process: `farm.ts FEEDS ITEMS HOSTS LATENCY PORT` prints "ready" once listening.
 if (process.argv[1]?.endsWith('farm.ts')) {
-  const [feeds, items, hosts, latencyMs, port] = process.argv.slice(2).map(Number);
-  await serveFarm({ feeds: feeds!, items: items!, hosts: hosts!, latencyMs: latencyMs! }, port!);
+  const [feeds, items, hosts, latencyMs, port, teasers] = process.argv.slice(2).map(Number);
+  await serveFarm(
+    { feeds: feeds!, items: items!, hosts: hosts!, latencyMs: latencyMs!, teasers: teasers === 1 },
+    port!,
+  );
   process.stdout.write('ready\n');
 }

@@ -1,6 +1,8 @@
 /**
- * npm run bench:ingest [-- --feeds 1000 --items 50 --hosts 250 --latency 0]
- * A cold cycle and a 304 cycle over a local farm of generated feeds; prints JSON.
+ * npm run bench:ingest [-- --feeds 1000 --items 50 --hosts 250 --latency 0] [--teasers]
+ * A cold cycle and a 304 cycle over a local farm of generated feeds; prints JSON. `--teasers`: the feeds carry
+ * one-sentence teasers and link to article pages, so the cold cycle extracts every item's page (`fullText: auto`,
+ * the default); the result then says how long extraction took and how many pages per second it did.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '18080' },
     concurrency: { type: 'string', default: '64' },
     database: { type: 'string' },
+    teasers: { type: 'boolean', default: false },
   },
 });
 const feeds = Number(values.feeds);
@@ -36,7 +39,16 @@ const port = Number(values.port);
 async function startFarm(): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['bin/run-ts.js', 'bench/farm.ts', String(feeds), String(items), String(hosts), String(latencyMs), String(port)],
+    [
+      'bin/run-ts.js',
+      'bench/farm.ts',
+      String(feeds),
+      String(items),
+      String(hosts),
+      String(latencyMs),
+      String(port),
+      values.teasers ? '1' : '0',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -63,6 +75,7 @@ writeFileSync(
       perHostGapMs: 0,
       timeout: 60,
       minInterval: 600,
+      fullText: 'auto',
     },
     sources: Array.from({ length: feeds }, (_, i) => ({
       url: `http://${hostOfFeed(i, hosts)}:${port}/feed/${i}`,
@@ -123,6 +136,16 @@ const result = {
   cold: { ok: cold.ok, notModified: cold.notModified, failed: cold.failed, itemsNew: cold.itemsNew },
   notModifiedCycle: { ok: warm.ok, notModified: warm.notModified, failed: warm.failed },
   failures: cold.outcomes.filter((o) => o.outcome === 'error').slice(0, 3),
+  ...(values.teasers
+    ? {
+        fullText: {
+          ...cold.fullTexts,
+          feedsPhaseSeconds: Number((coldSeconds - (cold.fullTexts?.durationMs ?? 0) / 1000).toFixed(2)),
+          extractionSeconds: Number(((cold.fullTexts?.durationMs ?? 0) / 1000).toFixed(2)),
+          pagesPerSecond: Math.round((cold.fullTexts?.done ?? 0) / ((cold.fullTexts?.durationMs ?? 1) / 1000)),
+        },
+      }
+    : {}),
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 

@@ -4,7 +4,7 @@ import { raw } from 'hono/html';
 import type { TermEvidence } from '../src/curate/score.ts';
 import { paths, withQuery } from '../src/lib/links.ts';
 import { sourceName } from '../src/lib/source-name.ts';
-import type { ItemWithSource, TopicDecision } from '../src/store/types.ts';
+import type { FullText, ItemWithSource, TopicDecision } from '../src/store/types.ts';
 import { safeHref, type ViewCtx } from './context.ts';
 import { Layout } from './layout.tsx';
 import { PostForm, ReadToggle, StarToggle, TimeAgo } from './parts.tsx';
@@ -133,21 +133,67 @@ function TopicEvidence({ ctx, item, topic }: { ctx: ViewCtx; item: ItemWithSourc
   );
 }
 
+/** The item's full-text extraction as the page shows it. */
+export interface ItemFullText {
+  state: FullText | undefined;
+  /** The source's `fullText` setting. */
+  mode: 'auto' | 'always' | 'never';
+  /** Whether this server can load the article on request (the button). */
+  canLoad: boolean;
+  /** `?content=feed`: the feed's own content although there is an article. */
+  showFeedVersion: boolean;
+}
+
+/** The extracted article when there is one, and what the reader can do about it (switch versions, load it). */
+function FullTextBar({ ctx, item, fullText }: { ctx: ViewCtx; item: ItemWithSource; fullText: ItemFullText }) {
+  const { t } = ctx;
+  const { state } = fullText;
+  if (state?.status === 'done') {
+    return (
+      <p class="full-text-note muted">
+        {fullText.showFeedVersion ? t('fullTextFeedShown') : t('fullTextShown')}{' '}
+        <a href={withQuery(ctx.here, { content: fullText.showFeedVersion ? undefined : 'feed' })}>
+          {fullText.showFeedVersion ? t('fullTextShowArticle') : t('fullTextShowFeed')}
+        </a>
+      </p>
+    );
+  }
+  const queued = state?.status === 'pending' && !state.reason;
+  const button = ctx.canEdit && fullText.canLoad && safeHref(item.link) && !queued;
+  if (!state && !button) return null;
+  return (
+    <div class="full-text-note muted">
+      {queued && <p>{t('fullTextQueued')}</p>}
+      {state?.reason && <p>{t('fullTextFailed', { reason: state.reason })}</p>}
+      {button && (
+        <PostForm ctx={ctx} action={paths.itemFullText(item.id)}>
+          <button type="submit" class="btn btn-small">
+            {t('loadFullText')}
+          </button>
+        </PostForm>
+      )}
+    </div>
+  );
+}
+
 export function ItemPage({
   ctx,
   item,
   topics,
+  fullText,
   newer,
   older,
 }: {
   ctx: ViewCtx;
   item: ItemWithSource;
   topics: ItemTopic[];
+  fullText?: ItemFullText;
   /** Links to the neighbouring items of the list the reader came from (j/k follow them too). */
   newer?: string;
   older?: string;
 }) {
   const { t } = ctx;
+  const article = fullText?.state?.status === 'done' ? fullText.state.contentHtml || undefined : undefined;
   return (
     <Layout ctx={ctx} title={item.title || sourceName({ title: item.sourceTitle })}>
       <article class="item" data-id={String(item.id)} lang={item.language ?? undefined}>
@@ -197,8 +243,15 @@ export function ItemPage({
             {ctx.canEdit && <StarToggle ctx={ctx} id={item.id} starred={item.starred} />}
           </div>
         </header>
+        {fullText && <FullTextBar ctx={ctx} item={item} fullText={fullText} />}
         <div class="item-content">
-          {item.contentHtml ? raw(ctx.proxyMedia(item.contentHtml)) : <p>{item.summary || t('noContent')}</p>}
+          {article && !fullText?.showFeedVersion ? (
+            raw(ctx.proxyMedia(article))
+          ) : item.contentHtml ? (
+            raw(ctx.proxyMedia(item.contentHtml))
+          ) : (
+            <p>{item.summary || t('noContent')}</p>
+          )}
         </div>
         {item.enclosures.length > 0 && (
           <section class="item-section">

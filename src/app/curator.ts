@@ -6,6 +6,7 @@ import { rulesHash, SCORED_BODY_CHARS } from '../curate/score.ts';
 import { htmlToText } from '../lib/html-text.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Cursor, ItemStore, SourceRow, SourceStore, StoredItem, TopicStore } from '../store/types.ts';
+import { withArticle } from './full-text.ts';
 import type { ParsePool } from './pool.ts';
 
 type SourceFacts = Pick<SourceRow, 'id' | 'configUrl' | 'category'>;
@@ -106,8 +107,11 @@ export class TopicCurator {
     let after = 0;
     let n = 0;
     for (;;) {
-      const batch = await this.store.scanItems(after, RESCORE_BATCH);
-      if (batch.length === 0) break;
+      const scanned = await this.store.scanItems(after, RESCORE_BATCH);
+      if (scanned.length === 0) break;
+      // Items with an extracted article are judged on it, like at extraction time (app/full-text.ts).
+      const articles = await this.store.fullTextsOf(scanned.map((i) => i.id));
+      const batch = articles.size ? scanned.map((i) => withArticle(i, articles.get(i.id))) : scanned;
       after = batch[batch.length - 1]!.id;
       n += batch.length;
       const job = this.pool

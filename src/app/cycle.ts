@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { LEASE_MS, LEASE_RENEW_MS, leaseOwnerIsGone, processLeaseOwner } from '../schedule/lease.ts';
 import type { SourceRow, SourceStore } from '../store/types.ts';
+import { type FullTextSummary, runFullTexts } from './full-text.ts';
 import { type IngestContext, type IngestStore, ingestSource, type SourceOutcome } from './ingest-source.ts';
 
 /** What a cycle needs of the store besides each source's ingest: finding, claiming and leasing sources. */
@@ -42,6 +43,8 @@ export interface CycleSummary {
   outcomes: SourceOutcome[];
   /** Sources a forced or selective cycle left alone because another running process was fetching them. */
   skipped: SkippedSource[];
+  /** Full-text extractions this cycle worked off (absent when that step failed). */
+  fullTexts?: FullTextSummary;
 }
 
 export interface SkippedSource {
@@ -121,6 +124,13 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
     clearInterval(heartbeat);
   }
   const itemsNew = outcomes.reduce((n, o) => n + o.itemsNew, 0);
+  // After the feeds, so extraction never holds up their items; before stories, which read the articles.
+  let fullTexts: FullTextSummary | undefined;
+  try {
+    fullTexts = await runFullTexts(ctx, { signal: opts.signal });
+  } catch (error) {
+    ctx.log.error({ err: error }, 'full-text extraction failed');
+  }
   if (itemsNew > 0) {
     try {
       await ctx.curator.assignStories(now());
@@ -142,6 +152,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
     durationMs: Math.round(performance.now() - t0),
     outcomes,
     skipped,
+    fullTexts,
   };
 }
 

@@ -9,10 +9,21 @@ import { hostOf } from '../lib/url.ts';
 import { planAfterFetch } from '../schedule/policy.ts';
 import type { ItemStore, SourceRow, SourceStore, SourceUpdate } from '../store/types.ts';
 import type { TopicCurator } from './curator.ts';
+import { queueFullTexts } from './full-text.ts';
 import type { ParsePool } from './pool.ts';
 
 /** What taking one source end to end writes: its items (upsert, retention) and the fetch's outcome. */
-export type IngestStore = Pick<ItemStore, 'upsertItems' | 'applyRetention'> & Pick<SourceStore, 'finishFetch'>;
+export type IngestStore = Pick<
+  ItemStore,
+  | 'upsertItems'
+  | 'applyRetention'
+  | 'queueFullTexts'
+  | 'claimFullTexts'
+  | 'finishFullText'
+  | 'getItemsByIds'
+  | 'getItem'
+> &
+  Pick<SourceStore, 'finishFetch' | 'listSources' | 'getSource'>;
 
 export interface IngestContext {
   store: IngestStore;
@@ -97,6 +108,7 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
         );
         const changed = [...stored.inserted, ...stored.updated];
         await ctx.curator.scoreItems(changed, source);
+        await queueFullTexts(ctx, source, stored.inserted);
         outcome = {
           ...outcome,
           outcome: 'ok',

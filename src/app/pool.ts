@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BatchScore, ScoreJobItem, TopicSpec } from '../curate/batch.ts';
 import type { StoryInput, StoryOptions } from '../curate/stories.ts';
+import type { ExtractInput, ExtractResult } from '../extract/article.ts';
 import { fromRoot, runningFromDist } from '../lib/paths.ts';
 import type { ProcessedFeed, ProcessInput } from './process-feed.ts';
 import type { WorkerJob } from './worker.ts';
@@ -21,8 +22,11 @@ interface Slot {
 
 interface Pending {
   slot: Slot;
+  job: WorkerJob;
   resolve(value: unknown): void;
   reject(error: Error): void;
+  /** Ends the worker when the job overruns its time budget (extraction). */
+  deadline?: NodeJS.Timeout;
 }
 
 interface Waiting {
@@ -49,7 +53,7 @@ export class ParsePool {
    * Scoring jobs go first: they finish feeds whose items the main thread is holding, while a parse job starts a new
    * feed. First come, first served would keep every feed's items in memory until all queued parses were done.
    */
-  private readonly waiting: Record<'score' | 'process', Waiting[]> = { score: [], process: [] };
+  private readonly waiting: Record<Queue, Waiting[]> = { score: [], process: [], extract: [] };
   private nextId = 1;
   private closed = false;
 
@@ -73,10 +77,23 @@ export class ParsePool {
       busy: 0,
     };
     slot.worker.unref();
-    slot.worker.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+    slot.worker.on('message', (message: { id: number; started?: boolean; result?: unknown; error?: string }) => {
       const job = this.pending.get(message.id);
       if (!job) return;
+      if (message.started) {
+        // An extraction's budget counts from when the worker starts it, not while it waits behind other jobs.
+        if (job.job.kind === 'extract') {
+          const budget = job.job.budgetMs;
+          job.deadline = setTimeout(
+            () => this.replace(slot, new Error(`extraction overran its ${budget} ms budget`), message.id),
+            budget,
+          );
+          job.deadline.unref();
+        }
+        return;
+      }
       this.pending.delete(message.id);
+      clearTimeout(job.deadline);
       job.slot.busy--;
       if (message.error !== undefined) job.reject(new Error(message.error));
       else job.resolve(message.result);
@@ -88,28 +105,30 @@ export class ParsePool {
     return slot;
   }
 
-  /** A crashed worker fails its jobs (their sources are retried next cycle) and is replaced, once. */
-  private replace(slot: Slot, error: Error): void {
+  /**
+   * A crashed worker fails its jobs (their sources are retried next cycle) and is replaced, once. When one job is
+   * known to be the cause (it overran its time budget), only it fails: the others go back to the front of the queue.
+   */
+  private replace(slot: Slot, error: Error, culprit?: number): void {
     const index = this.slots.indexOf(slot);
     // 'error' is followed by 'exit', and close() terminates workers: either way there is nothing (more) to replace.
     if (this.closed || index < 0) return;
-    for (const [id, job] of [...this.pending]) {
+    this.slots[index] = this.spawn();
+    for (const [id, job] of [...this.pending].reverse()) {
       if (job.slot !== slot) continue;
       this.pending.delete(id);
-      job.reject(new Error(`worker crashed: ${error.message}`));
+      clearTimeout(job.deadline);
+      if (culprit === undefined || id === culprit) job.reject(new Error(`worker crashed: ${error.message}`));
+      else this.waiting[queueOf(job.job)].unshift({ job: job.job, resolve: job.resolve, reject: job.reject });
     }
-    this.slots[index] = this.spawn();
+    if (culprit !== undefined) void slot.worker.terminate();
     this.dispatch();
   }
 
   private submit<T>(job: WorkerJob): Promise<T> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.waiting[job.kind === 'process' ? 'process' : 'score'].push({
-        job,
-        resolve: resolve as (v: unknown) => void,
-        reject,
-      });
+      this.waiting[queueOf(job)].push({ job, resolve: resolve as (v: unknown) => void, reject });
       this.dispatch();
     });
   }
@@ -122,11 +141,12 @@ export class ParsePool {
         undefined,
       );
       if (!slot || slot.busy >= IN_FLIGHT_PER_WORKER) return;
-      const next = this.waiting.score.shift() ?? this.waiting.process.shift();
+      const next = this.waiting.score.shift() ?? this.waiting.process.shift() ?? this.waiting.extract.shift();
       if (!next) return;
       const id = this.nextId++;
       slot.busy++;
-      this.pending.set(id, { slot, resolve: next.resolve, reject: next.reject });
+      const pending: Pending = { slot, job: next.job, resolve: next.resolve, reject: next.reject };
+      this.pending.set(id, pending);
       slot.worker.postMessage({ id, job: next.job });
     }
   }
@@ -138,6 +158,22 @@ export class ParsePool {
       return await this.submit<ProcessedFeed>({ kind: 'process', input });
     } catch (error) {
       return { ok: false, reason: 'malformed_xml', message: `parser failed: ${(error as Error).message}` };
+    }
+  }
+
+  /**
+   * Extracts a page's article (extract/article.ts) in a worker, within `budgetMs` of the worker's time: a page that
+   * takes longer ends its worker (the only way to stop synchronous DOM work) and fails with reason `timeout`.
+   */
+  async extract(
+    input: ExtractInput,
+    budgetMs: number,
+  ): Promise<ExtractResult | { ok: false; reason: 'timeout'; message: string }> {
+    if (this.slots.length === 0) return (await import('../extract/article.ts')).extractArticle(input);
+    try {
+      return await this.submit<ExtractResult>({ kind: 'extract', input, budgetMs });
+    } catch (error) {
+      return { ok: false, reason: 'timeout', message: (error as Error).message };
     }
   }
 
@@ -162,7 +198,13 @@ export class ParsePool {
   async close(): Promise<void> {
     this.closed = true;
     // Nothing is left hanging: jobs still waiting here and jobs the workers had not answered fail alike.
-    const unanswered = [...this.waiting.score.splice(0), ...this.waiting.process.splice(0), ...this.pending.values()];
+    const unanswered = [
+      ...this.waiting.score.splice(0),
+      ...this.waiting.process.splice(0),
+      ...this.waiting.extract.splice(0),
+      ...this.pending.values(),
+    ];
+    for (const job of this.pending.values()) clearTimeout(job.deadline);
     this.pending.clear();
     for (const job of unanswered) job.reject(new Error('worker pool is closed'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
@@ -178,4 +220,10 @@ function defaultWorkers(): number {
   const configured = Number(process.env.RUNDSCHAU_WORKERS);
   if (Number.isInteger(configured) && configured >= 0) return configured;
   return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+/** Story grouping waits with scoring (both finish work the main thread holds); feeds and article pages wait apart. */
+type Queue = 'score' | 'process' | 'extract';
+function queueOf(job: WorkerJob): Queue {
+  return job.kind === 'stories' ? 'score' : job.kind;
 }

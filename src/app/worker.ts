@@ -1,23 +1,30 @@
 import { parentPort } from 'node:worker_threads';
 import { type ScoreJobItem, scoreBatch, type TopicSpec } from '../curate/batch.ts';
 import { findStoryClusters, type StoryInput, type StoryOptions } from '../curate/stories.ts';
+import type { ExtractInput } from '../extract/article.ts';
 import { type ProcessInput, processFeed } from './process-feed.ts';
 
 export type WorkerJob =
   | { kind: 'process'; input: ProcessInput }
   | { kind: 'score'; topics: TopicSpec[]; items: ScoreJobItem[] }
-  | { kind: 'stories'; items: StoryInput[]; opts: StoryOptions };
+  | { kind: 'stories'; items: StoryInput[]; opts: StoryOptions }
+  | { kind: 'extract'; input: ExtractInput; budgetMs: number };
 
-// One CPU worker: decode/parse/normalise feeds, score items for topics and group stories, answering each job by its id.
+// One CPU worker: decode/parse/normalise feeds, score items for topics, group stories and extract articles,
+// answering each job by its id.
 parentPort?.on('message', async (message: { id: number; job: WorkerJob }) => {
   try {
     const { job } = message;
+    if (job.kind === 'extract') parentPort?.postMessage({ id: message.id, started: true });
     const result =
       job.kind === 'process'
         ? await processFeed(job.input)
         : job.kind === 'score'
           ? scoreBatch(job.topics, job.items)
-          : [...findStoryClusters(job.items, job.opts)];
+          : job.kind === 'stories'
+            ? [...findStoryClusters(job.items, job.opts)]
+            : // Loaded on the first page: a worker that never extracts does not carry the DOM and Readability.
+              (await import('../extract/article.ts')).extractArticle(job.input);
     parentPort?.postMessage({ id: message.id, result });
   } catch (error) {
     parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });

@@ -45,6 +45,28 @@ export const retentionSchema = z
   })
   .strict();
 
+/**
+ * `auto`: fetch the linked page when the feed's content looks cut short (src/extract/truncation.ts); `always`: for
+ * every new item; `never`: only when a reader asks for it on the item page.
+ */
+export const fullTextMode = z.enum(['auto', 'always', 'never']);
+
+/** A site where the generic extractor gets it wrong: these selectors win (see src/extract/article.ts). */
+export const siteRuleSchema = z
+  .object({
+    /** The page's host; also matches its subdomains (`example.com` covers `www.example.com`). */
+    host: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9.-]+$/, 'a host name like example.com'),
+    /** CSS selector of the article body (all matches, in document order); absent: the generic extractor. */
+    article: z.string().min(1).optional(),
+    /** CSS selectors of parts to drop before extracting (ads, "related", newsletter boxes). */
+    remove: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
 export const sourceSchema = z
   .object({
     url: httpUrl,
@@ -58,6 +80,8 @@ export const sourceSchema = z
     identity: z.enum(['auto', 'guid', 'link']).default('auto'),
     retention: retentionSchema.optional(),
     enabled: z.boolean().default(true),
+    /** Fetch each item's linked page for the whole article (absent: `defaults.fullText`). */
+    fullText: fullTextMode.optional(),
   })
   .strict();
 
@@ -144,6 +168,7 @@ export const defaultsSchema = z
       .prefault({}),
     /** A source failing this long is `dead`: re-checked weekly only (transient errors: twice as long). */
     deadAfter: duration.default(7 * 86400),
+    fullText: fullTextMode.default('auto'),
   })
   .strict();
 
@@ -191,6 +216,8 @@ export const configSchema = z
     sources: z.array(sourceSchema).default([]),
     topics: z.array(topicSchema).default([]),
     sync: syncSchema.prefault({}),
+    /** Per-site extraction rules for full text. */
+    sites: z.array(siteRuleSchema).default([]),
   })
   .strict();
 
@@ -201,3 +228,5 @@ export type TopicRules = z.infer<typeof topicRulesSchema>;
 export type TopicContextRule = z.infer<typeof topicContextRuleSchema>;
 export type Defaults = z.infer<typeof defaultsSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
+export type FullTextMode = z.infer<typeof fullTextMode>;
+export type SiteRule = z.infer<typeof siteRuleSchema>;

@@ -157,7 +157,10 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
 
     for (;;) {
       // Every hop: a public page may redirect to http://127.0.0.1/… (an IP literal never reaches the DNS guard).
-      if (publicOnly && isPrivateHost(new URL(url).hostname)) {
+      const hopHost = new URL(url).hostname.toLowerCase();
+      const trusted = publicOnly && opts.trustedHost !== undefined && hopHost === opts.trustedHost.toLowerCase();
+      dispatcher = agentFor(publicOnly && !trusted);
+      if (publicOnly && !trusted && isPrivateHost(hopHost)) {
         const why = opts.publicOnly ? '' : ` (redirected to from the public ${req.url})`;
         return fail(new Failure('blocked', `refused: ${url} is a private address${why}`));
       }

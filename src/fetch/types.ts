@@ -114,6 +114,11 @@ export interface FetchOptions {
    */
   publicOnly?: boolean;
   /**
+   * With `publicOnly`: this one host is reached as a feed is, private or not (an article on its feed's own host: the
+   * operator chose that host). Every other hop stays public-only.
+   */
+  trustedHost?: string;
+  /**
    * When the URL asked for is on a public address, its redirects may reach public addresses only (default true).
    * With a `dispatcher`, only the redirect targets' hosts are checked, not what names resolve to.
    */

@@ -76,6 +76,7 @@ export const paths = {
   itemStar: (id: number) => `/items/${id}/star`,
   /** Marks every report of the item's story (its river card) read or unread. */
   storyRead: (id: number) => `/items/${id}/story/read`,
+  itemFullText: (id: number) => `/items/${id}/full-text`,
   itemTopicDecision: (id: number, slug: string) => `/items/${id}/topics/${seg(slug)}`,
   markAllRead: () => '/mark-all-read',
   markAllReadUndo: () => '/mark-all-read/undo',

@@ -30,6 +30,12 @@ export function createMetrics(withDefaults = true) {
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    fullTexts: new Counter({
+      name: 'rundschau_full_texts_total',
+      help: 'Full-text extraction attempts by outcome (done, retry, failed) and reason',
+      labelNames: ['outcome', 'reason'] as const,
+      registers: [registry],
+    }),
     itemsStored: new Gauge({ name: 'rundschau_items_stored', help: 'Items in the database', registers: [registry] }),
     httpRequests: new Counter({
       name: 'rundschau_http_requests_total',

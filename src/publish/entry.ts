@@ -1,5 +1,5 @@
 import { resolveUrl } from '../lib/url.ts';
-import type { ItemWithSource } from '../store/types.ts';
+import type { ItemStore, ItemWithSource } from '../store/types.ts';
 import { escapeHtml, safeDate, stripIllegalChars } from './text.ts';
 
 /** One published item: the story's representative and the other sources that reported the same story. */
@@ -51,4 +51,18 @@ export function entryContentHtml(entry: PublishedEntry): string {
     html += `<div class="also-reported"><p>Also reported by:</p><ul>${links}</ul></div>`;
   }
   return html;
+}
+
+/** Entries whose item has an extracted article publish it in place of the feed's teaser (one query per page). */
+export async function withArticles(
+  entries: PublishedEntry[],
+  store: Pick<ItemStore, 'fullTextsOf'>,
+): Promise<PublishedEntry[]> {
+  if (entries.length === 0) return entries;
+  const articles = await store.fullTextsOf(entries.map((e) => e.item.id));
+  if (articles.size === 0) return entries;
+  return entries.map((e) => {
+    const article = articles.get(e.item.id);
+    return article ? { ...e, item: { ...e.item, contentHtml: article } } : e;
+  });
 }

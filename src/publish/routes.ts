@@ -7,7 +7,7 @@ import type { ItemStore, SourceStore, TopicStore } from '../store/types.ts';
 import { feedIsPublic } from './access.ts';
 import { type CachedFeed, FeedCache } from './cache.ts';
 import { isNotModified } from './conditional.ts';
-import { newestEntryMs } from './entry.ts';
+import { newestEntryMs, withArticles } from './entry.ts';
 import { renderFeed } from './generate.ts';
 import { feedTagId } from './ids.ts';
 import { sourcesOpml } from './opml.ts';
@@ -124,6 +124,7 @@ export function feedRoutes(deps: FeedRoutesDeps, options: FeedRoutesOptions = {}
         before: cursor,
         perSourceCap: scope.perSourceCap,
       });
+      const entries = await withArticles(page.entries, deps.store);
       const fixedLanguage = scope.languages.length === 1 ? scope.languages[0] : undefined;
       const body = renderFeed(
         {
@@ -145,7 +146,7 @@ export function feedRoutes(deps: FeedRoutesDeps, options: FeedRoutesOptions = {}
           hubUrl,
           emptyUpdatedMs,
         },
-        page.entries,
+        entries,
         format,
       );
       const bytes = new TextEncoder().encode(body);

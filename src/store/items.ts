@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { RetentionPolicy } from '../config/retention.ts';
 import type { NewItem } from '../normalize/types.ts';
 import { itemsChanged, topicsShowingChanged } from './change-marks.ts';
@@ -9,6 +9,9 @@ import { chunks, itemColumns, itemInsert, riverColumns, storedFromNew, toStoredI
 import { indexedBody, searchTextFromHtml } from './search-text.ts';
 import type {
   Cursor,
+  FullText,
+  FullTextOutcome,
+  FullTextStatus,
   ItemFilter,
   ItemRef,
   ItemStore,
@@ -171,6 +174,7 @@ export class SqlItemStore implements ItemStore {
           .onConflictDoNothing();
         const ids = victims.map(({ id }) => id);
         await tx.delete(topicItems).where(inArray(topicItems.itemId, ids));
+        await tx.delete(this.ctx.t.itemFullTexts).where(inArray(this.ctx.t.itemFullTexts.itemId, ids));
         await tx.delete(items).where(inArray(items.id, ids));
         removed += victims.length;
       }
@@ -412,6 +416,121 @@ export class SqlItemStore implements ItemStore {
       reports.map((r) => r.id),
       read,
     );
+  }
+
+  async queueFullTexts(itemIds: number[], now = Date.now(), again = false): Promise<void> {
+    const { itemFullTexts } = this.ctx.t;
+    if (itemIds.length === 0) return;
+    const rows = itemIds.map((itemId) => ({
+      itemId,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      requestedAt: now,
+    }));
+    await this.ctx.write(async (tx) => {
+      for (const part of chunks(rows, 100)) {
+        const insert = tx.insert(itemFullTexts).values(part);
+        if (again) {
+          await insert.onConflictDoUpdate({
+            target: itemFullTexts.itemId,
+            set: { status: 'pending', attempts: 0, nextAttemptAt: now, requestedAt: now, reason: null, error: null },
+          });
+        } else {
+          await insert.onConflictDoNothing();
+        }
+      }
+    });
+  }
+
+  async claimFullTexts(
+    limit: number,
+    leaseMs: number,
+    now = Date.now(),
+  ): Promise<{ itemId: number; attempts: number }[]> {
+    const { itemFullTexts: f } = this.ctx.t;
+    const due = and(eq(f.status, 'pending'), lte(f.nextAttemptAt, now));
+    const candidates = await this.ctx.db
+      .select({ itemId: f.itemId })
+      .from(f)
+      .where(due)
+      .orderBy(asc(f.nextAttemptAt), asc(f.itemId))
+      .limit(limit);
+    if (candidates.length === 0) return [];
+    return this.ctx.write(async (tx) => {
+      const claimed: { itemId: number; attempts: number }[] = [];
+      for (const part of chunks(candidates.map((c) => c.itemId))) {
+        // `due` again: on PostgreSQL a row another process claimed meanwhile is re-checked after its lock and skipped.
+        const rows = await tx
+          .update(f)
+          .set({ nextAttemptAt: now + leaseMs })
+          .where(and(inArray(f.itemId, part), due))
+          .returning({ itemId: f.itemId, attempts: f.attempts });
+        claimed.push(...rows);
+      }
+      return claimed;
+    });
+  }
+
+  async finishFullText(itemId: number, outcome: FullTextOutcome, now = Date.now()): Promise<void> {
+    const { itemFullTexts: f, items, sources } = this.ctx.t;
+    await this.ctx.write(async (tx) => {
+      if (outcome.status === 'done') {
+        await tx
+          .update(f)
+          .set({
+            status: 'done',
+            contentHtml: outcome.contentHtml,
+            extractedAt: now,
+            reason: null,
+            error: null,
+            attempts: sql`${f.attempts} + 1`,
+          })
+          .where(eq(f.itemId, itemId));
+        // Published feeds print the article from now on: their validators must move.
+        const source = tx.select({ id: items.sourceId }).from(items).where(eq(items.id, itemId));
+        await tx.update(sources).set(itemsChanged(sources, now)).where(inArray(sources.id, source));
+        await topicsShowingChanged(tx, this.ctx.t, [itemId], now);
+        return;
+      }
+      await tx
+        .update(f)
+        .set({
+          status: outcome.status,
+          reason: outcome.reason,
+          error: outcome.error.slice(0, 1000),
+          attempts: sql`${f.attempts} + 1`,
+          nextAttemptAt: outcome.nextAttemptAt ?? now,
+        })
+        .where(eq(f.itemId, itemId));
+    });
+  }
+
+  async fullTextOf(itemId: number): Promise<FullText | undefined> {
+    const { itemFullTexts: f } = this.ctx.t;
+    const [row] = await this.ctx.db.select().from(f).where(eq(f.itemId, itemId));
+    if (!row) return undefined;
+    return {
+      ...row,
+      status: row.status as FullTextStatus,
+      attempts: Number(row.attempts),
+      nextAttemptAt: Number(row.nextAttemptAt),
+      requestedAt: Number(row.requestedAt),
+      extractedAt: row.extractedAt === null ? null : Number(row.extractedAt),
+    };
+  }
+
+  async fullTextsOf(itemIds: number[]): Promise<Map<number, string>> {
+    const { itemFullTexts: f } = this.ctx.t;
+    const out = new Map<number, string>();
+    for (const part of chunks(itemIds)) {
+      const rows = await this.ctx.db
+        .select({ itemId: f.itemId, contentHtml: f.contentHtml })
+        .from(f)
+        .where(and(inArray(f.itemId, part), eq(f.status, 'done')));
+      for (const r of rows) out.set(r.itemId, r.contentHtml);
+    }
+    return out;
   }
 }
 

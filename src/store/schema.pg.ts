@@ -186,3 +186,19 @@ export const appPasswords = pgTable(
   },
   (t) => [uniqueIndex('app_passwords_name').on(t.name), index('app_passwords_fever_key').on(t.feverKey)],
 );
+
+export const itemFullTexts = pgTable(
+  'item_full_texts',
+  {
+    itemId: integer('item_id').primaryKey(),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: bigint('next_attempt_at', { mode: 'number' }).notNull().default(0),
+    requestedAt: bigint('requested_at', { mode: 'number' }).notNull(),
+    extractedAt: bigint('extracted_at', { mode: 'number' }),
+    contentHtml: text('content_html').notNull().default(''),
+  },
+  (t) => [index('item_full_texts_due').on(t.status, t.nextAttemptAt)],
+);

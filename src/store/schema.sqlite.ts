@@ -175,3 +175,26 @@ export const appPasswords = sqliteTable(
   },
   (t) => [uniqueIndex('app_passwords_name').on(t.name), index('app_passwords_fever_key').on(t.feverKey)],
 );
+
+/**
+ * Full-text extraction of an item's linked page (src/extract/): one row per item that wants it, queued at ingest
+ * and worked off after each fetch cycle. The feed's own content stays in `items.content_html`.
+ */
+export const itemFullTexts = sqliteTable(
+  'item_full_texts',
+  {
+    itemId: integer('item_id').primaryKey(),
+    /** `pending` (due at `next_attempt_at`), `done` (content below) or `failed` (gave up; `reason` says why). */
+    status: text('status').notNull(),
+    /** Why the last attempt failed: a fetch reason (not_found, timeout, blocked, …) or an extraction one. */
+    reason: text('reason'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull().default(0),
+    requestedAt: integer('requested_at').notNull(),
+    extractedAt: integer('extracted_at'),
+    /** Sanitised HTML of the article (normalize/sanitize.ts); last for the same reason as items.content_html. */
+    contentHtml: text('content_html').notNull().default(''),
+  },
+  (t) => [index('item_full_texts_due').on(t.status, t.nextAttemptAt)],
+);

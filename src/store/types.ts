@@ -282,7 +282,45 @@ export interface ItemStore {
   markStoryRead(itemId: number, read: boolean): Promise<number[]>;
   /** The change mark of all sources' items (or one category's): one aggregate over `sources`, none over items. */
   itemsMark(category?: string): Promise<ItemsMark>;
+
+  /**
+   * Queues these items for full-text extraction, due at `now`. An item already queued or extracted is left as it is,
+   * unless `again` (a reader asked for it): then it is due now with fresh attempts, its article kept until replaced.
+   */
+  queueFullTexts(itemIds: number[], now?: number, again?: boolean): Promise<void>;
+  /**
+   * Takes up to `limit` due extractions, oldest due first, and holds them for `leaseMs` (another process, or this
+   * one after a crash, takes them again after that). Returns their item ids and attempts so far.
+   */
+  claimFullTexts(limit: number, leaseMs: number, now?: number): Promise<{ itemId: number; attempts: number }[]>;
+  /** Records an attempt: the article (and bumps the feeds that show the item), or why not and when to try again. */
+  finishFullText(itemId: number, outcome: FullTextOutcome, now?: number): Promise<void>;
+  fullTextOf(itemId: number): Promise<FullText | undefined>;
+  /** The extracted articles of these items (those that have one), by item id. */
+  fullTextsOf(itemIds: number[]): Promise<Map<number, string>>;
 }
+
+/** Where an item's full-text extraction stands (table item_full_texts; src/extract/ does the work). */
+export type FullTextStatus = 'pending' | 'done' | 'failed';
+
+export interface FullText {
+  itemId: number;
+  status: FullTextStatus;
+  /** Why the last attempt failed (a fetch reason or an extraction one), null when it did not. */
+  reason: string | null;
+  error: string | null;
+  attempts: number;
+  nextAttemptAt: number;
+  requestedAt: number;
+  extractedAt: number | null;
+  /** The article's sanitised HTML ('' until done). */
+  contentHtml: string;
+}
+
+/** What one extraction attempt ended in. */
+export type FullTextOutcome =
+  | { status: 'done'; contentHtml: string }
+  | { status: 'pending' | 'failed'; reason: string; error: string; nextAttemptAt?: number };
 
 /** Topics: their rows, item scores and editors' decisions, topic rivers. */
 export interface TopicStore {

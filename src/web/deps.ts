@@ -4,6 +4,7 @@ import type { Metrics } from '../lib/metrics.ts';
 import type {
   AppPasswordStore,
   CountStore,
+  FullTextOutcome,
   ItemStore,
   SearchStore,
   SourceStore,
@@ -33,6 +34,8 @@ export interface AppDeps {
   now?: () => number;
   /** Called after an editor pins/excludes an item, so the topic re-learns and re-scores. */
   onTopicDecision?: (slug: string, itemId: number) => Promise<void>;
+  /** Fetches and extracts an item's linked page now ("load full article"); absent: the button is not offered. */
+  loadFullText?: (itemId: number) => Promise<FullTextOutcome | undefined>;
   /** The scheduler's cycles in this process (absent when it does not fetch): /healthz fails while they do. */
   cycleHealth?: () => { consecutiveFailures: number; lastError?: string; lastSuccessAt?: number };
   /** rundschau.yaml as the sync APIs edit it (subscribe, unsubscribe, rename, move); absent: subscriptions read-only. */

@@ -97,6 +97,7 @@ function fullConfig(): Record<string, unknown> {
       userAgent: 'rundschau-test',
       deadAfter: '3d',
       retention: { days: 30, items: 400, minItems: 20 },
+      fullText: 'never',
     },
     server: {
       host: '127.0.0.2',
@@ -121,6 +122,7 @@ function fullConfig(): Record<string, unknown> {
         identity: 'guid',
         retention: { days: 10, items: 50, minItems: 5 },
         enabled: true,
+        fullText: 'always',
       },
       { url: feeds.url('/b.xml'), category: 'Cloud' },
     ],
@@ -146,6 +148,7 @@ function fullConfig(): Record<string, unknown> {
         public: false,
       },
     ],
+    sites: [{ host: 'example.org', article: 'article .body', remove: ['.ad'] }],
   };
 }
 
@@ -189,7 +192,8 @@ beforeAll(async () => {
   for (const name of ['a', 'b']) {
     feeds.route(`/${name}.xml`, {
       headers: { 'content-type': 'application/rss+xml' },
-      body: rss(`Feed ${name}`, [{ id: `${name}-1`, title: `cloud news ${name}` }]),
+      // The item links to a loopback page that does not exist: full-text extraction (on for source a) stays local.
+      body: rss(`Feed ${name}`, [{ id: `${name}-1`, title: `cloud news ${name}`, link: feeds.url(`/${name}-1.html`) }]),
     });
   }
   dir = mkdtempSync(join(tmpdir(), 'rundschau-optional-'));

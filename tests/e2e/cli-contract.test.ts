@@ -92,6 +92,7 @@ topics: []
       [
         'durationMs',
         'failed',
+        'fullTexts',
         'itemsNew',
         'itemsUpdated',
         'notModified',
@@ -103,6 +104,8 @@ topics: []
     );
     // Sources another running process is fetching (none here): see tests/e2e/processes.test.ts.
     expect(summary.skipped).toEqual([]);
+    // Full-text extraction of the cycle (off in these fixtures: nothing extracted).
+    expect(summary.fullTexts).toMatchObject({ done: 0, retrying: 0, failed: 0 });
     expect(summary).toMatchObject({ sources: 5, ok: 3, notModified: 0, failed: 2, itemsNew: 6, itemsUpdated: 0 });
     expect(summary.durationMs).toEqual(expect.any(Number));
     const outcomes = summary.outcomes as Record<string, unknown>[];

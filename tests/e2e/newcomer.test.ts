@@ -143,8 +143,9 @@ describe.skipIf(skipReason !== '')('a new user with a config of only sources:', 
     for (const path of Object.values(REAL_FEEDS)) server.route(`/${path}`, serveFile(corpusPath(path)));
     server.route('/atom03.xml', serveBody(ATOM_03, { contentType: 'application/atom+xml' }));
     const sources = [...Object.values(REAL_FEEDS).map(url), server.url('/atom03.xml')];
-    // What a user writes: nothing but sources, as YAML text (no defaults:, server:, topics:).
-    ws = createWorkspace(`sources:\n${sources.map((u) => `  - url: ${u}\n`).join('')}`);
+    // What a user writes: nothing but sources, as YAML text (no server:, topics:). The one default set: these real
+    // feeds link to real sites, whose pages full-text extraction would fetch, and tests never reach the internet.
+    ws = createWorkspace(`defaults:\n  fullText: never\nsources:\n${sources.map((u) => `  - url: ${u}\n`).join('')}`);
   }, 60_000);
 
   afterAll(async () => {

@@ -22,6 +22,9 @@ export const fastDefaults = {
   perHostGapMs: 0,
   timeout: 5,
   connectTimeout: 2,
+  // Fixture feeds link to example.org and corpus feeds to real sites: no test may fetch those pages. Full-text
+  // tests turn extraction on for their own loopback pages.
+  fullText: 'never' as const,
 };
 
 /** A runtime over a temp config file and a temp SQLite database (or `databaseUrl`). */

@@ -60,6 +60,12 @@ export function fetchCommand(): Command {
             `${summary.skipped.length > 0 ? `, ${summary.skipped.length} skipped` : ''} · ` +
             `items: ${summary.itemsNew} new, ${summary.itemsUpdated} updated · ${(summary.durationMs / 1000).toFixed(1)} s\n`,
         );
+        const texts = summary.fullTexts;
+        if (texts && texts.done + texts.retrying + texts.failed > 0) {
+          process.stdout.write(
+            `full text: ${texts.done} articles, ${texts.retrying} to retry, ${texts.failed} failed · ${(texts.durationMs / 1000).toFixed(1)} s\n`,
+          );
+        }
       });
     });
 }

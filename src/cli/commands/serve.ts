@@ -1,5 +1,6 @@
 import { serve as serveHttp } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
+import { extractNow } from '../../app/full-text.ts';
 import { openRuntime } from '../../app/runtime.ts';
 import { type Scheduler, startScheduler } from '../../app/scheduler.ts';
 import { ConfigError, formatIssues, loadConfigFile, resolveConfigPath } from '../../config/load.ts';
@@ -88,6 +89,7 @@ export function serveCommand(): Command {
             await rt.applyConfig(loaded.config);
           },
         },
+        loadFullText: (itemId) => extractNow(rt, itemId),
       });
       // Bound before the scheduler starts: a port that is taken ends the start with one line, having fetched nothing.
       let http: ReturnType<typeof serveHttp>;

@@ -87,6 +87,15 @@ export function actionRoutes(deps: ActionDeps): Hono<WebEnv> {
     return done(c, { id, starred }, deps);
   });
 
+  // Synchronous: the page comes back with the article (or why not); both with and without JavaScript a plain form.
+  app.post('/items/:id{[0-9]+}/full-text', editor, async (c) => {
+    const id = Number(c.req.param('id'));
+    if (!deps.loadFullText) return c.text('full-text extraction is not available here', 404);
+    const outcome = await deps.loadFullText(id);
+    if (!outcome) return c.text('no such item', 404);
+    return done(c, { id, status: outcome.status, reason: outcome.status === 'done' ? null : outcome.reason }, deps);
+  });
+
   // "Mark all shown as read" sends the ids the page showed: exactly those, never an item that arrived (or was
   // back-dated into the river) after the page was rendered, nor the older pages. The ones it changed can be undone.
   app.post('/mark-all-read', editor, async (c) => {

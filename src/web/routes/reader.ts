@@ -4,6 +4,7 @@ import { ItemPage } from '../../../views/item.tsx';
 import { HelpPage, SearchPage, TopicIntro, TopicsIndexPage } from '../../../views/pages.tsx';
 import { RiverPage, type RiverProps } from '../../../views/river.tsx';
 import { SourcesPage } from '../../../views/sources.tsx';
+import { fullTextModeOf } from '../../extract/truncation.ts';
 import { decodeCursor, itemContext, parseScope, paths, type Scope } from '../../lib/links.ts';
 import { sourceName } from '../../lib/source-name.ts';
 import { parseSearch } from '../../store/search-query.ts';
@@ -47,7 +48,10 @@ export function openedByReader(c: WebContext): boolean {
 }
 
 /** What the reading pages read (and opening an item marks read). */
-export type ReaderStore = Pick<ItemStore, 'listItems' | 'getItem' | 'adjacentItems' | 'setRead' | 'itemsByStoryKeys'> &
+export type ReaderStore = Pick<
+  ItemStore,
+  'listItems' | 'getItem' | 'adjacentItems' | 'setRead' | 'itemsByStoryKeys' | 'fullTextOf'
+> &
   Pick<SourceStore, 'listSources' | 'getSource' | 'sourceHealth'> &
   Pick<TopicStore, 'listTopics' | 'getTopic' | 'itemTopics'> &
   SearchStore &
@@ -184,7 +188,12 @@ export function readerRoutes(deps: ReaderDeps, viewCtx: ViewCtxFactory): Hono<We
 
   app.get('/items/:id{[0-9]+}', async (c) => {
     const id = Number(c.req.param('id'));
-    const [item, topics, side] = await Promise.all([deps.store.getItem(id), deps.store.itemTopics(id), sidebar()]);
+    const [item, topics, side, fullText] = await Promise.all([
+      deps.store.getItem(id),
+      deps.store.itemTopics(id),
+      sidebar(),
+      deps.store.fullTextOf(id),
+    ]);
     if (!item) return notFoundPage(c, viewCtx);
     // The list the reader came from (see itemContext in views/river.tsx); an unknown one walks all items.
     const scope = parseScope(c.req.query('in')) ?? ALL;
@@ -203,6 +212,12 @@ export function readerRoutes(deps: ReaderDeps, viewCtx: ViewCtxFactory): Hono<We
         ctx: viewCtx(c, 'other', side),
         item,
         topics,
+        fullText: {
+          state: fullText,
+          mode: fullTextModeOf(deps.config(), item.sourceUrl),
+          canLoad: deps.loadFullText !== undefined,
+          showFeedVersion: c.req.query('content') === 'feed',
+        },
         newer: neighbours.newer === undefined ? undefined : paths.item(neighbours.newer, query),
         older: neighbours.older === undefined ? undefined : paths.item(neighbours.older, query),
       }),
