@@ -156,7 +156,7 @@ describe('editConfigFile', () => {
 
   it('serialises edits of one process: none is lost', async () => {
     const { configPath } = await bundled();
-    const urls = Array.from({ length: 8 }, (_, i) => `https://www.theregister.com/headlines.atom`).slice(0, 1);
+    const urls = ['https://www.theregister.com/headlines.atom'];
     await Promise.all(
       ['A', 'B', 'C', 'D'].map((title, i) =>
         editConfigFile(configPath, (text) =>
