@@ -6,6 +6,7 @@ import { ItemQueries } from './item-query.ts';
 import { SqlItemStore } from './items.ts';
 import { SqlSearchStore } from './search.ts';
 import { SqlSourceStore } from './sources.ts';
+import { SqlStatsStore } from './stats.ts';
 import { SqlTopicStore } from './topics.ts';
 import type { Store } from './types.ts';
 
@@ -23,6 +24,7 @@ export async function openStore(url: string = resolveDatabaseUrl()): Promise<Sto
     new SqlTopicStore(ctx, queries),
     new SqlSearchStore(ctx, items),
     new SqlCountStore(ctx),
+    new SqlStatsStore(ctx),
   ];
   const store: Record<string, unknown> = {
     dialect: ctx.dialect.name,

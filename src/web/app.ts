@@ -1,11 +1,13 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { MessagePage } from '../../views/pages.tsx';
+import { formatIssues } from '../config/load.ts';
 import { paths } from '../lib/links.ts';
 import { feedRoutes } from '../publish/routes.ts';
 import { loadAssets } from './assets.ts';
 import { randomToken } from './auth.ts';
 import type { AppDeps } from './deps.ts';
+import { faviconRoutes } from './favicons.ts';
 import { mediaRoutes } from './media.ts';
 import { metricsAllowed } from './metrics-access.ts';
 import { securityHeaders } from './middleware/security-headers/index.ts';
@@ -22,6 +24,7 @@ import { actionRoutes, csrfGuard } from './routes/actions.ts';
 import { notFoundPage } from './routes/errors.ts';
 import { loginRoutes } from './routes/login.ts';
 import { readerRoutes } from './routes/reader.ts';
+import { sourceRoutes } from './routes/sources.ts';
 
 /** Counts requests by matched route pattern (not raw path: that would explode the label set). */
 function httpMetrics(deps: AppDeps): MiddlewareHandler {
@@ -79,6 +82,9 @@ export function createApp(deps: AppDeps): Hono {
     if (cycles && cycles.consecutiveFailures > 0) {
       return c.json({ status: 'cycles_failing', failures: cycles.consecutiveFailures, error: cycles.lastError }, 503);
     }
+    // A rejected config edit: still serving on the last good config, but the operator's change is not in force.
+    const rejected = deps.manager?.rejected();
+    if (rejected) return c.json({ status: 'degraded', config: formatIssues(rejected) });
     return c.json({ status: 'ok' });
   });
   app.get('/metrics', async (c) => {
@@ -96,6 +102,7 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.route('/', assets.routes);
   app.route('/', mediaRoutes(deps, processSecret));
+  app.route('/', faviconRoutes(deps));
   // Published feeds are meant for other readers, which cannot log in: with private reading only the published
   // ones (topics) stay public, the others need the reader's login (publish/access.ts).
   app.route('/', feedRoutes(deps, { mayReadPrivate: (c) => mayReadPrivate(c, deps, processSecret) }));
@@ -107,6 +114,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', privateReading(deps));
   app.route('/', readerRoutes(deps, viewCtx));
   app.route('/', actionRoutes(deps));
+  app.route('/', sourceRoutes(deps, viewCtx));
 
   app.notFound((c) => {
     // Requests that never reached the locale/session middleware get a plain answer.

@@ -120,6 +120,7 @@ function fullConfig(): Record<string, unknown> {
         identity: 'guid',
         retention: { days: 10, items: 50, minItems: 5 },
         enabled: true,
+        disabled: false,
       },
       { url: feeds.url('/b.xml'), category: 'Cloud' },
     ],
@@ -143,6 +144,7 @@ function fullConfig(): Record<string, unknown> {
         learnedWeight: 0.2,
         perSourceCap: 3,
         public: false,
+        labels: 'cloud-labels.jsonl',
       },
     ],
   };

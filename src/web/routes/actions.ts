@@ -36,7 +36,7 @@ export function csrfGuard(deps: AppDeps, viewCtx: ViewCtxFactory): MiddlewareHan
 }
 
 /** Only editors change state: everyone without a configured password, the logged-in user otherwise. */
-function requireEditor(): MiddlewareHandler<WebEnv> {
+export function requireEditor(): MiddlewareHandler<WebEnv> {
   return async (c, next) => {
     if (c.var.canEdit) return next();
     if (wantsJson(c)) return c.json({ ok: false, error: c.var.t('loginRequired') }, 401);

@@ -3,7 +3,6 @@ import type { SidebarData } from '../../../views/context.ts';
 import { ItemPage } from '../../../views/item.tsx';
 import { HelpPage, SearchPage, TopicIntro, TopicsIndexPage } from '../../../views/pages.tsx';
 import { RiverPage, type RiverProps } from '../../../views/river.tsx';
-import { SourcesPage } from '../../../views/sources.tsx';
 import { decodeCursor, itemContext, parseScope, paths, type Scope } from '../../lib/links.ts';
 import { sourceName } from '../../lib/source-name.ts';
 import { parseSearch } from '../../store/search-query.ts';
@@ -222,11 +221,6 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
         hasMore: hits.length > SEARCH_PAGE_SIZE,
       }),
     );
-  });
-
-  app.get(paths.sources(), async (c) => {
-    const [health, counts] = await Promise.all([deps.store.sourceHealth(deps.now?.()), deps.store.unreadCounts()]);
-    return renderPage(c, SourcesPage({ ctx: viewCtx(c, 'sources'), sources: health, unreadBySource: counts.bySource }));
   });
 
   app.get(paths.help(), (c) => renderPage(c, HelpPage({ ctx: viewCtx(c, 'other') })));
