@@ -150,3 +150,17 @@ function rawSvg(markup: string): Html {
   s.isEscaped = true;
   return s;
 }
+
+/** One horizontal bar split into the series' shares (e.g. scored in / pinned / excluded); each part's width ∝ value. */
+export function shareBar(parts: readonly { cls: string; value: number }[], opts: BarOptions): Html {
+  const total = parts.reduce((a, p) => a + Math.max(0, p.value), 0);
+  let x = 0;
+  let out = '';
+  for (const p of parts) {
+    if (p.value <= 0 || total === 0) continue;
+    const w = (p.value / total) * opts.width;
+    out += `<path class="${p.cls}" d="M${r(x)} 0h${r(w)}v${opts.height}h-${r(w)}z" data-v="${p.value}"/>`;
+    x += w;
+  }
+  return sync`<svg class="chart share ${opts.cls ?? ''}" viewBox="0 0 ${opts.width} ${opts.height}" width="${opts.width}" height="${opts.height}" role="img" aria-label="${opts.label}" data-total="${total}" preserveAspectRatio="none"><title>${opts.label}</title>${rawSvg(out)}</svg>`;
+}

@@ -4,6 +4,9 @@ import type { FetchAttempt, FetchAttemptRecord, StatsStore } from './types.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
+// Inlined, not bound: a bound JS number is a REAL to SQLite, and the division would not be an integer one.
+const DAY = sql.raw(String(DAY_MS));
+const HOUR = sql.raw(String(HOUR_MS));
 
 /**
  * The numbers behind the reader's pictures (sources page, source page, topic page, /stats): counts grouped by UTC
@@ -15,7 +18,7 @@ export class SqlStatsStore implements StatsStore {
 
   async itemsPerDay(since: number, sourceId?: number) {
     const { items } = this.ctx.t;
-    const day = sql<number>`(${items.publishedAt} / ${DAY_MS})`;
+    const day = sql<number>`(${items.publishedAt} / ${DAY})`;
     const rows = await this.ctx.db
       .select({ sourceId: items.sourceId, day, n: sql<number>`count(*)` })
       .from(items)
@@ -81,7 +84,7 @@ export class SqlStatsStore implements StatsStore {
 
   async attemptsPerSourceDay(since: number) {
     const { fetchAttempts } = this.ctx.t;
-    const day = sql<number>`(${fetchAttempts.startedAt} / ${DAY_MS})`;
+    const day = sql<number>`(${fetchAttempts.startedAt} / ${DAY})`;
     const rows = await this.ctx.db
       .select({
         sourceId: fetchAttempts.sourceId,
@@ -113,7 +116,7 @@ export class SqlStatsStore implements StatsStore {
 
   async itemsIngestedPerHour(since: number) {
     const { items } = this.ctx.t;
-    const hour = sql<number>`(${items.firstSeenAt} / ${HOUR_MS})`;
+    const hour = sql<number>`(${items.firstSeenAt} / ${HOUR})`;
     const rows = await this.ctx.db
       .select({ hour, n: sql<number>`count(*)` })
       .from(items)
@@ -124,7 +127,7 @@ export class SqlStatsStore implements StatsStore {
 
   async topicItemsPerDay(slug: string, since: number) {
     const { topicItems, items } = this.ctx.t;
-    const day = sql<number>`(${topicItems.publishedAt} / ${DAY_MS})`;
+    const day = sql<number>`(${topicItems.publishedAt} / ${DAY})`;
     const rows = await this.ctx.db
       .select({ day, language: items.language, n: sql<number>`count(*)` })
       .from(topicItems)

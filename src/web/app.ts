@@ -25,6 +25,7 @@ import { notFoundPage } from './routes/errors.ts';
 import { loginRoutes } from './routes/login.ts';
 import { readerRoutes } from './routes/reader.ts';
 import { sourceRoutes } from './routes/sources.ts';
+import { topicRoutes } from './routes/topics.ts';
 
 /** Counts requests by matched route pattern (not raw path: that would explode the label set). */
 function httpMetrics(deps: AppDeps): MiddlewareHandler {
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', readerRoutes(deps, viewCtx));
   app.route('/', actionRoutes(deps));
   app.route('/', sourceRoutes(deps, viewCtx));
+  app.route('/', topicRoutes(deps, viewCtx));
 
   app.notFound((c) => {
     // Requests that never reached the locale/session middleware get a plain answer.

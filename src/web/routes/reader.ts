@@ -3,6 +3,7 @@ import type { SidebarData } from '../../../views/context.ts';
 import { ItemPage } from '../../../views/item.tsx';
 import { HelpPage, SearchPage, TopicIntro, TopicsIndexPage } from '../../../views/pages.tsx';
 import { RiverPage, type RiverProps } from '../../../views/river.tsx';
+import { MessageNotice, TopicPictures } from '../../../views/topic-rules.tsx';
 import { decodeCursor, itemContext, parseScope, paths, type Scope } from '../../lib/links.ts';
 import { sourceName } from '../../lib/source-name.ts';
 import { parseSearch } from '../../store/search-query.ts';
@@ -18,6 +19,7 @@ import {
 } from '../request-context.ts';
 import { scopeFilter } from './actions.ts';
 import { notFoundPage } from './errors.ts';
+import { topicPictures } from './topics.ts';
 
 const PAGE_SIZE = 50;
 const SEARCH_PAGE_SIZE = 30;
@@ -158,14 +160,33 @@ export function readerRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
       section: 'topics',
       show,
       current: true,
-      intro: TopicIntro({ ctx: ctx0, description, origin: publicOrigin(c, deps), slug }),
+      intro: [
+        c.req.query('done') === 'rules' ? MessageNotice({ text: c.var.t('rulesSaved') }) : null,
+        TopicIntro({ ctx: ctx0, description, origin: publicOrigin(c, deps), slug }),
+        TopicPictures({ ctx: ctx0, slug, data: await topicPictures(deps, slug) }),
+      ],
     });
   });
 
   app.get('/items/:id{[0-9]+}', async (c) => {
     const id = Number(c.req.param('id'));
-    const [item, topics, side] = await Promise.all([deps.store.getItem(id), deps.store.itemTopics(id), sidebar()]);
+    const [item, scored, side] = await Promise.all([deps.store.getItem(id), deps.store.itemTopics(id), sidebar()]);
     if (!item) return notFoundPage(c, viewCtx);
+    // Every configured topic, so an editor can pin an item its scorer never stored (score 0, no evidence yet).
+    const topics = [
+      ...scored,
+      ...deps
+        .config()
+        .topics.filter((t) => !scored.some((s) => s.slug === t.slug))
+        .map((t) => ({
+          slug: t.slug,
+          title: t.title,
+          score: 0,
+          evidence: {},
+          decision: 'auto' as const,
+          included: false,
+        })),
+    ];
     // The list the reader came from (see itemContext in views/river.tsx); an unknown one walks all items.
     const scope = parseScope(c.req.query('in')) ?? ALL;
     const unreadOnly = c.req.query('show') === 'unread';

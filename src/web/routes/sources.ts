@@ -9,6 +9,7 @@ import {
   type SourcePictures,
   SourcesPage,
 } from '../../../views/sources.tsx';
+import { type StatsData, StatsPage } from '../../../views/stats.tsx';
 import {
   appendSourcesToText,
   removeSourceFromText,
@@ -466,7 +467,63 @@ export function sourceRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     return new TextDecoder().decode(await file.arrayBuffer());
   }
 
+  app.get(paths.stats(), async (c) => {
+    const data = await statsData(deps, now());
+    return renderPage(c, StatsPage({ ctx: viewCtx(c, 'sources'), data }));
+  });
+
   return app;
+}
+
+/** Nearest-rank percentile of ascending `sorted`. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** /stats from what the store keeps: fetch attempts (two weeks), items' first sight, their counters. */
+export async function statsData(deps: AppDeps, now: number): Promise<StatsData> {
+  const today = Math.floor(now / DAY_MS);
+  const hour = Math.floor(now / HOUR_MS);
+  const [sources, perDay, ingested, durations] = await Promise.all([
+    deps.store.listSources(),
+    deps.store.attemptsPerSourceDay((today - 13) * DAY_MS),
+    deps.store.itemsIngestedPerHour((hour - 47) * HOUR_MS),
+    deps.store.fetchDurations((hour - 23) * HOUR_MS),
+  ]);
+  const healthByDay = { ok: new Array(14).fill(0), some: new Array(14).fill(0), all: new Array(14).fill(0) };
+  for (const r of perDay) {
+    const i = r.day - (today - 13);
+    if (i < 0 || i >= 14) continue;
+    if (r.errors === 0) healthByDay.ok[i]++;
+    else if (r.errors < r.total) healthByDay.some[i]++;
+    else healthByDay.all[i]++;
+  }
+  const ingestedPerHour = new Array(48).fill(0) as number[];
+  for (const r of ingested) {
+    const i = r.hour - (hour - 47);
+    if (i >= 0 && i < 48) ingestedPerHour[i]! += r.n;
+  }
+  const byHour: number[][] = Array.from({ length: 24 }, () => []);
+  for (const d of durations) {
+    const i = Math.floor(d.startedAt / HOUR_MS) - (hour - 23);
+    if (i >= 0 && i < 24) byHour[i]!.push(d.durationMs);
+  }
+  for (const list of byHour) list.sort((a, b) => a - b);
+  const all = durations.map((d) => d.durationMs).sort((a, b) => a - b);
+  return {
+    sources: sources.filter((s) => s.inConfig).length,
+    healthByDay,
+    ingestedPerHour,
+    latencyPerHour: {
+      p50: byHour.map((l) => percentile(l, 50)),
+      p90: byHour.map((l) => percentile(l, 90)),
+      p99: byHour.map((l) => percentile(l, 99)),
+    },
+    latency: { p50: percentile(all, 50), p90: percentile(all, 90), p99: percentile(all, 99), n: all.length },
+  };
 }
 
 /** The form's values as a config entry (what `appendSources` writes). */
