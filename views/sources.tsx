@@ -21,13 +21,17 @@ const sync = html as (strings: TemplateStringsArray, ...values: unknown[]) => Ht
 const SEVERITY: Record<string, number> = { dead: 0, failing: 1, degraded: 2, new: 3, ok: 4 };
 
 export function sortByHealth(sources: SourceHealth[], locale: string): SourceHealth[] {
+  // One collator and one name per source: `localeCompare(…, locale)` builds a collator per call, which made a
+  // thousand sources cost a fifth of a second.
+  const collator = new Intl.Collator(locale);
+  const names = new Map(sources.map((s) => [s, sourceName(s)]));
   return sources
     .slice()
     .sort(
       (a, b) =>
         Number(b.inConfig) - Number(a.inConfig) ||
         (SEVERITY[a.status] ?? 5) - (SEVERITY[b.status] ?? 5) ||
-        sourceName(a).localeCompare(sourceName(b), locale),
+        collator.compare(names.get(a)!, names.get(b)!),
     );
 }
 
@@ -108,6 +112,17 @@ function retentionText(ctx: ViewCtx, s: SourceHealth): string {
   return ctx.t('keepsDefault');
 }
 
+/** The sources table's rows, broken feeds first: one string for the page (and for the route's short cache). */
+export function sourceRowsHtml(
+  ctx: ViewCtx,
+  sources: SourceHealth[],
+  unreadBySource: Record<number, number>,
+  pictures: (id: number) => SourcePictures,
+): Html {
+  const rows = sortByHealth(sources, ctx.locale).map((s) => sourceRowHtml(ctx, s, unreadBySource[s.id], pictures(s.id)));
+  return sync`${rows}`;
+}
+
 function ChartLegend({ ctx }: { ctx: ViewCtx }) {
   const { t } = ctx;
   return (
@@ -125,18 +140,20 @@ export function SourcesPage({
   unreadBySource,
   pictures,
   notice,
+  rowsHtml,
 }: {
   ctx: ViewCtx;
   sources: SourceHealth[];
   unreadBySource: Record<number, number>;
   pictures: (id: number) => SourcePictures;
   notice?: string;
+  /** The table's rows made earlier by sourceRowsHtml (the route keeps them a few seconds). */
+  rowsHtml?: Html;
 }) {
   const { t } = ctx;
-  const sorted = sortByHealth(sources, ctx.locale);
   const tally = new Map<string, number>();
   for (const s of sources) tally.set(s.status, (tally.get(s.status) ?? 0) + 1);
-  const rows = sorted.map((s) => sourceRowHtml(ctx, s, unreadBySource[s.id], pictures(s.id)));
+  const rows = rowsHtml ?? sourceRowsHtml(ctx, sources, unreadBySource, pictures);
   return (
     <Layout ctx={ctx} title={t('sourcesTitle')}>
       <h1>{t('sourcesTitle')}</h1>
@@ -172,7 +189,7 @@ export function SourcesPage({
           {t('statsTitle')}
         </a>
       </p>
-      {sorted.length === 0 ? (
+      {sources.length === 0 ? (
         <p class="empty">{t('noSources')}</p>
       ) : (
         <>

@@ -8,6 +8,7 @@ import {
   SourceManagePage,
   type SourcePictures,
   SourcesPage,
+  sourceRowsHtml,
 } from '../../../views/sources.tsx';
 import { type StatsData, StatsPage } from '../../../views/stats.tsx';
 import {
@@ -35,6 +36,7 @@ const PICTURE_DAYS = 30;
 const STRIP_CELLS = 24;
 /** The pictures change slowly; a thousand sources' worth is computed at most this often. */
 const PICTURES_TTL_MS = 30_000;
+const ROWS_TTL_MS = 10_000;
 const MAX_OPML_BYTES = 2 * 1024 * 1024;
 
 type Fields = Record<string, string>;
@@ -175,6 +177,7 @@ export function sourceRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
   }
   const dropPictures = () => {
     cachedPictures = undefined;
+    rowsCache.clear();
   };
 
   async function loadPictures(sourceId?: number, cells = STRIP_CELLS): Promise<(id: number) => SourcePictures> {
@@ -223,20 +226,38 @@ export function sourceRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     }
   }
 
+  // The table of a thousand sources is most of the page's cost: its rows are kept a few seconds per locale and
+  // editing right (an edit here drops them; fetches and read counts show within ROWS_TTL_MS).
+  const rowsCache = new Map<
+    string,
+    {
+      at: number;
+      sources: SourceHealth[];
+      pictures: (id: number) => SourcePictures;
+      html: ReturnType<typeof sourceRowsHtml>;
+    }
+  >();
   app.get(paths.sources(), async (c) => {
-    const [rows, counts, pictures] = await Promise.all([
-      deps.store.listSources(),
-      deps.store.unreadCounts(),
-      allPictures(),
-    ]);
+    const ctx = viewCtx(c, 'sources');
+    const key = `${ctx.locale}|${ctx.canEdit}`;
+    let cached = rowsCache.get(key);
+    const counts = await deps.store.unreadCounts();
+    if (!cached || Date.now() - cached.at > ROWS_TTL_MS) {
+      const [rows, pictures] = await Promise.all([deps.store.listSources(), allPictures()]);
+      const sources = rows.map((r) => withWeek(r, pictures(r.id)));
+      cached = { at: Date.now(), sources, pictures, html: sourceRowsHtml(ctx, sources, counts.bySource, pictures) };
+      rowsCache.set(key, cached);
+    }
+    const { sources, pictures } = cached;
     return renderPage(
       c,
       SourcesPage({
-        ctx: viewCtx(c, 'sources'),
-        sources: rows.map((r) => withWeek(r, pictures(r.id))),
+        ctx,
+        sources,
         unreadBySource: counts.bySource,
         pictures,
         notice: noticeOf(c),
+        rowsHtml: cached.html,
       }),
     );
   });
