@@ -119,7 +119,9 @@ export function sourceRowsHtml(
   unreadBySource: Record<number, number>,
   pictures: (id: number) => SourcePictures,
 ): Html {
-  const rows = sortByHealth(sources, ctx.locale).map((s) => sourceRowHtml(ctx, s, unreadBySource[s.id], pictures(s.id)));
+  const rows = sortByHealth(sources, ctx.locale).map((s) =>
+    sourceRowHtml(ctx, s, unreadBySource[s.id], pictures(s.id)),
+  );
   return sync`${rows}`;
 }
 

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeItem, makeSource } from '../support/items.ts';
+import { makeItem } from '../support/items.ts';
 import { Client } from './harness.ts';
 import { type ManagedApp, managedApp } from './managed-app.ts';
 
