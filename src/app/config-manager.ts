@@ -3,7 +3,6 @@ import { ConfigError, type ConfigIssue, parseConfigText } from '../config/load.t
 import type { ConfigWatcher } from '../config/watch.ts';
 import type { ConfigManager } from '../web/manage-deps.ts';
 import { runCycle } from './cycle.ts';
-import { checkFeed, discoverCandidates } from './resolve-feed.ts';
 import type { Runtime } from './runtime.ts';
 
 /**
@@ -48,12 +47,13 @@ export class RuntimeConfigManager implements ConfigManager {
     return result;
   }
 
-  discover(url: string) {
-    return discoverCandidates(url);
+  // Loaded on first use: the parse stages stay out of the start of every CLI command (main imports serve).
+  async discover(url: string) {
+    return (await import('./resolve-feed.ts')).discoverCandidates(url);
   }
 
-  checkFeed(url: string) {
-    return checkFeed(url);
+  async checkFeed(url: string) {
+    return (await import('./resolve-feed.ts')).checkFeed(url);
   }
 
   async refresh(configUrls: string[]) {

@@ -1,6 +1,5 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { resolveFeed } from '../../app/resolve-feed.ts';
 import { appendSources, type SourceEntry } from '../../config/edit.ts';
 import { resolveConfigPath } from '../../config/load.ts';
 import { CliError, configOption, printJson } from '../output.ts';
@@ -14,7 +13,15 @@ export interface AddReport {
   reason?: string;
 }
 
-export { type ResolveFeedOptions, resolveFeed } from '../../app/resolve-feed.ts';
+export type { ResolveFeedOptions } from '../../app/resolve-feed.ts';
+
+/** The app's resolveFeed, loaded when a command needs it: the parse stages stay out of every other command's start. */
+export async function resolveFeed(
+  ...args: Parameters<typeof import('../../app/resolve-feed.ts').resolveFeed>
+): ReturnType<typeof import('../../app/resolve-feed.ts').resolveFeed> {
+  const { resolveFeed: resolve } = await import('../../app/resolve-feed.ts');
+  return resolve(...args);
+}
 
 export function addCommand(): Command {
   return new Command('add')
