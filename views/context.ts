@@ -23,6 +23,8 @@ export interface ViewCtx {
   /** Which main navigation entry is current. */
   section: Section;
   sidebar?: SidebarData;
+  /** For editors: the config file's last rejected edit (file:line:col: message lines) until a good one applies. */
+  configRejected?: string;
   /** Points the images of stored item HTML at the media proxy (identity when the proxy is off). */
   proxyMedia: (html: string) => string;
 }

@@ -1,9 +1,12 @@
 /** Every UI string of the web reader, in English and German. Views get a `T` and never hard-code text. */
 
+import { manageDe, manageEn } from './i18n-manage.ts';
+
 export type Locale = 'en' | 'de';
 export const LOCALES: readonly Locale[] = ['en', 'de'];
 
 const en = {
+  ...manageEn,
   appName: 'Rundschau',
   skipToContent: 'Skip to content',
   menu: 'Menu',
@@ -140,6 +143,7 @@ const en = {
 export type Messages = { [K in keyof typeof en]: string };
 
 const de: Messages = {
+  ...manageDe,
   appName: 'Rundschau',
   skipToContent: 'Zum Inhalt springen',
   menu: 'Menü',

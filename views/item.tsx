@@ -59,7 +59,7 @@ function isMatchedTerm(v: unknown): v is TermEvidence {
 }
 
 /** The terms that decided, in words: "rechenzentrum (title, summary) +3.75". The full record stays below it. */
-function EvidenceSummary({ ctx, evidence }: { ctx: ViewCtx; evidence: unknown }) {
+export function EvidenceSummary({ ctx, evidence }: { ctx: ViewCtx; evidence: unknown }) {
   const terms = (evidence as { terms?: unknown[] })?.terms;
   if (!Array.isArray(terms)) return null;
   const matched = terms.filter(isMatchedTerm).slice(0, 12);

@@ -198,6 +198,12 @@ export function Layout({ ctx, title, children }: { ctx: ViewCtx; title: string; 
         </header>
         <div class={ctx.sidebar ? 'page with-sidebar' : 'page'}>
           <main id="main" tabindex={-1}>
+            {ctx.configRejected && (
+              <div class="notice notice-error config-rejected" role="alert">
+                <strong>{t('configRejected')}</strong>
+                <pre>{ctx.configRejected}</pre>
+              </div>
+            )}
             {ctx.undo && ctx.canEdit && <UndoNotice ctx={ctx} ids={ctx.undo} />}
             {children}
           </main>

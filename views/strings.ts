@@ -81,10 +81,18 @@ export function sideLink(opts: {
   count?: number;
   countKey?: string;
   extraClass?: string;
+  /** A source's id: its site icon before the label. */
+  iconOf?: number;
 }): Html {
   const current = opts.current ? raw(' aria-current="page"') : '';
   const countKey = opts.countKey === undefined ? '' : sync` data-count="${opts.countKey}"`;
-  return sync`<a${countKey} href="${opts.href}"${current} class="side-link${opts.extraClass ?? ''}"><span class="side-label">${opts.label}</span>${countBadge(opts.count)}</a>`;
+  const icon = opts.iconOf === undefined ? '' : faviconImg(opts.iconOf);
+  return sync`<a${countKey} href="${opts.href}"${current} class="side-link${opts.extraClass ?? ''}">${icon}<span class="side-label">${opts.label}</span>${countBadge(opts.count)}</a>`;
+}
+
+/** A source's site icon (web/favicons.ts: fetched once per site, a neutral placeholder when there is none). */
+export function faviconImg(sourceId: number): Html {
+  return sync`<img class="favicon" src="${paths.favicon(sourceId)}" width="16" height="16" alt="" loading="lazy" decoding="async">`;
 }
 
 export function entryHtml(ctx: ViewCtx, item: RiverItem, linkQuery = ''): Html {
@@ -114,7 +122,7 @@ export function entryHtml(ctx: ViewCtx, item: RiverItem, linkQuery = ''): Html {
   const summary = item.summary ? sync`<p class="entry-summary">${riverSummary(item.summary)}</p>` : '';
   const story = item.also?.length ? storyReportsHtml(ctx, item, linkQuery) : '';
   const storyAttr = item.also?.length ? sync` data-story="${item.also.length + 1}"` : '';
-  return sync`<article class="${item.read ? 'entry' : 'entry unread'}" id="item-${id}" data-id="${id}"${storyAttr} aria-labelledby="title-${id}"${lang}><h2 class="entry-title" id="title-${id}"><a href="${paths.item(id, linkQuery)}" class="entry-link">${item.title || item.link || '—'}</a></h2><p class="entry-meta"><a href="${paths.source(item.sourceId)}" class="entry-source">${sourceName({ title: item.sourceTitle })}</a>${separator}${timeAgo(ctx, item.publishedAt, item.dateEstimated)}${score}${starred}</p>${summary}${story}${actions}</article>`;
+  return sync`<article class="${item.read ? 'entry' : 'entry unread'}" id="item-${id}" data-id="${id}"${storyAttr} aria-labelledby="title-${id}"${lang}><h2 class="entry-title" id="title-${id}"><a href="${paths.item(id, linkQuery)}" class="entry-link">${item.title || item.link || '—'}</a></h2><p class="entry-meta"><a href="${paths.source(item.sourceId)}" class="entry-source">${faviconImg(item.sourceId)}${sourceName({ title: item.sourceTitle })}</a>${separator}${timeAgo(ctx, item.publishedAt, item.dateEstimated)}${score}${starred}</p>${summary}${story}${actions}</article>`;
 }
 
 /**
@@ -209,6 +217,7 @@ export function sidebarCategoriesHtml(ctx: ViewCtx, data: SidebarData): Html {
           current: current?.kind === 'source' && current.id === s.id,
           count: data.counts.bySource[s.id],
           countKey: scopeKey({ kind: 'source', id: s.id }),
+          iconOf: s.id,
         })}</li>`,
     );
     groups.push(

@@ -48,7 +48,7 @@ export function parseOpml(text: string): OpmlEntry[] {
         stack.push({});
         const entry: OpmlEntry = { url: feedUrl };
         if (label && label !== feedUrl) entry.title = label;
-        const category = nearestFolder(stack) ?? categoryAttribute(attributes.category);
+        const category = folderPath(stack) ?? categoryAttribute(attributes.category);
         if (category) entry.category = category;
         const siteUrl = resolveUrl(attributes.htmlurl);
         if (siteUrl) entry.siteUrl = siteUrl;
@@ -115,12 +115,13 @@ function feedUrlOf(attributes: Record<string, string>): string | undefined {
   return resolveUrl(unwrapped);
 }
 
-function nearestFolder(stack: readonly OutlineFrame[]): string | undefined {
-  for (let i = stack.length - 2; i >= 0; i--) {
-    const folder = stack[i]!.folder;
-    if (folder) return folder;
-  }
-  return undefined;
+/** The folders a feed sits in, outermost first: nested folders become one category "Parent / Child". */
+function folderPath(stack: readonly OutlineFrame[]): string | undefined {
+  const folders = stack
+    .slice(0, -1)
+    .map((frame) => frame.folder)
+    .filter((f): f is string => Boolean(f));
+  return folders.length > 0 ? folders.join(' / ') : undefined;
 }
 
 /** OPML 2.0 `category` is a comma-separated list of slash paths: use the last segment of the first one. */

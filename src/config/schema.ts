@@ -82,6 +82,8 @@ export const sourceSchema = z
     enabled: z.boolean().default(true),
     /** Fetch each item's linked page for the whole article (absent: `defaults.fullText`). */
     fullText: fullTextMode.optional(),
+    /** `disabled: true` keeps the source in the file (and its items) but stops fetching it; what the reader writes. */
+    disabled: z.boolean().optional(),
   })
   .strict();
 
@@ -141,6 +143,8 @@ export const topicSchema = z
     perSourceCap: z.number().int().positive().default(5),
     /** Its feeds stay readable without login when `server.reading` is private (false: as private as the reader). */
     public: z.boolean().default(true),
+    /** A labelled JSONL file (as `curate eval` reads), relative to the config file: the rule editor's precision/recall. */
+    labels: z.string().optional(),
   })
   .strict();
 

@@ -20,6 +20,11 @@ export interface ConfigWatchOptions {
 export interface ConfigWatcher {
   close(): Promise<void>;
   current(): Config;
+  /**
+   * Takes a text this process wrote itself (a reader edit, applied by the writer at once) as seen, so the file
+   * event it causes applies nothing twice.
+   */
+  adopt(text: string, config: Config): void;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -104,6 +109,10 @@ export function watchConfig(
 
   return {
     current: () => config,
+    adopt(text, next) {
+      lastSeenHash = sha256(text);
+      config = next;
+    },
     async close() {
       closed = true;
       clearTimeout(timer);

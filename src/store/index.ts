@@ -7,6 +7,7 @@ import { ItemQueries } from './item-query.ts';
 import { SqlItemStore } from './items.ts';
 import { SqlSearchStore } from './search.ts';
 import { SqlSourceStore } from './sources.ts';
+import { SqlStatsStore } from './stats.ts';
 import { SqlTopicStore } from './topics.ts';
 import type { Store } from './types.ts';
 
@@ -25,6 +26,7 @@ export async function openStore(url: string = resolveDatabaseUrl()): Promise<Sto
     new SqlSearchStore(ctx, items),
     new SqlCountStore(ctx),
     new SqlAppPasswordStore(ctx),
+    new SqlStatsStore(ctx),
   ];
   const store: Record<string, unknown> = {
     dialect: ctx.dialect.name,

@@ -264,7 +264,7 @@ function sourceFromConfig(s: SourceConfig) {
     retentionDays: s.retention?.days ?? null,
     retentionItems: s.retention?.items ?? null,
     retentionMinItems: s.retention?.minItems ?? null,
-    enabled: s.enabled,
+    enabled: s.enabled && s.disabled !== true,
   };
 }
 

@@ -414,8 +414,38 @@ export interface AppPasswordStore {
   touchAppPassword(name: string, now?: number): Promise<void>;
 }
 
+/** The numbers behind the reader's pictures, bucketed by UTC day (`floor(ms / 86400000)`) or hour. */
+export interface StatsStore {
+  /** Items per source and day of publication, since `since`; one source with `sourceId`. */
+  itemsPerDay(since: number, sourceId?: number): Promise<{ sourceId: number; day: number; n: number }[]>;
+  /** The newest `perSource` attempts of each source since `since`, newest first (what a fetch strip shows). */
+  recentAttemptsSince(
+    since: number,
+    perSource: number,
+  ): Promise<Map<number, { outcome: string; errorReason: string | null; startedAt: number }[]>>;
+  /** One source's newest attempts, newest first, whole: its error history. */
+  sourceAttempts(sourceId: number, limit: number): Promise<FetchAttempt[]>;
+  /** Attempts and failed attempts per source and day: health over time. */
+  attemptsPerSourceDay(since: number): Promise<{ sourceId: number; day: number; total: number; errors: number }[]>;
+  /** Start time and duration of attempts since `since`, newest first (for latency percentiles). */
+  fetchDurations(since: number, limit?: number): Promise<{ startedAt: number; durationMs: number }[]>;
+  /** Items first seen per hour. */
+  itemsIngestedPerHour(since: number): Promise<{ hour: number; n: number }[]>;
+  /** Items included in a topic per day of publication and language. */
+  topicItemsPerDay(slug: string, since: number): Promise<{ day: number; language: string; n: number }[]>;
+  /** A topic's members by how they got in or out: scored in (`auto`), pinned, excluded. */
+  topicDecisionCounts(slug: string): Promise<{ auto: number; pinned: number; excluded: number }>;
+}
+
 /** The whole store: every part, plus the connection's life. What the runtime holds. */
-export interface Store extends SourceStore, ItemStore, TopicStore, SearchStore, CountStore, AppPasswordStore {
+export interface Store
+  extends SourceStore,
+    ItemStore,
+    TopicStore,
+    SearchStore,
+    CountStore,
+    AppPasswordStore,
+    StatsStore {
   readonly dialect: 'sqlite' | 'pg';
   close(): Promise<void>;
   ping(): Promise<boolean>;

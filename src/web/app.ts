@@ -1,6 +1,8 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { MessagePage } from '../../views/pages.tsx';
+import { formatIssues } from '../config/load.ts';
+import { paths } from '../lib/links.ts';
 import { FeedCache } from '../publish/cache.ts';
 import { feedRoutes } from '../publish/routes.ts';
 import { feverRoutes } from './api/fever/index.ts';
@@ -8,6 +10,7 @@ import { greaderRoutes } from './api/greader/index.ts';
 import { loadAssets } from './assets.ts';
 import { randomToken, sessionSecret } from './auth.ts';
 import type { AppDeps } from './deps.ts';
+import { faviconRoutes } from './favicons.ts';
 import { mediaRoutes } from './media.ts';
 import { metricsRoutes } from './metrics-route.ts';
 import { csrfGuard } from './middleware/csrf/index.ts';
@@ -20,6 +23,8 @@ import { actionRoutes } from './routes/actions.ts';
 import { forbidden, notFoundPage } from './routes/errors.ts';
 import { loginRoutes } from './routes/login.ts';
 import { readerRoutes } from './routes/reader.ts';
+import { sourceRoutes } from './routes/sources.ts';
+import { topicRoutes } from './routes/topics.ts';
 
 /** Counts requests by matched route pattern (not raw path: that would explode the label set). */
 function httpMetrics(deps: AppDeps): MiddlewareHandler {
@@ -65,11 +70,15 @@ export function createApp(deps: AppDeps): Hono {
     if (cycles && cycles.consecutiveFailures > 0) {
       return c.json({ status: 'cycles_failing', failures: cycles.consecutiveFailures, error: cycles.lastError }, 503);
     }
+    // A rejected config edit: still serving on the last good config, but the operator's change is not in force.
+    const rejected = deps.manager?.rejected();
+    if (rejected) return c.json({ status: 'degraded', config: formatIssues(rejected) });
     return c.json({ status: 'ok' });
   });
   app.route('/', metricsRoutes(deps, feedCache));
   app.route('/', assets.routes);
   app.route('/', mediaRoutes(deps, processSecret));
+  app.route('/', faviconRoutes(deps));
   // Published feeds are meant for other readers, which cannot log in: with private reading only the published
   // ones (topics) stay public, the others need the reader's login (publish/access.ts).
   app.route('/', feedRoutes(deps, { cache: feedCache, mayReadPrivate: (c) => mayReadPrivate(c, deps, processSecret) }));
@@ -87,6 +96,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use('*', privateReading(deps));
   app.route('/', readerRoutes(deps, viewCtx));
   app.route('/', actionRoutes(deps));
+  app.route('/', sourceRoutes(deps, viewCtx));
+  app.route('/', topicRoutes(deps, viewCtx));
 
   app.notFound((c) => {
     // Requests that never reached the locale/session middleware get a plain answer.

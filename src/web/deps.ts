@@ -8,9 +8,11 @@ import type {
   ItemStore,
   SearchStore,
   SourceStore,
+  StatsStore,
   Store,
   TopicStore,
 } from '../store/types.ts';
+import type { ConfigManager } from './manage-deps.ts';
 
 /**
  * The store parts the web layer uses: every entity, not the connection's life (opening, closing and `exclusive`
@@ -22,6 +24,7 @@ export type WebStore = SourceStore &
   SearchStore &
   CountStore &
   AppPasswordStore &
+  StatsStore &
   Pick<Store, 'ping'>;
 
 /** Everything the HTTP layer needs, handed in by `rundschau serve` (and by tests). */
@@ -40,6 +43,10 @@ export interface AppDeps {
   cycleHealth?: () => { consecutiveFailures: number; lastError?: string; lastSuccessAt?: number };
   /** rundschau.yaml as the sync APIs edit it (subscribe, unsubscribe, rename, move); absent: subscriptions read-only. */
   configFile?: ConfigFileAccess;
+  /** Editing the config from the reader (sources, topics) and its rejected state; absent: the pages only read. */
+  manager?: ConfigManager;
+  /** The fetcher's per-host politeness, for what the reader fetches itself (favicons). */
+  hostLimiter?: { run<T>(host: string, fn: () => Promise<T>): Promise<T> };
 }
 
 /** What the sync APIs need to edit the config file the way `rundschau add` does. */

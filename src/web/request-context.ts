@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { FeedLink, Section, SidebarData, ViewCtx } from '../../views/context.ts';
 import type { T } from '../../views/i18n.ts';
+import { formatIssues } from '../config/load.ts';
 import { FEED_FORMATS, type FeedFormat, paths, publicBaseUrl } from '../lib/links.ts';
 import type { SourceRow, SourceStore } from '../store/types.ts';
 import type { AssetUrls } from './assets.ts';
@@ -45,17 +46,22 @@ export function publicOrigin(c: Context, deps: Pick<AppDeps, 'config'>): string 
 }
 
 /** The source list changes only when the config does: cached briefly so a page costs no extra query. */
-export function sourceListCache(deps: { store: Pick<SourceStore, 'listSources'> }, ttlMs = 5_000) {
-  let cached: { at: number; rows: SourceRow[] } | undefined;
+export function sourceListCache(
+  deps: { store: Pick<SourceStore, 'listSources'> } & Pick<AppDeps, 'config'>,
+  ttlMs = 5_000,
+) {
+  let cached: { at: number; rows: SourceRow[]; config: unknown } | undefined;
   let pending: Promise<SourceRow[]> | undefined;
   return async (): Promise<SourceRow[]> => {
     const now = Date.now();
-    if (cached && now - cached.at < ttlMs) return cached.rows;
+    // A config applied since (an edit in the reader, a reload) may have changed the list: read it again.
+    const config = deps.config();
+    if (cached && cached.config === config && now - cached.at < ttlMs) return cached.rows;
     pending ??= deps.store.listSources().finally(() => {
       pending = undefined;
     });
     const rows = await pending;
-    cached = { at: now, rows };
+    cached = { at: now, rows, config };
     return rows;
   };
 }
@@ -84,8 +90,14 @@ export function viewCtxFactory(deps: AppDeps, assets: AssetUrls, mediaSecret: st
       section,
       sidebar,
       proxyMedia,
+      configRejected: configRejectedText(deps, c.get('canEdit')),
     };
   };
+}
+
+function configRejectedText(deps: AppDeps, canEdit: boolean): string | undefined {
+  const issues = canEdit ? deps.manager?.rejected() : undefined;
+  return issues ? formatIssues(issues) : undefined;
 }
 
 const FEED_LINK_KINDS: Record<FeedFormat, { label: string; type: FeedLink['type'] }> = {

@@ -15,10 +15,10 @@ describe('parseOpml', () => {
       {
         url: 'https://www.heise.de/rss/heise-atom.xml',
         title: 'heise online',
-        category: 'Deutsch',
+        category: 'Tech / Deutsch',
         siteUrl: 'https://www.heise.de/',
       },
-      { url: 'https://rss.golem.de/rss.php?feed=ATOM1.0&x=1', title: 'Golem', category: 'Deutsch' },
+      { url: 'https://rss.golem.de/rss.php?feed=ATOM1.0&x=1', title: 'Golem', category: 'Tech / Deutsch' },
       { url: 'https://feeds.arstechnica.com/arstechnica/index', title: 'Ars <Technica> & more', category: 'Tech' },
       { url: 'https://example.org/notitle.xml', category: 'Tech' },
       { url: 'http://cloud.example.com/atom.xml', title: 'Feed scheme', category: 'Cloud' },
@@ -52,7 +52,7 @@ describe('parseOpml', () => {
     if (!loaded.ok) throw new Error('import produced an invalid config');
     expect(loaded.config.sources.map((s) => s.category)).toEqual([
       'Uncategorized',
-      'Deutsch',
+      'Tech / Deutsch',
       'Tech',
       'Tech',
       'Cloud',

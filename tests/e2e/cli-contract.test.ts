@@ -339,13 +339,13 @@ topics: []
       expect(status('https://tech.example.net/two.xml')).toMatchObject({ status: 'added', category: 'Tech' });
       expect(status('https://example.org/existing.xml')).toMatchObject({ status: 'duplicate' });
       expect(status(url('/site/feed.xml'))).toMatchObject({ status: 'duplicate' });
-      // A feed's category is the folder it sits in (the innermost one), per src/config/opml.ts.
+      // Nested folders make one category, outermost first (src/config/opml.ts).
       const nested = status('https://cloud.example.net/one.xml')!.category;
-      expect(nested).toBe('Cloud');
+      expect(nested).toBe('Tech / Cloud');
       const text = readFileSync(edit.configPath, 'utf8');
       expect(text).toContain('# my feeds — keep this comment');
       expect(text).toContain('https://cloud.example.net/one.xml');
-      expect(text).toMatch(/category: "?Cloud"?/);
+      expect(text).toMatch(/category: "?Tech \/ Cloud"?/);
       expect(text).toMatch(/category: "?Tech"?/);
       expect(text.split('https://example.org/existing.xml').length - 1).toBe(1);
       const check = await editCli('check-config', '--config', edit.configPath);

@@ -42,7 +42,9 @@ describe('rivers', () => {
     expect(html).toContain('<time datetime="2026-11-10T11:00:00.000Z" title="10 Nov 2026, 11:00">1 hr. ago</time>');
     expect(html).toContain('Summary of heise-0');
     expect(html).not.toContain('Content of heise-0');
-    expect(html).toMatch(/<a href="\/sources\/\d+" class="entry-source">Heise<\/a>/);
+    expect(html).toMatch(
+      /<a href="\/sources\/(\d+)" class="entry-source"><img class="favicon" src="\/favicons\/\1"[^>]*>Heise<\/a>/,
+    );
   });
 
   it('escapes hostile titles, summaries and source names in the river', async () => {
@@ -63,7 +65,8 @@ describe('rivers', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).toContain('&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(html).not.toContain('javascript:');
-    expect(html).not.toMatch(/<img|<script>/);
+    // (The only images are the sources' own icons, served by the reader.)
+    expect(html.replace(/<img class="favicon" src="\/favicons\/\d+"[^>]*>/g, '')).not.toMatch(/<img|<script>/);
   });
 
   it('hides read items in the unread river and shows them under /all', async () => {
@@ -151,7 +154,7 @@ describe('rivers', () => {
   it('shows the sidebar unread counts per category, and per source in the open category', async () => {
     const { heise } = await seed(h.store, 4);
     const sourceCount = new RegExp(
-      `href="/sources/${heise.id}" class="side-link"><span class="side-label">Heise</span><span class="count">4</span>`,
+      `href="/sources/${heise.id}" class="side-link"><img class="favicon" src="/favicons/${heise.id}" width="16" height="16" alt="" loading="lazy" decoding="async"><span class="side-label">Heise</span><span class="count">4</span>`,
     );
     const inCategory = await new Client(h.app).get('/categories/Tech');
     expect(inCategory.html).toMatch(sourceCount);

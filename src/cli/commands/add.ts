@@ -2,9 +2,6 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { appendSources, type SourceEntry } from '../../config/edit.ts';
 import { resolveConfigPath } from '../../config/load.ts';
-import { discoverFeeds } from '../../fetch/discover.ts';
-import { fetchFeed } from '../../fetch/http.ts';
-import { resolvesToPublicAddress } from '../../fetch/private-address.ts';
 import { CliError, configOption, printJson } from '../output.ts';
 
 export interface AddReport {
@@ -16,46 +13,14 @@ export interface AddReport {
   reason?: string;
 }
 
-export interface ResolveFeedOptions {
-  /** Whether the URL the user gave is on a public address (default: judged by its host and DNS). */
-  isPublic?: (url: string) => Promise<boolean>;
-}
+export type { ResolveFeedOptions } from '../../app/resolve-feed.ts';
 
-/**
- * Finds the feed behind a URL (feed or website) and checks that it parses. A public page must not steer us inward:
- * when the URL given is public, its redirects, linked feeds and their redirects may only reach public addresses
- * (a URL on the LAN may lead anywhere on the LAN, as the user chose it).
- */
+/** The app's resolveFeed, loaded when a command needs it: the parse stages stay out of every other command's start. */
 export async function resolveFeed(
-  input: string,
-  opts: ResolveFeedOptions = {},
-): Promise<{ url: string; title?: string; items: number }> {
-  const publicOnly = await (opts.isPublic ?? resolvesToPublicAddress)(input);
-  const candidates = await discoverFeeds(input, { fetch: { publicOnly } });
-  if (candidates.length === 0)
-    throw new Error('no feed found at this URL (no <link rel="alternate">, no well-known path)');
-  const problems: string[] = [];
-  for (const candidate of candidates) {
-    const fetched = await fetchFeed({ url: candidate.url }, { publicOnly });
-    if (fetched.kind !== 'ok') {
-      problems.push(`${candidate.url}: ${fetched.kind === 'error' ? fetched.message : 'no content'}`);
-      continue;
-    }
-    const { processFeed } = await import('../../app/process-feed.ts');
-    const processed = await processFeed({
-      body: fetched.body,
-      contentType: fetched.contentType,
-      url: fetched.finalUrl,
-      identity: 'auto',
-      now: Date.now(),
-    });
-    if (!processed.ok) {
-      problems.push(`${candidate.url}: ${processed.reason}: ${processed.message}`);
-      continue;
-    }
-    return { url: candidate.url, title: processed.meta.title ?? candidate.title, items: processed.items.length };
-  }
-  throw new Error(problems.join('; '));
+  ...args: Parameters<typeof import('../../app/resolve-feed.ts').resolveFeed>
+): ReturnType<typeof import('../../app/resolve-feed.ts').resolveFeed> {
+  const { resolveFeed: resolve } = await import('../../app/resolve-feed.ts');
+  return resolve(...args);
 }
 
 export function addCommand(): Command {

@@ -1,5 +1,6 @@
 import { serve as serveHttp } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
+import { RuntimeConfigManager } from '../../app/config-manager.ts';
 import { extractNow } from '../../app/full-text.ts';
 import { openRuntime } from '../../app/runtime.ts';
 import { type Scheduler, startScheduler } from '../../app/scheduler.ts';
@@ -44,16 +45,23 @@ export function serveCommand(): Command {
       const metrics = createMetrics(true);
       let runtime: Awaited<ReturnType<typeof openRuntime>> | undefined;
       let watcher: ReturnType<typeof watchConfig>;
+      let manager: RuntimeConfigManager | undefined;
       try {
         watcher = watchConfig(configPath, {
           onChange: (config) => {
             log.info({ file: configPath }, 'config changed: applying');
-            runtime?.applyConfig(config).catch((error: unknown) => log.error({ err: error }, 'applying config failed'));
+            runtime
+              ?.applyConfig(config)
+              .then(() => manager?.fileApplied())
+              .catch((error: unknown) => log.error({ err: error }, 'applying config failed'));
           },
-          onError: (issues) =>
-            log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`),
+          onError: (issues) => {
+            manager?.fileRejected(issues);
+            log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`);
+          },
         });
         runtime = await openRuntime({ configPath, log, metrics, config: watcher.current() });
+        manager = new RuntimeConfigManager(runtime, watcher);
       } catch (error) {
         throw toCliError(error);
       }
@@ -90,6 +98,8 @@ export function serveCommand(): Command {
           },
         },
         loadFullText: (itemId) => extractNow(rt, itemId),
+        manager,
+        hostLimiter: { run: (host, fn) => rt.limiter.run(host, fn) },
       });
       // Bound before the scheduler starts: a port that is taken ends the start with one line, having fetched nothing.
       let http: ReturnType<typeof serveHttp>;

@@ -12,7 +12,7 @@ async function formField(c: WebContext, name: string): Promise<string | undefine
 }
 
 /** Only editors change state: everyone without a configured password, the logged-in user otherwise. */
-function requireEditor(): MiddlewareHandler<WebEnv> {
+export function requireEditor(): MiddlewareHandler<WebEnv> {
   return async (c, next) => {
     if (c.var.canEdit) return next();
     if (wantsJson(c)) return c.json({ ok: false, error: c.var.t('loginRequired') }, 401);

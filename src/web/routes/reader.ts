@@ -3,7 +3,7 @@ import type { SidebarData } from '../../../views/context.ts';
 import { ItemPage } from '../../../views/item.tsx';
 import { HelpPage, SearchPage, TopicIntro, TopicsIndexPage } from '../../../views/pages.tsx';
 import { RiverPage, type RiverProps } from '../../../views/river.tsx';
-import { SourcesPage } from '../../../views/sources.tsx';
+import { MessageNotice, TopicPictures } from '../../../views/topic-rules.tsx';
 import { fullTextModeOf } from '../../extract/truncation.ts';
 import { decodeCursor, itemContext, parseScope, paths, type Scope } from '../../lib/links.ts';
 import { sourceName } from '../../lib/source-name.ts';
@@ -16,6 +16,7 @@ import type {
   SearchStore,
   SourceRow,
   SourceStore,
+  StatsStore,
   TopicStore,
 } from '../../store/types.ts';
 import type { DepsWith } from '../deps.ts';
@@ -30,6 +31,7 @@ import {
 import { foldStories } from '../river-stories.ts';
 import { scopeFilter } from './actions.ts';
 import { notFoundPage } from './errors.ts';
+import { topicPictures } from './topics.ts';
 
 const PAGE_SIZE = 50;
 const SEARCH_PAGE_SIZE = 30;
@@ -55,7 +57,8 @@ export type ReaderStore = Pick<
   Pick<SourceStore, 'listSources' | 'getSource' | 'sourceHealth'> &
   Pick<TopicStore, 'listTopics' | 'getTopic' | 'itemTopics'> &
   SearchStore &
-  CountStore;
+  CountStore &
+  Pick<StatsStore, 'topicItemsPerDay' | 'topicDecisionCounts'>;
 type ReaderDeps = DepsWith<ReaderStore>;
 
 /** The reading pages: rivers, item, search, sources, topics. Each costs a fixed handful of queries. */
@@ -182,19 +185,38 @@ export function readerRoutes(deps: ReaderDeps, viewCtx: ViewCtxFactory): Hono<We
       section: 'topics',
       show,
       current: true,
-      intro: TopicIntro({ ctx: ctx0, description, origin: publicOrigin(c, deps), slug }),
+      intro: [
+        c.req.query('done') === 'rules' ? MessageNotice({ text: c.var.t('rulesSaved') }) : null,
+        TopicIntro({ ctx: ctx0, description, origin: publicOrigin(c, deps), slug }),
+        TopicPictures({ ctx: ctx0, slug, data: await topicPictures(deps, slug) }),
+      ],
     });
   });
 
   app.get('/items/:id{[0-9]+}', async (c) => {
     const id = Number(c.req.param('id'));
-    const [item, topics, side, fullText] = await Promise.all([
+    const [item, scored, side, fullText] = await Promise.all([
       deps.store.getItem(id),
       deps.store.itemTopics(id),
       sidebar(),
       deps.store.fullTextOf(id),
     ]);
     if (!item) return notFoundPage(c, viewCtx);
+    // Every configured topic, so an editor can pin an item its scorer never stored (score 0, no evidence yet).
+    const topics = [
+      ...scored,
+      ...deps
+        .config()
+        .topics.filter((t) => !scored.some((s) => s.slug === t.slug))
+        .map((t) => ({
+          slug: t.slug,
+          title: t.title,
+          score: 0,
+          evidence: {},
+          decision: 'auto' as const,
+          included: false,
+        })),
+    ];
     // The list the reader came from (see itemContext in views/river.tsx); an unknown one walks all items.
     const scope = parseScope(c.req.query('in')) ?? ALL;
     const unreadOnly = c.req.query('show') === 'unread';
@@ -256,11 +278,6 @@ export function readerRoutes(deps: ReaderDeps, viewCtx: ViewCtxFactory): Hono<We
         hasMore: hits.length > SEARCH_PAGE_SIZE,
       }),
     );
-  });
-
-  app.get(paths.sources(), async (c) => {
-    const [health, counts] = await Promise.all([deps.store.sourceHealth(deps.now?.()), deps.store.unreadCounts()]);
-    return renderPage(c, SourcesPage({ ctx: viewCtx(c, 'sources'), sources: health, unreadBySource: counts.bySource }));
   });
 
   app.get(paths.help(), (c) => renderPage(c, HelpPage({ ctx: viewCtx(c, 'other') })));
