@@ -6,7 +6,6 @@ import { rulesHash, SCORED_BODY_CHARS } from '../curate/score.ts';
 import { htmlToText } from '../lib/html-text.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Cursor, ItemStore, SourceRow, SourceStore, StoredItem, TopicStore } from '../store/types.ts';
-import { withArticle } from './full-text.ts';
 import type { ParsePool } from './pool.ts';
 
 type SourceFacts = Pick<SourceRow, 'id' | 'configUrl' | 'category'>;
@@ -194,4 +193,10 @@ function jobItem(item: StoredItem, source: SourceFacts | undefined): ScoreJobIte
     sourceUrl: source?.configUrl,
     category: source?.category,
   };
+}
+
+/** The item as topic scoring and story grouping should read it: the article in place of the teaser. */
+export function withArticle<T extends StoredItem>(item: T, articleHtml: string | undefined): T {
+  if (!articleHtml) return item;
+  return { ...item, contentHtml: articleHtml, searchText: htmlToText(articleHtml, 60_000) };
 }

@@ -6,7 +6,8 @@ import { fetchFeed } from '../fetch/http.ts';
 import { collapseWhitespace, htmlToText } from '../lib/html-text.ts';
 import { hostOf } from '../lib/url.ts';
 import type { FullTextOutcome, ItemWithSource, SourceRow, StoredItem } from '../store/types.ts';
-import type { IngestContext } from './ingest-source.ts';
+import { withArticle } from './curator.ts';
+import type { IngestContext } from './ingest-context.ts';
 
 /** Extractions one cycle takes on; the rest wait for the next cycle (the scheduler's next tick). */
 export const FULL_TEXTS_PER_CYCLE = 2000;
@@ -170,12 +171,6 @@ async function attempt(
   );
   if (!result.ok) return { status: 'pending', reason: result.reason, error: result.message };
   return { status: 'done', contentHtml: result.html };
-}
-
-/** The item as topic scoring and story grouping should read it: the article in place of the teaser. */
-export function withArticle<T extends StoredItem>(item: T, articleHtml: string | undefined): T {
-  if (!articleHtml) return item;
-  return { ...item, contentHtml: articleHtml, searchText: htmlToText(articleHtml, 60_000) };
 }
 
 function safeHostname(url: string): string | undefined {

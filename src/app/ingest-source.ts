@@ -1,43 +1,14 @@
 import { effectiveRetention } from '../config/retention.ts';
-import type { Config } from '../config/schema.ts';
 import { fetchFeed } from '../fetch/http.ts';
-import type { HostLimiter } from '../fetch/politeness.ts';
-import type { FetchOptions, FetchResult } from '../fetch/types.ts';
-import type { Logger } from '../lib/log.ts';
-import type { Metrics } from '../lib/metrics.ts';
+import type { FetchResult } from '../fetch/types.ts';
 import { hostOf } from '../lib/url.ts';
 import { planAfterFetch } from '../schedule/policy.ts';
-import type { ItemStore, SourceRow, SourceStore, SourceUpdate } from '../store/types.ts';
-import type { TopicCurator } from './curator.ts';
+import type { SourceRow, SourceUpdate } from '../store/types.ts';
 import { queueFullTexts } from './full-text.ts';
-import type { ParsePool } from './pool.ts';
+import type { IngestContext } from './ingest-context.ts';
 
 /** What taking one source end to end writes: its items (upsert, retention) and the fetch's outcome. */
-export type IngestStore = Pick<
-  ItemStore,
-  | 'upsertItems'
-  | 'applyRetention'
-  | 'queueFullTexts'
-  | 'claimFullTexts'
-  | 'finishFullText'
-  | 'getItemsByIds'
-  | 'getItem'
-> &
-  Pick<SourceStore, 'finishFetch' | 'listSources' | 'getSource'>;
-
-export interface IngestContext {
-  store: IngestStore;
-  config: () => Config;
-  log: Logger;
-  metrics: Metrics;
-  limiter: HostLimiter;
-  pool: ParsePool;
-  curator: TopicCurator;
-  fetchOptions: () => FetchOptions;
-  now?: () => number;
-  /** Told before and after each fetch cycle: pings the WebSub hub for the public feeds that changed. */
-  feedAnnouncer?: { remember(): Promise<void>; announce(): Promise<unknown> };
-}
+export type { IngestContext, IngestStore } from './ingest-context.ts';
 
 export interface SourceOutcome {
   sourceId: number;

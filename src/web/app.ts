@@ -2,7 +2,6 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { MessagePage } from '../../views/pages.tsx';
 import { formatIssues } from '../config/load.ts';
-import { paths } from '../lib/links.ts';
 import { FeedCache } from '../publish/cache.ts';
 import { feedRoutes } from '../publish/routes.ts';
 import { feverRoutes } from './api/fever/index.ts';
