@@ -169,3 +169,31 @@ export const topicItems = pgTable(
     index('topic_items_river').on(t.topicSlug, t.publishedAt, t.itemId).where(sql`${t.included} = true`),
   ],
 );
+
+/** Processes that fetch (workers, all-in-one): each heartbeats `seenAt`; a stale one is gone and its leases free. */
+export const workers = pgTable('workers', {
+  owner: text('owner').primaryKey(),
+  role: text('role').notNull(),
+  startedAt: bigint('started_at', { mode: 'number' }).notNull(),
+  seenAt: bigint('seen_at', { mode: 'number' }).notNull(),
+  /** Fetches this process finished (any outcome): per-worker rates across the cluster. */
+  fetches: integer('fetches').notNull().default(0),
+});
+
+/** One row per host: when the next request to it may start (cluster-wide politeness gap). */
+export const fetchHosts = pgTable('fetch_hosts', {
+  host: text('host').primaryKey(),
+  nextStartAt: bigint('next_start_at', { mode: 'number' }).notNull().default(0),
+});
+
+/** One row per request in flight to a host, cluster-wide; `leaseUntil` lets a crashed holder's slot lapse. */
+export const hostFetches = pgTable(
+  'host_fetches',
+  {
+    id: serial('id').primaryKey(),
+    host: text('host').notNull(),
+    owner: text('owner').notNull(),
+    leaseUntil: bigint('lease_until', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('host_fetches_host').on(t.host, t.leaseUntil)],
+);

@@ -158,3 +158,31 @@ export const topicItems = sqliteTable(
     index('topic_items_river').on(t.topicSlug, t.publishedAt, t.itemId).where(sql`${t.included} = true`),
   ],
 );
+
+/** Processes that fetch (workers, all-in-one): each heartbeats `seenAt`; a stale one is gone and its leases free. */
+export const workers = sqliteTable('workers', {
+  owner: text('owner').primaryKey(),
+  role: text('role').notNull(),
+  startedAt: integer('started_at').notNull(),
+  seenAt: integer('seen_at').notNull(),
+  /** Fetches this process finished (any outcome): per-worker rates across the cluster. */
+  fetches: integer('fetches').notNull().default(0),
+});
+
+/** One row per host: when the next request to it may start (cluster-wide politeness gap). */
+export const fetchHosts = sqliteTable('fetch_hosts', {
+  host: text('host').primaryKey(),
+  nextStartAt: integer('next_start_at').notNull().default(0),
+});
+
+/** One row per request in flight to a host, cluster-wide; `leaseUntil` lets a crashed holder's slot lapse. */
+export const hostFetches = sqliteTable(
+  'host_fetches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    host: text('host').notNull(),
+    owner: text('owner').notNull(),
+    leaseUntil: integer('lease_until').notNull(),
+  },
+  (t) => [index('host_fetches_host').on(t.host, t.leaseUntil)],
+);
