@@ -1,7 +1,7 @@
 import { effectiveRetention } from '../config/retention.ts';
 import type { Config } from '../config/schema.ts';
 import { fetchFeed } from '../fetch/http.ts';
-import type { HostLimiter } from '../fetch/politeness.ts';
+import type { HostGate } from '../fetch/politeness.ts';
 import type { FetchOptions, FetchResult } from '../fetch/types.ts';
 import type { Logger } from '../lib/log.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -10,19 +10,22 @@ import { planAfterFetch } from '../schedule/policy.ts';
 import type { SourceRow, SourceUpdate, Store } from '../store/types.ts';
 import type { TopicCurator } from './curator.ts';
 import type { ParsePool } from './pool.ts';
+import type { WorkerPresence } from './presence.ts';
 
 export interface IngestContext {
   store: Store;
   config: () => Config;
   log: Logger;
   metrics: Metrics;
-  limiter: HostLimiter;
+  limiter: HostGate;
   pool: ParsePool;
   curator: TopicCurator;
   fetchOptions: () => FetchOptions;
   now?: () => number;
   /** Told before and after each fetch cycle: pings the WebSub hub for the public feeds that changed. */
   feedAnnouncer?: { remember(): Promise<void>; announce(): Promise<unknown> };
+  /** This process's heartbeat in the cluster (runtime.ts makes one; a bare context gets one per cycle). */
+  presence?: WorkerPresence;
 }
 
 export interface SourceOutcome {

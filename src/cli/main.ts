@@ -11,6 +11,7 @@ import { importCommand } from './commands/import.ts';
 import { itemsCommand } from './commands/items.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sourcesCommand } from './commands/sources.ts';
+import { workerCommand } from './commands/worker.ts';
 import { CliError } from './output.ts';
 
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ Environment:
     );
   for (const command of [
     serveCommand(),
+    workerCommand(),
     fetchCommand(),
     sourcesCommand(),
     itemsCommand(),

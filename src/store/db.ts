@@ -29,6 +29,12 @@ export interface Connection {
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /**
+   * Runs `fn` unless another process sharing the database runs the job `name` right now (then resolves to
+   * undefined): once-per-cluster work such as story grouping (PostgreSQL: a session advisory try-lock; SQLite:
+   * one process, `fn` as is unless it already runs here).
+   */
+  tryExclusive<T>(name: string, fn: () => Promise<T>): Promise<{ value: T } | undefined>;
+  /**
    * PostgreSQL only: names held by live sessions (lease owners, see schedule/lease.ts). `announce` takes a session
    * advisory lock for the name on a connection of its own, so the name vanishes when the process dies; `live` says
    * which of the names some session still holds.

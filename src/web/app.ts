@@ -69,31 +69,7 @@ export function createApp(deps: AppDeps): Hono {
     securityHeaders(() => deps.config().server.mediaProxy !== 'off'),
   );
 
-  // Machine endpoints: no session, no locale.
-  app.get('/healthz', async (c) => {
-    const ok = await deps.store.ping().catch(() => false);
-    c.header('Cache-Control', 'no-store');
-    if (!ok) return c.json({ status: 'unavailable' }, 503);
-    // Sources failing are the sources page's business; a scheduler whose every cycle fails is this process's.
-    const cycles = deps.cycleHealth?.();
-    if (cycles && cycles.consecutiveFailures > 0) {
-      return c.json({ status: 'cycles_failing', failures: cycles.consecutiveFailures, error: cycles.lastError }, 503);
-    }
-    return c.json({ status: 'ok' });
-  });
-  app.get('/metrics', async (c) => {
-    if (!metricsAllowed(c, deps)) {
-      return c.text('metrics need Authorization: Bearer <server.metricsToken>, or a request from this host', 401, {
-        'WWW-Authenticate': 'Bearer realm="rundschau metrics"',
-        'Cache-Control': 'no-store',
-      });
-    }
-    const registry = deps.metrics.registry;
-    // The items gauge from the per-source counters: O(sources), cheap enough for every scrape.
-    const sources = await deps.store.listSources().catch(() => []);
-    deps.metrics.itemsStored.set(sources.reduce((n, s) => n + s.itemCount, 0));
-    return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
-  });
+  machineEndpoints(app, deps);
   app.route('/', assets.routes);
   app.route('/', mediaRoutes(deps, processSecret));
   // Published feeds are meant for other readers, which cannot log in: with private reading only the published
@@ -122,4 +98,40 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   return app as unknown as Hono;
+}
+
+/** `/healthz` and `/metrics`: machine endpoints, no session, no locale. A `rundschau worker` serves only these. */
+export function machineEndpoints(app: Hono<WebEnv>, deps: AppDeps): void {
+  app.get('/healthz', async (c) => {
+    const ok = await deps.store.ping().catch(() => false);
+    c.header('Cache-Control', 'no-store');
+    if (!ok) return c.json({ status: 'unavailable' }, 503);
+    // Sources failing are the sources page's business; a scheduler whose every cycle fails is this process's.
+    const cycles = deps.cycleHealth?.();
+    if (cycles && cycles.consecutiveFailures > 0) {
+      return c.json({ status: 'cycles_failing', failures: cycles.consecutiveFailures, error: cycles.lastError }, 503);
+    }
+    return c.json({ status: 'ok' });
+  });
+  app.get('/metrics', async (c) => {
+    if (!metricsAllowed(c, deps)) {
+      return c.text('metrics need Authorization: Bearer <server.metricsToken>, or a request from this host', 401, {
+        'WWW-Authenticate': 'Bearer realm="rundschau metrics"',
+        'Cache-Control': 'no-store',
+      });
+    }
+    const registry = deps.metrics.registry;
+    // The items gauge from the per-source counters: O(sources), cheap enough for every scrape.
+    const sources = await deps.store.listSources().catch(() => []);
+    deps.metrics.itemsStored.set(sources.reduce((n, s) => n + s.itemCount, 0));
+    return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
+  });
+}
+
+/** The HTTP face of a `rundschau worker`: health and metrics only. */
+export function createWorkerApp(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  app.use('*', httpMetrics(deps));
+  machineEndpoints(app, deps);
+  return app;
 }

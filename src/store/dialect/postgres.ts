@@ -76,6 +76,8 @@ export const postgresDialect: Dialect = {
 const SETUP_LOCK_ID = 727274;
 /** First key of the two-key advisory locks that mark a lease owner as alive (the second is a hash of its name). */
 const PRESENCE_LOCK_CLASS = 727275;
+/** First key of the two-key advisory locks of once-per-cluster jobs (story grouping, WebSub pings). */
+const JOB_LOCK_CLASS = 727276;
 
 /** A name's second advisory lock key: 31 bits of its SHA-1 (positive, so pg_locks.objid shows it as it is). */
 function presenceKey(name: string): number {
@@ -106,6 +108,22 @@ export async function openPostgres(url: string): Promise<Connection> {
     } finally {
       // Ending the session releases the lock in any case; the unlock only makes it prompt.
       await lockClient.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK_ID]).catch(() => undefined);
+      await lockClient.end().catch(() => undefined);
+    }
+  };
+  // Once-per-cluster jobs: a try-lock on a session of its own (class JOB_LOCK_CLASS, key a hash of the job's name).
+  const tryExclusive = async <T>(name: string, fn: () => Promise<T>): Promise<{ value: T } | undefined> => {
+    const lockClient = new pg.Client({ connectionString: url });
+    lockClient.on('error', () => undefined);
+    await lockClient.connect();
+    try {
+      const { rows } = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
+        JOB_LOCK_CLASS,
+        presenceKey(name),
+      ]);
+      if (!rows[0]?.locked) return undefined;
+      return { value: await fn() };
+    } finally {
       await lockClient.end().catch(() => undefined);
     }
   };
@@ -160,6 +178,7 @@ export async function openPostgres(url: string): Promise<Connection> {
       return db.transaction((tx) => fn(tx as unknown as Db));
     },
     exclusive,
+    tryExclusive,
     presence,
     async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
       const target = (tx ?? asSqlite) as unknown as { execute(q: SQL): Promise<{ rows: T[] }> };

@@ -118,6 +118,8 @@ function sqlitePath(url: string): string {
 }
 
 export function openSqlite(url: string): Connection {
+  // Once-per-process jobs running now (tryExclusive): one process owns a SQLite file's scheduling.
+  const runningJobs = new Set<string>();
   const path = sqlitePath(url);
   if (path !== ':memory:') prepareSqliteFile(path);
   let client: Database.Database;
@@ -166,6 +168,15 @@ export function openSqlite(url: string): Connection {
     schema: sqliteSchema,
     write: (fn) => writes.run(fn),
     exclusive: (fn) => fn(),
+    async tryExclusive(name, fn) {
+      if (runningJobs.has(name)) return undefined;
+      runningJobs.add(name);
+      try {
+        return { value: await fn() };
+      } finally {
+        runningJobs.delete(name);
+      }
+    },
     async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
       return (tx ?? db).all(query) as T[];
     },
