@@ -25,6 +25,7 @@ export class WorkerPresence {
     this.holders++;
     // SQLite: one machine, pids tell who is gone; no heartbeat rows, no timer (the embedded default stays idle).
     if (this.ctx.store.dialect !== 'pg') {
+      await this.ctx.store.announceLeaseOwner(processLeaseOwner);
       await this.releaseGone((this.ctx.now ?? Date.now)());
     } else if (!this.timer) {
       this.timer = setInterval(() => void this.beat(), WORKER_HEARTBEAT_MS);
