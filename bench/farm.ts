@@ -65,7 +65,7 @@ export function hostOfFeed(index: number, hosts: number): string {
 
 /**
  * Serves the farm in this process; returns when every host listens. Besides the feeds, every host answers
- * `GET /__stats` (JSON: requests per feed path, the most requests ever in flight at once per host), `POST /__reset`
+ * `GET /__stats` (JSON: requests per feed path, most requests in flight at once per host and in all), `POST /__reset`
  * (zeroes both) and `POST /__bump/<i>` (feed i gains a new first entry and a new ETag): what the scale test reads.
  */
 export async function serveFarm(opts: FarmOptions, port: number): Promise<Server[]> {
@@ -76,17 +76,26 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
   const requests = new Map<string, number>();
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
+  let inFlightTotal = 0;
+  let maxInFlightTotal = 0;
   const servers: Server[] = [];
   const control = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '';
     if (url === '/__stats') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ requests: Object.fromEntries(requests), maxInFlight: Object.fromEntries(maxInFlight) }));
+      res.end(
+        JSON.stringify({
+          requests: Object.fromEntries(requests),
+          maxInFlight: Object.fromEntries(maxInFlight),
+          maxInFlightTotal,
+        }),
+      );
       return true;
     }
     if (url === '/__reset' && req.method === 'POST') {
       requests.clear();
       maxInFlight.clear();
+      maxInFlightTotal = inFlightTotal;
       res.writeHead(204).end();
       return true;
     }
@@ -99,7 +108,10 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
       const host = `${hostOfFeed(index, opts.hosts)}:${port}`;
       const extra = `<item><guid>http://${host}${path}/bump/${version}</guid><title>Bumped ${index} v${version}</title><link>http://${host}${path}/bump/${version}</link><pubDate>${new Date().toUTCString()}</pubDate><description>bumped</description></item>`;
       // RSS feeds (even indexes) only: the new entry goes first in the channel.
-      const body = bodies.get(path)!.toString().replace('<description>generated</description>\n', (m) => m + extra);
+      const body = bodies
+        .get(path)!
+        .toString()
+        .replace('<description>generated</description>\n', (m) => m + extra);
       bodies.set(path, Buffer.from(body));
       res.writeHead(204).end();
       return true;
@@ -116,12 +128,14 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
       const now = (inFlight.get(address) ?? 0) + 1;
       inFlight.set(address, now);
       if (now > (maxInFlight.get(address) ?? 0)) maxInFlight.set(address, now);
+      maxInFlightTotal = Math.max(maxInFlightTotal, ++inFlightTotal);
       requests.set(req.url ?? '', (requests.get(req.url ?? '') ?? 0) + 1);
       let done = false;
       const finish = () => {
         if (done) return;
         done = true;
         inFlight.set(address, (inFlight.get(address) ?? 1) - 1);
+        inFlightTotal--;
       };
       res.once('finish', finish);
       res.once('close', finish);

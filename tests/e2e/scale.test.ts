@@ -133,7 +133,9 @@ describe.skipIf(pgSkipReason !== '')(
 
     let progress = 0;
     const fetchedSince = async (since: number) => {
-      progress = await count(`select count(distinct source_id) as n from fetch_attempts where started_at >= $1`, [since]);
+      progress = await count(`select count(distinct source_id) as n from fetch_attempts where started_at >= $1`, [
+        since,
+      ]);
       return progress;
     };
 
@@ -197,7 +199,9 @@ describe.skipIf(pgSkipReason !== '')(
       );
       const recoveredMs = Date.now() - killedAt;
       expect(recoveredMs).toBeLessThan(30_000);
-      process.stderr.write(`scale: victim held ${held.length} sources; all fetched by the others ${recoveredMs} ms after kill -9\n`);
+      process.stderr.write(
+        `scale: victim held ${held.length} sources; all fetched by the others ${recoveredMs} ms after kill -9\n`,
+      );
 
       await waitFor(async () => (await fetchedSince(cycleStart)) === FEEDS || undefined, {
         timeoutMs: 120_000,

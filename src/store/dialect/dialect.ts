@@ -1,8 +1,16 @@
-import type { SQL } from 'drizzle-orm';
+import { asc, type SQL, sql } from 'drizzle-orm';
 import type { Db, Schema } from '../db.ts';
 import type { ItemInsert, TopicItemInsert } from '../rows.ts';
 import type { SearchQuery } from '../search-query.ts';
 import type { SourceRow } from '../types.ts';
+
+/**
+ * The order due sources are claimed in: first those a gone or lapsed lease left behind (their lease time is set),
+ * so a crashed worker's sources are not left for the end of a long cycle; then the longest due.
+ */
+export function claimOrder(sources: Schema['sources']): SQL[] {
+  return [sql`${sources.leaseUntil} is null`, asc(sources.nextFetchAt), asc(sources.id)];
+}
 
 /**
  * Everything the store's queries do differently on SQLite and PostgreSQL, and nothing else: the entity modules

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import { fromRoot } from '../../lib/paths.ts';
 import type { Connection, Db, Schema } from '../db.ts';
 import { chunks } from '../rows.ts';
 import * as pgSchema from '../schema.pg.ts';
 import { toTsquery } from '../search-query.ts';
-import type { Dialect } from './dialect.ts';
+import { claimOrder, type Dialect } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
 
@@ -29,7 +29,7 @@ export const postgresDialect: Dialect = {
         .select({ id: sources.id })
         .from(sources)
         .where(due)
-        .orderBy(asc(sources.nextFetchAt))
+        .orderBy(...claimOrder(sources))
         .limit(limit) as unknown as {
         for(strength: 'update', config: { skipLocked: boolean }): SQL;
       }

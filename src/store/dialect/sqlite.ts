@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { fromRoot } from '../../lib/paths.ts';
@@ -11,7 +11,7 @@ import * as sqliteSchema from '../schema.sqlite.ts';
 import { toFts5Match } from '../search-query.ts';
 import { foldForIndex, indexedBody, searchTextFromHtml } from '../search-text.ts';
 import { prepareSqliteFile, sqliteAccessError } from '../sqlite-access.ts';
-import type { Dialect } from './dialect.ts';
+import { claimOrder, type Dialect } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
 
@@ -28,7 +28,12 @@ export const sqliteDialect: Dialect = {
     // Writes are serialised on SQLite (one writer): a select and an update in one transaction cannot race.
     const { sources } = t;
     const ids = (
-      await tx.select({ id: sources.id }).from(sources).where(due).orderBy(asc(sources.nextFetchAt)).limit(limit)
+      await tx
+        .select({ id: sources.id })
+        .from(sources)
+        .where(due)
+        .orderBy(...claimOrder(sources))
+        .limit(limit)
     ).map((r) => r.id);
     if (ids.length === 0) return [];
     return tx.update(sources).set(lease).where(inArray(sources.id, ids)).returning();
