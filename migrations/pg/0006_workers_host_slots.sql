@@ -3,11 +3,12 @@ CREATE TABLE "fetch_hosts" (
 	"next_start_at" bigint DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE TABLE "host_fetches" (
-	"id" serial PRIMARY KEY NOT NULL,
+CREATE TABLE "host_slots" (
 	"host" text NOT NULL,
-	"owner" text NOT NULL,
-	"lease_until" bigint NOT NULL
+	"slot" integer NOT NULL,
+	"owner" text,
+	"lease_until" bigint,
+	CONSTRAINT "host_slots_host_slot_pk" PRIMARY KEY("host","slot")
 );
 --> statement-breakpoint
 CREATE TABLE "workers" (
@@ -17,5 +18,3 @@ CREATE TABLE "workers" (
 	"seen_at" bigint NOT NULL,
 	"fetches" integer DEFAULT 0 NOT NULL
 );
---> statement-breakpoint
-CREATE INDEX "host_fetches_host" ON "host_fetches" USING btree ("host","lease_until");

@@ -3,14 +3,14 @@ CREATE TABLE `fetch_hosts` (
 	`next_start_at` integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-CREATE TABLE `host_fetches` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+CREATE TABLE `host_slots` (
 	`host` text NOT NULL,
-	`owner` text NOT NULL,
-	`lease_until` integer NOT NULL
+	`slot` integer NOT NULL,
+	`owner` text,
+	`lease_until` integer,
+	PRIMARY KEY(`host`, `slot`)
 );
 --> statement-breakpoint
-CREATE INDEX `host_fetches_host` ON `host_fetches` (`host`,`lease_until`);--> statement-breakpoint
 CREATE TABLE `workers` (
 	`owner` text PRIMARY KEY NOT NULL,
 	`role` text NOT NULL,

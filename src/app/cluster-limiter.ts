@@ -37,7 +37,7 @@ export class ClusterHostLimiter {
           return await fn();
         } finally {
           await this.store
-            .releaseHostSlot(slot.id)
+            .releaseHostSlot(slot)
             .catch((error: unknown) => this.log.warn({ err: error, host }, 'releasing a host slot failed'));
         }
       }

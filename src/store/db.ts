@@ -19,6 +19,11 @@ export interface Connection {
   /** Runs `fn` in a write transaction. On SQLite, writes are serialised through one queue. */
   write<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
+   * Runs one self-contained write statement: on PostgreSQL as it is (autocommit, no BEGIN/COMMIT round trips:
+   * per-request bookkeeping such as host slots), on SQLite through the write queue like any write.
+   */
+  autocommit<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /**
    * Writes items' search text into the full-text index (SQLite; PostgreSQL derives it in a generated column).
    * Replaces what an item had, unless `fresh` says the items were just inserted. Call inside `write`.
    */

@@ -186,14 +186,17 @@ export const fetchHosts = pgTable('fetch_hosts', {
   nextStartAt: bigint('next_start_at', { mode: 'number' }).notNull().default(0),
 });
 
-/** One row per request in flight to a host, cluster-wide; `leaseUntil` lets a crashed holder's slot lapse. */
-export const hostFetches = pgTable(
-  'host_fetches',
+/**
+ * A host's request slots, cluster-wide: `perHostConcurrency` of them are used (rows for the most a config may ask
+ * for exist); a slot is taken while `leaseUntil` lies ahead, so a crashed holder's slot lapses by itself.
+ */
+export const hostSlots = pgTable(
+  'host_slots',
   {
-    id: serial('id').primaryKey(),
     host: text('host').notNull(),
-    owner: text('owner').notNull(),
-    leaseUntil: bigint('lease_until', { mode: 'number' }).notNull(),
+    slot: integer('slot').notNull(),
+    owner: text('owner'),
+    leaseUntil: bigint('lease_until', { mode: 'number' }),
   },
-  (t) => [index('host_fetches_host').on(t.host, t.leaseUntil)],
+  (t) => [primaryKey({ columns: [t.host, t.slot] })],
 );

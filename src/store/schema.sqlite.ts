@@ -175,14 +175,17 @@ export const fetchHosts = sqliteTable('fetch_hosts', {
   nextStartAt: integer('next_start_at').notNull().default(0),
 });
 
-/** One row per request in flight to a host, cluster-wide; `leaseUntil` lets a crashed holder's slot lapse. */
-export const hostFetches = sqliteTable(
-  'host_fetches',
+/**
+ * A host's request slots, cluster-wide: `perHostConcurrency` of them are used (rows for the most a config may ask
+ * for exist); a slot is taken while `leaseUntil` lies ahead, so a crashed holder's slot lapses by itself.
+ */
+export const hostSlots = sqliteTable(
+  'host_slots',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
     host: text('host').notNull(),
-    owner: text('owner').notNull(),
-    leaseUntil: integer('lease_until').notNull(),
+    slot: integer('slot').notNull(),
+    owner: text('owner'),
+    leaseUntil: integer('lease_until'),
   },
-  (t) => [index('host_fetches_host').on(t.host, t.leaseUntil)],
+  (t) => [primaryKey({ columns: [t.host, t.slot] })],
 );

@@ -308,7 +308,9 @@ export interface WorkerRow {
 }
 
 /** A cluster-wide request slot for a host: granted (release it by id), or not yet (retry at `retryAt` or soon). */
-export type HostSlot = { granted: true; id: number } | { granted: false; retryAt?: number };
+export type HostSlot =
+  | { granted: true; host: string; slot: number; owner: string }
+  | { granted: false; retryAt?: number };
 
 /** Processes that fetch, their heartbeats, and the per-host request slots they share (see workers.ts). */
 export interface WorkerStore {
@@ -321,7 +323,7 @@ export interface WorkerStore {
   forgetWorkers(owners: string[]): Promise<void>;
   /**
    * Takes one of the host's `perHost` request slots if one is free and the host's gap has passed (then the gap
-   * starts again), for at most `leaseMs`. Serialised per host by its `fetch_hosts` row.
+   * starts again), for at most `leaseMs`. One statement each for the slot and the gap (row locks keep it exact).
    */
   acquireHostSlot(
     host: string,
@@ -329,7 +331,7 @@ export interface WorkerStore {
     limits: { perHost: number; gapMs: number; leaseMs: number },
     now?: number,
   ): Promise<HostSlot>;
-  releaseHostSlot(id: number, now?: number): Promise<void>;
+  releaseHostSlot(slot: { host: string; slot: number; owner: string }): Promise<void>;
   /** Requests in flight per host, cluster-wide. */
   hostSlotsInFlight(now?: number): Promise<Map<string, number>>;
 }

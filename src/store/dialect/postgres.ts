@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { inArray, type SQL, sql } from 'drizzle-orm';
+import { asc, inArray, type SQL, sql } from 'drizzle-orm';
 import { fromRoot } from '../../lib/paths.ts';
 import type { Connection, Db, Schema } from '../db.ts';
 import { chunks } from '../rows.ts';
 import * as pgSchema from '../schema.pg.ts';
 import { toTsquery } from '../search-query.ts';
-import { claimOrder, type Dialect } from './dialect.ts';
+import { claimOrder, type Dialect, freeHostSlot } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
 
@@ -35,6 +35,26 @@ export const postgresDialect: Dialect = {
       }
     ).for('update', { skipLocked: true });
     return tx.update(sources).set(lease).where(inArray(sources.id, candidates)).returning();
+  },
+
+  async claimHostSlot(db, t, { host, owner, perHost, leaseUntil, now }) {
+    // One statement: the row lock of FOR UPDATE re-checks the slot is still free; SKIP LOCKED passes over a slot
+    // another process is taking this instant.
+    const { hostSlots } = t;
+    const candidate = (
+      db
+        .select({ slot: hostSlots.slot })
+        .from(hostSlots)
+        .where(freeHostSlot(t, host, perHost, now))
+        .orderBy(asc(hostSlots.slot))
+        .limit(1) as unknown as { for(strength: 'update', config: { skipLocked: boolean }): SQL }
+    ).for('update', { skipLocked: true });
+    const [taken] = await db
+      .update(hostSlots)
+      .set({ owner, leaseUntil })
+      .where(sql`${hostSlots.host} = ${host} and ${hostSlots.slot} = (${candidate})`)
+      .returning({ slot: hostSlots.slot });
+    return taken?.slot;
   },
 
   async insertItems(tx, t, rows) {
@@ -177,6 +197,7 @@ export async function openPostgres(url: string): Promise<Connection> {
     write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       return db.transaction((tx) => fn(tx as unknown as Db));
     },
+    autocommit: (fn) => fn(asSqlite),
     exclusive,
     tryExclusive,
     presence,
