@@ -5,7 +5,7 @@
  * `teasers`: each entry carries one sentence ending in "…", and its link answers with an article page (~25 KB:
  * navigation, the article of twelve paragraphs, related links, footer) for full-text extraction.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export interface FarmOptions {
   feeds: number;
@@ -84,17 +84,85 @@ export function hostOfFeed(index: number, hosts: number): string {
   return `127.0.1.${(index % hosts) + 1}`;
 }
 
-/** Serves the farm in this process; returns when every host listens. */
+/**
+ * Serves the farm in this process; returns when every host listens. Besides the feeds, every host answers
+ * `GET /__stats` (JSON: requests per feed path, most requests in flight at once per host and in all), `POST /__reset`
+ * (zeroes both) and `POST /__bump/<i>` (feed i gains a new first entry and a new ETag): what the scale test reads.
+ */
 export async function serveFarm(opts: FarmOptions, port: number): Promise<Server[]> {
   const bodies = new Map<string, Buffer>();
+  const versions = new Map<string, number>();
   for (let i = 0; i < opts.feeds; i++)
     bodies.set(
       `/feed/${i}`,
       Buffer.from(feedDocument(i, opts.items, `${hostOfFeed(i, opts.hosts)}:${port}`, opts.teasers)),
     );
+  const requests = new Map<string, number>();
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
+  let inFlightTotal = 0;
+  let maxInFlightTotal = 0;
   const servers: Server[] = [];
+  const control = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const url = req.url ?? '';
+    if (url === '/__stats') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          requests: Object.fromEntries(requests),
+          maxInFlight: Object.fromEntries(maxInFlight),
+          maxInFlightTotal,
+        }),
+      );
+      return true;
+    }
+    if (url === '/__reset' && req.method === 'POST') {
+      requests.clear();
+      maxInFlight.clear();
+      maxInFlightTotal = inFlightTotal;
+      res.writeHead(204).end();
+      return true;
+    }
+    const bump = /^\/__bump\/(\d+)$/.exec(url);
+    if (bump && req.method === 'POST') {
+      const index = Number(bump[1]);
+      const path = `/feed/${index}`;
+      const version = (versions.get(path) ?? 1) + 1;
+      versions.set(path, version);
+      const host = `${hostOfFeed(index, opts.hosts)}:${port}`;
+      const extra = `<item><guid>http://${host}${path}/bump/${version}</guid><title>Bumped ${index} v${version}</title><link>http://${host}${path}/bump/${version}</link><pubDate>${new Date().toUTCString()}</pubDate><description>bumped</description></item>`;
+      // RSS feeds (even indexes) only: the new entry goes first in the channel.
+      const body = bodies
+        .get(path)!
+        .toString()
+        .replace('<description>generated</description>\n', (m) => m + extra);
+      bodies.set(path, Buffer.from(body));
+      res.writeHead(204).end();
+      return true;
+    }
+    return false;
+  };
   for (let h = 0; h < opts.hosts; h++) {
+    const address = `127.0.1.${h + 1}`;
     const server = createServer((req, res) => {
+      if (req.url?.startsWith('/__')) {
+        if (!control(req, res)) res.writeHead(404).end();
+        return;
+      }
+      const now = (inFlight.get(address) ?? 0) + 1;
+      inFlight.set(address, now);
+      if (now > (maxInFlight.get(address) ?? 0)) maxInFlight.set(address, now);
+      maxInFlightTotal = Math.max(maxInFlightTotal, ++inFlightTotal);
+      requests.set(req.url ?? '', (requests.get(req.url ?? '') ?? 0) + 1);
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        inFlight.set(address, (inFlight.get(address) ?? 1) - 1);
+        inFlightTotal--;
+      };
+      res.once('finish', finish);
+      res.once('close', finish);
       const respond = () => {
         const page = opts.teasers ? /^\/feed\/(\d+)\/item\/(\d+)$/.exec(req.url ?? '') : null;
         if (page) {
@@ -105,7 +173,7 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
         }
         const body = bodies.get(req.url ?? '');
         if (!body) return res.writeHead(404).end();
-        const etag = `"v1-${req.url}"`;
+        const etag = `"v${versions.get(req.url ?? '') ?? 1}-${req.url}"`;
         if (req.headers['if-none-match'] === etag) return res.writeHead(304, { etag }).end();
         res
           .writeHead(200, { 'content-type': 'application/xml; charset=utf-8', etag, 'content-length': body.length })
@@ -117,7 +185,7 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
     server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, `127.0.1.${h + 1}`, () => resolve());
+      server.listen(port, address, () => resolve());
     });
     servers.push(server);
   }

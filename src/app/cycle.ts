@@ -1,11 +1,14 @@
 import pLimit from 'p-limit';
-import { LEASE_MS, LEASE_RENEW_MS, leaseOwnerIsGone, processLeaseOwner } from '../schedule/lease.ts';
-import type { SourceRow, SourceStore } from '../store/types.ts';
+import { LEASE_MS, LEASE_RENEW_MS, processLeaseOwner } from '../schedule/lease.ts';
+import type { SourceRow, SourceStore, Store } from '../store/types.ts';
 import { type FullTextSummary, runFullTexts } from './full-text.ts';
 import { type IngestContext, type IngestStore, ingestSource, type SourceOutcome } from './ingest-source.ts';
+import { type PresenceContext, WorkerPresence } from './presence.ts';
 
 /** What a cycle needs of the store besides each source's ingest: finding, claiming and leasing sources. */
 export type CycleStore = IngestStore &
+  PresenceContext['store'] &
+  Pick<Store, 'tryExclusive'> &
   Pick<
     SourceStore,
     | 'findSourceByUrl'
@@ -54,11 +57,11 @@ export interface SkippedSource {
   heldBy: string;
 }
 
-const CLAIM_BATCH = 500;
-
 /**
- * One fetch cycle: claims due sources in batches (a lease, so several processes never fetch one source twice) and
- * ingests them concurrently; the host limiter inside ingest keeps it polite.
+ * One fetch cycle: claims due sources under a lease (so several processes never fetch one source twice) and
+ * ingests them; the host limiter inside ingest keeps it polite. A scheduled cycle claims only what it can work on
+ * now (its concurrency, topped up as sources finish), so several workers share a cycle's sources evenly and a
+ * crashed worker strands no more than it had in flight.
  */
 export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Promise<CycleSummary> {
   const t0 = performance.now();
@@ -80,49 +83,65 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   const claimedIds = new Set<number>();
   let skipped: SkippedSource[] = [];
 
-  await ctx.store.announceLeaseOwner(owner);
-  await releaseLeasesOfGoneProcesses(ctx);
+  const presence = ctx.presence ?? new WorkerPresence(ctx, 'fetch');
+  // The first beat announces this process and frees the leases of processes that are gone.
+  const letGo = await presence.hold();
   // Leases are short; while this cycle works its sources, they are renewed so no one else takes them.
-  const heartbeat = setInterval(() => {
-    Promise.all([ctx.store.renewLeases(owner, now() + LEASE_MS), ctx.store.announceLeaseOwner(owner)]).catch(
-      (error: unknown) => ctx.log.warn({ err: error }, 'renewing source leases failed'),
-    );
+  const renewal = setInterval(() => {
+    ctx.store
+      .renewLeases(owner, now() + LEASE_MS)
+      .catch((error: unknown) => ctx.log.warn({ err: error }, 'renewing source leases failed'));
   }, LEASE_RENEW_MS);
-  heartbeat.unref();
+  renewal.unref();
+  // Bounded end to end, not only while fetching: a source's body, parsed items and pending writes are held until it
+  // is done, so this bound is what keeps memory flat however many sources are due.
+  const concurrency = Math.max(4, ctx.config().defaults.concurrency);
+  // ingestSource fails only when the database does; the cycle then fails, after its other sources settled.
+  let failure: { error: unknown } | undefined;
+  const ingest = async (source: SourceRow) => {
+    try {
+      const outcome = await ingestSource(ctx, source);
+      outcomes.push(outcome);
+      presence.countFetch();
+      opts.onProgress?.(outcomes.length, total, outcome);
+    } catch (error) {
+      failure ??= { error };
+    }
+  };
   try {
-    for (;;) {
-      if (opts.signal?.aborted) break;
+    if (oneShot) {
       // A forced or selective cycle takes everything it wants in one claim: after it, those sources are not due,
       // but a forced claim would take them again.
-      const claimed = await ctx.store.claimDueSources(
-        owner,
-        oneShot ? 1_000_000 : CLAIM_BATCH,
-        LEASE_MS,
-        now(),
-        oneShot,
-        onlyIds,
-      );
+      const claimed = await ctx.store.claimDueSources(owner, 1_000_000, LEASE_MS, now(), true, onlyIds);
       for (const source of claimed) claimedIds.add(source.id);
-      if (oneShot) skipped = await heldElsewhere(ctx, claimedIds, onlyIds, now());
-      if (claimed.length === 0) break;
-      total += claimed.length;
-      // Bounded end to end, not only while fetching: a source's body, parsed items and pending writes are held
-      // until it is done, so this bound is what keeps memory flat however many sources are due.
-      const limit = pLimit(Math.max(4, ctx.config().defaults.concurrency));
-      await Promise.all(
-        claimed.map((source) =>
-          limit(async () => {
-            const outcome = await ingestSource(ctx, source);
-            outcomes.push(outcome);
-            opts.onProgress?.(outcomes.length, total, outcome);
-          }),
-        ),
-      );
-      if (oneShot) break;
+      skipped = await heldElsewhere(ctx, claimedIds, onlyIds, now());
+      total = claimed.length;
+      const limit = pLimit(concurrency);
+      await Promise.all(claimed.map((source) => limit(() => ingest(source))));
+    } else {
+      const inFlight = new Set<Promise<void>>();
+      // Claims in refills of at least a quarter of the concurrency: one claim per source would cost a round trip each.
+      const refillAt = Math.max(1, Math.floor(concurrency / 4));
+      for (;;) {
+        if (opts.signal?.aborted || failure) break;
+        const claimed = await ctx.store.claimDueSources(owner, concurrency - inFlight.size, LEASE_MS, now());
+        total += claimed.length;
+        for (const source of claimed) {
+          const running: Promise<void> = ingest(source).finally(() => inFlight.delete(running));
+          inFlight.add(running);
+        }
+        if (claimed.length === 0 && inFlight.size === 0) break;
+        // Nothing due now but some in flight: a finished one may make room for sources freed meanwhile.
+        do await Promise.race(inFlight);
+        while (inFlight.size > 0 && concurrency - inFlight.size < refillAt && claimed.length > 0);
+      }
+      await Promise.all(inFlight);
     }
   } finally {
-    clearInterval(heartbeat);
+    clearInterval(renewal);
+    letGo();
   }
+  if (failure) throw failure.error;
   const itemsNew = outcomes.reduce((n, o) => n + o.itemsNew, 0);
   // After the feeds, so extraction never holds up their items; before stories, which read the articles.
   let fullTexts: FullTextSummary | undefined;
@@ -133,7 +152,8 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   }
   if (itemsNew > 0) {
     try {
-      await ctx.curator.assignStories(now());
+      // Once across the cluster: a process finding another grouping right now leaves it to that one.
+      await ctx.store.tryExclusive('stories', () => ctx.curator.assignStories(now()));
     } catch (error) {
       ctx.log.error({ err: error }, 'story grouping failed');
     }
@@ -154,17 +174,6 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
     skipped,
     fullTexts,
   };
-}
-
-/** Frees the leases of processes that no longer run (a kill -9): their sources are due now. */
-async function releaseLeasesOfGoneProcesses(ctx: CycleContext): Promise<void> {
-  const holders = await ctx.store.leaseHolders((ctx.now ?? Date.now)());
-  if (holders.length === 0) return;
-  const live = await ctx.store.liveLeaseOwners(holders);
-  const gone = holders.filter((owner) => leaseOwnerIsGone(owner, live));
-  if (gone.length === 0) return;
-  const released = await ctx.store.releaseLeases(gone);
-  ctx.log.info({ owners: gone, sources: released }, 'released the source leases of processes that are gone');
 }
 
 /** The sources a forced/selective cycle wanted but did not claim because a live lease of another process held them. */

@@ -1,22 +1,26 @@
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { fetchOptionsFromDefaults } from '../fetch/http.ts';
-import { HostLimiter } from '../fetch/politeness.ts';
+import { type HostGate, HostLimiter } from '../fetch/politeness.ts';
 import type { Logger } from '../lib/log.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
 import { FeedAnnouncer } from '../publish/websub.ts';
+import { processLeaseOwner } from '../schedule/lease.ts';
 import { openStore, resolveDatabaseUrl } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
+import { ClusterHostLimiter, type ClusterLimits } from './cluster-limiter.ts';
 import { syncConfig } from './config-sync.ts';
 import { TopicCurator } from './curator.ts';
 import type { CycleContext } from './cycle.ts';
 import { ParsePool } from './pool.ts';
+import { WorkerPresence } from './presence.ts';
 
 export interface Runtime extends CycleContext {
   /** The whole store: the runtime opens and closes it, and hands each part the piece it uses. */
   store: Store;
   configPath: string;
   feedAnnouncer: FeedAnnouncer;
+  presence: WorkerPresence;
   /** Replaces the current config (after a reload) and syncs it into the database. */
   applyConfig(config: Config): Promise<void>;
   close(): Promise<void>;
@@ -31,6 +35,8 @@ export interface RuntimeOptions {
   workers?: number;
   /** An already loaded config (serve loads it through the watcher). */
   config?: Config;
+  /** What this process is in the cluster's `workers` table: `all` (serve), `worker`, `fetch` (CLI). */
+  role?: string;
 }
 
 /** Opens everything a run needs — config, store (migrated), topic curator, parse workers, limiter — and syncs. */
@@ -44,7 +50,12 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const store: Store = await openStore(opts.databaseUrl ?? resolveDatabaseUrl());
   const pool = new ParsePool(opts.workers);
   const curator = new TopicCurator(store, opts.log, pool);
-  let limiter = makeLimiter(config);
+  // PostgreSQL: several processes may fetch, so politeness per host is kept in the database as well.
+  const gate = (local: HostLimiter): HostGate =>
+    store.dialect === 'pg'
+      ? new ClusterHostLimiter(local, store, processLeaseOwner, () => clusterLimits(current), opts.log)
+      : local;
+  let limiter = gate(makeLimiter(config));
   let current = config;
   const feedAnnouncer = new FeedAnnouncer({ store, config: () => current, log: opts.log });
   const runtime: Runtime = {
@@ -59,11 +70,12 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
     config: () => current,
     feedAnnouncer,
+    presence: undefined as unknown as WorkerPresence,
     fetchOptions: () => fetchOptionsFromDefaults(current.defaults),
     async applyConfig(next: Config) {
       const politenessChanged = JSON.stringify(limitsOf(next)) !== JSON.stringify(limitsOf(current));
       // Built before anything is replaced: if it throws, the running config and limiter stay as they were.
-      const nextLimiter = politenessChanged ? makeLimiter(next) : limiter;
+      const nextLimiter = politenessChanged ? gate(makeLimiter(next)) : limiter;
       current = next;
       limiter = nextLimiter;
       await syncConfig(store, curator, next, opts.log);
@@ -73,6 +85,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await store.close();
     },
   };
+  runtime.presence = new WorkerPresence(runtime, opts.role ?? 'fetch');
   await syncConfig(store, curator, config, opts.log);
   return runtime;
 }
@@ -80,6 +93,11 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
 function limitsOf(config: Config) {
   const d = config.defaults;
   return [d.concurrency, d.perHostConcurrency, d.perHostGapMs];
+}
+
+function clusterLimits(config: Config): ClusterLimits {
+  const d = config.defaults;
+  return { perHost: d.perHostConcurrency, gapMs: d.perHostGapMs, leaseMs: d.timeout * 1000 + 30_000 };
 }
 
 function makeLimiter(config: Config): HostLimiter {

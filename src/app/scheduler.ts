@@ -55,6 +55,18 @@ export function startScheduler(
   };
 
   const task: ScheduledTask = cron.schedule(expression, () => void cycle(), { noOverlap: true, name: 'fetch-tick' });
+  // Heartbeats for the process's life (PostgreSQL), not only during cycles: an idle worker notices a crashed one
+  // within seconds and takes the sources it freed (a cycle running now picks them up as it claims).
+  let letGo: (() => void) | undefined;
+  if (ctx.presence) {
+    ctx.presence.onReleased = () => void cycle();
+    void ctx.presence.hold().then(
+      (release) => {
+        letGo = release;
+      },
+      (error: unknown) => ctx.log.warn({ err: error }, 'worker heartbeat failed'),
+    );
+  }
   void cycle();
 
   return {
@@ -63,6 +75,7 @@ export function startScheduler(
     async stop(graceMs = 20_000) {
       await task.stop();
       shutdown.abort();
+      letGo?.();
       if (running) {
         await Promise.race([running, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       }

@@ -15,6 +15,7 @@ import { itemsCommand } from './commands/items.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { serveCommand } from './commands/serve.ts';
 import { sourcesCommand } from './commands/sources.ts';
+import { workerCommand } from './commands/worker.ts';
 import { CliError } from './output.ts';
 
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ Environment:
     );
   for (const command of [
     serveCommand(),
+    workerCommand(),
     fetchCommand(),
     sourcesCommand(),
     itemsCommand(),

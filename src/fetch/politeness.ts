@@ -11,6 +11,11 @@ export interface HostLimiterOptions {
   now?: () => number;
 }
 
+/** What ingest asks before each request: run `fn` when politeness towards `host` allows. */
+export interface HostGate {
+  run<T>(host: string, fn: () => Promise<T>): Promise<T>;
+}
+
 interface Pending {
   start: () => void;
 }
@@ -27,7 +32,7 @@ interface HostState {
  * request starts per host. Tasks wait in per-host FIFO queues; a host that must wait never holds a global slot,
  * so one busy host does not serialise the others.
  */
-export class HostLimiter {
+export class HostLimiter implements HostGate {
   private readonly hosts = new Map<string, HostState>();
   private running = 0;
   private timer: NodeJS.Timeout | undefined;

@@ -16,6 +16,10 @@ import { hostname } from 'node:os';
  */
 export const LEASE_MS = 90_000;
 export const LEASE_RENEW_MS = 30_000;
+/** A fetching process writes its heartbeat this often… */
+export const WORKER_HEARTBEAT_MS = 3_000;
+/** …and is taken for gone (its leases freed) when its last heartbeat is older than this. */
+export const WORKER_STALE_MS = 20_000;
 
 const pidScope = (() => {
   const read = (f: () => string) => {

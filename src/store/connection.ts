@@ -16,6 +16,11 @@ export interface Connection {
   /** Runs `fn` in a write transaction. On SQLite, writes are serialised through one queue. */
   write<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
+   * Runs one self-contained write statement: on PostgreSQL as it is (autocommit, no BEGIN/COMMIT round trips:
+   * per-request bookkeeping such as host slots), on SQLite through the write queue like any write.
+   */
+  autocommit<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /**
    * Writes items' search text into the full-text index (SQLite; PostgreSQL derives it in a generated column).
    * Replaces what an item had, unless `fresh` says the items were just inserted. Call inside `write`.
    */
@@ -25,6 +30,12 @@ export interface Connection {
    * session advisory lock; SQLite: `fn` as is, its writes are serialised by the file lock anyway).
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` unless another process sharing the database runs the job `name` right now (then resolves to
+   * undefined): once-per-cluster work such as story grouping (PostgreSQL: a session advisory try-lock; SQLite:
+   * one process, `fn` as is unless it already runs here).
+   */
+  tryExclusive<T>(name: string, fn: () => Promise<T>): Promise<{ value: T } | undefined>;
   /**
    * PostgreSQL only: names held by live sessions (lease owners, see schedule/lease.ts). `announce` takes a session
    * advisory lock for the name on a connection of its own, so the name vanishes when the process dies; `live` says

@@ -10,6 +10,7 @@ import { SqlSourceStore } from './sources.ts';
 import { SqlStatsStore } from './stats.ts';
 import { SqlTopicStore } from './topics.ts';
 import type { Store } from './types.ts';
+import { SqlWorkerStore } from './workers.ts';
 
 export { isPostgresUrl, resolveDatabaseUrl } from './db.ts';
 export type * from './types.ts';
@@ -27,6 +28,7 @@ export async function openStore(url: string = resolveDatabaseUrl()): Promise<Sto
     new SqlCountStore(ctx),
     new SqlAppPasswordStore(ctx),
     new SqlStatsStore(ctx),
+    new SqlWorkerStore(ctx),
   ];
   const store: Record<string, unknown> = {
     dialect: ctx.dialect.name,
@@ -40,6 +42,7 @@ export async function openStore(url: string = resolveDatabaseUrl()): Promise<Sto
       }
     },
     exclusive: <T>(fn: () => Promise<T>) => ctx.conn.exclusive(fn),
+    tryExclusive: <T>(name: string, fn: () => Promise<T>) => ctx.conn.tryExclusive(name, fn),
   };
   // One object with every part's methods (bound), so the runtime holds one store and callers take the part they use.
   for (const part of parts) {

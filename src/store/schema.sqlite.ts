@@ -198,3 +198,34 @@ export const itemFullTexts = sqliteTable(
   },
   (t) => [index('item_full_texts_due').on(t.status, t.nextAttemptAt)],
 );
+
+/** Processes that fetch (workers, all-in-one): each heartbeats `seenAt`; a stale one is gone and its leases free. */
+export const workers = sqliteTable('workers', {
+  owner: text('owner').primaryKey(),
+  role: text('role').notNull(),
+  startedAt: integer('started_at').notNull(),
+  seenAt: integer('seen_at').notNull(),
+  /** Fetches this process finished (any outcome): per-worker rates across the cluster. */
+  fetches: integer('fetches').notNull().default(0),
+});
+
+/** One row per host: when the next request to it may start (cluster-wide politeness gap). */
+export const fetchHosts = sqliteTable('fetch_hosts', {
+  host: text('host').primaryKey(),
+  nextStartAt: integer('next_start_at').notNull().default(0),
+});
+
+/**
+ * A host's request slots, cluster-wide: `perHostConcurrency` of them are used (rows for the most a config may ask
+ * for exist); a slot is taken while `leaseUntil` lies ahead, so a crashed holder's slot lapses by itself.
+ */
+export const hostSlots = sqliteTable(
+  'host_slots',
+  {
+    host: text('host').notNull(),
+    slot: integer('slot').notNull(),
+    owner: text('owner'),
+    leaseUntil: integer('lease_until'),
+  },
+  (t) => [primaryKey({ columns: [t.host, t.slot] })],
+);

@@ -160,7 +160,8 @@ export class SqlSourceStore implements SourceStore {
     const released = await this.ctx.write((tx) =>
       tx
         .update(sources)
-        .set({ leaseOwner: null, leaseUntil: null })
+        // 0, not null: a source taken from a gone process goes first in the next claim (dialect `claimOrder`).
+        .set({ leaseOwner: null, leaseUntil: 0 })
         .where(inArray(sources.leaseOwner, owners))
         .returning({ id: sources.id }),
     );

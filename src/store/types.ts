@@ -438,6 +438,43 @@ export interface StatsStore {
 }
 
 /** The whole store: every part, plus the connection's life. What the runtime holds. */
+export interface WorkerRow {
+  owner: string;
+  role: string;
+  startedAt: number;
+  seenAt: number;
+  fetches: number;
+}
+
+/** A cluster-wide request slot for a host: granted (release it by id), or not yet (retry at `retryAt` or soon). */
+export type HostSlot =
+  | { granted: true; host: string; slot: number; owner: string }
+  | { granted: false; retryAt?: number };
+
+/** Processes that fetch, their heartbeats, and the per-host request slots they share (see workers.ts). */
+export interface WorkerStore {
+  /** Records that `owner` is alive at `now` (adding it on the first beat) and adds the fetches it finished since. */
+  heartbeat(owner: string, role: string, now: number, fetchesDone?: number): Promise<void>;
+  listWorkers(): Promise<WorkerRow[]>;
+  /** Owners whose last heartbeat is older than `seenBefore`. */
+  staleWorkers(seenBefore: number): Promise<string[]>;
+  /** Drops gone owners' heartbeat rows and host slots. */
+  forgetWorkers(owners: string[]): Promise<void>;
+  /**
+   * Takes one of the host's `perHost` request slots if one is free and the host's gap has passed (then the gap
+   * starts again), for at most `leaseMs`. One statement each for the slot and the gap (row locks keep it exact).
+   */
+  acquireHostSlot(
+    host: string,
+    owner: string,
+    limits: { perHost: number; gapMs: number; leaseMs: number },
+    now?: number,
+  ): Promise<HostSlot>;
+  releaseHostSlot(slot: { host: string; slot: number; owner: string }): Promise<void>;
+  /** Requests in flight per host, cluster-wide. */
+  hostSlotsInFlight(now?: number): Promise<Map<string, number>>;
+}
+
 export interface Store
   extends SourceStore,
     ItemStore,
@@ -445,10 +482,13 @@ export interface Store
     SearchStore,
     CountStore,
     AppPasswordStore,
-    StatsStore {
+    StatsStore,
+    WorkerStore {
   readonly dialect: 'sqlite' | 'pg';
   close(): Promise<void>;
   ping(): Promise<boolean>;
   /** Runs `fn` exclusively among the processes sharing the database (config sync; see Connection.exclusive). */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` unless another process runs the job `name` now (undefined then; see Connection.tryExclusive). */
+  tryExclusive<T>(name: string, fn: () => Promise<T>): Promise<{ value: T } | undefined>;
 }

@@ -59,22 +59,7 @@ export function createApp(deps: AppDeps): Hono {
     securityHeaders(() => deps.config().server.mediaProxy !== 'off'),
   );
 
-  // Machine endpoints: no session, no locale.
-  app.get('/healthz', async (c) => {
-    const ok = await deps.store.ping().catch(() => false);
-    c.header('Cache-Control', 'no-store');
-    if (!ok) return c.json({ status: 'unavailable' }, 503);
-    // Sources failing are the sources page's business; a scheduler whose every cycle fails is this process's.
-    const cycles = deps.cycleHealth?.();
-    if (cycles && cycles.consecutiveFailures > 0) {
-      return c.json({ status: 'cycles_failing', failures: cycles.consecutiveFailures, error: cycles.lastError }, 503);
-    }
-    // A rejected config edit: still serving on the last good config, but the operator's change is not in force.
-    const rejected = deps.manager?.rejected();
-    if (rejected) return c.json({ status: 'degraded', config: formatIssues(rejected) });
-    return c.json({ status: 'ok' });
-  });
-  app.route('/', metricsRoutes(deps, feedCache));
+  machineEndpoints(app, deps, feedCache);
   app.route('/', assets.routes);
   app.route('/', mediaRoutes(deps, processSecret));
   app.route('/', faviconRoutes(deps));
@@ -112,4 +97,31 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   return app as unknown as Hono;
+}
+
+/** `/healthz` and `/metrics`: machine endpoints, no session, no locale. A `rundschau worker` serves only these. */
+export function machineEndpoints(app: Hono<WebEnv>, deps: AppDeps, feedCache?: FeedCache): void {
+  app.get('/healthz', async (c) => {
+    const ok = await deps.store.ping().catch(() => false);
+    c.header('Cache-Control', 'no-store');
+    if (!ok) return c.json({ status: 'unavailable' }, 503);
+    // Sources failing are the sources page's business; a scheduler whose every cycle fails is this process's.
+    const cycles = deps.cycleHealth?.();
+    if (cycles && cycles.consecutiveFailures > 0) {
+      return c.json({ status: 'cycles_failing', failures: cycles.consecutiveFailures, error: cycles.lastError }, 503);
+    }
+    // A rejected config edit: still serving on the last good config, but the operator's change is not in force.
+    const rejected = deps.manager?.rejected();
+    if (rejected) return c.json({ status: 'degraded', config: formatIssues(rejected) });
+    return c.json({ status: 'ok' });
+  });
+  app.route('/', metricsRoutes(deps, feedCache));
+}
+
+/** The HTTP face of a `rundschau worker`: health and metrics only. */
+export function createWorkerApp(deps: AppDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  app.use('*', httpMetrics(deps));
+  machineEndpoints(app, deps);
+  return app;
 }

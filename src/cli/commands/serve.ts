@@ -12,14 +12,14 @@ import { createApp } from '../../web/app.ts';
 import { CliError, configOption, toCliError } from '../output.ts';
 import { resolveFeed } from './add.ts';
 
-function port(value: string): number {
+export function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number 0-65535');
   return n;
 }
 
 /** Why the server could not bind, in one line a user can act on (the port and address they asked for). */
-function listenError(error: unknown, host: string, port: number): unknown {
+export function listenError(error: unknown, host: string, port: number): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   const where = `port ${port} on ${host}`;
   if (code === 'EADDRINUSE')
@@ -60,7 +60,13 @@ export function serveCommand(): Command {
             log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`);
           },
         });
-        runtime = await openRuntime({ configPath, log, metrics, config: watcher.current() });
+        runtime = await openRuntime({
+          configPath,
+          log,
+          metrics,
+          config: watcher.current(),
+          role: opts.fetch ? 'all' : 'web',
+        });
         manager = new RuntimeConfigManager(runtime, watcher);
       } catch (error) {
         throw toCliError(error);

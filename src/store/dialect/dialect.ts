@@ -1,8 +1,26 @@
-import type { SQL } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Schema } from '../db-types.ts';
 import type { ItemInsert, TopicItemInsert } from '../rows.ts';
 import type { SearchQuery } from '../search-query.ts';
 import type { SourceRow } from '../types.ts';
+
+/**
+ * The order due sources are claimed in: first those a gone or lapsed lease left behind (their lease time is set),
+ * so a crashed worker's sources are not left for the end of a long cycle; then the longest due.
+ */
+export function claimOrder(sources: Schema['sources']): SQL[] {
+  return [sql`${sources.leaseUntil} is null`, asc(sources.nextFetchAt), asc(sources.id)];
+}
+
+/** Which of a host's slots may be taken now (see Dialect.claimHostSlot). */
+export function freeHostSlot(t: Schema, host: string, perHost: number, now: number): SQL | undefined {
+  const { hostSlots } = t;
+  return and(
+    eq(hostSlots.host, host),
+    lt(hostSlots.slot, perHost),
+    or(isNull(hostSlots.leaseUntil), lt(hostSlots.leaseUntil, now)),
+  );
+}
 
 /**
  * Everything the store's queries do differently on SQLite and PostgreSQL, and nothing else: the entity modules
@@ -33,6 +51,15 @@ export interface Dialect {
     limit: number,
     lease: { leaseOwner: string; leaseUntil: number },
   ): Promise<SourceRow[]>;
+  /**
+   * Takes the lowest free slot below `perHost` of `host` (free: no lease, or a lapsed one) for `owner` until
+   * `leaseUntil`; returns its number, or undefined when all are taken. PostgreSQL: one statement, SKIP LOCKED.
+   */
+  claimHostSlot(
+    db: Db,
+    t: Schema,
+    slot: { host: string; owner: string; perHost: number; leaseUntil: number; now: number },
+  ): Promise<number | undefined>;
   /** Inserts new item rows; returns their ids in the rows' order. */
   insertItems(tx: Db, t: Schema, rows: ItemInsert[]): Promise<number[]>;
   /** Inserts or updates topic memberships (`set` says what a conflict on (topic, item) updates). */

@@ -6,7 +6,7 @@ import type { Connection, Db, Schema } from '../connection.ts';
 import { chunks } from '../rows.ts';
 import * as pgSchema from '../schema.pg.ts';
 import { toTsquery } from '../search-query.ts';
-import type { Dialect, PreparedQuery } from './dialect.ts';
+import { claimOrder, type Dialect, freeHostSlot, type PreparedQuery } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
 
@@ -33,12 +33,32 @@ export const postgresDialect: Dialect = {
         .select({ id: sources.id })
         .from(sources)
         .where(due)
-        .orderBy(asc(sources.nextFetchAt))
+        .orderBy(...claimOrder(sources))
         .limit(limit) as unknown as {
         for(strength: 'update', config: { skipLocked: boolean }): SQL;
       }
     ).for('update', { skipLocked: true });
     return tx.update(sources).set(lease).where(inArray(sources.id, candidates)).returning();
+  },
+
+  async claimHostSlot(db, t, { host, owner, perHost, leaseUntil, now }) {
+    // One statement: the row lock of FOR UPDATE re-checks the slot is still free; SKIP LOCKED passes over a slot
+    // another process is taking this instant.
+    const { hostSlots } = t;
+    const candidate = (
+      db
+        .select({ slot: hostSlots.slot })
+        .from(hostSlots)
+        .where(freeHostSlot(t, host, perHost, now))
+        .orderBy(asc(hostSlots.slot))
+        .limit(1) as unknown as { for(strength: 'update', config: { skipLocked: boolean }): SQL }
+    ).for('update', { skipLocked: true });
+    const [taken] = await db
+      .update(hostSlots)
+      .set({ owner, leaseUntil })
+      .where(sql`${hostSlots.host} = ${host} and ${hostSlots.slot} = (${candidate})`)
+      .returning({ slot: hostSlots.slot });
+    return taken?.slot;
   },
 
   async insertItems(tx, t, rows) {
@@ -80,6 +100,8 @@ export const postgresDialect: Dialect = {
 const SETUP_LOCK_ID = 727274;
 /** First key of the two-key advisory locks that mark a lease owner as alive (the second is a hash of its name). */
 const PRESENCE_LOCK_CLASS = 727275;
+/** First key of the two-key advisory locks of once-per-cluster jobs (story grouping, WebSub pings). */
+const JOB_LOCK_CLASS = 727276;
 
 /** A name's second advisory lock key: 31 bits of its SHA-1 (positive, so pg_locks.objid shows it as it is). */
 function presenceKey(name: string): number {
@@ -110,6 +132,22 @@ export async function openPostgres(url: string): Promise<Connection> {
     } finally {
       // Ending the session releases the lock in any case; the unlock only makes it prompt.
       await lockClient.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK_ID]).catch(() => undefined);
+      await lockClient.end().catch(() => undefined);
+    }
+  };
+  // Once-per-cluster jobs: a try-lock on a session of its own (class JOB_LOCK_CLASS, key a hash of the job's name).
+  const tryExclusive = async <T>(name: string, fn: () => Promise<T>): Promise<{ value: T } | undefined> => {
+    const lockClient = new pg.Client({ connectionString: url });
+    lockClient.on('error', () => undefined);
+    await lockClient.connect();
+    try {
+      const { rows } = await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
+        JOB_LOCK_CLASS,
+        presenceKey(name),
+      ]);
+      if (!rows[0]?.locked) return undefined;
+      return { value: await fn() };
+    } finally {
       await lockClient.end().catch(() => undefined);
     }
   };
@@ -163,7 +201,9 @@ export async function openPostgres(url: string): Promise<Connection> {
     write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       return db.transaction((tx) => fn(tx as unknown as Db));
     },
+    autocommit: (fn) => fn(asSqlite),
     exclusive,
+    tryExclusive,
     presence,
     async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
       const target = (tx ?? asSqlite) as unknown as { execute(q: SQL): Promise<{ rows: T[] }> };

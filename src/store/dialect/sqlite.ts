@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { fromRoot } from '../../lib/paths.ts';
@@ -11,7 +11,7 @@ import * as sqliteSchema from '../schema.sqlite.ts';
 import { toFts5Match } from '../search-query.ts';
 import { foldForIndex, indexedBody, searchTextFromHtml } from '../search-text.ts';
 import { prepareSqliteFile, sqliteAccessError } from '../sqlite-access.ts';
-import type { Dialect, PreparedQuery } from './dialect.ts';
+import { claimOrder, type Dialect, freeHostSlot, type PreparedQuery } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
 
@@ -32,10 +32,32 @@ export const sqliteDialect: Dialect = {
     // Writes are serialised on SQLite (one writer): a select and an update in one transaction cannot race.
     const { sources } = t;
     const ids = (
-      await tx.select({ id: sources.id }).from(sources).where(due).orderBy(asc(sources.nextFetchAt)).limit(limit)
+      await tx
+        .select({ id: sources.id })
+        .from(sources)
+        .where(due)
+        .orderBy(...claimOrder(sources))
+        .limit(limit)
     ).map((r) => r.id);
     if (ids.length === 0) return [];
     return tx.update(sources).set(lease).where(inArray(sources.id, ids)).returning();
+  },
+
+  async claimHostSlot(db, t, { host, owner, perHost, leaseUntil, now }) {
+    // Writes are serialised (the caller runs this in the write queue): select, then update.
+    const { hostSlots } = t;
+    const [free] = await db
+      .select({ slot: hostSlots.slot })
+      .from(hostSlots)
+      .where(freeHostSlot(t, host, perHost, now))
+      .orderBy(asc(hostSlots.slot))
+      .limit(1);
+    if (!free) return undefined;
+    await db
+      .update(hostSlots)
+      .set({ owner, leaseUntil })
+      .where(and(eq(hostSlots.host, host), eq(hostSlots.slot, free.slot)));
+    return free.slot;
   },
 
   async insertItems(tx, t, rows) {
@@ -122,6 +144,8 @@ function sqlitePath(url: string): string {
 }
 
 export function openSqlite(url: string): Connection {
+  // Once-per-process jobs running now (tryExclusive): one process owns a SQLite file's scheduling.
+  const runningJobs = new Set<string>();
   const path = sqlitePath(url);
   if (path !== ':memory:') prepareSqliteFile(path);
   let client: Database.Database;
@@ -169,7 +193,17 @@ export function openSqlite(url: string): Connection {
     db,
     schema: sqliteSchema,
     write: (fn) => writes.run(fn),
+    autocommit: (fn) => writes.run(fn),
     exclusive: (fn) => fn(),
+    async tryExclusive(name, fn) {
+      if (runningJobs.has(name)) return undefined;
+      runningJobs.add(name);
+      try {
+        return { value: await fn() };
+      } finally {
+        runningJobs.delete(name);
+      }
+    },
     async rows<T>(query: SQL, tx?: Db): Promise<T[]> {
       return (tx ?? db).all(query) as T[];
     },
@@ -244,9 +278,15 @@ class GroupCommit {
   run<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      this.draining ??= this.drain().finally(() => {
-        this.draining = undefined;
-      });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+      // A write queued after drain's last look but before this ran would otherwise wait forever.
+      if (this.queue.length > 0) this.kick();
     });
   }
 
