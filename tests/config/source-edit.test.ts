@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { changeSourceInText, removeSourceFromText } from '../../src/config/source-edit.ts';
 
+// The sync APIs' entry edits are the reader's (config/edit.ts) behind an undefined-for-missing answer.
+
 const FILE = `# my feeds
 defaults:
   minInterval: 10m
@@ -34,7 +36,7 @@ describe('source entries edited in place', () => {
     expect(removeSourceFromText(one, 'rundschau.yaml', 'https://a.example/feed')).toMatch(/^sources: \[\]/);
   });
 
-  it('renames and moves: replaces existing values, adds missing keys under the url, comments stay', () => {
+  it('renames and moves: replaces existing values, adds missing keys to the entry, comments stay', () => {
     const renamed = changeSourceInText(FILE, 'rundschau.yaml', 'https://cloud.example/feed', {
       title: 'Cloud: the blog',
       category: 'Infra',
@@ -42,7 +44,7 @@ describe('source entries edited in place', () => {
     expect(renamed).toBe(
       FILE.replace(
         '  - url: "https://cloud.example/feed"\n    category: Cloud # cloudy\n',
-        '  - url: "https://cloud.example/feed"\n    title: "Cloud: the blog"\n    category: Infra # cloudy\n',
+        '  - url: "https://cloud.example/feed"\n    category: Infra # cloudy\n    title: "Cloud: the blog"\n',
       ),
     );
     const moved = changeSourceInText(FILE, 'rundschau.yaml', 'https://third.example/feed', { category: 'Misc' })!;
