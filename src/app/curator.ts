@@ -144,12 +144,14 @@ export class TopicCurator {
       before = page.next;
     }
     if (pool.size < 2) return 0;
+    // The extracted article where there is one: a teaser says too little to tell two stories apart.
+    const articles = await this.store.fullTextsOf([...pool.keys()]);
     const clusters = await this.pool.stories(
       [...pool.values()].map((i) => ({
         id: String(i.id),
         title: i.title,
         summary: i.summary,
-        text: htmlToText(i.contentHtml, STORY_BODY_HTML).slice(0, STORY_BODY_CHARS),
+        text: htmlToText(articles.get(i.id) ?? i.contentHtml, STORY_BODY_HTML).slice(0, STORY_BODY_CHARS),
         language: i.language,
         publishedAt: i.publishedAt,
         sourceId: i.sourceId,
