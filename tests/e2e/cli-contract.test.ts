@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, createWorkspace, jsonOf, repoRoot, runCli, type Workspace } from '../support/cli.ts';
+import { sharedDir } from '../support/corpus.ts';
 import { atom, type EntriesOptions, entries, rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';
 import { fastDefaults } from '../support/runtime.ts';
@@ -369,7 +370,7 @@ topics: []
     });
   });
 
-  const devLabels = join(repoRoot, '..', 'shared', 'corpus', 'curation', 'dev.jsonl');
+  const devLabels = join(sharedDir, 'corpus', 'curation', 'dev.jsonl');
   const noLabels = existsSync(devLabels) ? '' : ` (skipped: ${devLabels} is absent)`;
   it.skipIf(noLabels !== '')(
     `curate eval --json prints precision/recall/f1/byLanguage/misclassified and story P/R${noLabels}`,
@@ -382,7 +383,7 @@ topics: []
         '--topic',
         'cloud',
         '--labels',
-        '../shared/corpus/curation/dev.jsonl',
+        devLabels,
         '--json',
       ]);
       expectExit(r, 0);
