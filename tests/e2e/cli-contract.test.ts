@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, createWorkspace, jsonOf, repoRoot, runCli, type Workspace } from '../support/cli.ts';
+import { type CliResult, createWorkspace, jsonOf, runCli, type Workspace } from '../support/cli.ts';
 import { sharedDir } from '../support/corpus.ts';
 import { atom, type EntriesOptions, entries, rss } from '../support/feeds.ts';
 import { type FixtureServer, serveBody, startFixtureServer } from '../support/fixture-server.ts';
