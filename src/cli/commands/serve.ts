@@ -32,6 +32,29 @@ export function listenError(error: unknown, host: string, port: number): unknown
   return error;
 }
 
+/** The HTTP server `listen` starts (serve and worker). */
+export type HttpServer = ReturnType<typeof serveHttp>;
+
+/**
+ * Starts the HTTP server and resolves once it listens (with the port, for `--port 0`); a failure to bind rejects
+ * with `listenError`'s one-line reason.
+ */
+export function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  listenPort: number,
+): Promise<{ server: HttpServer; port: number }> {
+  return new Promise((listening, failed) => {
+    const server = serveHttp({ fetch, hostname, port: listenPort }, (info) => {
+      server.off('error', failed);
+      listening({ server, port: info.port });
+    });
+    server.once('error', failed);
+  }).catch((error: unknown) => {
+    throw listenError(error, hostname, listenPort);
+  }) as Promise<{ server: HttpServer; port: number }>;
+}
+
 export function serveCommand(): Command {
   return new Command('serve')
     .description('Run the scheduler and the web reader (the main job)')
@@ -108,21 +131,16 @@ export function serveCommand(): Command {
         hostLimiter: { run: (host, fn) => rt.limiter.run(host, fn) },
       });
       // Bound before the scheduler starts: a port that is taken ends the start with one line, having fetched nothing.
-      let http: ReturnType<typeof serveHttp>;
+      let http: HttpServer;
       try {
-        http = await new Promise<ReturnType<typeof serveHttp>>((listening, failed) => {
-          const server = serveHttp({ fetch: app.fetch, hostname, port: listenPort }, (info) => {
-            server.off('error', failed);
-            boundPort = info.port; // --port 0 picks one
-            log.info({ url: `http://${hostname}:${info.port}/`, config: configPath }, 'rundschau is serving');
-            listening(server);
-          });
-          server.once('error', failed);
-        });
+        const bound = await listen(app.fetch, hostname, listenPort);
+        http = bound.server;
+        boundPort = bound.port; // --port 0 picks one
+        log.info({ url: `http://${hostname}:${bound.port}/`, config: configPath }, 'rundschau is serving');
       } catch (error) {
         await watcher.close();
         await rt.close();
-        throw listenError(error, hostname, listenPort);
+        throw error;
       }
       scheduler = opts.fetch ? startScheduler(rt) : undefined;
 

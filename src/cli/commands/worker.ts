@@ -1,4 +1,3 @@
-import { serve as serveHttp } from '@hono/node-server';
 import { Command } from 'commander';
 import { openRuntime } from '../../app/runtime.ts';
 import { type Scheduler, startScheduler } from '../../app/scheduler.ts';
@@ -8,7 +7,7 @@ import { createLogger } from '../../lib/log.ts';
 import { createMetrics } from '../../lib/metrics.ts';
 import { createWorkerApp } from '../../web/app.ts';
 import { configOption, toCliError } from '../output.ts';
-import { listenError, port } from './serve.ts';
+import { type HttpServer, listen, port } from './serve.ts';
 
 export const DEFAULT_WORKER_PORT = 8081;
 
@@ -52,20 +51,15 @@ export function workerCommand(): Command {
         log,
         cycleHealth: () => scheduler?.health() ?? { consecutiveFailures: 0 },
       });
-      let http: ReturnType<typeof serveHttp>;
+      let http: HttpServer;
       try {
-        http = await new Promise<ReturnType<typeof serveHttp>>((listening, failed) => {
-          const server = serveHttp({ fetch: app.fetch, hostname, port: listenPort }, (info) => {
-            server.off('error', failed);
-            log.info({ url: `http://${hostname}:${info.port}/`, config: configPath }, 'rundschau worker is running');
-            listening(server);
-          });
-          server.once('error', failed);
-        });
+        const bound = await listen(app.fetch, hostname, listenPort);
+        http = bound.server;
+        log.info({ url: `http://${hostname}:${bound.port}/`, config: configPath }, 'rundschau worker is running');
       } catch (error) {
         await watcher.close();
         await rt.close();
-        throw listenError(error, hostname, listenPort);
+        throw error;
       }
       // The hub hears of changes from the process that fetched them (announce after each cycle).
       rt.feedAnnouncer.fallbackBaseUrl = () => `http://${rt.config().server.host}:${rt.config().server.port}`;
