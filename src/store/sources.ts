@@ -217,16 +217,7 @@ export class SqlSourceStore implements SourceStore {
   async recentAttempts(perSource: number): Promise<Map<number, FetchAttempt[]>> {
     const { fetchAttempts } = this.ctx.t;
     // The newest few per source in one statement (the log holds two weeks of every source's attempts).
-    const ranked = this.ctx.db
-      .select({
-        id: fetchAttempts.id,
-        position:
-          sql<number>`row_number() over (partition by ${fetchAttempts.sourceId} order by ${fetchAttempts.startedAt} desc, ${fetchAttempts.id} desc)`.as(
-            'position',
-          ),
-      })
-      .from(fetchAttempts)
-      .as('ranked');
+    const ranked = rankedAttempts(this.ctx);
     const rows = await this.ctx.db
       .select({ attempt: fetchAttempts })
       .from(fetchAttempts)
@@ -287,4 +278,23 @@ function feedNamingChanged(sources: Schema['sources'], update: SourceUpdate, now
     itemsVersion: sql`case when ${changed} then ${itemsVersion} else ${sources.itemsVersion} end`,
     itemsChangedAt: sql`case when ${changed} then ${itemsChangedAt} else ${sources.itemsChangedAt} end`,
   };
+}
+
+/**
+ * Each fetch attempt's rank among its source's attempts, newest first (`since`: only attempts from then on): the
+ * subquery that "the newest N per source" reads in one statement (the log holds two weeks of every attempt).
+ */
+export function rankedAttempts(ctx: StoreContext, since?: number) {
+  const { fetchAttempts } = ctx.t;
+  return ctx.db
+    .select({
+      id: fetchAttempts.id,
+      position:
+        sql<number>`row_number() over (partition by ${fetchAttempts.sourceId} order by ${fetchAttempts.startedAt} desc, ${fetchAttempts.id} desc)`.as(
+          'position',
+        ),
+    })
+    .from(fetchAttempts)
+    .where(since === undefined ? undefined : gte(fetchAttempts.startedAt, since))
+    .as('ranked');
 }

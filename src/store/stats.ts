@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { StoreContext } from './context.ts';
+import { rankedAttempts } from './sources.ts';
 import type { FetchAttempt, FetchAttemptRecord, StatsStore } from './types.ts';
 
 const DAY_MS = 86_400_000;
@@ -29,17 +30,7 @@ export class SqlStatsStore implements StatsStore {
 
   async recentAttemptsSince(since: number, perSource: number) {
     const { fetchAttempts } = this.ctx.t;
-    const ranked = this.ctx.db
-      .select({
-        id: fetchAttempts.id,
-        position:
-          sql<number>`row_number() over (partition by ${fetchAttempts.sourceId} order by ${fetchAttempts.startedAt} desc, ${fetchAttempts.id} desc)`.as(
-            'position',
-          ),
-      })
-      .from(fetchAttempts)
-      .where(gte(fetchAttempts.startedAt, since))
-      .as('ranked');
+    const ranked = rankedAttempts(this.ctx, since);
     const rows = await this.ctx.db
       .select({
         sourceId: fetchAttempts.sourceId,
