@@ -109,7 +109,7 @@ function feedparserRead(body: string): { bozo: boolean; titles: string[] } {
 
 describe.skipIf(skipReason !== '')('a new user with a config of only sources:', () => {
   // Reported as a skip (with what is missing) so RUNDSCHAU_REQUIRE_ALL_SUITES=1 fails CI when a part is absent.
-  if (skipReason) it.skip(skipReason, () => {});
+  if (skipReason) it.skip(skipReason, () => {}); // reason: a required part is absent (named in skipReason)
   let server: FixtureServer;
   let ws: Workspace;
   let serve: SpawnedCli | undefined;

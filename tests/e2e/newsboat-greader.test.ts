@@ -40,7 +40,7 @@ const itemIdOf = (guid: string) => Number.parseInt(guid.slice(guid.lastIndexOf('
 
 describe.skipIf(skipReason !== '')('newsboat (FeedHQ mode) syncs with rundschau over the Google Reader API', () => {
   // Reported as a skip (with what is missing) so RUNDSCHAU_REQUIRE_ALL_SUITES=1 fails CI when a part is absent.
-  if (skipReason) it.skip(skipReason, () => {});
+  if (skipReason) it.skip(skipReason, () => {}); // reason: a required part is absent (named in skipReason)
   let feeds: FixtureServer;
   let ws: Workspace;
   let serve: SpawnedCli | undefined;

@@ -48,7 +48,7 @@ for (const corpus of corpora) {
     // An absent corpus is a reported skip, never zero tests: RUNDSCHAU_REQUIRE_ALL_SUITES=1 fails on it.
     if (!corpus.present) {
       // The full corpus is absent (a laptop): one visible skip with the reason, so CI's require-all check notices.
-      it.skip(`every file of the ${corpus.name} (skipped: ${corpus.absent})`, () => {});
+      it.skip(`every file of the ${corpus.name} (skipped: ${corpus.absent})`, () => {}); // reason: ../shared corpus absent
       return;
     }
 
