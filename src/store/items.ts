@@ -295,24 +295,26 @@ export class SqlItemStore implements ItemStore {
     });
   }
 
-  async storyMates(ids: number[]): Promise<number[]> {
+  async storyReportIds(ids: number[]): Promise<number[]> {
     const { items } = this.ctx.t;
     if (ids.length === 0) return [];
+    const out = new Set<number>();
     const keys = new Set<string>();
-    for (const part of chunks(ids)) {
+    for (const part of chunks([...new Set(ids)])) {
       const rows = await this.ctx.db
-        .select({ storyKey: items.storyKey })
+        .select({ id: items.id, storyKey: items.storyKey })
         .from(items)
-        .where(and(inArray(items.id, part), sql`${items.storyKey} is not null`));
-      for (const r of rows) if (r.storyKey) keys.add(r.storyKey);
+        .where(inArray(items.id, part));
+      for (const r of rows) {
+        out.add(r.id);
+        if (r.storyKey) keys.add(r.storyKey);
+      }
     }
-    const given = new Set(ids);
-    const mates = new Set<number>();
     for (const part of chunks([...keys])) {
       const rows = await this.ctx.db.select({ id: items.id }).from(items).where(inArray(items.storyKey, part));
-      for (const r of rows) if (!given.has(r.id)) mates.add(r.id);
+      for (const r of rows) out.add(r.id);
     }
-    return [...mates];
+    return [...out].sort((a, b) => a - b);
   }
 
   async itemsByIdRange(range: { after?: number; before?: number }, limit: number): Promise<ItemWithSource[]> {
@@ -410,12 +412,8 @@ export class SqlItemStore implements ItemStore {
     return this.itemsByStoryKeys([item.storyKey]);
   }
 
-  async markStoryRead(itemId: number, read: boolean): Promise<number[]> {
-    const reports = await this.storyReports(itemId);
-    return this.changeRead(
-      reports.map((r) => r.id),
-      read,
-    );
+  async markStoryRead(ids: number[], read: boolean): Promise<number[]> {
+    return this.changeRead(await this.storyReportIds(ids), read);
   }
 
   async queueFullTexts(itemIds: number[], now = Date.now(), again = false): Promise<void> {

@@ -267,8 +267,11 @@ export interface ItemStore {
   ): Promise<Page<ItemRef>>;
   /** Marks every unread item matching `filter` (its topic too) read; returns the ids it changed. */
   markFilterRead(filter: ItemFilter): Promise<number[]>;
-  /** Ids of the other items sharing a story with these (curate/stories.ts keys), these left out. */
-  storyMates(ids: number[]): Promise<number[]>;
+  /**
+   * Ids of these items and of every report of their stories (curate/stories.ts keys), ascending; unknown ids are
+   * left out. The one question behind "mark the story read" in the river and in sync apps.
+   */
+  storyReportIds(ids: number[]): Promise<number[]>;
   /** Items by id order for id-cursor protocols (Fever): ids above `after` ascending, or below `before` descending (`before: 0`: from the newest). */
   itemsByIdRange(range: { after?: number; before?: number }, limit: number): Promise<ItemWithSource[]>;
   /** Items in id order after `afterId`, for batch jobs (re-scoring, story keys). */
@@ -278,8 +281,8 @@ export interface ItemStore {
   itemsByStoryKeys(keys: string[]): Promise<ItemWithSource[]>;
   /** The reports of the item's story, earliest first (the item alone when it has no story); [] for no such item. */
   storyReports(itemId: number): Promise<ItemWithSource[]>;
-  /** Marks every report of the item's story read (or unread); returns the ids that changed. */
-  markStoryRead(itemId: number, read: boolean): Promise<number[]>;
+  /** Marks these items and every report of their stories read (or unread); returns the ids that changed. */
+  markStoryRead(ids: number[], read: boolean): Promise<number[]>;
   /** The change mark of all sources' items (or one category's): one aggregate over `sources`, none over items. */
   itemsMark(category?: string): Promise<ItemsMark>;
 

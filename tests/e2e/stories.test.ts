@@ -180,7 +180,7 @@ describe('one entry per story, from feeds to the curated feed and the river', ()
       `the river shows one card with "3 sources", and marking it read marks all reports (JavaScript ${javaScriptEnabled ? 'on' : 'off'}) ${browserSkip}`,
       async () => {
         const reports = await storyItems();
-        await t.runtime.store.markStoryRead(reports[0]!.id, false);
+        await t.runtime.store.markStoryRead([reports[0]!.id], false);
         const context = await browser!.newContext({ javaScriptEnabled });
         try {
           const page = await context.newPage();

@@ -78,7 +78,7 @@ for (const dialect of dialects) {
       expect(await store.topicUnreadCounts()).toEqual({});
     });
 
-    it('marks a filter read keeping the unread counters, finds story mates, reads id ranges', async () => {
+    it('marks a filter read keeping the unread counters, finds the reports of a story, reads id ranges', async () => {
       const changed = await store.markFilterRead({ category: 'Tech', publishedUntil: NOW - 3 * HOUR });
       expect(changed.sort()).toEqual(ids.slice(3).sort());
       const counts = await store.unreadCounts();
@@ -90,9 +90,11 @@ for (const dialect of dialects) {
         { itemId: other, storyKey: 's1' },
         { itemId: ids[1]!, storyKey: 's2' },
       ]);
-      expect(await store.storyMates([ids[0]!])).toEqual([other]);
-      expect((await store.storyMates([ids[0]!, other])).length).toBe(0);
-      expect(await store.storyMates([ids[1]!, ids[2]!])).toEqual([]);
+      const asc = (xs: number[]) => [...xs].sort((a, b) => a - b);
+      expect(await store.storyReportIds([ids[0]!])).toEqual(asc([ids[0]!, other]));
+      expect(await store.storyReportIds([ids[0]!, other])).toEqual(asc([ids[0]!, other]));
+      expect(await store.storyReportIds([ids[1]!, ids[2]!])).toEqual(asc([ids[1]!, ids[2]!]));
+      expect(await store.storyReportIds([999_999])).toEqual([]);
 
       const sorted = [...ids, other].sort((a, b) => a - b);
       expect((await store.itemsByIdRange({ after: sorted[1] }, 3)).map((i) => i.id)).toEqual(sorted.slice(2, 5));

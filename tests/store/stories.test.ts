@@ -48,15 +48,15 @@ for (const dialect of dialects) {
 
     it('marks every report of a story read and unread, with the unread counts in step', async () => {
       expect((await store.unreadCounts()).total).toBe(6);
-      const changed = await store.markStoryRead(ids['story-2']!, true);
+      const changed = await store.markStoryRead([ids['story-2']!], true);
       expect(changed.sort()).toEqual([ids['story-0'], ids['story-1'], ids['story-2']].sort());
       const counts = await store.unreadCounts();
       expect(counts.total).toBe(3);
       expect(Object.values(counts.bySource)).toEqual([1, 1, 1]);
       expect((await store.getItem(ids['alone-1']!))!.read).toBe(false);
       // Already read: nothing changes a second time.
-      expect(await store.markStoryRead(ids['story-0']!, true)).toEqual([]);
-      expect((await store.markStoryRead(ids['story-0']!, false)).length).toBe(3);
+      expect(await store.markStoryRead([ids['story-0']!], true)).toEqual([]);
+      expect((await store.markStoryRead([ids['story-0']!], false)).length).toBe(3);
       expect((await store.unreadCounts()).total).toBe(6);
     });
 

@@ -6,12 +6,8 @@ import type { AppDeps } from '../deps.ts';
  * next source.
  */
 export async function setItemsRead(deps: AppDeps, ids: number[], read: boolean): Promise<number[]> {
-  const changed = await deps.store.changeRead(ids, read);
-  if (read && ids.length > 0 && deps.config().sync.markStoryRead) {
-    const mates = await deps.store.storyMates(ids);
-    if (mates.length > 0) changed.push(...(await deps.store.changeRead(mates, true)));
-  }
-  return changed;
+  if (read && deps.config().sync.markStoryRead) return deps.store.markStoryRead(ids, true);
+  return deps.store.changeRead(ids, read);
 }
 
 export async function setItemsStarred(deps: AppDeps, ids: number[], starred: boolean): Promise<void> {

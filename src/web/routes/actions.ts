@@ -76,7 +76,7 @@ export function actionRoutes(deps: ActionDeps): Hono<WebEnv> {
   app.post('/items/:id{[0-9]+}/story/read', editor, async (c) => {
     const id = Number(c.req.param('id'));
     const read = (await formField(c, 'read')) !== '0';
-    const ids = await deps.store.markStoryRead(id, read);
+    const ids = await deps.store.markStoryRead([id], read);
     return done(c, { id, read, changed: ids.length, ids }, deps);
   });
 
