@@ -144,7 +144,7 @@ export function SearchPage({
               <TimeAgo ctx={ctx} at={hit.publishedAt} estimated={hit.dateEstimated} />
             </p>
             <p class="entry-summary">
-              <Marked text={excerpt(hit.summary, hit.terms)} terms={hit.terms} />
+              <Marked text={excerpt(hit.snippet, hit.terms)} terms={hit.terms} />
             </p>
           </article>
         ))}

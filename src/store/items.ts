@@ -6,7 +6,7 @@ import type { Db } from './connection.ts';
 import type { StoreContext } from './context.ts';
 import type { ItemQueries } from './item-query.ts';
 import { chunks, itemColumns, itemInsert, riverColumns, storedFromNew, toStoredItem, withSource } from './rows.ts';
-import { indexedBody, searchTextFromHtml } from './search-text.ts';
+import { indexedBody, searchTextFromHtml, withArticle } from './search-text.ts';
 import type {
   Cursor,
   FullText,
@@ -85,10 +85,16 @@ export class SqlItemStore implements ItemStore {
       fresh.forEach((item, i) => {
         result.inserted.push(storedFromNew(item, ids[i]!, sourceId, now));
       });
+      // An edited item keeps its extracted article in the index (new items have none yet).
+      const articles = await articleTexts(
+        tx,
+        this.ctx.t,
+        result.updated.map((i) => i.id),
+      );
       const searchRow = (i: StoredItem) => ({
         id: i.id,
         title: i.title,
-        text: searchBody(i.summary, unique.get(i.uid)),
+        text: withArticle(searchBody(i.summary, unique.get(i.uid)), articles.get(i.id)),
       });
       this.ctx.conn.indexText(result.inserted.map(searchRow), true);
       this.ctx.conn.indexText(result.updated.map(searchRow), false);
@@ -485,6 +491,17 @@ export class SqlItemStore implements ItemStore {
             attempts: sql`${f.attempts} + 1`,
           })
           .where(eq(f.itemId, itemId));
+        // Search finds the item by its article from now on, by its own title and content as before.
+        const [item] = await tx
+          .select({ title: items.title, summary: items.summary, contentHtml: items.contentHtml })
+          .from(items)
+          .where(eq(items.id, itemId));
+        if (item) {
+          const article = searchTextFromHtml(outcome.contentHtml);
+          const body = indexedBody(item.summary, searchTextFromHtml(item.contentHtml));
+          this.ctx.conn.indexText([{ id: itemId, title: item.title, text: withArticle(body, article) }], false);
+          await this.ctx.dialect.indexArticle(tx, itemId, article);
+        }
         // Published feeds print the article from now on: their validators must move.
         const source = tx.select({ id: items.sourceId }).from(items).where(eq(items.id, itemId));
         await tx.update(sources).set(itemsChanged(sources, now)).where(inArray(sources.id, source));
@@ -530,6 +547,21 @@ export class SqlItemStore implements ItemStore {
     }
     return out;
   }
+}
+
+/** The plain text of these items' extracted articles (those that have one), for the full-text index. */
+async function articleTexts(tx: Db, t: StoreContext['t'], itemIds: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (itemIds.length === 0) return out;
+  const f = t.itemFullTexts;
+  for (const part of chunks(itemIds)) {
+    const rows = await tx
+      .select({ itemId: f.itemId, contentHtml: f.contentHtml })
+      .from(f)
+      .where(and(inArray(f.itemId, part), eq(f.status, 'done')));
+    for (const r of rows) out.set(r.itemId, searchTextFromHtml(r.contentHtml));
+  }
+  return out;
 }
 
 /** What the full-text index holds besides the title (body text made in the parse workers, else from the HTML). */

@@ -22,6 +22,14 @@ export function indexedBody(summary: string, bodyText: string): string {
 }
 
 /**
+ * The index's body when the item has an extracted article: the feed's own text stays searchable (a teaser's words
+ * are the article's anyway; a feed's own remarks are not), the article's text follows it.
+ */
+export function withArticle(body: string, articleText: string | undefined): string {
+  return articleText ? `${body} ${articleText}` : body;
+}
+
+/**
  * The prefix a longer word is searched by: it matches the word's German and English inflections both ways
  * ("company" ↔ "companies", "Rechenzentrum" ↔ "Rechenzentren"). The index holds unstemmed words (SQLite) or stems
  * (PostgreSQL), so the query side takes the shorter of the two stems and cuts it back to what the word and its
@@ -65,6 +73,12 @@ function matches(word: string, terms: readonly MatchTerm[]): boolean {
   return terms.some((t) =>
     t.prefix ? folded.startsWith(t.text) : folded === t.text || (t.plural === true && folded === `${t.text}s`),
   );
+}
+
+/** Whether a word of the text matches one of the terms. */
+export function hasMatch(text: string, terms: readonly MatchTerm[]): boolean {
+  for (const m of text.matchAll(WORD)) if (matches(m[0], terms)) return true;
+  return false;
 }
 
 /** Splits text into words that match the terms and the text between them (for <mark> in the view). */

@@ -1,12 +1,13 @@
 import type { StoreContext } from './context.ts';
 import { matchTerms, parseSearch, SEARCH_RANKED_WINDOW } from './search-query.ts';
+import { hasMatch, searchTextFromHtml } from './search-text.ts';
 import type { ItemStore, SearchHit, SearchStore } from './types.ts';
 
 /** Full-text search: ids from the dialect's index (FTS5 or tsvector), items by id, the terms for the view to mark. */
 export class SqlSearchStore implements SearchStore {
   constructor(
     private readonly ctx: StoreContext,
-    private readonly items: Pick<ItemStore, 'getItemsByIds'>,
+    private readonly items: Pick<ItemStore, 'getItemsByIds' | 'fullTextsOf'>,
   ) {}
 
   async search(query: string, limit: number, offset = 0): Promise<SearchHit[]> {
@@ -25,6 +26,15 @@ export class SqlSearchStore implements SearchStore {
       found.push(...(await ids(dialect.newestMatches(parsed.query, offset + limit - restFrom, restFrom))));
     }
     const terms = matchTerms(parsed.query);
-    return (await this.items.getItemsByIds(found)).map((item) => ({ ...item, terms }));
+    const hits = await this.items.getItemsByIds(found);
+    // A hit found by its article's words shows where they are in the article, not a summary without them.
+    const elsewhere = hits.filter((i) => !hasMatch(i.summary, terms)).map((i) => i.id);
+    const articles = elsewhere.length > 0 ? await this.items.fullTextsOf(elsewhere) : new Map<number, string>();
+    return hits.map((item) => {
+      const html = articles.get(item.id);
+      const article = html === undefined ? undefined : searchTextFromHtml(html);
+      const snippet = article !== undefined && hasMatch(article, terms) ? article : item.summary;
+      return { ...item, terms, snippet };
+    });
   }
 }

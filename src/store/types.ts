@@ -120,6 +120,11 @@ export interface Page<T> {
 export interface SearchHit extends ItemWithSource {
   /** The words the query looked for, for the view to mark in the title and excerpt (plain data, no HTML). */
   terms: MatchTerm[];
+  /**
+   * The plain text to show an excerpt of: the summary, unless the query's words are not in it but in the extracted
+   * article (then the article's text, where the excerpt finds them).
+   */
+  snippet: string;
 }
 
 export interface UnreadCounts {

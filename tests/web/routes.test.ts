@@ -683,6 +683,35 @@ describe('search', () => {
     expect(html).toContain('Storage, <mark>kubernetes</mark> and more.');
   });
 
+  it('finds an item by its extracted article and shows the article excerpt with the match marked', async () => {
+    const { heise } = await seed(h.store, 0);
+    const result = await h.store.upsertItems(
+      heise.id,
+      [
+        makeItem({
+          uid: 'teaser',
+          title: 'Region opens',
+          summary: 'A teaser …',
+          contentHtml: '',
+          publishedAt: NOW - HOUR,
+        }),
+      ],
+      NOW,
+    );
+    const id = result.inserted[0]!.id;
+    const c = new Client(h.app);
+    expect(titles((await c.get('/search?q=kryostat')).html)).toEqual([]);
+    await h.store.queueFullTexts([id], NOW);
+    await h.store.finishFullText(
+      id,
+      { status: 'done', contentHtml: '<p>The <b>kryostat</b> hall &amp; more.</p>' },
+      NOW,
+    );
+    const { html } = await c.get('/search?q=kryostat');
+    expect(html).toContain('class="entry-link">Region opens</a>');
+    expect(html).toContain('The <mark>kryostat</mark> hall &amp; more.');
+  });
+
   it('says why a query without a word to look for finds nothing', async () => {
     await seed(h.store, 2);
     const c = new Client(h.app);

@@ -71,4 +71,10 @@ export interface Dialect {
   rankedMatches(query: SearchQuery, window: number, limit: number, offset: number): SQL;
   /** Ids of matches newest first (what follows the ranked window). Selects one column, `id`. */
   newestMatches(query: SearchQuery, limit: number, offset: number): SQL;
+  /**
+   * Makes the extracted article's text (plain text) searchable beside the item's own title and content:
+   * PostgreSQL keeps it as a vector of its own (items.article_vector, searched together with the generated
+   * search_vector); SQLite does nothing here, its index row is rewritten through Connection.indexText.
+   */
+  indexArticle(tx: Db, itemId: number, articleText: string): Promise<void>;
 }

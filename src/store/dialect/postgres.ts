@@ -84,17 +84,35 @@ export const postgresDialect: Dialect = {
 
   rankedMatches(query, window, limit, offset) {
     const tsquery = sql`to_tsquery('simple', ${toTsquery(query)})`;
-    return sql`select m.id from (select id, published_at, search_vector from items
-          where search_vector @@ ${tsquery} order by id desc limit ${window}) m
-        order by ts_rank_cd(m.search_vector, ${tsquery}, 1) desc, m.published_at desc, m.id desc
+    return sql`select m.id from (select id, published_at, ${SEARCHED} as v from items
+          where ${SEARCHED} @@ ${tsquery} order by id desc limit ${window}) m
+        order by ts_rank_cd(m.v, ${tsquery}, 1) desc, m.published_at desc, m.id desc
         limit ${limit} offset ${offset}`;
   },
 
   newestMatches(query, limit, offset) {
-    return sql`select id from items where search_vector @@ to_tsquery('simple', ${toTsquery(query)})
+    return sql`select id from items where ${SEARCHED} @@ to_tsquery('simple', ${toTsquery(query)})
               order by id desc limit ${limit} offset ${offset}`;
   },
+
+  async indexArticle(tx, itemId, articleText) {
+    // Weighted as the feed's own content (C), read as items_search_text reads it (migrations/pg/0002).
+    const text = sql`items_search_text(${articleText.slice(0, ARTICLE_INDEX_CHARS)})`;
+    await (tx as unknown as { execute(q: SQL): Promise<unknown> }).execute(sql`update items set article_vector =
+        setweight(to_tsvector('german'::regconfig, ${text}), 'C') ||
+        setweight(to_tsvector('english'::regconfig, ${text}), 'C')
+      where id = ${itemId}`);
+  },
 };
+
+/**
+ * What a search matches: the item's own title and content (the generated search_vector) and the extracted article
+ * (article_vector, when there is one). The GIN index items_search is built on exactly this expression
+ * (migrations/pg: article search), so it must be written the same way here.
+ */
+const SEARCHED = sql.raw(`(search_vector || coalesce(article_vector, ''::tsvector))`);
+/** As much of an article as the index reads (the feed's own content is cut at the same length). */
+const ARTICLE_INDEX_CHARS = 100_000;
 
 /** PostgreSQL advisory lock key that serialises migrations and config sync across processes. */
 const SETUP_LOCK_ID = 727274;

@@ -9,7 +9,7 @@ import type { Connection, Db } from '../connection.ts';
 import type { ItemInsert, TopicItemInsert } from '../rows.ts';
 import * as sqliteSchema from '../schema.sqlite.ts';
 import { toFts5Match } from '../search-query.ts';
-import { foldForIndex, indexedBody, searchTextFromHtml } from '../search-text.ts';
+import { foldForIndex, indexedBody, searchTextFromHtml, withArticle } from '../search-text.ts';
 import { prepareSqliteFile, sqliteAccessError } from '../sqlite-access.ts';
 import { claimOrder, type Dialect, freeHostSlot, type PreparedQuery } from './dialect.ts';
 
@@ -95,6 +95,9 @@ export const sqliteDialect: Dialect = {
     return sql`select rowid as id from items_fts where items_fts match ${toFts5Match(query)}
               order by rowid desc limit ${limit} offset ${offset}`;
   },
+
+  // The index row is rewritten whole (title, content and article) through Connection.indexText.
+  async indexArticle() {},
 };
 
 const ITEM_FIELDS = [
@@ -222,6 +225,14 @@ export function registerSearchFunctions(client: Database.Database): void {
   client.function('search_index_title', { deterministic: true }, (title) => foldForIndex(String(title ?? '')));
   client.function('search_index_body', { deterministic: true }, (summary, contentHtml) =>
     foldForIndex(indexedBody(String(summary ?? ''), searchTextFromHtml(String(contentHtml ?? '')))),
+  );
+  client.function('search_index_body_with_article', { deterministic: true }, (summary, contentHtml, articleHtml) =>
+    foldForIndex(
+      withArticle(
+        indexedBody(String(summary ?? ''), searchTextFromHtml(String(contentHtml ?? ''))),
+        searchTextFromHtml(String(articleHtml ?? '')),
+      ),
+    ),
   );
 }
 
