@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findStoryClusters, groupStories, type StoryInput } from '../../src/curate/stories.ts';
+import {
+  findStoryClusters,
+  groupStories,
+  headlinePenalty,
+  type StoryInput,
+  storyFeatures,
+} from '../../src/curate/stories.ts';
 
 const T0 = Date.UTC(2026, 0, 14, 8);
 const H = 3_600_000;
@@ -162,5 +168,55 @@ describe('story clusters: bodies, wire copies and headlines that disagree', () =
       },
     ];
     expect(findStoryClusters(list).get('en')).toBe('de');
+  });
+
+  it('counts one company with one figure as a strong sign; a number in a product name is no figure', () => {
+    const facts = (title: string, summary = '', language = 'en') =>
+      storyFeatures({ id: title, title, summary, language, publishedAt: T0 }).headline;
+    const ms80 = facts('Microsoft expects to spend $80 billion on data centers');
+    const ms80de = facts('Microsoft erhöht Investitionen', 'Der Konzern will 80 Milliarden Dollar ausgeben.', 'de');
+    expect(headlinePenalty(ms80, ms80de)).toBeGreaterThan(1);
+    // The same figure from another company, or another figure: no boost (different sums weigh less).
+    expect(headlinePenalty(ms80, facts('Meta expects to spend $80 billion on data centers'))).toBe(0);
+    expect(headlinePenalty(ms80, facts('Microsoft expects to spend $60 billion on data centers'))).toBeLessThan(1);
+    // "Office 365" and "Windows 11" name products, "zwei" is too small a number to tell stories apart.
+    expect([...facts('Office 365 und Windows 11 kommen', 'Microsoft baut zwei Rechenzentren', 'de').figures]).toEqual(
+      [],
+    );
+    expect([...facts('Amazon schafft 3000 neue Stellen', '', 'de').figures]).toEqual(['#3000']);
+  });
+
+  it('joins reports sharing a rare name of the story (a place, a person), not a company name alone', () => {
+    const filler = Array.from(
+      { length: 30 },
+      (_, i): StoryInput => ({
+        id: `f${i}`,
+        sourceId: `f${i}`,
+        language: 'en',
+        publishedAt: T0,
+        title: `Microsoft cloud news number ${i} about Azure data`,
+        summary: `Item ${i} on the Microsoft cloud and its facilities.`,
+      }),
+    );
+    const a: StoryInput = {
+      id: 'la1',
+      sourceId: 'x',
+      language: 'en',
+      publishedAt: T0,
+      title: 'Hyperscale data center planned in Louisiana',
+      summary: 'A big facility in the north of the state.',
+    };
+    const b: StoryInput = {
+      id: 'la2',
+      sourceId: 'y',
+      language: 'en',
+      publishedAt: T0 + H,
+      title: 'Meta to build AI data center in Louisiana',
+      summary: 'The company said it will be one of its largest sites.',
+    };
+    // Their words alone stay just under the bar (similarity 0.33); "Louisiana", in no other item, carries them over.
+    expect(findStoryClusters([...filler, a, b]).get('la2')).toBe('la1');
+    const elsewhere = { ...b, title: 'Meta to build AI data center in Ohio' };
+    expect(findStoryClusters([...filler, a, elsewhere]).get('la2')).toBe('la2');
   });
 });
