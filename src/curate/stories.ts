@@ -299,8 +299,8 @@ export interface StoryFeatures {
   /** Feature → weight: `~concept`, `@name`, `#number`, or a word stem. */
   weights: Map<string, number>;
   headline: HeadlineFacts;
-  /** The keys of features read as names (capitalised words, AWS, Nadella), not as common words or concepts. */
-  names: Set<string>;
+  /** The keys of the title's words read as names (capitalised words, Nadella, Louisiana), company names left out. */
+  titleNames: Set<string>;
   /** MinHash signature of the body's word shingles; absent for teasers. */
   signature?: Uint32Array;
 }
@@ -429,7 +429,7 @@ interface HeadlineFacts {
 export function storyFeatures(item: StoryInput): StoryFeatures {
   const lang = stemLanguage(item.language) ?? 'en';
   const weights = new Map<string, number>();
-  const names = new Set<string>();
+  const titleNames = new Set<string>();
   const headline: HeadlineFacts = {
     organisations: new Set(),
     countries: new Set(),
@@ -467,14 +467,14 @@ export function storyFeatures(item: StoryInput): StoryFeatures {
       const name = looksLikeName(t, lang, i === 0);
       const key = lang === 'de' || (name && /^\p{Lu}/u.test(t.raw)) ? t.de : t.en;
       put(key, field * (name || org ? KIND_WEIGHT.name : KIND_WEIGHT.word));
-      if (name && !org && field !== FIELD_WEIGHT.body) names.add(key);
+      if (name && !org && facts) titleNames.add(key);
     }
   };
   const body = item.text ?? '';
   if (body) add(body.slice(0, BODY_CHARS), FIELD_WEIGHT.body);
   add(item.summary, FIELD_WEIGHT.summary, undefined, true);
   add(item.title, FIELD_WEIGHT.title, headline, true);
-  return { weights, headline, names, signature: minHash(`${item.summary} ${body.slice(0, SHINGLE_BODY_CHARS)}`) };
+  return { weights, headline, titleNames, signature: minHash(`${item.summary} ${body.slice(0, SHINGLE_BODY_CHARS)}`) };
 }
 
 /**
@@ -571,8 +571,8 @@ export function similarity(a: WeightedFeatures, b: WeightedFeatures): number {
 }
 
 /**
- * Reports that share a name few other items of the window carry (a person, a place, a product: Nadella, Jupiter,
- * Louisiana) are that much more alike. Company names are left out: AWS or Outlook recur in separate news every week.
+ * Reports whose headlines share a name few other items of the window carry (a person, a place, a product: Nadella,
+ * Jupiter, Louisiana) are that much more alike. Company names are left out: AWS or Outlook recur in separate news every week.
  * "Few" is at most RARE_NAME_DF items, or RARE_NAME_SHARE of a large window. Chosen on half 0 of the dev labels
  * (1.25–1.5 and 2–6 all kept its precision at 1.0); half 1 was only reported.
  */
@@ -580,9 +580,10 @@ const RARE_NAME_BOOST = 1.35;
 const RARE_NAME_DF = 3;
 const RARE_NAME_SHARE = 0.005;
 
-/** Whether two reports share a name few other items carry (Nadella, Jupiter, Nextcloud): the story's own names. */
+/** Whether two headlines share a name few other items carry (Nadella, Jupiter, Louisiana): the story's own names. */
 function sharesRareName(a: StoryFeatures, b: StoryFeatures, df: Map<string, number>, rareDf: number): boolean {
-  const [small, large] = a.names.size <= b.names.size ? [a.names, b.names] : [b.names, a.names];
+  const [small, large] =
+    a.titleNames.size <= b.titleNames.size ? [a.titleNames, b.titleNames] : [b.titleNames, a.titleNames];
   for (const k of small) if (large.has(k) && (df.get(k) ?? 0) <= rareDf) return true;
   return false;
 }
