@@ -219,6 +219,12 @@ for (const dialect of dialects) {
         expect(page).not.toContain('A short teaser for ars-1');
         const feedVersion = (await c.get(`/items/${ars.id}?content=feed`)).html;
         expect(feedVersion).toContain('A short teaser for ars-1');
+        // Search finds the item by a word only the extracted article has, and shows the article around it.
+        expect(ars.contentHtml).not.toContain('Mojang');
+        const hits = await t.runtime.store.search('Mojang', 10);
+        expect(hits.map((h) => h.id)).toContain(ars.id);
+        expect(hits.find((h) => h.id === ars.id)!.snippet).toContain('Mojang');
+        expect((await c.get('/search?q=Mojang')).html).toContain('<mark>Mojang</mark>');
 
         const feed = await c.get('/feeds/minecraft.atom');
         expect(feed.res.status).toBe(200);
