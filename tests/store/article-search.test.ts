@@ -1,14 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { fromRoot } from '../../src/lib/paths.ts';
 import { registerSearchFunctions } from '../../src/store/db.ts';
-import { indexedBody, searchTextFromHtml } from '../../src/store/search-text.ts';
 import type { Store } from '../../src/store/types.ts';
 import { forEachDialect, pgSkipReason, postgresDatabase, sqliteDatabase } from '../support/databases.ts';
 import { makeItem, makeSource } from '../support/items.ts';
+import { indexAsBefore, migrationStatements } from '../support/search-index.ts';
 
 const now = Date.UTC(2026, 11, 1);
 
@@ -111,12 +108,6 @@ forEachDialect('search over extracted articles', (db) => {
   });
 });
 
-function migrationStatements(dialect: 'sqlite' | 'pg', suffix: string): string[] {
-  const dir = fromRoot(`migrations/${dialect}`);
-  const name = readdirSync(dir).find((f) => f.endsWith(suffix))!;
-  return readFileSync(join(dir, name), 'utf8').split('--> statement-breakpoint');
-}
-
 describe('migration that indexes articles extracted before', () => {
   it('SQLite: rewrites the index rows of items with an article', async () => {
     const database = sqliteDatabase();
@@ -126,16 +117,7 @@ describe('migration that indexes articles extracted before', () => {
       await store.close();
       // The index as the store wrote it before: the feed's own text only.
       const client = new Database(database.url);
-      const row = client.prepare('SELECT id, title, summary, content_html FROM items WHERE id = ?').get(ids.teaser) as {
-        id: number;
-        title: string;
-        summary: string;
-        content_html: string;
-      };
-      client.prepare('DELETE FROM items_fts WHERE rowid = ?').run(row.id);
-      client
-        .prepare('INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)')
-        .run(row.id, row.title, indexedBody(row.summary, searchTextFromHtml(row.content_html)));
+      indexAsBefore(client, [ids.teaser!]);
       client.close();
       store = await database.open();
       expect(await uids(store, 'kryostat')).toEqual([]);

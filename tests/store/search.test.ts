@@ -1,12 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromRoot } from '../../src/lib/paths.ts';
 import { registerSearchFunctions } from '../../src/store/db.ts';
 import { parseSearch, SEARCH_RANKED_WINDOW } from '../../src/store/search-query.ts';
-import { indexedBody, searchTextFromHtml } from '../../src/store/search-text.ts';
 import type { Store } from '../../src/store/types.ts';
 import {
   type DialectSuite,
@@ -17,6 +13,7 @@ import {
   storedItemCount,
 } from '../support/databases.ts';
 import { makeItem, makeSource } from '../support/items.ts';
+import { indexAsBefore, migrationStatements } from '../support/search-index.ts';
 
 const HOUR = 3_600_000;
 const now = Date.UTC(2026, 10, 20);
@@ -268,13 +265,6 @@ describe('search syntax', () => {
   });
 });
 
-/** Statements of a migration, found by the end of its name (the lead renumbers migrations when merging). */
-function migrationStatements(dialect: 'sqlite' | 'pg', suffix: string): string[] {
-  const dir = fromRoot(`migrations/${dialect}`);
-  const name = readdirSync(dir).find((f) => f.endsWith(suffix))!;
-  return readFileSync(join(dir, name), 'utf8').split('--> statement-breakpoint');
-}
-
 describe('migration that folds ß in the SQLite index', () => {
   it('re-indexes items indexed before, so their ß words are found', async () => {
     const database = sqliteDatabase();
@@ -292,17 +282,7 @@ describe('migration that folds ß in the SQLite index', () => {
 
       // The index as the store wrote it before: ß kept (unicode61 keeps it).
       const client = new Database(database.url);
-      for (const row of client.prepare('SELECT id, title, summary, content_html FROM items').all() as {
-        id: number;
-        title: string;
-        summary: string;
-        content_html: string;
-      }[]) {
-        client.prepare('DELETE FROM items_fts WHERE rowid = ?').run(row.id);
-        client
-          .prepare('INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)')
-          .run(row.id, row.title, indexedBody(row.summary, searchTextFromHtml(row.content_html)));
-      }
+      indexAsBefore(client);
       client.close();
       store = await database.open();
       expect((await store.search('Fußball', 5)).map((h) => h.uid)).toEqual(['plain']);
