@@ -18,6 +18,7 @@ import {
   sourceTitle,
   streamFilter,
   streamRefs,
+  streamRefText,
   subscribed,
 } from './streams.ts';
 import { editSubscriptions, subscribe } from './subscriptions.ts';
@@ -32,6 +33,8 @@ import { editSubscriptions, subscribe } from './subscriptions.ts';
 
 const BASE = '/api/greader';
 const IDS_CAP = 10_000;
+/** An itemRef of stream/items/ids: the decimal id and the published time in µs (its ms with 000 after them). */
+const ITEM_REF_FORMAT = { before: '{"id":"', between: '","timestampUsec":"', after: '000"}', separator: ',' };
 const CONTENTS_CAP = 1_000;
 
 interface Env {
@@ -48,7 +51,8 @@ export function greaderRoutes(deps: AppDeps): Hono {
   api.use('*', bodyLimit({ maxSize: 4 * 1024 * 1024 }));
   // Query and form body as one parameter list (repeated keys kept): clients put T, i, a, r, s in either.
   api.use('*', async (c, next) => {
-    const params = new URL(c.req.url).searchParams;
+    // A list of its own: appending to a URL's searchParams re-serialises the URL each time (250 ids: 2 ms).
+    const params = new URLSearchParams(new URL(c.req.url).search);
     if (c.req.method === 'POST') {
       const type = c.req.header('content-type') ?? '';
       if (type === '' || type.includes('application/x-www-form-urlencoded') || type.startsWith('text/plain')) {
@@ -231,11 +235,10 @@ export function greaderRoutes(deps: AppDeps): Hono {
     const s = params.get('s');
     if (!s) throw new BadRequest('s (a stream id) is required');
     const filter = requestFilter(await catalogFor(s, params), s, params);
-    const page = await streamRefs(deps.store, filter, params, 20, IDS_CAP);
-    // Written as text: up to 10,000 refs of two numbers each, the apps' most frequent large answer.
-    const refs = page.refs.map((r) => `{"id":"${r.id}","timestampUsec":"${r.publishedAt * 1000}"}`).join(',');
+    // Up to 10,000 refs, the apps' most frequent large answer: written by the database as one text.
+    const page = await streamRefText(deps.store, filter, params, 20, IDS_CAP, ITEM_REF_FORMAT);
     const continuation = page.continuation ? `,"continuation":${JSON.stringify(page.continuation)}` : '';
-    return c.body(`{"itemRefs":[${refs}]${continuation}}`, 200, { 'Content-Type': 'application/json' });
+    return c.body(`{"itemRefs":[${page.text}]${continuation}}`, 200, { 'Content-Type': 'application/json' });
   };
   api.get('/reader/api/0/stream/items/ids', read, itemIds);
   api.post('/reader/api/0/stream/items/ids', read, itemIds);
