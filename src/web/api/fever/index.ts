@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ItemFilter, ItemWithSource, SourceRow } from '../../../store/types.ts';
 import type { AppDeps } from '../../deps.ts';
+import { type Icon, sourceIcon } from '../../favicons.ts';
 import { clientIp } from '../../routes/login.ts';
 import { MAX_ROW_ID, timestampMs } from '../greader/ids.ts';
 import { loadCatalog, sourceTitle, subscribed } from '../greader/streams.ts';
@@ -45,6 +46,44 @@ function feedsGroups(sources: SourceRow[]) {
   const byGroup = new Map<string, number[]>();
   for (const s of sources) byGroup.set(s.category, [...(byGroup.get(s.category) ?? []), s.id]);
   return [...byGroup].map(([name, ids]) => ({ group_id: groupId(name), feed_ids: ids.join(',') }));
+}
+
+/** How long `feeds` and `favicons` wait for site icons not fetched yet (those still coming are in the next answer). */
+const ICON_WAIT_MS = 3_000;
+const iconData = new WeakMap<Icon, string>();
+
+/**
+ * The feeds' icons as far as they are known (the look-up of `/favicons/<id>`, web/favicons.ts): a favicon id per
+ * feed with one, and the icons as Fever's `data` (`image/png;base64,…`, which apps prefix with `data:`). Feeds of one
+ * site share its icon, under the lowest of their ids. The same in `feeds` and `favicons`, so their ids match.
+ */
+async function feedIcons(deps: AppDeps, sources: SourceRow[]) {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(resolve, ICON_WAIT_MS, null);
+  });
+  const found = await Promise.all(
+    sources.map((s) => Promise.race([sourceIcon(deps, s).catch(() => null), late])),
+  ).finally(() => clearTimeout(timer));
+  const idOf = new Map<Icon, number>();
+  sources.forEach((s, k) => {
+    const icon = found[k];
+    if (icon) idOf.set(icon, Math.min(idOf.get(icon) ?? s.id, s.id));
+  });
+  const byFeed = new Map<number, number>();
+  sources.forEach((s, k) => {
+    const icon = found[k];
+    if (icon) byFeed.set(s.id, idOf.get(icon)!);
+  });
+  const favicons = [...idOf].map(([icon, id]) => {
+    let data = iconData.get(icon);
+    if (data === undefined) {
+      data = `${icon.type};base64,${Buffer.from(icon.body).toString('base64')}`;
+      iconData.set(icon, data);
+    }
+    return { id, data };
+  });
+  return { byFeed, favicons: favicons.sort((a, b) => a.id - b.id) };
 }
 
 /** A comma list of positive integers, at most `cap` of them; undefined when it is not one. */
@@ -148,10 +187,11 @@ export function feverRoutes(deps: AppDeps): Hono {
       out.groups = names.map((title) => ({ id: groupId(title), title }));
       out.feeds_groups = feedsGroups(sources);
     }
+    const icons = params.has('feeds') || params.has('favicons') ? await feedIcons(deps, sources) : undefined;
     if (params.has('feeds')) {
       out.feeds = sources.map((s) => ({
         id: s.id,
-        favicon_id: 0,
+        favicon_id: icons?.byFeed.get(s.id) ?? 0,
         title: sourceTitle(s),
         url: s.configUrl,
         site_url: s.siteUrl ?? s.configUrl,
@@ -160,7 +200,7 @@ export function feverRoutes(deps: AppDeps): Hono {
       }));
       out.feeds_groups = feedsGroups(sources);
     }
-    if (params.has('favicons')) out.favicons = [];
+    if (params.has('favicons')) out.favicons = icons?.favicons ?? [];
     if (params.has('links')) out.links = [];
     if (params.has('unread_item_ids')) out.unread_item_ids = await refIds({ unreadOnly: true });
     if (params.has('saved_item_ids')) out.saved_item_ids = await refIds({ starredOnly: true });

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { feedUrlKey } from '../../../lib/url.ts';
 import type { AppPassword } from '../../../store/types.ts';
 import type { AppDeps } from '../../deps.ts';
+import { publicOrigin } from '../../request-context.ts';
 import { clientIp } from '../../routes/login.ts';
 import { checkAppPassword } from '../app-passwords.ts';
 import { setItemsRead, setItemsStarred } from '../marking.ts';
@@ -132,6 +133,8 @@ export function greaderRoutes(deps: AppDeps): Hono {
 
   api.get('/reader/api/0/subscription/list', read, async (c) => {
     const catalog = await loadCatalog(deps.store);
+    // The site icon the reader shows (web/favicons.ts), public like the published feeds.
+    const icons = `${publicOrigin(c as never, deps)}/favicons/`;
     return c.json({
       subscriptions: subscribed(catalog)
         .sort((a, b) => sourceTitle(a).localeCompare(sourceTitle(b)) || a.id - b.id)
@@ -141,7 +144,7 @@ export function greaderRoutes(deps: AppDeps): Hono {
           categories: [{ id: labelId(s.category), label: s.category, type: 'folder' }],
           url: s.configUrl,
           htmlUrl: s.siteUrl ?? s.configUrl,
-          iconUrl: '',
+          iconUrl: `${icons}${s.id}`,
           firstitemmsec: String(Number(s.createdAt)),
           sortid: s.id.toString(16).padStart(8, '0'),
         })),
