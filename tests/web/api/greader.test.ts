@@ -533,6 +533,68 @@ for (const dialect of dialects) {
         expect(bad.status).toBe(400);
         expect(h.yaml()).toContain('# rundschau for the sync tests');
       });
+
+      it('rename-tag renames a folder and disable-tag removes it, in rundschau.yaml (comments kept) and the lists', async () => {
+        await loggedIn();
+        const labels = async () =>
+          (await client.json('/reader/api/0/tag/list')).tags
+            .filter((t: { type: string }) => t.type === 'folder')
+            .map((t: { label: string; unread_count: number }) => [t.label, t.unread_count]);
+        const folderOf = async (id: number) =>
+          (await client.json('/reader/api/0/subscription/list')).subscriptions.find(
+            (s: { id: string }) => s.id === `feed/${id}`,
+          ).categories[0].label;
+        expect(await labels()).toEqual([
+          ['Cloud', 5],
+          ['Tech', 5],
+        ]);
+
+        const renamed = await client.post('/reader/api/0/rename-tag', {
+          s: 'user/-/label/Cloud',
+          dest: 'user/-/label/Infra / Cloud',
+        });
+        expect(await renamed.text()).toBe('OK');
+        expect(h.yaml()).toContain('    title: Cloud Blog\n    category: Infra / Cloud # cloudy\n');
+        expect(h.yaml()).toContain(
+          '  # the big one\n  - url: https://heise.example/feed\n    title: Heise\n    category: Tech\n',
+        );
+        expect(h.config().sources.find((s) => s.title === 'Cloud Blog')?.category).toBe('Infra / Cloud');
+        expect(await labels()).toEqual([
+          ['Infra / Cloud', 5],
+          ['Tech', 5],
+        ]);
+        expect(await folderOf(h.ids.cloud)).toBe('Infra / Cloud');
+        const ids = await client.json('/reader/api/0/stream/items/ids', { s: 'user/-/label/Infra / Cloud' });
+        expect(ids.itemRefs).toHaveLength(5);
+        // `t` for the name, a bare name as dest (FreshRSS accepts both).
+        await client.post('/reader/api/0/rename-tag', { t: 'Tech', dest: 'News' });
+        expect(h.yaml()).toContain('    title: Heise\n    category: News\n');
+
+        const disabled = await client.post('/reader/api/0/disable-tag', { s: 'user/-/label/Infra / Cloud' });
+        expect(await disabled.text()).toBe('OK');
+        expect(h.yaml()).toContain('    title: Cloud Blog\n');
+        expect(h.yaml()).not.toContain('Infra / Cloud');
+        expect(h.yaml()).toContain('# rundschau for the sync tests\n');
+        expect(h.config().sources.find((s) => s.title === 'Cloud Blog')?.category).toBe('Uncategorized');
+        expect(await folderOf(h.ids.cloud)).toBe('Uncategorized');
+        expect(await labels()).toEqual([
+          ['News', 5],
+          ['Uncategorized', 5],
+        ]);
+
+        // Unknown folders, a missing dest and a stale token are refused; the file stays as it is.
+        const before = h.yaml();
+        expect((await client.post('/reader/api/0/rename-tag', { s: 'user/-/label/Nope', dest: 'X' })).status).toBe(400);
+        expect((await client.post('/reader/api/0/rename-tag', { s: 'user/-/label/News' })).status).toBe(400);
+        expect((await client.post('/reader/api/0/disable-tag', { t: 'Nope' })).status).toBe(400);
+        const stale = await client.post(
+          '/reader/api/0/disable-tag',
+          { s: 'user/-/label/News', T: 'phone/1/abc' },
+          false,
+        );
+        expect(stale.status).toBe(401);
+        expect(h.yaml()).toBe(before);
+      });
     });
   });
 }

@@ -22,7 +22,7 @@ import {
   streamRefText,
   subscribed,
 } from './streams.ts';
-import { editSubscriptions, subscribe } from './subscriptions.ts';
+import { editSubscriptions, recategorise, subscribe, tagParam } from './subscriptions.ts';
 
 /**
  * The Google Reader API (the sync protocol most feed apps speak: NetNewsWire, Reeder, FeedMe, Read You, newsboat's
@@ -170,6 +170,22 @@ export function greaderRoutes(deps: AppDeps): Hono {
     const source = (await deps.store.listSources()).find((s) => feedUrlKey(s.configUrl) === feedUrlKey(feed.url));
     if (!source) return c.json({ numResults: 0, query });
     return c.json({ numResults: 1, query, streamId: feedId(source.id), streamName: sourceTitle(source) });
+  });
+
+  // A folder renamed (`dest`: its new label) or removed (its feeds to no folder): edits of rundschau.yaml.
+  api.post('/reader/api/0/rename-tag', write, async (c) => {
+    const params = c.var.params;
+    const from = tagParam(params);
+    const dest = params.get('dest')?.trim();
+    if (!dest) throw new BadRequest('dest (the new label stream id) is required');
+    const to = parseStreamId(dest)?.kind === 'label' ? tagParam(new URLSearchParams({ s: dest })) : dest;
+    if (to.trim() === '') throw new BadRequest(`not a label name: ${dest}`);
+    await recategorise(configFile(), await loadCatalog(deps.store), from, to);
+    return ok(c);
+  });
+  api.post('/reader/api/0/disable-tag', write, async (c) => {
+    await recategorise(configFile(), await loadCatalog(deps.store), tagParam(c.var.params), null);
+    return ok(c);
   });
 
   api.get('/reader/api/0/tag/list', read, async (c) => {
