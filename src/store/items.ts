@@ -4,8 +4,18 @@ import type { NewItem } from '../normalize/types.ts';
 import { itemsChanged, topicsShowingChanged } from './change-marks.ts';
 import type { Db } from './connection.ts';
 import type { StoreContext } from './context.ts';
+import type { PreparedQuery } from './dialect/dialect.ts';
 import type { ItemQueries } from './item-query.ts';
-import { chunks, itemColumns, itemInsert, riverColumns, storedFromNew, toStoredItem, withSource } from './rows.ts';
+import {
+  chunks,
+  itemColumns,
+  itemInsert,
+  type RiverRow,
+  riverColumns,
+  storedFromNew,
+  toStoredItem,
+  withSource,
+} from './rows.ts';
 import { indexedBody, searchTextFromHtml, withArticle } from './search-text.ts';
 import type {
   Cursor,
@@ -18,12 +28,14 @@ import type {
   ItemsMark,
   ItemWithSource,
   Page,
+  RefTextFormat,
   StoredItem,
   UpsertResult,
 } from './types.ts';
 
 /** Items: ingest (upsert, retention), reading (rivers, read/star), batch scans and story keys. */
 export class SqlItemStore implements ItemStore {
+  private byIds: PreparedQuery | undefined;
   constructor(
     private readonly ctx: StoreContext,
     private readonly queries: ItemQueries,
@@ -222,17 +234,18 @@ export class SqlItemStore implements ItemStore {
   }
 
   async getItemsByIds(ids: number[]): Promise<ItemWithSource[]> {
-    const { items, sources } = this.ctx.t;
     if (ids.length === 0) return [];
-    const out: ItemWithSource[] = [];
-    for (const part of chunks(ids)) {
-      const rows = await this.ctx.db
+    // One statement for any number of ids, prepared once (the sync apps ask for up to 1,000 at a time).
+    this.byIds ??= this.ctx.dialect.prepare(
+      this.ctx.db
         .select(riverColumns(this.ctx.t))
-        .from(items)
-        .innerJoin(sources, eq(sources.id, items.sourceId))
-        .where(inArray(items.id, part));
-      out.push(...rows.map(withSource));
-    }
+        .from(this.ctx.t.items)
+        .innerJoin(this.ctx.t.sources, eq(this.ctx.t.sources.id, this.ctx.t.items.sourceId))
+        .where(this.ctx.dialect.inIdList(this.ctx.t.items.id, sql.placeholder('ids'))),
+      'items_by_ids',
+    );
+    const rows = (await this.byIds.execute({ ids: this.ctx.dialect.idList(ids) })) as RiverRow[];
+    const out = rows.map(withSource);
     const order = new Map(ids.map((id, i) => [id, i]));
     return out.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   }
@@ -284,6 +297,15 @@ export class SqlItemStore implements ItemStore {
     opts: { oldestFirst?: boolean } = {},
   ): Promise<Page<ItemRef>> {
     return this.queries.refs(filter, limit, after, Boolean(opts.oldestFirst));
+  }
+
+  listItemRefText(
+    filter: ItemFilter,
+    limit: number,
+    after: Cursor | undefined,
+    opts: { oldestFirst?: boolean; format: RefTextFormat },
+  ): Promise<{ text: string; next?: Cursor }> {
+    return this.queries.refText(filter, limit, after, Boolean(opts.oldestFirst), opts.format);
   }
 
   async markFilterRead(filter: ItemFilter): Promise<number[]> {

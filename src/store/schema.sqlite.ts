@@ -94,6 +94,8 @@ export const items = sqliteTable(
     // Retention looks for items first seen before its cutoff: the old ones only, not the whole source.
     index('items_source_first_seen').on(t.sourceId, t.firstSeenAt),
     index('items_unread_river').on(t.publishedAt, t.id).where(sql`${t.read} = false`),
+    // A feed's or a folder's unread items (the sync apps' most frequent lists): read from the index alone.
+    index('items_source_unread_river').on(t.sourceId, t.publishedAt, t.id).where(sql`${t.read} = false`),
     index('items_starred_river').on(t.publishedAt, t.id).where(sql`${t.starred} = true`),
     index('items_story').on(t.storyKey),
   ],

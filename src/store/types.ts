@@ -103,6 +103,21 @@ export interface ItemFilter {
   publishedFrom?: number;
   /** Published at or before, epoch ms. */
   publishedUntil?: number;
+  /** Leaves these sources' items out (a sync app excluding a feed or a category: `xt`). */
+  excludeSourceIds?: number[];
+  /** Leaves the items included in these topics out (a sync app excluding a topic's label). */
+  excludeTopics?: string[];
+}
+
+/**
+ * How `listItemRefText` writes each ref: `before`, the id, then (with `between`) `between` and the published time in
+ * epoch ms, then `after`; refs joined by `separator`. E.g. `{ before: '', after: '', separator: ',' }`: "3,2,1".
+ */
+export interface RefTextFormat {
+  before: string;
+  between?: string;
+  after: string;
+  separator: string;
 }
 
 /** An item's place in a river: what id lists (sync APIs) need, read straight from an index. */
@@ -270,6 +285,17 @@ export interface ItemStore {
     after?: Cursor,
     opts?: { oldestFirst?: boolean },
   ): Promise<Page<ItemRef>>;
+  /**
+   * The refs `listItemRefs` would list, written as one text by the database (`format`): the sync APIs' long id
+   * lists, without an object per ref. A page may hold a few more than `limit` refs when items arrive meanwhile;
+   * `next` continues exactly after its last one (nothing is missed or repeated).
+   */
+  listItemRefText(
+    filter: ItemFilter,
+    limit: number,
+    after: Cursor | undefined,
+    opts: { oldestFirst?: boolean; format: RefTextFormat },
+  ): Promise<{ text: string; next?: Cursor }>;
   /** Marks every unread item matching `filter` (its topic too) read; returns the ids it changed. */
   markFilterRead(filter: ItemFilter): Promise<number[]>;
   /**

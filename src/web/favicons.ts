@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { fetchFeed } from '../fetch/http.ts';
 import { isPrivateHost } from '../fetch/private-address.ts';
+import type { SourceRow } from '../store/types.ts';
 import type { AppDeps } from './deps.ts';
 
 /**
@@ -16,7 +17,7 @@ const PLACEHOLDER = Buffer.from(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="1" width="14" height="14" rx="3" fill="#9a948b" opacity=".45"/></svg>',
 );
 
-interface Icon {
+export interface Icon {
   type: string;
   body: Uint8Array<ArrayBuffer>;
 }
@@ -33,8 +34,8 @@ export function sniffIconType(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
-export function faviconRoutes(deps: AppDeps): Hono {
-  const app = new Hono();
+/** The icon look-up of one app: each site's icon fetched once, then kept in memory. */
+function iconLookup(deps: AppDeps): (source: SourceRow | undefined) => Promise<Icon | null> {
   const bySite = new Map<string, Promise<Icon | null>>();
 
   async function fetchIcon(origin: string): Promise<Icon | null> {
@@ -72,15 +73,37 @@ export function faviconRoutes(deps: AppDeps): Hono {
     return icon;
   }
 
-  app.get('/favicons/:id{[0-9]+}', async (c) => {
-    const source = await deps.store.getSource(Number(c.req.param('id')));
+  return (source) => {
     let origin: string | undefined;
     try {
       origin = source ? new URL(source.siteUrl || source.fetchUrl).origin : undefined;
     } catch {
       origin = undefined;
     }
-    const icon = origin && /^https?:/.test(origin) ? await iconFor(origin) : null;
+    return origin && /^https?:/.test(origin) ? iconFor(origin) : Promise.resolve(null);
+  };
+}
+
+const lookups = new WeakMap<AppDeps, (source: SourceRow | undefined) => Promise<Icon | null>>();
+
+/**
+ * The icon of a source's site as `/favicons/<id>` serves it, null where that serves the placeholder. One look-up
+ * per app, shared by the route and the sync APIs (Fever's `favicons`): a site's icon is fetched once for both.
+ */
+export function sourceIcon(deps: AppDeps, source: SourceRow | undefined): Promise<Icon | null> {
+  let lookup = lookups.get(deps);
+  if (!lookup) {
+    lookup = iconLookup(deps);
+    lookups.set(deps, lookup);
+  }
+  return lookup(source);
+}
+
+export function faviconRoutes(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.get('/favicons/:id{[0-9]+}', async (c) => {
+    const source = await deps.store.getSource(Number(c.req.param('id')));
+    const icon = await sourceIcon(deps, source);
     const headers = {
       'Cache-Control': 'public, max-age=86400',
       'X-Content-Type-Options': 'nosniff',

@@ -1,6 +1,6 @@
 /** The store queries the sync APIs use: item refs by filter, marking a filter read, story mates, id ranges. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/types.ts';
+import type { Cursor, Store } from '../../src/store/types.ts';
 import { dialects, type TestDatabase } from '../support/databases.ts';
 import { makeItem, makeSource } from '../support/items.ts';
 
@@ -76,6 +76,73 @@ for (const dialect of dialects) {
       expect(await store.topicUnreadCounts()).toEqual({ t: 1 });
       expect(await store.markFilterRead({ topic: 't' })).toEqual([ids[3]]);
       expect(await store.topicUnreadCounts()).toEqual({});
+    });
+
+    it('writes refs as one text in the river order, with the same pages and continuation as listItemRefs', async () => {
+      const format = { before: '[', between: ':', after: ']', separator: ',' };
+      const text = (refs: { id: number; publishedAt: number }[]) =>
+        refs.map((r) => `[${r.id}:${r.publishedAt}]`).join(',');
+      for (const oldestFirst of [false, true]) {
+        for (const filter of [{}, { category: 'Tech' }, { unreadOnly: true }]) {
+          let after: Cursor | undefined;
+          let pages = 0;
+          do {
+            const refs = await store.listItemRefs(filter, 3, after, { oldestFirst });
+            const written = await store.listItemRefText(filter, 3, after, { oldestFirst, format });
+            expect(written.text, JSON.stringify({ filter, oldestFirst, after })).toBe(text(refs.items));
+            expect(written.next).toEqual(refs.next);
+            after = refs.next;
+            pages++;
+          } while (after);
+          expect(pages).toBe(filter.category ? 2 : 3);
+        }
+      }
+      // Ids alone; a page holding exactly the rest has no continuation; nothing matches: empty.
+      const all = await store.listItemRefText({}, 7, undefined, { format: { before: '', after: '', separator: ',' } });
+      expect(all).toEqual({ text: [ids[0], ids[1], ids[2], other, ids[3], ids[4], ids[5]].join(','), next: undefined });
+      expect(await store.listItemRefText({ category: 'None' }, 5, undefined, { format })).toEqual({ text: '' });
+      expect(await store.listItemRefText({ starredOnly: true }, 5, undefined, { format })).toEqual({ text: '' });
+    });
+
+    it('leaves out excluded sources and topics, in refs, ref text, pages and marking', async () => {
+      await store.upsertTopic({ slug: 't', title: 'T', description: '', rulesHash: 'h' }, NOW);
+      await store.saveTopicScores(
+        't',
+        [ids[1]!, other].map((itemId) => ({
+          itemId,
+          score: 2,
+          included: true,
+          evidence: {},
+          publishedAt: itemId === other ? NOW - 2.5 * HOUR : NOW - HOUR,
+        })),
+        NOW,
+      );
+      const a = (await store.findSourceByUrl('https://a.example/feed'))!.id;
+      const b = (await store.findSourceByUrl('https://b.example/feed'))!.id;
+      const refs = async (filter: Parameters<Store['listItemRefs']>[0]) =>
+        (await store.listItemRefs(filter, 100)).items.map((r) => r.id);
+      const written = async (filter: Parameters<Store['listItemRefs']>[0]) =>
+        (await store.listItemRefText(filter, 100, undefined, { format: { before: '', after: '', separator: ',' } }))
+          .text;
+      expect(await refs({ excludeSourceIds: [b] })).toEqual(ids);
+      expect(await refs({ excludeSourceIds: [a, b] })).toEqual([]);
+      expect(await refs({ excludeTopics: ['t'] })).toEqual([ids[0], ids[2], ids[3], ids[4], ids[5]]);
+      expect(await refs({ topic: 't', excludeSourceIds: [b] })).toEqual([ids[1]]);
+      expect(await written({ excludeTopics: ['t'], excludeSourceIds: [a] })).toBe('');
+      expect(await written({ excludeTopics: ['t'], category: 'Tech' })).toBe(
+        [ids[0], ids[2], ids[3], ids[4], ids[5]].join(','),
+      );
+      const page = await store.listItems({ excludeSourceIds: [a] }, 10);
+      expect(page.items.map((i) => i.id)).toEqual([other]);
+      const topicPage = await store.listItems({ topic: 't', excludeSourceIds: [a] }, 10);
+      expect(topicPage.items.map((i) => i.id)).toEqual([other]);
+      expect(await store.adjacentItems({ excludeTopics: ['t'] }, { publishedAt: NOW, id: ids[0]! })).toEqual({
+        older: ids[2],
+      });
+      expect((await store.markFilterRead({ excludeTopics: ['t'], excludeSourceIds: [b] })).sort()).toEqual(
+        [ids[0], ids[2], ids[3], ids[4], ids[5]].sort(),
+      );
+      expect(await refs({ unreadOnly: true })).toEqual([ids[1], other]);
     });
 
     it('marks a filter read keeping the unread counters, finds the reports of a story, reads id ranges', async () => {

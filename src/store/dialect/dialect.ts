@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, type Placeholder, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Db, Schema } from '../db-types.ts';
 import type { ItemInsert, TopicItemInsert } from '../rows.ts';
 import type { SearchQuery } from '../search-query.ts';
@@ -40,6 +40,13 @@ export interface Dialect {
    * (`name`, unique per shape); SQLite's drizzle takes no name (the connection caches statements by SQL text).
    */
   prepare(query: unknown, name: string): PreparedQuery;
+  /**
+   * `column` among the ids bound as one parameter (`placeholder`, its value from `idList`): one statement, prepared
+   * once, for any number of ids (SQLite: json_each of a JSON array; PostgreSQL: `= any` of an int array).
+   */
+  inIdList(column: SQLWrapper, placeholder: Placeholder): SQL;
+  /** The bound value of an `inIdList` placeholder. */
+  idList(ids: number[]): unknown;
   /**
    * Leases up to `limit` sources matching `due` (oldest due first) and returns them. PostgreSQL: several processes
    * may claim at once, SKIP LOCKED hands each a disjoint set; SQLite: writes are serialised, select then update.

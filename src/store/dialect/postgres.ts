@@ -25,6 +25,14 @@ export const postgresDialect: Dialect = {
     return (query as { prepare(name: string): PreparedQuery }).prepare(name);
   },
 
+  inIdList(column, placeholder) {
+    return sql`${column} = any(${placeholder}::integer[])`;
+  },
+
+  idList(ids) {
+    return ids;
+  },
+
   async claimSources(tx, t, due, limit, lease) {
     // Several processes may claim at once: SKIP LOCKED hands each a disjoint set of rows.
     const { sources } = t;

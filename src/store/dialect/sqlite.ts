@@ -28,6 +28,14 @@ export const sqliteDialect: Dialect = {
     return (query as { prepare(): PreparedQuery }).prepare();
   },
 
+  inIdList(column, placeholder) {
+    return sql`${column} in (select value from json_each(${placeholder}))`;
+  },
+
+  idList(ids) {
+    return JSON.stringify(ids);
+  },
+
   async claimSources(tx, t, due, limit, lease) {
     // Writes are serialised on SQLite (one writer): a select and an update in one transaction cannot race.
     const { sources } = t;

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { feverKeyOf } from '../../../src/web/api/app-passwords.ts';
 import { groupId } from '../../../src/web/api/fever/index.ts';
 import { dialects } from '../../support/databases.ts';
+import { type FixtureServer, startFixtureServer } from '../../support/fixture-server.ts';
 import { HOUR, NOW, ORIGIN, type SyncHarness, syncHarness } from './sync-harness.ts';
 
 for (const dialect of dialects) {
@@ -108,6 +109,63 @@ for (const dialect of dialects) {
       expect(all.unread_item_ids).toBe('');
       expect((await fever('', { mark: 'feed', as: 'saved', id: String(h.ids.heise) })).status).toBe(400);
       expect((await fever('', { mark: 'item', as: 'read', id: 'x' })).status).toBe(400);
+    });
+
+    describe('favicons', () => {
+      let site: FixtureServer;
+      const PNG = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      beforeEach(async () => {
+        site = await startFixtureServer();
+        site.route('/favicon.ico', { headers: { 'content-type': 'application/octet-stream' }, body: PNG });
+        await h.close();
+        // Two feeds of one site on loopback (allowed by mediaProxy: allow-private), one of a site without an icon.
+        h = await syncHarness(await dialect.create(), {
+          perSource: 2,
+          yaml: [
+            'server:',
+            '  mediaProxy: allow-private',
+            'sync:',
+            '  requestsPerMinute: 0',
+            'sources:',
+            '  - url: https://heise.example/feed',
+            '    title: Heise',
+            '    category: Tech',
+            `  - url: ${site.url('/cloud.xml')}`,
+            '    title: Cloud Blog',
+            '    category: Cloud',
+            `  - url: ${site.url('/more.xml')}`,
+            '    title: More Cloud',
+            '    category: Cloud',
+            '',
+          ].join('\n'),
+        });
+        key = feverKeyOf(h.user.name, h.user.password);
+      });
+      afterEach(async () => site.close());
+
+      it('are the site icons /favicons serves, as image/…;base64 data, with matching favicon_ids', async () => {
+        const more = (await h.store.listSources()).find((s) => s.title === 'More Cloud')!.id;
+        const answer = await fever('feeds&favicons');
+        const iconId = Math.min(h.ids.cloud, more);
+        expect(answer.favicons).toEqual([{ id: iconId, data: `image/png;base64,${PNG.toString('base64')}` }]);
+        const favicon = new Map(answer.feeds.map((f: { id: number; favicon_id: number }) => [f.id, f.favicon_id]));
+        expect(favicon).toEqual(
+          new Map([
+            [h.ids.heise, 0],
+            [h.ids.cloud, iconId],
+            [more, iconId],
+          ]),
+        );
+        // Apart and again: the same ids; the site was asked once, and the reader's /favicons route shares it.
+        expect((await fever('feeds')).feeds.find((f: { id: number }) => f.id === more).favicon_id).toBe(iconId);
+        expect((await fever('favicons')).favicons.map((f: { id: number }) => f.id)).toEqual([iconId]);
+        const route = await h.app.request(`${ORIGIN}/favicons/${more}`);
+        expect(route.headers.get('content-type')).toBe('image/png');
+        expect(site.requestsFor('/favicon.ico')).toHaveLength(1);
+      });
     });
 
     it('a wrong key gets auth 0 and no data; GET with the key in the query works too; /api/fever/ and no ?api', async () => {

@@ -52,6 +52,7 @@ for (const dialect of dialects) {
         ],
       );
       expect(subs.subscriptions[1].categories).toEqual([{ id: 'user/-/label/Tech', label: 'Tech', type: 'folder' }]);
+      expect(subs.subscriptions[1].iconUrl).toBe(`http://127.0.0.1/favicons/${h.ids.heise}`);
 
       const unread = await unreadIds();
       expect(unread).toHaveLength(10);
@@ -213,6 +214,83 @@ for (const dialect of dialects) {
       await client.post('/reader/api/0/mark-all-as-read', { s: 'user/-/label/AI' });
       expect((await h.store.getItem(a!.id))?.read).toBe(true);
       expect((await h.store.getItem(b!.id))?.read).toBe(false);
+    });
+
+    it('xt excludes and it includes states, labels (categories and topics) and feeds, in every stream', async () => {
+      await loggedIn();
+      const heise = (await h.store.listItems({ sourceId: h.ids.heise }, 10)).items.map((i) => String(i.id));
+      const cloud = (await h.store.listItems({ sourceId: h.ids.cloud }, 10)).items.map((i) => String(i.id));
+      // Topic "AI": heise 0 and cloud 0; heise 1 read.
+      await h.store.upsertTopic({ slug: 'ai', title: 'AI', description: '', rulesHash: 'h' }, NOW);
+      await h.store.saveTopicScores(
+        'ai',
+        [heise[0]!, cloud[0]!].map((id) => ({
+          itemId: Number(id),
+          score: 2,
+          included: true,
+          evidence: {},
+          publishedAt: id === heise[0] ? NOW - HOUR : NOW - 2 * HOUR,
+        })),
+        NOW,
+      );
+      await h.store.setRead([Number(heise[1])], true);
+      const streamIds = async (s: string, params: [string, string][]) =>
+        (await client.json('/reader/api/0/stream/items/ids', [['s', s], ['n', '100'], ...params])).itemRefs
+          .map((r: { id: string }) => r.id)
+          .sort();
+      const contents = async (s: string, params: [string, string][]) =>
+        (await client.json(`/reader/api/0/stream/contents/${encodeURIComponent(s)}`, [['n', '100'], ...params])).items
+          .map((i: { id: string }) => String(Number.parseInt(i.id.slice(-16), 16)))
+          .sort();
+      const atom = async (s: string, params: [string, string][]) => {
+        const xml = await (await client.get(`/reader/atom/${encodeURIComponent(s)}`, [['n', '100'], ...params])).text();
+        return [...xml.matchAll(/reader\/item\/([0-9a-f]{16})<\/id>/g)]
+          .map((m) => String(Number.parseInt(m[1]!, 16)))
+          .sort();
+      };
+      const sorted = (...lists: string[][]) => lists.flat().sort();
+      const cases: [string, [string, string][], string[]][] = [
+        [READING_LIST, [['xt', 'user/-/label/Tech']], sorted(cloud)],
+        [READING_LIST, [['xt', `feed/${h.ids.heise}`]], sorted(cloud)],
+        [READING_LIST, [['xt', 'feed/https://heise.example/feed']], sorted(cloud)],
+        [READING_LIST, [['xt', 'user/-/label/AI']], sorted(heise.slice(1), cloud.slice(1))],
+        [READING_LIST, [['xt', 'user/-/label/Nothing']], sorted(heise, cloud)],
+        [
+          READING_LIST,
+          [
+            ['xt', READ],
+            ['xt', 'user/-/label/Cloud'],
+          ],
+          sorted([heise[0]!], heise.slice(2)),
+        ],
+        ['user/-/label/Tech', [['xt', 'user/-/label/AI']], sorted(heise.slice(1))],
+        ['user/-/label/Tech', [['xt', `feed/${h.ids.heise}`]], []],
+        ['user/-/label/AI', [['xt', 'user/-/label/Cloud']], [heise[0]!]],
+        ['user/-/label/AI', [['xt', 'user/-/label/AI']], []],
+        [`feed/${h.ids.cloud}`, [['xt', 'user/-/label/AI']], sorted(cloud.slice(1))],
+        [`feed/${h.ids.cloud}`, [['xt', 'user/-/label/Tech']], sorted(cloud)],
+        [STARRED, [['xt', 'user/-/label/Tech']], []],
+        [READING_LIST, [['it', 'user/-/label/Tech']], sorted(heise)],
+        [READING_LIST, [['it', 'user/-/label/AI']], sorted([heise[0]!, cloud[0]!])],
+        [
+          READING_LIST,
+          [
+            ['it', `feed/${h.ids.cloud}`],
+            ['it', 'user/-/label/AI'],
+          ],
+          [cloud[0]!],
+        ],
+        [READING_LIST, [['it', READ]], [heise[1]!]],
+        ['user/-/label/Tech', [['it', `feed/${h.ids.cloud}`]], []],
+        ['user/-/label/AI', [['it', 'user/-/label/Tech']], [heise[0]!]],
+        [`feed/${h.ids.heise}`, [['it', READ]], [heise[1]!]],
+      ];
+      for (const [s, params, expected] of cases) {
+        const what = `${s} ${JSON.stringify(params)}`;
+        expect(await streamIds(s, params), `ids ${what}`).toEqual(expected);
+        expect(await contents(s, params), `contents ${what}`).toEqual(expected);
+        expect(await atom(s, params), `atom ${what}`).toEqual(expected);
+      }
     });
 
     it('takes item ids in all four forms, refuses others', async () => {
@@ -454,6 +532,68 @@ for (const dialect of dialects) {
         const bad = await client.post('/reader/api/0/subscription/edit', { ac: 'unsubscribe', s: 'feed/999999' });
         expect(bad.status).toBe(400);
         expect(h.yaml()).toContain('# rundschau for the sync tests');
+      });
+
+      it('rename-tag renames a folder and disable-tag removes it, in rundschau.yaml (comments kept) and the lists', async () => {
+        await loggedIn();
+        const labels = async () =>
+          (await client.json('/reader/api/0/tag/list')).tags
+            .filter((t: { type: string }) => t.type === 'folder')
+            .map((t: { label: string; unread_count: number }) => [t.label, t.unread_count]);
+        const folderOf = async (id: number) =>
+          (await client.json('/reader/api/0/subscription/list')).subscriptions.find(
+            (s: { id: string }) => s.id === `feed/${id}`,
+          ).categories[0].label;
+        expect(await labels()).toEqual([
+          ['Cloud', 5],
+          ['Tech', 5],
+        ]);
+
+        const renamed = await client.post('/reader/api/0/rename-tag', {
+          s: 'user/-/label/Cloud',
+          dest: 'user/-/label/Infra / Cloud',
+        });
+        expect(await renamed.text()).toBe('OK');
+        expect(h.yaml()).toContain('    title: Cloud Blog\n    category: Infra / Cloud # cloudy\n');
+        expect(h.yaml()).toContain(
+          '  # the big one\n  - url: https://heise.example/feed\n    title: Heise\n    category: Tech\n',
+        );
+        expect(h.config().sources.find((s) => s.title === 'Cloud Blog')?.category).toBe('Infra / Cloud');
+        expect(await labels()).toEqual([
+          ['Infra / Cloud', 5],
+          ['Tech', 5],
+        ]);
+        expect(await folderOf(h.ids.cloud)).toBe('Infra / Cloud');
+        const ids = await client.json('/reader/api/0/stream/items/ids', { s: 'user/-/label/Infra / Cloud' });
+        expect(ids.itemRefs).toHaveLength(5);
+        // `t` for the name, a bare name as dest (FreshRSS accepts both).
+        await client.post('/reader/api/0/rename-tag', { t: 'Tech', dest: 'News' });
+        expect(h.yaml()).toContain('    title: Heise\n    category: News\n');
+
+        const disabled = await client.post('/reader/api/0/disable-tag', { s: 'user/-/label/Infra / Cloud' });
+        expect(await disabled.text()).toBe('OK');
+        expect(h.yaml()).toContain('    title: Cloud Blog\n');
+        expect(h.yaml()).not.toContain('Infra / Cloud');
+        expect(h.yaml()).toContain('# rundschau for the sync tests\n');
+        expect(h.config().sources.find((s) => s.title === 'Cloud Blog')?.category).toBe('Uncategorized');
+        expect(await folderOf(h.ids.cloud)).toBe('Uncategorized');
+        expect(await labels()).toEqual([
+          ['News', 5],
+          ['Uncategorized', 5],
+        ]);
+
+        // Unknown folders, a missing dest and a stale token are refused; the file stays as it is.
+        const before = h.yaml();
+        expect((await client.post('/reader/api/0/rename-tag', { s: 'user/-/label/Nope', dest: 'X' })).status).toBe(400);
+        expect((await client.post('/reader/api/0/rename-tag', { s: 'user/-/label/News' })).status).toBe(400);
+        expect((await client.post('/reader/api/0/disable-tag', { t: 'Nope' })).status).toBe(400);
+        const stale = await client.post(
+          '/reader/api/0/disable-tag',
+          { s: 'user/-/label/News', T: 'phone/1/abc' },
+          false,
+        );
+        expect(stale.status).toBe(401);
+        expect(h.yaml()).toBe(before);
       });
     });
   });

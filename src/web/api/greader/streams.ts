@@ -1,5 +1,14 @@
 import { decodeCursor, encodeCursor } from '../../../lib/links.ts';
-import type { Cursor, ItemFilter, ItemRef, ItemStore, SourceRow, Store, TopicRow } from '../../../store/types.ts';
+import type {
+  Cursor,
+  ItemFilter,
+  ItemRef,
+  ItemStore,
+  RefTextFormat,
+  SourceRow,
+  Store,
+  TopicRow,
+} from '../../../store/types.ts';
 import { parseStreamId, type StateName, type StreamId, timestampMs } from './ids.ts';
 
 /** A client's mistake, answered 400 with its message. */
@@ -87,20 +96,38 @@ function both(a: ItemFilter | null, b: ItemFilter | null): ItemFilter | null {
 }
 
 /**
- * The filter a stream request asks for: `s` (or the path's stream), `xt` exclusions and `it` inclusions (states;
- * a label or feed in `it` narrows, in `xt` is not supported and ignored), `ot`/`nt` in seconds.
+ * The filter a stream request asks for: `s` (or the path's stream), `xt` exclusions and `it` inclusions (each a
+ * state, a label — category or topic — or a feed; several `it` must all hold), `ot`/`nt` in seconds.
  */
 export function requestFilter(catalog: Catalog, stream: string, params: URLSearchParams): ItemFilter | null {
   let filter = streamFilter(catalog, stream);
+  const sourceIds = new Set<number>();
+  const topics = new Set<string>();
   for (const xt of params.getAll('xt')) {
     const excluded = streamOf(xt);
-    if (excluded.kind === 'state') filter = both(filter, stateFilter(excluded.state, false));
+    if (excluded.kind === 'state') {
+      filter = both(filter, stateFilter(excluded.state, false));
+    } else if (excluded.kind === 'feed') {
+      const source = findFeed(catalog, excluded.ref);
+      if (source) sourceIds.add(source.id);
+    } else {
+      // A label that names nothing excludes nothing.
+      const label = labelFilter(catalog, excluded.name);
+      if (label?.category !== undefined) {
+        for (const s of catalog.sources) if (s.category === label.category) sourceIds.add(s.id);
+      } else if (label?.topic !== undefined) topics.add(label.topic);
+    }
   }
   for (const it of params.getAll('it')) filter = both(filter, streamFilter(catalog, it));
   const ot = timestampMs(params.get('ot'));
   const nt = timestampMs(params.get('nt'));
   if (ot !== undefined) filter = both(filter, { publishedFrom: ot });
   if (nt !== undefined) filter = both(filter, { publishedUntil: nt });
+  if (!filter) return null;
+  if (filter.sourceId !== undefined && sourceIds.has(filter.sourceId)) return null;
+  if (filter.topic !== undefined && topics.has(filter.topic)) return null;
+  if (sourceIds.size > 0) filter = { ...filter, excludeSourceIds: [...sourceIds] };
+  if (topics.size > 0) filter = { ...filter, excludeTopics: [...topics] };
   return filter;
 }
 
@@ -140,4 +167,20 @@ export async function streamRefs(
   if (!filter) return { refs: [] };
   const page = await store.listItemRefs(filter, limit, after, { oldestFirst: params.get('r') === 'o' });
   return { refs: page.items, continuation: page.next ? encodeCursor(page.next) : undefined };
+}
+
+/** `streamRefs` as one text of refs in `format` (stream/items/ids). */
+export async function streamRefText(
+  store: Pick<ItemStore, 'listItemRefText'>,
+  filter: ItemFilter | null,
+  params: URLSearchParams,
+  fallback: number,
+  cap: number,
+  format: RefTextFormat,
+): Promise<{ text: string; continuation?: string }> {
+  const limit = countParam(params, fallback, cap);
+  const after = continuationParam(params);
+  if (!filter) return { text: '' };
+  const page = await store.listItemRefText(filter, limit, after, { oldestFirst: params.get('r') === 'o', format });
+  return { text: page.text, continuation: page.next ? encodeCursor(page.next) : undefined };
 }

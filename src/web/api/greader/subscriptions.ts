@@ -1,4 +1,4 @@
-import { appendSources } from '../../../config/edit.ts';
+import { appendSources, editConfigFile, updateSourceInText } from '../../../config/edit.ts';
 import { ConfigError, formatIssues } from '../../../config/load.ts';
 import { changeSource, removeSource, type SourceChange } from '../../../config/source-edit.ts';
 import type { ConfigFileAccess } from '../../deps.ts';
@@ -84,5 +84,34 @@ export async function editSubscriptions(file: ConfigFileAccess, catalog: Catalog
   } else {
     throw new BadRequest(`unknown ac: ${action ?? '(none)'} (subscribe, unsubscribe or edit)`);
   }
+  await file.reload();
+}
+
+/** The label a tag request names: `s` (a label stream id) or `t` (its name). */
+export function tagParam(params: URLSearchParams): string {
+  const s = params.get('s');
+  if (s) return labelName(s);
+  const t = params.get('t')?.trim();
+  if (t) return t;
+  throw new BadRequest('s (a label stream id) or t (a label name) is required');
+}
+
+/**
+ * rename-tag and disable-tag: every source of category `from` in rundschau.yaml gets category `to` (rename), or
+ * loses its category key (`to` null: no category, the default) — one edit of the file, comments kept — then a reload.
+ * A label that is a topic, not a category, is renamed in the topic's own entry by hand: refused here.
+ */
+export async function recategorise(file: ConfigFileAccess, catalog: Catalog, from: string, to: string | null) {
+  const urls = catalog.sources.filter((s) => s.inConfig && s.category === from).map((s) => s.configUrl);
+  if (urls.length === 0) {
+    const topic = catalog.topics.some((t) => t.title === from || t.slug === from);
+    throw new BadRequest(topic ? `${from} is a topic: rename it in rundschau.yaml` : `no such folder: ${from}`);
+  }
+  if (to !== null && to === from) return;
+  await editing(() =>
+    editConfigFile(file.path, (text) =>
+      urls.reduce((next, url) => updateSourceInText(next, file.path, url, { category: to }), text),
+    ),
+  );
   await file.reload();
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `items_source_unread_river` ON `items` (`source_id`,`published_at`,`id`) WHERE "items"."read" = false;
