@@ -1,8 +1,8 @@
-import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { paths, scopeKey } from '../src/lib/links.ts';
 import { sourceName } from '../src/lib/source-name.ts';
 import { type RiverItem, type SidebarData, safeHref, type ViewCtx } from './context.ts';
+import { html, raw } from './html.ts';
 import { absoluteTime, relativeTime } from './i18n.ts';
 
 /**
@@ -15,8 +15,7 @@ import { absoluteTime, relativeTime } from './i18n.ts';
 
 type Html = HtmlEscapedString;
 
-/** `html` is synchronous as long as nothing interpolated is a Promise, which nothing here is. */
-const sync = html as (strings: TemplateStringsArray, ...values: unknown[]) => Html;
+const sync = html;
 
 /** Rivers show the opening of a summary (CSS clamps it to three lines anyway); the item page shows all of it. */
 const RIVER_SUMMARY_CHARS = 280;
@@ -35,7 +34,8 @@ function riverSummary(summary: string): string {
 export function timeAgo(ctx: ViewCtx, at: number, estimated = false): Html {
   const absolute = absoluteTime(ctx.locale, at);
   const relative = relativeTime(ctx.locale, at, ctx.now);
-  const datetime = new Date(at).toISOString();
+  // An ISO timestamp holds no character that needs escaping.
+  const datetime = raw(new Date(at).toISOString());
   if (!estimated) return sync`<time datetime="${datetime}" title="${absolute}">${relative}</time>`;
   const title = `${absolute} (${ctx.t('dateEstimated')})`;
   return sync`<time datetime="${datetime}" title="${title}" class="estimated">~${relative}</time>`;
@@ -53,16 +53,36 @@ export function toggleButton(
   on: boolean,
   opts: { formaction?: boolean; action?: string; title?: string } = {},
 ): Html {
-  const t = ctx.t;
-  const [field, onLabel, offLabel, action] =
-    kind === 'read'
-      ? (['read', t('markUnread'), t('markRead'), paths.itemRead(id)] as const)
-      : (['starred', t('unstar'), t('star'), paths.itemStar(id)] as const);
-  const icon = kind === 'star' ? sync`<span aria-hidden="true" class="star-icon">${on ? '★' : '☆'}</span> ` : '';
-  const cls = kind === 'read' ? 'btn btn-small js-read' : 'btn btn-small btn-star js-star';
+  const action = kind === 'read' ? paths.itemRead(id) : paths.itemStar(id);
   const formaction = opts.formaction ? sync` formaction="${opts.action ?? action}"` : '';
   const title = opts.title ? sync` title="${opts.title}"` : '';
-  return sync`<button type="submit"${formaction}${title} name="${field}" value="${on ? '0' : '1'}" class="${cls}" aria-pressed="${on ? 'true' : 'false'}" data-label-on="${onLabel}" data-label-off="${offLabel}">${icon}<span class="btn-label">${on ? onLabel : offLabel}</span></button>`;
+  return sync`<button type="submit"${formaction}${title}${toggleRest(ctx.t, kind, on)}</button>`;
+}
+
+/**
+ * Everything of a toggle after its action and title, which depends only on the language, the kind and the state:
+ * made once per translator (a river has 100 toggles, all alike but for their URLs).
+ */
+const toggleRests = new WeakMap<ViewCtx['t'], Map<string, Html>>();
+function toggleRest(t: ViewCtx['t'], kind: 'read' | 'star', on: boolean): Html {
+  let perT = toggleRests.get(t);
+  if (!perT) {
+    perT = new Map();
+    toggleRests.set(t, perT);
+  }
+  const key = `${kind}${on}`;
+  let rest = perT.get(key);
+  if (!rest) {
+    const [field, onLabel, offLabel] =
+      kind === 'read'
+        ? (['read', t('markUnread'), t('markRead')] as const)
+        : (['starred', t('unstar'), t('star')] as const);
+    const icon = kind === 'star' ? sync`<span aria-hidden="true" class="star-icon">${on ? '★' : '☆'}</span> ` : '';
+    const cls = kind === 'read' ? 'btn btn-small js-read' : 'btn btn-small btn-star js-star';
+    rest = sync` name="${field}" value="${on ? '0' : '1'}" class="${cls}" aria-pressed="${on ? 'true' : 'false'}" data-label-on="${onLabel}" data-label-off="${offLabel}">${icon}<span class="btn-label">${on ? onLabel : offLabel}</span>`;
+    perT.set(key, rest);
+  }
+  return rest;
 }
 
 /** An unread or starred count beside a link; nothing for zero. */
@@ -92,13 +112,25 @@ export function sideLink(opts: {
 
 /** A source's site icon (web/favicons.ts: fetched once per site, a neutral placeholder when there is none). */
 export function faviconImg(sourceId: number): Html {
-  return sync`<img class="favicon" src="${paths.favicon(sourceId)}" width="16" height="16" alt="" loading="lazy" decoding="async">`;
+  let img = faviconImgs.get(sourceId);
+  if (!img) {
+    img = sync`<img class="favicon" src="${paths.favicon(sourceId)}" width="16" height="16" alt="" loading="lazy" decoding="async">`;
+    // Sources are a config's few hundred; the bound only keeps a long-lived process with churning ids in check.
+    if (faviconImgs.size >= 10_000) faviconImgs.clear();
+    faviconImgs.set(sourceId, img);
+  }
+  return img;
 }
+const faviconImgs = new Map<number, Html>();
+
+const SEPARATOR = raw('<span aria-hidden="true"> · </span>');
+const ENTRY_CLASS = raw('entry');
+const ENTRY_UNREAD_CLASS = raw('entry unread');
 
 export function entryHtml(ctx: ViewCtx, item: RiverItem, linkQuery = ''): Html {
   const t = ctx.t;
   const id = item.id;
-  const separator = raw('<span aria-hidden="true"> · </span>');
+  const separator = SEPARATOR;
   const score =
     item.score === undefined
       ? ''
@@ -122,7 +154,7 @@ export function entryHtml(ctx: ViewCtx, item: RiverItem, linkQuery = ''): Html {
   const summary = item.summary ? sync`<p class="entry-summary">${riverSummary(item.summary)}</p>` : '';
   const story = item.also?.length ? storyReportsHtml(ctx, item, linkQuery) : '';
   const storyAttr = item.also?.length ? sync` data-story="${item.also.length + 1}"` : '';
-  return sync`<article class="${item.read ? 'entry' : 'entry unread'}" id="item-${id}" data-id="${id}"${storyAttr} aria-labelledby="title-${id}"${lang}><h2 class="entry-title" id="title-${id}"><a href="${paths.item(id, linkQuery)}" class="entry-link">${item.title || item.link || '—'}</a></h2><p class="entry-meta"><a href="${paths.source(item.sourceId)}" class="entry-source">${faviconImg(item.sourceId)}${sourceName({ title: item.sourceTitle })}</a>${separator}${timeAgo(ctx, item.publishedAt, item.dateEstimated)}${score}${starred}</p>${summary}${story}${actions}</article>`;
+  return sync`<article class="${item.read ? ENTRY_CLASS : ENTRY_UNREAD_CLASS}" id="item-${id}" data-id="${id}"${storyAttr} aria-labelledby="title-${id}"${lang}><h2 class="entry-title" id="title-${id}"><a href="${paths.item(id, linkQuery)}" class="entry-link">${item.title || item.link || '—'}</a></h2><p class="entry-meta"><a href="${paths.source(item.sourceId)}" class="entry-source">${faviconImg(item.sourceId)}${sourceName({ title: item.sourceTitle })}</a>${separator}${timeAgo(ctx, item.publishedAt, item.dateEstimated)}${score}${starred}</p>${summary}${story}${actions}</article>`;
 }
 
 /**
