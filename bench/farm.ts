@@ -1,11 +1,17 @@
 /**
  * A farm of generated feeds for benchmarks: `feeds` documents (half RSS 2.0, half Atom), `items` entries of about
- * 2 KB each (~100 KB per feed), ETag + 304 support, spread over `hosts` loopback addresses (127.0.1.x) so that
- * per-host politeness behaves as with real, distinct publishers. Runs in its own process (see startFarm).
+ * 2.5 KB each (~130 KB per feed) spread over `hosts` loopback addresses (127.0.1.x) so that per-host politeness
+ * behaves as with real, distinct publishers (`hosts` 1: every feed on one host, as a single big publisher). Made to
+ * match what peers (Miniflux, FreshRSS) were measured on: gzip when the client accepts it, ETag and Last-Modified
+ * (either answers 304), RSS items with content:encoded beside a short description and Atom entries with content,
+ * holding paragraphs, a figure, lists, a blockquote and code; dates over four weeks in several time zones.
+ * Runs in its own process (see startFarm in bench/ingest.ts). `latencyMs` delays every answer.
  * `teasers`: each entry carries one sentence ending in "…", and its link answers with an article page (~25 KB:
  * navigation, the article of twelve paragraphs, related links, footer) for full-text extraction.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 export interface FarmOptions {
   feeds: number;
@@ -31,14 +37,41 @@ function words(seed: number, n: number): string {
   return out.join(' ');
 }
 
+/** An article body as news sites write them: paragraphs with links, a figure, a list, a quote, a code sample. */
 function itemHtml(seed: number): string {
-  const paragraphs: string[] = [];
-  for (let p = 0; p < 4; p++) {
-    paragraphs.push(
-      `<p>${words(seed + p, 40)} <a href="https://example.com/ref/${seed}/${p}?utm_source=feed">${words(seed * 3 + p, 3)}</a> <strong>${words(seed + 7, 2)}</strong></p>`,
-    );
-  }
-  return paragraphs.join('\n');
+  const p = (k: number) =>
+    `<p>${words(seed + k, 40)} <a href="https://example.com/ref/${seed}/${k}?utm_source=feed">${words(seed * 3 + k, 3)}</a> <strong>${words(seed + 7, 2)}</strong>.</p>`;
+  return [
+    p(0),
+    `<figure><img src="https://cdn.example.com/img/${seed}.jpg" alt="${words(seed + 11, 4)}" width="800" height="450"><figcaption>${words(seed + 12, 8)}</figcaption></figure>`,
+    p(1),
+    `<ul>${[0, 1, 2].map((k) => `<li>${words(seed + 20 + k, 6)}</li>`).join('')}</ul>`,
+    `<blockquote><p>${words(seed + 30, 18)}</p></blockquote>`,
+    p(2),
+    `<pre><code>kubectl scale deployment/web --replicas=${seed % 9} &amp;&amp; echo "&lt;ok&gt;"</code></pre>`,
+    `<ol>${[0, 1].map((k) => `<li><em>${words(seed + 40 + k, 5)}</em></li>`).join('')}</ol>`,
+    p(3),
+  ].join('\n');
+}
+
+/** Publishers' clocks: UTC, central Europe, US east and west, India (half-hour offset), Japan. */
+const ZONES = [0, 60, -300, -480, 330, 540];
+
+/** RFC 822 with the zone's offset, as in RSS pubDate ("Tue, 17 Nov 2026 14:00:00 +0100"). */
+function rfc822(date: Date, offsetMin: number): string {
+  const local = new Date(date.getTime() + offsetMin * 60_000).toUTCString().replace(' GMT', '');
+  return `${local} ${offsetMin === 0 ? 'GMT' : zone(offsetMin, '')}`;
+}
+
+/** RFC 3339 with the zone's offset, as in Atom ("2026-11-17T14:00:00+01:00"). */
+function rfc3339(date: Date, offsetMin: number): string {
+  const local = new Date(date.getTime() + offsetMin * 60_000).toISOString().slice(0, 19);
+  return `${local}${offsetMin === 0 ? 'Z' : zone(offsetMin, ':')}`;
+}
+
+function zone(offsetMin: number, sep: string): string {
+  const a = Math.abs(offsetMin);
+  return `${offsetMin < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}${sep}${String(a % 60).padStart(2, '0')}`;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -64,20 +97,26 @@ export function feedDocument(index: number, items: number, host: string, teasers
   const base = `http://${host}/feed/${index}`;
   const entries: string[] = [];
   const atom = index % 2 === 1;
+  const offset = ZONES[index % ZONES.length]!;
+  // Newest first; a feed's entries are spread over four weeks (the busiest ones over less), feeds offset by hours.
+  const stepMs = Math.max(1, Math.floor((28 * 24) / Math.max(1, items))) * 3_600_000;
   for (let i = 0; i < items; i++) {
     const seed = index * 1000 + i;
-    const date = new Date(Date.UTC(2026, 10, 20) - (i * 3 + index) * 3_600_000);
+    const date = new Date(Date.UTC(2026, 10, 20) - i * stepMs - (index % 240) * 3_600_000);
     const title = `${words(seed, 6)} ${index}-${i}`;
     const html = teasers ? `<p>${words(seed, 20)} …</p>` : itemHtml(seed);
+    const summary = `${words(seed + 5, 25)}.`;
     entries.push(
       atom
-        ? `<entry><id>${base}/item/${i}</id><title>${esc(title)}</title><link href="${base}/item/${i}"/><updated>${date.toISOString()}</updated><author><name>Autor ${i % 7}</name></author><content type="html">${esc(html)}</content></entry>`
-        : `<item><guid>${base}/item/${i}</guid><title>${esc(title)}</title><link>${base}/item/${i}</link><pubDate>${date.toUTCString()}</pubDate><description><![CDATA[${html}]]></description></item>`,
+        ? `<entry><id>${base}/item/${i}</id><title>${esc(title)}</title><link href="${base}/item/${i}"/><published>${rfc3339(date, offset)}</published><updated>${rfc3339(date, offset)}</updated><author><name>Autor ${i % 7}</name></author>${teasers ? '' : `<summary>${esc(summary)}</summary>`}<content type="html">${esc(html)}</content></entry>`
+        : teasers
+          ? `<item><guid>${base}/item/${i}</guid><title>${esc(title)}</title><link>${base}/item/${i}</link><pubDate>${rfc822(date, offset)}</pubDate><description><![CDATA[${html}]]></description></item>`
+          : `<item><guid isPermaLink="false">${base}/item/${i}</guid><title>${esc(title)}</title><link>${base}/item/${i}</link><pubDate>${rfc822(date, offset)}</pubDate><dc:creator>Autor ${i % 7}</dc:creator><category>${words(seed + 9, 1)}</category><description>${esc(summary)}</description><content:encoded><![CDATA[${html}]]></content:encoded></item>`,
     );
   }
   return atom
     ? `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>Farm feed ${index}</title><id>${base}</id><updated>2026-11-20T00:00:00Z</updated><link href="${base}"/>\n${entries.join('\n')}\n</feed>`
-    : `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Farm feed ${index}</title><link>${base}</link><description>generated</description>\n${entries.join('\n')}\n</channel></rss>`;
+    : `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Farm feed ${index}</title><link>${base}</link><description>generated</description>\n${entries.join('\n')}\n</channel></rss>`;
 }
 
 export function hostOfFeed(index: number, hosts: number): string {
@@ -90,13 +129,22 @@ export function hostOfFeed(index: number, hosts: number): string {
  * (zeroes both) and `POST /__bump/<i>` (feed i gains a new first entry and a new ETag): what the scale test reads.
  */
 export async function serveFarm(opts: FarmOptions, port: number): Promise<Server[]> {
+  // Bodies name their host with the port: with port 0 they are made once the first host has one (below).
   const bodies = new Map<string, Buffer>();
   const versions = new Map<string, number>();
-  for (let i = 0; i < opts.feeds; i++)
-    bodies.set(
-      `/feed/${i}`,
-      Buffer.from(feedDocument(i, opts.items, `${hostOfFeed(i, opts.hosts)}:${port}`, opts.teasers)),
-    );
+  // Compressed once per version of a feed (as a server's cache would), so the farm's CPU stays out of the figures.
+  const gzipped = new Map<string, Buffer>();
+  const gzipOf = (path: string, body: Buffer) => {
+    let z = gzipped.get(path);
+    if (!z) {
+      z = gzipSync(body, { level: 6 });
+      gzipped.set(path, z);
+    }
+    return z;
+  };
+  // Last-Modified: a fixed date per feed, a later one for each bump.
+  const modifiedAt = (path: string) =>
+    new Date(Date.UTC(2026, 10, 20) + (versions.get(path) ?? 1) * 60_000).toUTCString();
   const requests = new Map<string, number>();
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
@@ -137,6 +185,7 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
         .toString()
         .replace('<description>generated</description>\n', (m) => m + extra);
       bodies.set(path, Buffer.from(body));
+      gzipped.delete(path);
       res.writeHead(204).end();
       return true;
     }
@@ -173,11 +222,26 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
         }
         const body = bodies.get(req.url ?? '');
         if (!body) return res.writeHead(404).end();
-        const etag = `"v${versions.get(req.url ?? '') ?? 1}-${req.url}"`;
-        if (req.headers['if-none-match'] === etag) return res.writeHead(304, { etag }).end();
+        const path = req.url ?? '';
+        const etag = `"v${versions.get(path) ?? 1}-${path}"`;
+        const lastModified = modifiedAt(path);
+        const inm = req.headers['if-none-match'];
+        const ims = req.headers['if-modified-since'];
+        // As RFC 9110 says: If-None-Match decides when sent, else If-Modified-Since.
+        if (inm !== undefined ? inm === etag : ims === lastModified)
+          return res.writeHead(304, { etag, 'last-modified': lastModified }).end();
+        const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+        const payload = gzip ? gzipOf(path, body) : body;
         res
-          .writeHead(200, { 'content-type': 'application/xml; charset=utf-8', etag, 'content-length': body.length })
-          .end(body);
+          .writeHead(200, {
+            'content-type': 'application/xml; charset=utf-8',
+            etag,
+            'last-modified': lastModified,
+            vary: 'accept-encoding',
+            ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+            'content-length': payload.length,
+          })
+          .end(payload);
       };
       if (opts.latencyMs > 0) setTimeout(respond, opts.latencyMs);
       else respond();
@@ -185,19 +249,29 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
     server.keepAliveTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, address, () => resolve());
+      // Port 0: the first host takes a free port, the others (other addresses) the same one.
+      server.listen(port, address, () => {
+        port = (server.address() as AddressInfo).port;
+        resolve();
+      });
     });
     servers.push(server);
   }
+  for (let i = 0; i < opts.feeds; i++)
+    bodies.set(
+      `/feed/${i}`,
+      Buffer.from(feedDocument(i, opts.items, `${hostOfFeed(i, opts.hosts)}:${port}`, opts.teasers)),
+    );
   return servers;
 }
 
-// As a child process: `farm.ts FEEDS ITEMS HOSTS LATENCY PORT` prints "ready" once listening.
+// As a child process: `farm.ts FEEDS ITEMS HOSTS LATENCY PORT [TEASERS]` prints "ready PORT" once listening (PORT 0:
+// a free one, the same on every host).
 if (process.argv[1]?.endsWith('farm.ts')) {
   const [feeds, items, hosts, latencyMs, port, teasers] = process.argv.slice(2).map(Number);
-  await serveFarm(
+  const servers = await serveFarm(
     { feeds: feeds!, items: items!, hosts: hosts!, latencyMs: latencyMs!, teasers: teasers === 1 },
     port!,
   );
-  process.stdout.write('ready\n');
+  process.stdout.write(`ready ${(servers[0]!.address() as AddressInfo).port}\n`);
 }

@@ -1,11 +1,15 @@
 /**
- * npm run bench:ingest [-- --feeds 1000 --items 50 --hosts 250 --latency 0] [--teasers]
- * A cold cycle and a 304 cycle over a local farm of generated feeds; prints JSON. `--teasers`: the feeds carry
+ * npm run bench:ingest [-- --feeds 1000 --items 50 --hosts 250 --latency 0] [--one-host] [--teasers]
+ * A cold cycle and a 304 cycle over a local farm of generated feeds (bench/farm.ts: gzip, ETag and Last-Modified, rich
+ * HTML, dates over weeks in several zones); prints JSON. `--one-host`: every feed on one host, with the default
+ * politeness (2 at a time per host, 200 ms apart) instead of the many-hosts mode's 2 at a time without a gap.
+ * Memory: RSS is one figure for the whole process (threads share it); what each thread holds is its V8 heap, given
+ * per thread beside CPU seconds per thread (Linux). `--teasers`: the feeds carry
  * one-sentence teasers and link to article pages, so the cold cycle extracts every item's page (`fullText: auto`,
  * the default); the result then says how long extraction took and how many pages per second it did.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -13,10 +17,14 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { runCycle } from '../src/app/cycle.ts';
 import { openRuntime } from '../src/app/runtime.ts';
+import { notePeakHeap, threadStats } from '../src/app/thread-stats.ts';
 import { loadConfigFile } from '../src/config/load.ts';
 import { closeSharedAgents } from '../src/fetch/http.ts';
 import { createLogger } from '../src/lib/log.ts';
 import { hostOfFeed } from './farm.ts';
+
+const mb = (bytes: number) => Math.round(bytes / 1048576);
+const startRssMB = mb(process.memoryUsage.rss());
 
 const { values } = parseArgs({
   options: {
@@ -24,7 +32,8 @@ const { values } = parseArgs({
     items: { type: 'string', default: '50' },
     hosts: { type: 'string', default: '250' },
     latency: { type: 'string', default: '0' },
-    port: { type: 'string', default: '18080' },
+    port: { type: 'string', default: '0' },
+    'one-host': { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '64' },
     database: { type: 'string' },
     teasers: { type: 'boolean', default: false },
@@ -32,9 +41,10 @@ const { values } = parseArgs({
 });
 const feeds = Number(values.feeds);
 const items = Number(values.items);
-const hosts = Number(values.hosts);
+const oneHost = values['one-host'];
+const hosts = oneHost ? 1 : Number(values.hosts);
 const latencyMs = Number(values.latency);
-const port = Number(values.port);
+let port = Number(values.port);
 
 async function startFarm(): Promise<ChildProcess> {
   const child = spawn(
@@ -54,7 +64,11 @@ async function startFarm(): Promise<ChildProcess> {
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`farm exited with ${code}`)));
     child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
+      const ready = /ready(?: (\d+))?/.exec(chunk.toString());
+      if (ready) {
+        if (ready[1]) port = Number(ready[1]);
+        resolve();
+      }
     });
   });
   return child;
@@ -72,7 +86,7 @@ writeFileSync(
     defaults: {
       concurrency: Number(values.concurrency),
       perHostConcurrency: 2,
-      perHostGapMs: 0,
+      perHostGapMs: oneHost ? 200 : 0,
       timeout: 60,
       minInterval: 600,
       fullText: 'auto',
@@ -86,39 +100,63 @@ writeFileSync(
 );
 
 const log = createLogger('warn');
+// Workers end this soon after their last job here (30 s in production), so the figure after the cycles shows them gone.
+process.env.RUNDSCHAU_WORKER_IDLE_MS ??= '1000';
+const importedRssMB = mb(process.memoryUsage.rss());
 const runtime = await openRuntime({ configPath, databaseUrl: values.database ?? join(dir, 'bench.db'), log });
 const loop = monitorEventLoopDelay({ resolution: 10 });
-// Workers start lazily on their first job: give them one so the idle figure includes them.
+// Idle as a process waits between cycles: workers start at the first job (and end when idle), so none runs yet.
+const idleRssMB = mb(process.memoryUsage.rss());
+const idleMainHeapMB = threadStats().heapMB;
+// The same with one worker warmed by a job (what "idle" meant before workers ended when idle).
 await runtime.pool.run({
   body: Buffer.from('<rss version="2.0"><channel><title>x</title></channel></rss>'),
   url: 'http://x/',
   identity: 'auto',
   now: Date.now(),
 });
-const idleRssMB = Math.round(process.memoryUsage.rss() / 1024 / 1024);
+const idleWithWorkerRssMB = mb(process.memoryUsage.rss());
+const idleThreads = await threads();
 
 let peakRss = 0;
 const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  notePeakHeap();
 }, 50);
 
 loop.enable();
 const cpuBefore = process.cpuUsage();
+const threadsBefore = await threads();
 let t0 = performance.now();
 const cold = await runCycle(runtime, { force: true });
 const coldSeconds = (performance.now() - t0) / 1000;
 const coldCpu = process.cpuUsage(cpuBefore);
+const threadsAfter = await threads();
 loop.disable();
-const coldLoopP99 = loop.percentile(99) / 1e6;
-const coldLoopMax = loop.max / 1e6;
+const coldLoop = { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
+const coldPeakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
 
+const warmCpuBefore = process.cpuUsage();
 t0 = performance.now();
 const warm = await runCycle(runtime, { force: true });
 const warmSeconds = (performance.now() - t0) / 1000;
+const warmCpu = process.cpuUsage(warmCpuBefore);
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
+// What the process keeps between cycles once its workers have ended (idle time) and V8 has had a moment.
+await new Promise((r) => setTimeout(r, Number(process.env.RUNDSCHAU_WORKER_IDLE_MS) + 1500));
+const afterCyclesRssMB = mb(process.memoryUsage.rss());
+const afterCyclesWorkers = runtime.pool.running;
+
+/** Main thread and each worker: V8 heap now and at its peak, CPU seconds so far. */
+async function threads() {
+  return { main: threadStats(), workers: await runtime.pool.threadStats() };
+}
+const cpuOf = (t: { cpuSeconds: number | null }) => t.cpuSeconds ?? Number.NaN;
+const oneDecimal = (n: number) => Math.round(n * 10) / 10;
 
 const result = {
+  mode: oneHost ? 'one-host' : 'many-hosts',
   feeds,
   itemsPerFeed: items,
   hosts,
@@ -126,13 +164,41 @@ const result = {
   coldCycleSeconds: Number(coldSeconds.toFixed(2)),
   // All threads of this process (main, parse workers, V8's helpers); the farm runs in its own process.
   coldCycleCpuSeconds: Number(((coldCpu.user + coldCpu.system) / 1e6).toFixed(1)),
+  // The same per thread: main (HTTP, database), each worker (decode/parse/normalise/score); the rest is V8's and
+  // libuv's helper threads (GC, compilation, zlib, file I/O).
+  coldCycleCpuSecondsByThread: {
+    main: oneDecimal(cpuOf(threadsAfter.main) - cpuOf(threadsBefore.main)),
+    workers: threadsAfter.workers.map((w, i) => oneDecimal(cpuOf(w) - cpuOf(threadsBefore.workers[i] ?? w))),
+  },
   notModifiedCycleSeconds: Number(warmSeconds.toFixed(2)),
+  notModifiedCycleCpuSeconds: Number(((warmCpu.user + warmCpu.system) / 1e6).toFixed(2)),
   itemsPerSecond: Math.round(cold.itemsNew / coldSeconds),
   itemsStored: (await runtime.store.listSources()).reduce((n, s) => n + s.itemCount, 0),
-  peakRssMB: Math.round(peakRss / 1024 / 1024),
+  peakRssMB: mb(peakRss),
+  coldCyclePeakRssMB: mb(coldPeakRss),
   idleRssMB,
-  eventLoopDelayP99Ms: Number(coldLoopP99.toFixed(1)),
-  eventLoopDelayMaxMs: Number(coldLoopMax.toFixed(1)),
+  idleWithWorkerRssMB,
+  idleAfterCyclesRssMB: afterCyclesRssMB,
+  // Idle by stage: node with the bench's imports, the runtime open (store, config synced; no worker), one worker
+  // warmed; after both cycles once the workers ended (workersRunning says how many still ran).
+  rssByStageMB: {
+    start: startRssMB,
+    imported: importedRssMB,
+    idle: idleRssMB,
+    idleWithWorker: idleWithWorkerRssMB,
+    afterCycles: afterCyclesRssMB,
+  },
+  workersRunningAfterCycles: afterCyclesWorkers,
+  // V8 heap (physical MB) per thread: idle (main alone, then with a warm worker), and the most each held in the cycles.
+  heapByThreadMB: {
+    idle: { main: idleMainHeapMB, workers: idleThreads.workers.map((w) => w.heapMB) },
+    peak: { main: threadsAfter.main.peakHeapMB, workers: threadsAfter.workers.map((w) => w.peakHeapMB) },
+  },
+  workers: runtime.pool.size,
+  eventLoopDelayP50Ms: Number(coldLoop.p50.toFixed(1)),
+  eventLoopDelayP99Ms: Number(coldLoop.p99.toFixed(1)),
+  eventLoopDelayMaxMs: Number(coldLoop.max.toFixed(1)),
+  loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
   cold: { ok: cold.ok, notModified: cold.notModified, failed: cold.failed, itemsNew: cold.itemsNew },
   notModifiedCycle: { ok: warm.ok, notModified: warm.notModified, failed: warm.failed },
   failures: cold.outcomes.filter((o) => o.outcome === 'error').slice(0, 3),

@@ -5,6 +5,7 @@ import type { StoryInput, StoryOptions } from '../curate/stories.ts';
 import type { ExtractInput, ExtractResult } from '../extract/article.ts';
 import { fromRoot, runningFromDist } from '../lib/paths.ts';
 import type { ProcessedFeed, ProcessInput } from './process-feed.ts';
+import type { ThreadStats } from './thread-stats.ts';
 import type { WorkerJob } from './worker.ts';
 
 /**
@@ -18,6 +19,8 @@ const WORKER_SCRIPT = runningFromDist
 interface Slot {
   worker: Worker;
   busy: number;
+  /** Ends the worker once it has had nothing to do for the pool's idle time. */
+  idleTimer?: NodeJS.Timeout;
 }
 
 interface Pending {
@@ -40,7 +43,14 @@ interface Waiting {
  * write group (with two it sat idle ~10% of a cold cycle), few enough that most jobs wait here, where they can be
  * reordered (a feed's parse result is useless until its items are scored and stored).
  */
-const IN_FLIGHT_PER_WORKER = 4;
+export const IN_FLIGHT_PER_WORKER = 4;
+
+/**
+ * A worker with nothing to do for this long ends (RUNDSCHAU_WORKER_IDLE_MS overrides; 0 keeps workers for good), and
+ * the next job starts one again (~0.1 s). Between cycles a worker is only memory: its heap and its own copy of the
+ * parser, sanitiser and scoring code (20-35 MB RSS on the bench), which a process serving pages does not need.
+ */
+const DEFAULT_IDLE_MS = 30_000;
 
 /**
  * Parsing, sanitising and scoring are CPU work (tens of ms per feed) that would stall the HTTP server and the
@@ -56,16 +66,26 @@ export class ParsePool {
   private readonly waiting: Record<Queue, Waiting[]> = { score: [], process: [], extract: [] };
   private nextId = 1;
   private closed = false;
+  private readonly max: number;
+  private readonly idleMs: number;
+  /** Workers started so far (a test and the bench read it: lazily at the first job, again after an idle end). */
+  started = 0;
 
-  /** `script` replaces the worker's entry (tests give one that misbehaves on purpose). */
+  /**
+   * `script` replaces the worker's entry (tests give one that misbehaves on purpose). Workers start at the first job
+   * that needs them, up to `size`, and end after `idleMs` without work.
+   */
   constructor(
     size: number = defaultWorkers(),
     private readonly script: string | URL = WORKER_SCRIPT,
+    opts: { idleMs?: number } = {},
   ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    this.max = size;
+    this.idleMs = opts.idleMs ?? defaultIdleMs();
   }
 
   private spawn(): Slot {
+    this.started++;
     const slot: Slot = {
       worker: new Worker(this.script, {
         // A runaway document must not take the process down with it: the worker dies, the job fails, it respawns.
@@ -98,6 +118,7 @@ export class ParsePool {
       if (message.error !== undefined) job.reject(new Error(message.error));
       else job.resolve(message.result);
       this.dispatch();
+      if (slot.busy === 0) this.retireWhenIdle(slot);
     });
     slot.worker.on('error', (error) => this.replace(slot, error));
     // A worker can also end without an error event (process.exit in a dependency): its jobs must not hang.
@@ -111,8 +132,10 @@ export class ParsePool {
    */
   private replace(slot: Slot, error: Error, culprit?: number): void {
     const index = this.slots.indexOf(slot);
-    // 'error' is followed by 'exit', and close() terminates workers: either way there is nothing (more) to replace.
+    // 'error' is followed by 'exit', close() terminates workers, an idle worker is ended on purpose: either way there
+    // is nothing (more) to replace.
     if (this.closed || index < 0) return;
+    clearTimeout(slot.idleTimer);
     this.slots[index] = this.spawn();
     for (const [id, job] of [...this.pending].reverse()) {
       if (job.slot !== slot) continue;
@@ -133,16 +156,32 @@ export class ParsePool {
     });
   }
 
-  /** Hands waiting jobs to workers with room, scoring first. */
+  /** Ends a worker that stays without work for the idle time (the next job starts another). */
+  private retireWhenIdle(slot: Slot): void {
+    if (this.idleMs <= 0 || this.closed) return;
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => {
+      const index = this.slots.indexOf(slot);
+      if (slot.busy > 0 || index < 0) return;
+      this.slots.splice(index, 1);
+      void slot.worker.terminate();
+    }, this.idleMs);
+    slot.idleTimer.unref();
+  }
+
+  /** Hands waiting jobs to workers with room, scoring first; starts a worker while all are full and one may be added. */
   private dispatch(): void {
     for (;;) {
-      const slot = this.slots.reduce<Slot | undefined>(
-        (best, s) => (!best || s.busy < best.busy ? s : best),
-        undefined,
-      );
+      if (this.waitingCount() === 0) return;
+      let slot = this.slots.reduce<Slot | undefined>((best, s) => (!best || s.busy < best.busy ? s : best), undefined);
+      if ((!slot || slot.busy > 0) && this.slots.length < this.max) {
+        slot = this.spawn();
+        this.slots.push(slot);
+      }
       if (!slot || slot.busy >= IN_FLIGHT_PER_WORKER) return;
       const next = this.waiting.score.shift() ?? this.waiting.process.shift() ?? this.waiting.extract.shift();
       if (!next) return;
+      clearTimeout(slot.idleTimer);
       const id = this.nextId++;
       slot.busy++;
       const pending: Pending = { slot, job: next.job, resolve: next.resolve, reject: next.reject };
@@ -151,9 +190,23 @@ export class ParsePool {
     }
   }
 
+  private waitingCount(): number {
+    return this.waiting.score.length + this.waiting.process.length + this.waiting.extract.length;
+  }
+
+  /** Jobs waiting here for a worker (bounded by the callers: a cycle's concurrency), and those handed to workers. */
+  get queued(): { waiting: number; inFlight: number } {
+    return { waiting: this.waitingCount(), inFlight: this.pending.size };
+  }
+
+  /** Workers running now (they start at the first job and end when idle). */
+  get running(): number {
+    return this.slots.length;
+  }
+
   async run(input: ProcessInput): Promise<ProcessedFeed> {
     // Loaded only when parsing happens in this thread: parser, sanitiser and language profiles weigh ~100 MB.
-    if (this.slots.length === 0) return (await import('./process-feed.ts')).processFeed(input);
+    if (this.max === 0) return (await import('./process-feed.ts')).processFeed(input);
     try {
       return await this.submit<ProcessedFeed>({ kind: 'process', input });
     } catch (error) {
@@ -169,7 +222,7 @@ export class ParsePool {
     input: ExtractInput,
     budgetMs: number,
   ): Promise<ExtractResult | { ok: false; reason: 'timeout'; message: string }> {
-    if (this.slots.length === 0) return (await import('../extract/article.ts')).extractArticle(input);
+    if (this.max === 0) return (await import('../extract/article.ts')).extractArticle(input);
     try {
       return await this.submit<ExtractResult>({ kind: 'extract', input, budgetMs });
     } catch (error) {
@@ -178,7 +231,7 @@ export class ParsePool {
   }
 
   async score(topics: TopicSpec[], items: ScoreJobItem[]): Promise<Record<string, BatchScore[]>> {
-    if (this.slots.length === 0 || topics.length === 0 || items.length === 0) {
+    if (this.max === 0 || topics.length === 0 || items.length === 0) {
       return (await import('../curate/batch.ts')).scoreBatch(topics, items);
     }
     return this.submit({ kind: 'score', topics, items });
@@ -186,13 +239,31 @@ export class ParsePool {
 
   /** Story grouping (curate/stories.ts) off the main thread: item id → story key. */
   async stories(items: StoryInput[], opts: StoryOptions): Promise<[string, string][]> {
-    if (this.slots.length === 0) return [...(await import('../curate/stories.ts')).findStoryClusters(items, opts)];
+    if (this.max === 0) return [...(await import('../curate/stories.ts')).findStoryClusters(items, opts)];
     return this.submit({ kind: 'stories', items, opts });
   }
 
-  /** Worker threads in use (0: everything runs in the calling thread). */
+  /**
+   * Each worker's heap and CPU time (bench:ingest reports them per thread). Asked of the workers directly, past the
+   * queue: answered as soon as a worker is between two jobs.
+   */
+  async threadStats(): Promise<ThreadStats[]> {
+    return Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<ThreadStats>((resolve, reject) => {
+            const id = this.nextId++;
+            slot.busy++;
+            this.pending.set(id, { slot, job: { kind: 'stats' }, resolve: resolve as (v: unknown) => void, reject });
+            slot.worker.postMessage({ id, job: { kind: 'stats' } });
+          }),
+      ),
+    );
+  }
+
+  /** Worker threads at most (0: everything runs in the calling thread). */
   get size(): number {
-    return this.slots.length;
+    return this.max;
   }
 
   async close(): Promise<void> {
@@ -205,6 +276,7 @@ export class ParsePool {
       ...this.pending.values(),
     ];
     for (const job of this.pending.values()) clearTimeout(job.deadline);
+    for (const slot of this.slots) clearTimeout(slot.idleTimer);
     this.pending.clear();
     for (const job of unanswered) job.reject(new Error('worker pool is closed'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
@@ -222,8 +294,13 @@ function defaultWorkers(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
+function defaultIdleMs(): number {
+  const configured = Number(process.env.RUNDSCHAU_WORKER_IDLE_MS);
+  return Number.isInteger(configured) && configured >= 0 ? configured : DEFAULT_IDLE_MS;
+}
+
 /** Story grouping waits with scoring (both finish work the main thread holds); feeds and article pages wait apart. */
 type Queue = 'score' | 'process' | 'extract';
 function queueOf(job: WorkerJob): Queue {
-  return job.kind === 'stories' ? 'score' : job.kind;
+  return job.kind === 'stories' || job.kind === 'stats' ? 'score' : job.kind;
 }

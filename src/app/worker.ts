@@ -3,18 +3,21 @@ import { type ScoreJobItem, scoreBatch, type TopicSpec } from '../curate/batch.t
 import { findStoryClusters, type StoryInput, type StoryOptions } from '../curate/stories.ts';
 import type { ExtractInput } from '../extract/article.ts';
 import { type ProcessInput, processFeed } from './process-feed.ts';
+import { notePeakHeap, threadStats } from './thread-stats.ts';
 
 export type WorkerJob =
   | { kind: 'process'; input: ProcessInput }
   | { kind: 'score'; topics: TopicSpec[]; items: ScoreJobItem[] }
   | { kind: 'stories'; items: StoryInput[]; opts: StoryOptions }
-  | { kind: 'extract'; input: ExtractInput; budgetMs: number };
+  | { kind: 'extract'; input: ExtractInput; budgetMs: number }
+  | { kind: 'stats' };
 
 // One CPU worker: decode/parse/normalise feeds, score items for topics, group stories and extract articles,
 // answering each job by its id.
 parentPort?.on('message', async (message: { id: number; job: WorkerJob }) => {
   try {
     const { job } = message;
+    if (job.kind === 'stats') return parentPort?.postMessage({ id: message.id, result: threadStats() });
     if (job.kind === 'extract') parentPort?.postMessage({ id: message.id, started: true });
     const result =
       job.kind === 'process'
@@ -26,6 +29,7 @@ parentPort?.on('message', async (message: { id: number; job: WorkerJob }) => {
             : // Loaded on the first page: a worker that never extracts does not carry the DOM and Readability.
               (await import('../extract/article.ts')).extractArticle(job.input);
     parentPort?.postMessage({ id: message.id, result });
+    notePeakHeap();
   } catch (error) {
     parentPort?.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
   }

@@ -1,9 +1,27 @@
-import snowball from 'snowball-stemmers';
+import { createRequire } from 'node:module';
+
+type Stemmer = { stem(word: string): string };
+
+// Loaded at the first stem, not at start-up (~6 MB RSS): a fetch cycle on the main thread never stems (scoring runs
+// in the workers), only search queries and topic scoring do.
+const require = createRequire(import.meta.url);
+let loaded: { de: Stemmer; en: Stemmer } | undefined;
+function load(): { de: Stemmer; en: Stemmer } {
+  if (!loaded) {
+    const snowball = require('snowball-stemmers') as { newStemmer(language: string): Stemmer };
+    loaded = { de: snowball.newStemmer('german'), en: snowball.newStemmer('english') };
+  }
+  return loaded;
+}
 
 /** Snowball stemmers for the two languages rundschau reads most; shared by search (store/) and topics (curate/). */
 export const stemmers = {
-  de: snowball.newStemmer('german'),
-  en: snowball.newStemmer('english'),
+  get de(): Stemmer {
+    return load().de;
+  },
+  get en(): Stemmer {
+    return load().en;
+  },
 };
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
-import { fullTextModeOf, looksTruncated, wantsFullText } from '../../src/extract/truncation.ts';
+import { endsCutOff, fullTextModeOf, looksTruncated, wantsFullText } from '../../src/extract/truncation.ts';
 
 const long = (words: number) => Array.from({ length: words }, (_, i) => `word${i}`).join(' ');
 const body = (text: string, summary = '') => ({ contentHtml: `<p>${text}</p>`, summary });
@@ -34,6 +34,60 @@ describe('looksTruncated: when the feed content is a teaser', () => {
     expect(looksTruncated(body(`${text}. The end.`, 'A summary.'))).toBe(false);
     // A sentence that merely ends in a common word is not a cut-off mark.
     expect(looksTruncated(body(`${text} und das gilt nicht mehr.`, 'Kurz.'))).toBe(false);
+  });
+});
+
+describe('endsCutOff: the cheap check says what the end-anchored pattern said', () => {
+  // The pattern the check replaced (one regex tried at every position of the text's last 80 characters).
+  const PATTERN =
+    /(?:…|\.\.\.|\[\s*(?:…|\.\.\.)\s*\]|\b(?:read|continue|keep)\s+(?:more|reading)\b|\bread the (?:full|rest|whole) (?:story|article|post)\b|\bweiterlesen\b|\bmehr lesen\b|\blesen sie (?:mehr|weiter)\b|\bzum (?:vollständigen )?artikel\b|\blire la suite\b|\bleer m[aá]s\b|\bcontinua a leggere\b|\(more\W*\))[\s\p{P}\p{S}]*$/iu;
+  const endings = [
+    '…',
+    '...',
+    '[…]',
+    '[ ... ]',
+    'Read more',
+    'read more →',
+    'Continue reading »',
+    'Keep reading.',
+    'Weiterlesen',
+    'Weiterlesen ›',
+    'mehr lesen',
+    'Lesen Sie weiter …',
+    'Zum vollständigen Artikel',
+    'zum Artikel »',
+    '(more…)',
+    '(more)',
+    'Lire la suite',
+    'leer mas',
+    'Continua a leggere',
+    'Read the full story',
+    'read the rest article',
+    'The end.',
+    'nicht mehr.',
+    'thread more',
+    'Weiterlesende',
+    'more',
+    '',
+    '.',
+    '!!',
+    '»',
+    '12 %',
+    'café',
+    'so..',
+    'Artikel',
+    'more)',
+    '…and then it went on for a while.',
+    'x … y',
+    'alreadymore reading',
+    'Zum Artikelarchiv',
+  ];
+  it('agrees on endings with and without a cut-off mark', () => {
+    for (const ending of endings) {
+      for (const text of [`${long(60)} ${ending}`, ending, `${long(60)}${ending}`]) {
+        expect(endsCutOff(text), JSON.stringify(text.slice(-40))).toBe(PATTERN.test(text.slice(-80)));
+      }
+    }
   });
 });
 
