@@ -416,12 +416,19 @@ export interface AppPasswordStore {
 
 /** The numbers behind the reader's pictures, bucketed by UTC day (`floor(ms / 86400000)`) or hour. */
 export interface StatsStore {
-  /** Items per source and day of publication, since `since`; one source with `sourceId`. */
-  itemsPerDay(since: number, sourceId?: number): Promise<{ sourceId: number; day: number; n: number }[]>;
-  /** The newest `perSource` attempts of each source since `since`, newest first (what a fetch strip shows). */
+  /** Items per source and day of publication, since `since`; only these sources with `sourceIds` (one query). */
+  itemsPerDay(
+    since: number,
+    sourceIds?: number | readonly number[],
+  ): Promise<{ sourceId: number; day: number; n: number }[]>;
+  /**
+   * The newest `perSource` attempts of each source since `since`, newest first (what a fetch strip shows); only
+   * these sources with `sourceIds` (one query).
+   */
   recentAttemptsSince(
     since: number,
     perSource: number,
+    sourceIds?: readonly number[],
   ): Promise<Map<number, { outcome: string; errorReason: string | null; startedAt: number }[]>>;
   /** One source's newest attempts, newest first, whole: its error history. */
   sourceAttempts(sourceId: number, limit: number): Promise<FetchAttempt[]>;
