@@ -2,6 +2,7 @@
 
 export const manageEn = {
   allSources: 'all',
+  dryRunLive: 'The dry run below follows your edits; nothing is saved until you press “Save and re-score”.',
   anyCategory: 'any category',
   anyHealth: 'any health',
   clearFilter: 'show all',
@@ -116,6 +117,7 @@ export const manageEn = {
 
 export const manageDe: { [K in keyof typeof manageEn]: string } = {
   allSources: 'alle',
+  dryRunLive: 'Der Probelauf unten folgt Ihren Änderungen; gespeichert wird erst mit „Speichern und neu bewerten“.',
   anyCategory: 'jede Kategorie',
   anyHealth: 'jeder Zustand',
   clearFilter: 'alle zeigen',
