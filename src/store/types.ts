@@ -414,6 +414,21 @@ export interface AppPasswordStore {
   touchAppPassword(name: string, now?: number): Promise<void>;
 }
 
+/** A site's icon as stored: `contentType` and `body` null for a negative entry (the site had no usable icon). */
+export interface SiteIconRow {
+  origin: string;
+  contentType: string | null;
+  body: Uint8Array<ArrayBuffer> | null;
+  fetchedAt: number;
+}
+
+/** Site icons by origin: fetched once per site (web/favicons.ts), kept across restarts, shared by processes. */
+export interface SiteIconStore {
+  siteIcon(origin: string): Promise<SiteIconRow | undefined>;
+  /** Stores (or replaces) the origin's icon; null records that it has none. */
+  saveSiteIcon(origin: string, icon: { contentType: string; body: Uint8Array } | null, now?: number): Promise<void>;
+}
+
 /** The numbers behind the reader's pictures, bucketed by UTC day (`floor(ms / 86400000)`) or hour. */
 export interface StatsStore {
   /** Items per source and day of publication, since `since`; only these sources with `sourceIds` (one query). */
@@ -490,6 +505,7 @@ export interface Store
     CountStore,
     AppPasswordStore,
     StatsStore,
+    SiteIconStore,
     WorkerStore {
   readonly dialect: 'sqlite' | 'pg';
   close(): Promise<void>;
