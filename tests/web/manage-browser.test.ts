@@ -216,7 +216,7 @@ describe.skipIf(Boolean(skipReason))(
           await new Promise<void>((resolve) => server.close(() => resolve()));
           await env.close();
         }
-      });
+      }, 120_000); // one long scenario per mode; a loaded machine takes longer than the 30 s default
     }
   },
 );
