@@ -2,10 +2,11 @@
  * npm run bench:web [-- --items 100000 --sources 500 --duration 10 --connections 8 --database FILE]
  * Fills a SQLite database (kept and reused when --database names an existing file), starts `rundschau serve`
  * without fetching in its own process, and measures five pages (rivers, search, item, the sources page with its
- * pictures) with autocannon. Prints JSON. The issue's figure: `--sources 1000`, sources page ≤ 50 ms p99.
+ * pictures, and a filtered later page of it) with autocannon; `--pages a,b` measures only those. Prints JSON: per page
+ * its size, the server's CPU ms per request (from /proc, load-independent), req/s and latency. The issue's figure: `--sources 1000`, sources page ≤ 50 ms p99.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '8' },
     port: { type: 'string', default: '18181' },
     database: { type: 'string' },
+    // Comma-separated names of the pages to measure (default: all), e.g. --pages sourcesPage,sourcesPageFiltered.
+    pages: { type: 'string' },
   },
 });
 const items = Number(values.items);
@@ -114,14 +117,32 @@ for (let i = 0; i < 100; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
+/** The server's CPU time so far (user + system, ms) from /proc: a load-independent cost per request. */
+function serverCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 async function measure(path: string) {
+  const bytes = (await (await fetch(origin + path)).arrayBuffer()).byteLength;
+  const cpu0 = serverCpuMs();
   const result = await autocannon({
     url: origin + path,
     connections: Number(values.connections),
     duration: Number(values.duration),
   });
+  const cpu1 = serverCpuMs();
   return {
     path,
+    bytes,
+    cpuMsPerRequest:
+      cpu0 === undefined || cpu1 === undefined || result.requests.total === 0
+        ? undefined
+        : Number(((cpu1 - cpu0) / result.requests.total).toFixed(2)),
     reqPerSec: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -130,13 +151,18 @@ async function measure(path: string) {
   };
 }
 
-const pages = {
-  unreadRiver: await measure('/'),
-  sourcePage: await measure(`/sources/${sourceId}`),
-  search: await measure('/search?q=rechenzentrum'),
-  itemPage: await measure(`/items/${sample.id}`),
-  sourcesPage: await measure('/sources'),
+const paths: Record<string, string> = {
+  unreadRiver: '/',
+  sourcePage: `/sources/${sourceId}`,
+  search: '/search?q=rechenzentrum',
+  itemPage: `/items/${sample.id}`,
+  sourcesPage: '/sources',
+  // A later page of a filtered list (the sources page pages and filters; its pictures are the shown page's).
+  sourcesPageFiltered: '/sources?health=new&category=Category%203&page=2',
 };
+const wanted = values.pages ? values.pages.split(',') : Object.keys(paths);
+const pages: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+for (const name of wanted) if (paths[name]) pages[name] = await measure(paths[name]);
 server.kill('SIGTERM');
 process.stdout.write(
   `${JSON.stringify({ items: total, sources, fillSeconds: Number(fillSeconds.toFixed(1)), ...pages }, null, 2)}\n`,

@@ -1,6 +1,19 @@
 /** The words of the management pages (sources, topic rules, statistics), in English and German; merged in i18n.ts. */
 
 export const manageEn = {
+  allSources: 'all',
+  dryRunLive: 'The dry run below follows your edits; nothing is saved until you press “Save and re-score”.',
+  anyCategory: 'any category',
+  anyHealth: 'any health',
+  clearFilter: 'show all',
+  filter: 'Filter',
+  filterSources: 'Name or URL',
+  noSourcesMatch: 'No source matches.',
+  pages: 'Pages',
+  sourcesNext: 'Next',
+  sourcesPageOf: 'page {page} of {pages}',
+  sourcesPrevious: 'Previous',
+  sourcesRange: '{from}–{to} of {n}',
   actions: 'Actions',
   addChosenFeed: 'Add the chosen feed',
   addSource: 'Add a source',
@@ -103,6 +116,19 @@ export const manageEn = {
 } as const;
 
 export const manageDe: { [K in keyof typeof manageEn]: string } = {
+  allSources: 'alle',
+  dryRunLive: 'Der Probelauf unten folgt Ihren Änderungen; gespeichert wird erst mit „Speichern und neu bewerten“.',
+  anyCategory: 'jede Kategorie',
+  anyHealth: 'jeder Zustand',
+  clearFilter: 'alle zeigen',
+  filter: 'Filtern',
+  filterSources: 'Name oder URL',
+  noSourcesMatch: 'Keine Quelle passt.',
+  pages: 'Seiten',
+  sourcesNext: 'Weiter',
+  sourcesPageOf: 'Seite {page} von {pages}',
+  sourcesPrevious: 'Zurück',
+  sourcesRange: '{from}–{to} von {n}',
   actions: 'Aktionen',
   addChosenFeed: 'Gewählten Feed hinzufügen',
   addSource: 'Quelle hinzufügen',

@@ -6,7 +6,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ConfigIssue } from '../src/config/load.ts';
 import { paths } from '../src/lib/links.ts';
 import { sourceName } from '../src/lib/source-name.ts';
-import type { FetchAttempt, SourceHealth, SourceStatus } from '../src/store/types.ts';
+import type { FetchAttempt, SourceHealth, SourceRow, SourceStatus } from '../src/store/types.ts';
 import { attemptStrip, attemptSummary, barChart } from './charts.ts';
 import { safeHref, type ViewCtx } from './context.ts';
 import { formatNumber } from './i18n.ts';
@@ -20,7 +20,7 @@ const sync = html as (strings: TemplateStringsArray, ...values: unknown[]) => Ht
 // Broken feeds first: the page exists to make them obvious.
 const SEVERITY: Record<string, number> = { dead: 0, failing: 1, degraded: 2, new: 3, ok: 4 };
 
-export function sortByHealth(sources: SourceHealth[], locale: string): SourceHealth[] {
+export function sortByHealth<S extends SourceRow>(sources: S[], locale: string): S[] {
   // One collator and one name per source: `localeCompare(…, locale)` builds a collator per call, which made a
   // thousand sources cost a fifth of a second.
   const collator = new Intl.Collator(locale);
@@ -112,17 +112,44 @@ function retentionText(ctx: ViewCtx, s: SourceHealth): string {
   return ctx.t('keepsDefault');
 }
 
-/** The sources table's rows, broken feeds first: one string for the page (and for the route's short cache). */
+/** The sources table's rows, in the order given (the route sorts the whole list, then shows a page of it). */
 export function sourceRowsHtml(
   ctx: ViewCtx,
   sources: SourceHealth[],
   unreadBySource: Record<number, number>,
   pictures: (id: number) => SourcePictures,
 ): Html {
-  const rows = sortByHealth(sources, ctx.locale).map((s) =>
-    sourceRowHtml(ctx, s, unreadBySource[s.id], pictures(s.id)),
-  );
+  const rows = sources.map((s) => sourceRowHtml(ctx, s, unreadBySource[s.id], pictures(s.id)));
   return sync`${rows}`;
+}
+
+/** What the sources list is narrowed to (all from the query string; a GET form sets them). */
+export interface SourcesFilter {
+  q: string;
+  /** A status, or `disabled` / `removed`; '' for all. */
+  health: string;
+  category: string;
+  /** 1-based. */
+  page: number;
+}
+
+const HEALTH_ORDER = ['dead', 'failing', 'degraded', 'new', 'ok', 'disabled', 'removed'] as const;
+
+function healthLabel(ctx: ViewCtx, key: string): string {
+  if (key === 'disabled') return ctx.t('disabled');
+  if (key === 'removed') return ctx.t('notInConfig');
+  return ctx.t(`status_${key}` as 'status_ok');
+}
+
+function filterHref(filter: SourcesFilter, change: Partial<SourcesFilter>): string {
+  const f = { ...filter, ...change };
+  const params = new URLSearchParams();
+  if (f.q) params.set('q', f.q);
+  if (f.health) params.set('health', f.health);
+  if (f.category) params.set('category', f.category);
+  if (f.page > 1) params.set('page', String(f.page));
+  const query = params.toString();
+  return query ? `${paths.sources()}?${query}` : paths.sources();
 }
 
 function ChartLegend({ ctx }: { ctx: ViewCtx }) {
@@ -138,24 +165,35 @@ function ChartLegend({ ctx }: { ctx: ViewCtx }) {
 
 export function SourcesPage({
   ctx,
-  sources,
-  unreadBySource,
-  pictures,
-  notice,
   rowsHtml,
+  shown,
+  notice,
+  tally,
+  total,
+  matching,
+  filter,
+  pages,
+  pageSize,
+  categories,
 }: {
   ctx: ViewCtx;
-  sources: SourceHealth[];
-  unreadBySource: Record<number, number>;
-  pictures: (id: number) => SourcePictures;
+  /** The rows shown (sourceRowsHtml): one page of the (filtered) list, in order; `shown` of them. */
+  rowsHtml: Html;
+  shown: number;
   notice?: string;
-  /** The table's rows made earlier by sourceRowsHtml (the route keeps them a few seconds). */
-  rowsHtml?: Html;
+  /** Every source counted by health key (its status, or disabled / removed). */
+  tally: Record<string, number>;
+  /** Number of all sources, and of those the filter matches. */
+  total: number;
+  matching: number;
+  filter: SourcesFilter;
+  pages: number;
+  pageSize: number;
+  categories: string[];
 }) {
   const { t } = ctx;
-  const tally = new Map<string, number>();
-  for (const s of sources) tally.set(s.status, (tally.get(s.status) ?? 0) + 1);
-  const rows = rowsHtml ?? sourceRowsHtml(ctx, sources, unreadBySource, pictures);
+  const filtered = Boolean(filter.q || filter.health || filter.category);
+  const first = (filter.page - 1) * pageSize;
   return (
     <Layout ctx={ctx} title={t('sourcesTitle')}>
       <h1>{t('sourcesTitle')}</h1>
@@ -164,15 +202,28 @@ export function SourcesPage({
           {notice}
         </p>
       )}
-      <p class="status-tally">
-        {['ok', 'degraded', 'failing', 'dead', 'new']
-          .filter((s) => tally.get(s))
-          .map((s) => (
-            <>
-              <StatusBadge ctx={ctx} status={s} /> {String(tally.get(s))}{' '}
-            </>
-          ))}
-      </p>
+      <nav class="status-tally" aria-label={t('sourceHealth')}>
+        <a href={filterHref(filter, { health: '', page: 1 })} aria-current={filter.health === '' ? 'true' : undefined}>
+          {t('allSources')} <span class="count">{String(total)}</span>
+        </a>{' '}
+        {HEALTH_ORDER.filter((k) => tally[k]).map((k) => (
+          <>
+            <a
+              href={filterHref(filter, { health: k, page: 1 })}
+              class={`tally-${k}`}
+              data-health={k}
+              aria-current={filter.health === k ? 'true' : undefined}
+            >
+              {k === 'disabled' || k === 'removed' ? (
+                <span class="badge badge-dead">{healthLabel(ctx, k)}</span>
+              ) : (
+                <StatusBadge ctx={ctx} status={k} />
+              )}{' '}
+              <span class="count">{String(tally[k])}</span>
+            </a>{' '}
+          </>
+        ))}
+      </nav>
       <p class="source-tools">
         {ctx.canEdit && (
           <>
@@ -191,10 +242,58 @@ export function SourcesPage({
           {t('statsTitle')}
         </a>
       </p>
-      {sources.length === 0 ? (
+      {total > 0 && (
+        <search>
+          <form method="get" action={paths.sources()} class="source-filter">
+            <label>
+              <span class="visually-hidden">{t('filterSources')}</span>
+              <input type="search" name="q" value={filter.q} placeholder={t('filterSources')} />
+            </label>{' '}
+            <label>
+              <span class="visually-hidden">{t('sourceHealth')}</span>
+              <select name="health">
+                <option value="">{t('anyHealth')}</option>
+                {HEALTH_ORDER.map((k) => (
+                  <option value={k} selected={filter.health === k}>
+                    {healthLabel(ctx, k)}
+                  </option>
+                ))}
+              </select>
+            </label>{' '}
+            <label>
+              <span class="visually-hidden">{t('category')}</span>
+              <select name="category">
+                <option value="">{t('anyCategory')}</option>
+                {categories.map((cat) => (
+                  <option value={cat} selected={filter.category === cat}>
+                    {cat}
+                  </option>
+                ))}
+              </select>
+            </label>{' '}
+            <button type="submit" class="btn">
+              {t('filter')}
+            </button>
+            {filtered && (
+              <>
+                {' '}
+                <a href={paths.sources()} class="small">
+                  {t('clearFilter')}
+                </a>
+              </>
+            )}
+          </form>
+        </search>
+      )}
+      {total === 0 ? (
         <p class="empty">{t('noSources')}</p>
+      ) : matching === 0 ? (
+        <p class="empty">{t('noSourcesMatch')}</p>
       ) : (
         <>
+          <p class="muted small list-range" data-matching={String(matching)}>
+            {t('sourcesRange', { from: first + 1, to: first + shown, n: matching })}
+          </p>
           <ChartLegend ctx={ctx} />
           <div class="table-wrap">
             <table class="sources-table">
@@ -209,9 +308,24 @@ export function SourcesPage({
                   <th scope="col">{t('nextFetch')}</th>
                 </tr>
               </thead>
-              <tbody>{rows}</tbody>
+              <tbody>{rowsHtml}</tbody>
             </table>
           </div>
+          {pages > 1 && (
+            <nav class="pager" aria-label={t('pages')}>
+              {filter.page > 1 && (
+                <a href={filterHref(filter, { page: filter.page - 1 })} rel="prev" class="btn">
+                  ← {t('sourcesPrevious')}
+                </a>
+              )}{' '}
+              <span class="muted">{t('sourcesPageOf', { page: filter.page, pages })}</span>{' '}
+              {filter.page < pages && (
+                <a href={filterHref(filter, { page: filter.page + 1 })} rel="next" class="btn">
+                  {t('sourcesNext')} →
+                </a>
+              )}
+            </nav>
+          )}
         </>
       )}
     </Layout>

@@ -66,6 +66,39 @@ function DryRunList({ ctx, title, items, cls }: { ctx: ViewCtx; title: string; i
 
 const pct = (n: number) => `${(n * 100).toFixed(1)} %`;
 
+/** Which of the newest items a rule change lets in and out, and why; P/R on the labels when there are labels. */
+export function DryRunResult({ ctx, dryRun }: { ctx: ViewCtx; dryRun: DryRun }) {
+  const { t } = ctx;
+  return (
+    <section class="dry-run-result" data-dry-run="">
+      <h2>{t('dryRun')}</h2>
+      <p>
+        {t('dryRunSummary', {
+          n: dryRun.scanned,
+          enter: dryRun.enter.length,
+          leave: dryRun.leave.length,
+          stay: dryRun.stay,
+        })}
+      </p>
+      {dryRun.labels && (
+        <p class="labels-score">
+          {t('labelsScore', {
+            file: dryRun.labels.file,
+            p: pct(dryRun.labels.after.precision),
+            r: pct(dryRun.labels.after.recall),
+            f: pct(dryRun.labels.after.f1),
+            p0: pct(dryRun.labels.before.precision),
+            r0: pct(dryRun.labels.before.recall),
+          })}
+        </p>
+      )}
+      {dryRun.enter.length + dryRun.leave.length === 0 && <p class="muted">{t('noChange')}</p>}
+      {dryRun.enter.length > 0 && <DryRunList ctx={ctx} title={t('wouldEnter')} items={dryRun.enter} cls="enter" />}
+      {dryRun.leave.length > 0 && <DryRunList ctx={ctx} title={t('wouldLeave')} items={dryRun.leave} cls="leave" />}
+    </section>
+  );
+}
+
 export function TopicRulesPage({
   ctx,
   slug,
@@ -90,38 +123,14 @@ export function TopicRulesPage({
       <h1>{t('rulesTitle', { topic: title })}</h1>
       <p class="muted">{t('rulesHint')}</p>
       <IssueList ctx={ctx} problems={problems} />
-      {dryRun && (
-        <section class="dry-run-result" aria-live="polite" data-dry-run="">
-          <h2>{t('dryRun')}</h2>
-          <p>
-            {t('dryRunSummary', {
-              n: dryRun.scanned,
-              enter: dryRun.enter.length,
-              leave: dryRun.leave.length,
-              stay: dryRun.stay,
-            })}
-          </p>
-          {dryRun.labels && (
-            <p class="labels-score">
-              {t('labelsScore', {
-                file: dryRun.labels.file,
-                p: pct(dryRun.labels.after.precision),
-                r: pct(dryRun.labels.after.recall),
-                f: pct(dryRun.labels.after.f1),
-                p0: pct(dryRun.labels.before.precision),
-                r0: pct(dryRun.labels.before.recall),
-              })}
-            </p>
-          )}
-          {dryRun.enter.length + dryRun.leave.length === 0 && <p class="muted">{t('noChange')}</p>}
-          {dryRun.enter.length > 0 && <DryRunList ctx={ctx} title={t('wouldEnter')} items={dryRun.enter} cls="enter" />}
-          {dryRun.leave.length > 0 && <DryRunList ctx={ctx} title={t('wouldLeave')} items={dryRun.leave} cls="leave" />}
-        </section>
-      )}
+      <div id="dry-run" class="dry-run-live" data-dry-run-url={paths.topicRulesDryRun(slug)} aria-live="polite">
+        {dryRun && <DryRunResult ctx={ctx} dryRun={dryRun} />}
+      </div>
       <PostForm ctx={ctx} action={paths.topicRules(slug)} class="rules-form source-form" back={paths.topicRules(slug)}>
         <div class="field">
           <label for="f-rules">{t('rulesYaml')}</label>
-          <textarea id="f-rules" name="rules" spellcheck={false} rows={24}>
+          <p class="muted small js-only">{t('dryRunLive')}</p>
+          <textarea id="f-rules" name="rules" spellcheck={false} rows={24} data-dry-run-source="">
             {rules}
           </textarea>
         </div>

@@ -76,6 +76,8 @@ export const paths = {
   favicon: (id: number) => `/favicons/${id}`,
   stats: () => '/stats',
   topicRules: (slug: string) => `/topics/${seg(slug)}/rules`,
+  /** The rules form's live dry run (app.js posts the rules as they are typed; answers the result's HTML). */
+  topicRulesDryRun: (slug: string) => `/topics/${seg(slug)}/rules/dry-run`,
   search: (q?: string) => (q === undefined ? '/search' : withQuery('/search', { q })),
   help: () => '/help',
   login: (next?: string) => (next === undefined ? '/login' : withQuery('/login', { next })),

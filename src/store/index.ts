@@ -6,6 +6,7 @@ import { openConnection, resolveDatabaseUrl } from './db.ts';
 import { ItemQueries } from './item-query.ts';
 import { SqlItemStore } from './items.ts';
 import { SqlSearchStore } from './search.ts';
+import { SqlSiteIconStore } from './site-icons.ts';
 import { SqlSourceStore } from './sources.ts';
 import { SqlStatsStore } from './stats.ts';
 import { SqlTopicStore } from './topics.ts';
@@ -28,6 +29,7 @@ export async function openStore(url: string = resolveDatabaseUrl()): Promise<Sto
     new SqlCountStore(ctx),
     new SqlAppPasswordStore(ctx),
     new SqlStatsStore(ctx),
+    new SqlSiteIconStore(ctx),
     new SqlWorkerStore(ctx),
   ];
   const store: Record<string, unknown> = {

@@ -235,3 +235,10 @@ export const hostSlots = pgTable(
   },
   (t) => [primaryKey({ columns: [t.host, t.slot] })],
 );
+
+export const siteIcons = pgTable('site_icons', {
+  origin: text('origin').primaryKey(),
+  contentType: text('content_type'),
+  body: text('body').notNull().default(''),
+  fetchedAt: bigint('fetched_at', { mode: 'number' }).notNull(),
+});

@@ -231,3 +231,15 @@ export const hostSlots = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.host, t.slot] })],
 );
+
+/**
+ * Site icons (web/favicons.ts), one row per site origin: fetched once, kept across restarts and shared by every
+ * process on the database. `content_type` null is a negative entry (the site has no usable icon), re-tried later.
+ */
+export const siteIcons = sqliteTable('site_icons', {
+  origin: text('origin').primaryKey(),
+  contentType: text('content_type'),
+  /** The image, base64 (at most 100 KB before encoding); '' for a negative entry. */
+  body: text('body').notNull().default(''),
+  fetchedAt: integer('fetched_at').notNull(),
+});

@@ -284,7 +284,7 @@ function feedNamingChanged(sources: Schema['sources'], update: SourceUpdate, now
  * Each fetch attempt's rank among its source's attempts, newest first (`since`: only attempts from then on): the
  * subquery that "the newest N per source" reads in one statement (the log holds two weeks of every attempt).
  */
-export function rankedAttempts(ctx: StoreContext, since?: number) {
+export function rankedAttempts(ctx: StoreContext, since?: number, sourceIds?: readonly number[]) {
   const { fetchAttempts } = ctx.t;
   return ctx.db
     .select({
@@ -295,6 +295,11 @@ export function rankedAttempts(ctx: StoreContext, since?: number) {
         ),
     })
     .from(fetchAttempts)
-    .where(since === undefined ? undefined : gte(fetchAttempts.startedAt, since))
+    .where(
+      and(
+        sourceIds === undefined ? undefined : inArray(fetchAttempts.sourceId, [...sourceIds]),
+        since === undefined ? undefined : gte(fetchAttempts.startedAt, since),
+      ),
+    )
     .as('ranked');
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { StoreContext } from './context.ts';
 import { rankedAttempts } from './sources.ts';
 import type { FetchAttempt, FetchAttemptRecord, StatsStore } from './types.ts';
@@ -17,20 +17,25 @@ const HOUR = sql.raw(String(HOUR_MS));
 export class SqlStatsStore implements StatsStore {
   constructor(private readonly ctx: StoreContext) {}
 
-  async itemsPerDay(since: number, sourceId?: number) {
+  async itemsPerDay(since: number, sourceIds?: number | readonly number[]) {
     const { items } = this.ctx.t;
+    const ids = typeof sourceIds === 'number' ? [sourceIds] : sourceIds;
+    if (ids?.length === 0) return [];
     const day = sql<number>`(${items.publishedAt} / ${DAY})`;
+    // One grouped statement; with ids it reads the (source_id, published_at) index of only those sources.
     const rows = await this.ctx.db
       .select({ sourceId: items.sourceId, day, n: sql<number>`count(*)` })
       .from(items)
-      .where(and(gte(items.publishedAt, since), sourceId === undefined ? undefined : eq(items.sourceId, sourceId)))
+      .where(and(ids === undefined ? undefined : inArray(items.sourceId, [...ids]), gte(items.publishedAt, since)))
       .groupBy(items.sourceId, day);
     return rows.map((r) => ({ sourceId: r.sourceId, day: Number(r.day), n: Number(r.n) }));
   }
 
-  async recentAttemptsSince(since: number, perSource: number) {
+  async recentAttemptsSince(since: number, perSource: number, sourceIds?: readonly number[]) {
     const { fetchAttempts } = this.ctx.t;
-    const ranked = rankedAttempts(this.ctx, since);
+    const bySource = new Map<number, { outcome: string; errorReason: string | null; startedAt: number }[]>();
+    if (sourceIds?.length === 0) return bySource;
+    const ranked = rankedAttempts(this.ctx, since, sourceIds);
     const rows = await this.ctx.db
       .select({
         sourceId: fetchAttempts.sourceId,
@@ -42,7 +47,6 @@ export class SqlStatsStore implements StatsStore {
       .innerJoin(ranked, eq(ranked.id, fetchAttempts.id))
       .where(lte(ranked.position, perSource))
       .orderBy(desc(fetchAttempts.startedAt), desc(fetchAttempts.id));
-    const bySource = new Map<number, { outcome: string; errorReason: string | null; startedAt: number }[]>();
     for (const r of rows) {
       const list = bySource.get(r.sourceId) ?? [];
       list.push({ outcome: r.outcome, errorReason: r.errorReason, startedAt: Number(r.startedAt) });

@@ -448,14 +448,36 @@ export interface AppPasswordStore {
   touchAppPassword(name: string, now?: number): Promise<void>;
 }
 
+/** A site's icon as stored: `contentType` and `body` null for a negative entry (the site had no usable icon). */
+export interface SiteIconRow {
+  origin: string;
+  contentType: string | null;
+  body: Uint8Array<ArrayBuffer> | null;
+  fetchedAt: number;
+}
+
+/** Site icons by origin: fetched once per site (web/favicons.ts), kept across restarts, shared by processes. */
+export interface SiteIconStore {
+  siteIcon(origin: string): Promise<SiteIconRow | undefined>;
+  /** Stores (or replaces) the origin's icon; null records that it has none. */
+  saveSiteIcon(origin: string, icon: { contentType: string; body: Uint8Array } | null, now?: number): Promise<void>;
+}
+
 /** The numbers behind the reader's pictures, bucketed by UTC day (`floor(ms / 86400000)`) or hour. */
 export interface StatsStore {
-  /** Items per source and day of publication, since `since`; one source with `sourceId`. */
-  itemsPerDay(since: number, sourceId?: number): Promise<{ sourceId: number; day: number; n: number }[]>;
-  /** The newest `perSource` attempts of each source since `since`, newest first (what a fetch strip shows). */
+  /** Items per source and day of publication, since `since`; only these sources with `sourceIds` (one query). */
+  itemsPerDay(
+    since: number,
+    sourceIds?: number | readonly number[],
+  ): Promise<{ sourceId: number; day: number; n: number }[]>;
+  /**
+   * The newest `perSource` attempts of each source since `since`, newest first (what a fetch strip shows); only
+   * these sources with `sourceIds` (one query).
+   */
   recentAttemptsSince(
     since: number,
     perSource: number,
+    sourceIds?: readonly number[],
   ): Promise<Map<number, { outcome: string; errorReason: string | null; startedAt: number }[]>>;
   /** One source's newest attempts, newest first, whole: its error history. */
   sourceAttempts(sourceId: number, limit: number): Promise<FetchAttempt[]>;
@@ -517,6 +539,7 @@ export interface Store
     CountStore,
     AppPasswordStore,
     StatsStore,
+    SiteIconStore,
     WorkerStore {
   readonly dialect: 'sqlite' | 'pg';
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import type {
   FullTextOutcome,
   ItemStore,
   SearchStore,
+  SiteIconStore,
   SourceStore,
   StatsStore,
   Store,
@@ -25,6 +26,7 @@ export type WebStore = SourceStore &
   CountStore &
   AppPasswordStore &
   StatsStore &
+  SiteIconStore &
   Pick<Store, 'ping'>;
 
 /** Everything the HTTP layer needs, handed in by `rundschau serve` (and by tests). */

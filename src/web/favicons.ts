@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
+import type { Dispatcher } from 'undici';
 import { fetchFeed } from '../fetch/http.ts';
 import { isPrivateHost } from '../fetch/private-address.ts';
-import type { SourceRow } from '../store/types.ts';
 import type { AppDeps } from './deps.ts';
 
 /**
  * Site icons for the river, the sidebar and the sources pages: `/favicons/<source id>` answers with the icon of the
- * source's site, fetched once per site (then kept in memory) under the media proxy's rules — the address guard on the
+ * source's site, fetched once per site (then kept in the database: class Favicons) under the media proxy's rules — the address guard on the
  * URL, its DNS answers and redirects, a size cap, raster images only — and through the host politeness limiter when
  * the process has one. A site without a usable icon gets a neutral placeholder, so the page never shows a broken image.
  */
@@ -34,15 +34,81 @@ export function sniffIconType(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** The icon look-up of one app: each site's icon fetched once, then kept in memory. */
-function iconLookup(deps: AppDeps): (source: SourceRow | undefined) => Promise<Icon | null> {
-  const bySite = new Map<string, Promise<Icon | null>>();
+/** How long a stored icon is used before it is fetched again, and how long "this site has none" is believed. */
+export const ICON_MAX_AGE_MS = 30 * 86_400_000;
+export const MISSING_ICON_MAX_AGE_MS = 86_400_000;
 
-  async function fetchIcon(origin: string): Promise<Icon | null> {
+export interface FaviconOptions {
+  /** Tests: the HTTP agent for the first hop (redirects still go through the guarded one). */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * The site icons of one process: an in-memory layer (one fetch in flight per site) over the store's `site_icons`
+ * (one fetch per site across restarts and every process on the database, until ICON_MAX_AGE_MS; a site without an
+ * icon is asked again after MISSING_ICON_MAX_AGE_MS). Fetched under the media proxy's rules: the address guard on the
+ * URL, its DNS answers, the connected socket and every redirect; a size cap; raster images only; the host
+ * politeness limiter when the process has one.
+ */
+export class Favicons {
+  private readonly memory = new Map<string, { at: number; icon: Promise<Icon | null> }>();
+
+  constructor(
+    private readonly deps: Pick<AppDeps, 'store' | 'config' | 'log' | 'hostLimiter' | 'now'>,
+    private readonly opts: FaviconOptions = {},
+  ) {}
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  /** The icon of a source's site (its site URL, else its feed URL); null when there is none (or no such source). */
+  async forSource(sourceId: number): Promise<Icon | null> {
+    const source = await this.deps.store.getSource(sourceId);
+    if (!source) return null;
+    let origin: string;
+    try {
+      origin = new URL(source.siteUrl || source.fetchUrl).origin;
+    } catch {
+      return null;
+    }
+    return /^https?:/.test(origin) ? this.forOrigin(origin) : null;
+  }
+
+  forOrigin(origin: string): Promise<Icon | null> {
+    const now = this.now();
+    const known = this.memory.get(origin);
+    if (known && now - known.at < MISSING_ICON_MAX_AGE_MS) return known.icon;
+    if (this.memory.size >= MAX_SITES) this.memory.delete(this.memory.keys().next().value!);
+    const icon = this.load(origin, now).catch((err: unknown) => {
+      this.deps.log.debug({ err, origin }, 'favicon lookup failed');
+      this.memory.delete(origin);
+      return null;
+    });
+    this.memory.set(origin, { at: now, icon });
+    return icon;
+  }
+
+  private async load(origin: string, now: number): Promise<Icon | null> {
+    const stored = await this.deps.store.siteIcon(origin);
+    if (stored) {
+      const maxAge = stored.body ? ICON_MAX_AGE_MS : MISSING_ICON_MAX_AGE_MS;
+      if (now - stored.fetchedAt < maxAge) return stored.body ? { type: stored.contentType!, body: stored.body } : null;
+    }
+    const fetched = await this.fetchIcon(origin);
+    // Refused by the address guard as configured: nothing is stored (allowing private media later makes it work).
+    if (fetched === 'refused') return null;
+    // A site that answers nothing usable this time keeps the icon it had.
+    const icon = fetched ?? (stored?.body ? { type: stored.contentType!, body: stored.body } : null);
+    await this.deps.store.saveSiteIcon(origin, icon && { contentType: icon.type, body: icon.body }, now);
+    return icon;
+  }
+
+  private async fetchIcon(origin: string): Promise<Icon | null | 'refused'> {
     const url = `${origin}/favicon.ico`;
     const host = new URL(url).hostname;
-    const publicOnly = deps.config().server.mediaProxy !== 'allow-private';
-    if (publicOnly && isPrivateHost(host)) return null;
+    const publicOnly = this.deps.config().server.mediaProxy !== 'allow-private';
+    if (publicOnly && isPrivateHost(host)) return 'refused';
     const run = () =>
       fetchFeed(
         { url },
@@ -51,65 +117,52 @@ function iconLookup(deps: AppDeps): (source: SourceRow | undefined) => Promise<I
           maxBodyBytes: MAX_ICON_BYTES,
           timeoutMs: 10_000,
           publicOnly,
+          dispatcher: this.opts.dispatcher,
         },
       );
-    const fetched = await (deps.hostLimiter ? deps.hostLimiter.run(host, run) : run());
+    const fetched = await (this.deps.hostLimiter ? this.deps.hostLimiter.run(host, run) : run());
+    // Not there, not an image, or refused on the way (a redirect or DNS answer to a private address): none.
     if (fetched.kind !== 'ok') return null;
     const body = new Uint8Array(fetched.body);
     const type = sniffIconType(body);
     return type ? { type, body } : null;
   }
-
-  function iconFor(origin: string): Promise<Icon | null> {
-    let icon = bySite.get(origin);
-    if (!icon) {
-      if (bySite.size >= MAX_SITES) bySite.delete(bySite.keys().next().value!);
-      icon = fetchIcon(origin).catch((err: unknown) => {
-        deps.log.debug({ err, origin }, 'favicon fetch failed');
-        return null;
-      });
-      bySite.set(origin, icon);
-    }
-    return icon;
-  }
-
-  return (source) => {
-    let origin: string | undefined;
-    try {
-      origin = source ? new URL(source.siteUrl || source.fetchUrl).origin : undefined;
-    } catch {
-      origin = undefined;
-    }
-    return origin && /^https?:/.test(origin) ? iconFor(origin) : Promise.resolve(null);
-  };
 }
 
-const lookups = new WeakMap<AppDeps, (source: SourceRow | undefined) => Promise<Icon | null>>();
+const shared = new WeakMap<object, Favicons>();
 
-/**
- * The icon of a source's site as `/favicons/<id>` serves it, null where that serves the placeholder. One look-up
- * per app, shared by the route and the sync APIs (Fever's `favicons`): a site's icon is fetched once for both.
- */
-export function sourceIcon(deps: AppDeps, source: SourceRow | undefined): Promise<Icon | null> {
-  let lookup = lookups.get(deps);
-  if (!lookup) {
-    lookup = iconLookup(deps);
-    lookups.set(deps, lookup);
+/** The process's Favicons for these deps (the reader's routes and the sync APIs share one cache). */
+export function faviconsFor(deps: ConstructorParameters<typeof Favicons>[0], opts?: FaviconOptions): Favicons {
+  let favicons = shared.get(deps);
+  if (!favicons) {
+    favicons = new Favicons(deps, opts);
+    shared.set(deps, favicons);
   }
-  return lookup(source);
+  return favicons;
 }
 
-export function faviconRoutes(deps: AppDeps): Hono {
+/** The icon bytes and type of a source's site (e.g. for the Fever API's favicons); null when it has none. */
+export function sourceIcon(deps: ConstructorParameters<typeof Favicons>[0], sourceId: number): Promise<Icon | null> {
+  return faviconsFor(deps).forSource(sourceId);
+}
+
+/** The neutral placeholder the pages show for a site without an icon (SVG). */
+export const PLACEHOLDER_ICON: { type: string; body: Uint8Array<ArrayBuffer> } = {
+  type: 'image/svg+xml',
+  body: new Uint8Array(PLACEHOLDER),
+};
+
+/** `/favicons/<source id>`: the icon, else the placeholder; cached by browsers for a day. */
+export function faviconRoutes(deps: AppDeps, favicons: Favicons = faviconsFor(deps)): Hono {
   const app = new Hono();
   app.get('/favicons/:id{[0-9]+}', async (c) => {
-    const source = await deps.store.getSource(Number(c.req.param('id')));
-    const icon = await sourceIcon(deps, source);
+    const icon = await favicons.forSource(Number(c.req.param('id')));
     const headers = {
       'Cache-Control': 'public, max-age=86400',
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'none'; sandbox",
     };
-    if (!icon) return c.body(new Uint8Array(PLACEHOLDER), 200, { ...headers, 'Content-Type': 'image/svg+xml' });
+    if (!icon) return c.body(PLACEHOLDER_ICON.body, 200, { ...headers, 'Content-Type': PLACEHOLDER_ICON.type });
     return c.body(icon.body, 200, { ...headers, 'Content-Type': icon.type });
   });
   return app;

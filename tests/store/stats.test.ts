@@ -34,6 +34,10 @@ for (const dialect of dialects) {
           { sourceId: a.id, day: TODAY, n: 2 },
         ]);
         expect(await store.itemsPerDay(NOW - 30 * DAY, b.id)).toEqual([]);
+        // Restricted to some sources (a page of the sources list): the same rows, for those only.
+        expect((await store.itemsPerDay(NOW - 30 * DAY, [a.id, b.id])).length).toBe(2);
+        expect(await store.itemsPerDay(NOW - 30 * DAY, [b.id])).toEqual([]);
+        expect(await store.itemsPerDay(NOW - 30 * DAY, [])).toEqual([]);
 
         expect((await store.itemsIngestedPerHour(NOW - 24 * HOUR)).sort((x, y) => x.hour - y.hour)).toEqual([
           { hour: Math.floor(NOW / HOUR) - 3, n: 3 },
@@ -59,6 +63,10 @@ for (const dialect of dialects) {
         const strips = await store.recentAttemptsSince(NOW - 14 * DAY, 2);
         expect(strips.get(a.id)!.map((x) => x.outcome)).toEqual(['not_modified', 'error']);
         expect(strips.get(b.id)).toEqual([{ outcome: 'error', errorReason: 'timeout', startedAt: NOW - 3 * HOUR }]);
+        const onlyB = await store.recentAttemptsSince(NOW - 14 * DAY, 2, [b.id]);
+        expect([...onlyB.keys()]).toEqual([b.id]);
+        expect(onlyB.get(b.id)).toEqual(strips.get(b.id));
+        expect((await store.recentAttemptsSince(NOW - 14 * DAY, 2, [])).size).toBe(0);
         expect((await store.fetchDurations(NOW - 12 * HOUR)).map((d) => d.durationMs)).toEqual([20, 5000]);
         expect((await store.sourceAttempts(a.id, 10)).map((x) => x.durationMs)).toEqual([20, 300, 100]);
 

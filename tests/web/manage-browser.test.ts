@@ -177,9 +177,30 @@ describe.skipIf(Boolean(skipReason))(
           // A dry run of a rule change.
           await page.goto(`${origin}/topics/cloud/rules`);
           expect(await page.inputValue('#f-rules')).toContain('cloud: 1    # the word itself');
-          await page.fill('#f-rules', 'threshold: 1\nterms:\n  any:\n    aws: 2\n    azure: 2\n');
-          await page.click('button[value=dry-run]');
-          await page.waitForSelector('[data-dry-run]');
+          const rulesUrl = page.url();
+          if (mode.js) {
+            // Live: the result follows the typing, without a submit and without leaving the page.
+            await page.locator('#f-rules').fill('');
+            await page
+              .locator('#f-rules')
+              .pressSequentially('threshold: 1\nterms:\n  any:\n    aws: 2\n    azure: 2\n', {
+                delay: 5,
+              });
+            await page.waitForSelector('#dry-run[data-state=done] [data-dry-run]');
+            expect(page.url()).toBe(rulesUrl);
+            // Typing on changes it again: an invalid half-edit shows check-config's words, a fixed one a new result.
+            await page.locator('#f-rules').press('End');
+            await page.locator('#f-rules').pressSequentially('  [');
+            await page.waitForSelector('#dry-run[data-state=invalid] .form-problems');
+            await page.locator('#f-rules').press('Backspace');
+            await page.locator('#f-rules').press('Backspace');
+            await page.locator('#f-rules').press('Backspace');
+            await page.waitForSelector('#dry-run[data-state=done] [data-dry-run]');
+          } else {
+            await page.fill('#f-rules', 'threshold: 1\nterms:\n  any:\n    aws: 2\n    azure: 2\n');
+            await page.click('button[value=dry-run]');
+            await page.waitForSelector('[data-dry-run]');
+          }
           expect(await page.locator('.dry-run.enter').textContent()).toContain('AWS region opens');
           expect(await page.locator('.dry-run.leave').textContent()).toContain('Cloud prices');
           expect(await yaml()).toContain('cloud: 1    # the word itself');
@@ -195,7 +216,7 @@ describe.skipIf(Boolean(skipReason))(
           await new Promise<void>((resolve) => server.close(() => resolve()));
           await env.close();
         }
-      });
+      }, 120_000); // one long scenario per mode; a loaded machine takes longer than the 30 s default
     }
   },
 );

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeItem } from '../support/items.ts';
+import { waitFor } from '../support/wait.ts';
 import { Client } from '../support/web.ts';
 import { type ManagedApp, managedApp } from './managed-app.ts';
 
@@ -131,5 +132,49 @@ describe('editing a topic’s rules from the reader', () => {
     expect(perDay).toMatch(/data-max="1"/);
     expect(/<path class="lang-0" d="([^"]+)"/.exec(perDay)![1]!.match(/M/g)).toHaveLength(2);
     expect(/<path class="lang-1" d="([^"]+)"/.exec(perDay)![1]!.match(/M/g)).toHaveLength(1);
+  });
+
+  it('answers the live dry run as a fragment while the rules are typed: no save, CSRF-checked, editors only', async () => {
+    const { client, csrf, path, id } = await setup();
+    const before = await readFile(path, 'utf8');
+    const rules = 'threshold: 1\nterms:\n  any:\n    aws: 2\n';
+    const res = await client.post('/topics/cloud/rules/dry-run', { _csrf: csrf, rules });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const fragment = await res.text();
+    expect(fragment.startsWith('<section class="dry-run-result" data-dry-run="">')).toBe(true);
+    expect(fragment).not.toContain('<html');
+    expect(fragment).toMatch(/Of the newest 4 items: 1 would enter, 2 would leave, 0 stay in\./);
+    expect(fragment).toContain(`data-item="${id('b')}"`);
+    expect(fragment).toMatch(/On the labels \(labels\.jsonl\): precision 100\.0 %, recall 50\.0 %/);
+    // The same result as the form's "Dry run" button (without JavaScript).
+    const page = await (await client.post('/topics/cloud/rules', { _csrf: csrf, action: 'dry-run', rules })).text();
+    expect(page).toContain(fragment);
+    // Half-typed rules: check-config's words, still nothing written.
+    const bad = await client.post('/topics/cloud/rules/dry-run', { _csrf: csrf, rules: 'threshold: [\n' });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toMatch(/^<div class="notice notice-error form-problems" role="alert">/);
+    // No token: refused.
+    expect((await client.post('/topics/cloud/rules/dry-run', { rules })).status).toBe(403);
+    // The page carries the endpoint for app.js.
+    expect((await client.get('/topics/cloud/rules')).html).toContain(
+      'data-dry-run-url="/topics/cloud/rules/dry-run" aria-live="polite"',
+    );
+    expect(await readFile(path, 'utf8')).toBe(before);
+
+    // With a password, an anonymous visitor gets no dry run.
+    const { hashPassword } = await import('../../src/web/auth.ts');
+    await writeFile(
+      path,
+      before.replace('topics:\n', `server:\n  passwordHash: "${await hashPassword('pw')}"\ntopics:\n`),
+    );
+    await waitFor(() => Boolean(env!.rt.runtime.config().server.passwordHash));
+    const anonymous = new Client(env!.app);
+    const denied = await anonymous.post('/topics/cloud/rules/dry-run', {
+      _csrf: await anonymous.csrf('/topics'),
+      rules,
+    });
+    expect(denied.status).toBe(303);
+    expect(denied.headers.get('location')).toMatch(/^\/login/);
   });
 });

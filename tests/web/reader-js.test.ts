@@ -189,6 +189,14 @@ describe.skipIf(Boolean(skipReason))(
           expect(await page.locator('.undo-notice').count()).toBe(0);
         };
       }
+      if (b.action === '/sources' && b.method === 'get') {
+        // The sources list's filter: a GET form, the same list narrowed (nothing changes in the database).
+        return async () => {
+          await expect.poll(() => new URL(page.url()).pathname).toBe('/sources');
+          expect(new URL(page.url()).searchParams.has('health')).toBe(true);
+          expect(await page.locator('.list-range').count()).toBe(1);
+        };
+      }
       if (b.action === '/search' && b.method === 'get') {
         return async () => {
           await expect.poll(() => new URL(page.url()).pathname).toBe('/search');

@@ -85,6 +85,46 @@
     }
   }
 
+  // --- Topic rules: the dry run follows the editor's typing ----------------------------------------------
+  // Without JavaScript the "Dry run" button posts the form and the page shows the same result.
+  const rulesInput = document.querySelector('textarea[data-dry-run-source]');
+  const dryRunBox = document.querySelector('[data-dry-run-url]');
+  if (rulesInput && dryRunBox) {
+    let timer;
+    let controller;
+    let sent = 0;
+    const run = async () => {
+      const seq = ++sent;
+      controller?.abort();
+      controller = new AbortController();
+      dryRunBox.setAttribute('aria-busy', 'true');
+      try {
+        const response = await fetch(dryRunBox.dataset.dryRunUrl, {
+          method: 'POST',
+          body: new URLSearchParams({ _csrf: csrf, rules: rulesInput.value }),
+          headers: { 'X-CSRF-Token': csrf },
+          credentials: 'same-origin',
+          signal: controller.signal,
+        });
+        const html = await response.text();
+        // Only the answer to the newest edit is shown (an older one may arrive late).
+        if (seq !== sent) return;
+        if (response.ok || response.status === 422) {
+          dryRunBox.innerHTML = html;
+          dryRunBox.dataset.state = response.ok ? 'done' : 'invalid';
+        } else dryRunBox.dataset.state = `error-${response.status}`;
+      } catch (error) {
+        if (error?.name !== 'AbortError' && seq === sent) dryRunBox.dataset.state = 'error';
+      } finally {
+        if (seq === sent) dryRunBox.removeAttribute('aria-busy');
+      }
+    };
+    rulesInput.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(run, 400);
+    });
+  }
+
   // Buttons whose fetch() failed, resubmitted as the plain form post they are without JavaScript.
   const plain = new WeakSet();
 

@@ -7,7 +7,9 @@ import {
   type SourceFormValues,
   SourceManagePage,
   type SourcePictures,
+  type SourcesFilter,
   SourcesPage,
+  sortByHealth,
   sourceRowsHtml,
 } from '../../../views/sources.tsx';
 import { type StatsData, StatsPage } from '../../../views/stats.tsx';
@@ -23,6 +25,7 @@ import { parseOpml } from '../../config/opml.ts';
 import { type SourceConfig, sourceSchema } from '../../config/schema.ts';
 import { DiscoveryError } from '../../fetch/discover.ts';
 import { paths, withQuery } from '../../lib/links.ts';
+import { foldWord } from '../../lib/text-fold.ts';
 import { feedUrlKey } from '../../lib/url.ts';
 import type { SourceHealth, SourceRow } from '../../store/types.ts';
 import type { AppDeps } from '../deps.ts';
@@ -34,9 +37,11 @@ import { notFoundPage } from './errors.ts';
 const DAY_MS = 86_400_000;
 const PICTURE_DAYS = 30;
 const STRIP_CELLS = 24;
-/** The pictures change slowly; a thousand sources' worth is computed at most this often. */
-const PICTURES_TTL_MS = 30_000;
-const ROWS_TTL_MS = 10_000;
+const LIST_TTL_MS = 3_000;
+/** Rows per page of the sources list. */
+export const PAGE_SIZE = 50;
+const MAX_CACHED_PICTURES = 20_000;
+const MAX_CACHED_PAGES = 200;
 const MAX_OPML_BYTES = 2 * 1024 * 1024;
 
 type Fields = Record<string, string>;
@@ -164,28 +169,35 @@ export function sourceRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
   const editor = requireEditor();
   const now = () => deps.now?.() ?? Date.now();
 
-  let cachedPictures: { at: number; value: Promise<(id: number) => SourcePictures> } | undefined;
-  function allPictures(): Promise<(id: number) => SourcePictures> {
-    const at = Date.now();
-    if (cachedPictures && at - cachedPictures.at < PICTURES_TTL_MS) return cachedPictures.value;
-    const value = loadPictures();
-    cachedPictures = { at, value };
-    value.catch(() => {
-      cachedPictures = undefined;
-    });
-    return value;
+  // The list of every source, sorted for the page (broken first, then by name): a thousand rows cost a few ms
+  // to read and sort, so it is kept briefly per locale and dropped by every edit made here (fetch results show
+  // within LIST_TTL_MS; the config's identity changing — a reload, an edit by the operator — drops it too).
+  const listCache = new Map<string, { at: number; config: unknown; rows: Promise<SourceRow[]> }>();
+  function sortedSources(locale: string): Promise<SourceRow[]> {
+    const config = deps.config();
+    const hit = listCache.get(locale);
+    if (hit && hit.config === config && Date.now() - hit.at < LIST_TTL_MS) return hit.rows;
+    const rows = deps.store.listSources().then((all) => sortByHealth(all, locale));
+    listCache.set(locale, { at: Date.now(), config, rows });
+    rows.catch(() => listCache.delete(locale));
+    return rows;
   }
   const dropPictures = () => {
-    cachedPictures = undefined;
-    rowsCache.clear();
+    listCache.clear();
+    pictureCache.clear();
+    pageCache.clear();
   };
 
-  async function loadPictures(sourceId?: number, cells = STRIP_CELLS): Promise<(id: number) => SourcePictures> {
+  /**
+   * The pictures of the sources shown (a page of the list, or one source): one grouped query for the items per
+   * day and one for the newest attempts, both over these sources' ids only (each reads its (source_id, time) index).
+   */
+  async function loadPictures(sourceIds: number[], cells = STRIP_CELLS): Promise<(id: number) => SourcePictures> {
     const today = Math.floor(now() / DAY_MS);
     const firstDay = today - PICTURE_DAYS + 1;
     const [daily, attempts] = await Promise.all([
-      deps.store.itemsPerDay(firstDay * DAY_MS, sourceId),
-      deps.store.recentAttemptsSince(now() - 14 * DAY_MS, cells),
+      deps.store.itemsPerDay(firstDay * DAY_MS, sourceIds),
+      deps.store.recentAttemptsSince(now() - 14 * DAY_MS, cells, sourceIds),
     ]);
     const perDay = new Map<number, number[]>();
     for (const row of daily) {
@@ -199,6 +211,22 @@ export function sourceRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     }
     const empty = new Array(PICTURE_DAYS).fill(0) as number[];
     return (id) => ({ perDay: perDay.get(id) ?? empty, attempts: attempts.get(id) ?? [] });
+  }
+
+  // A source's pictures change only when it is fetched (new attempt, new items) or the day turns: kept per source
+  // under its last fetch time, so a page reads only the sources fetched since it was last shown (one grouped query
+  // each for those). A fetch by another process shows as soon as the list (LIST_TTL_MS) has its new fetch time.
+  const pictureCache = new Map<number, { stamp: string; pictures: SourcePictures }>();
+  async function pagePictures(rows: SourceRow[]): Promise<(id: number) => SourcePictures> {
+    const day = Math.floor(now() / DAY_MS);
+    const stampOf = (r: SourceRow) => `${day}:${r.lastFetchAt ?? 0}:${r.itemCount}`;
+    const stale = rows.filter((r) => pictureCache.get(r.id)?.stamp !== stampOf(r));
+    if (stale.length > 0) {
+      const fresh = await loadPictures(stale.map((r) => r.id));
+      if (pictureCache.size > MAX_CACHED_PICTURES) pictureCache.clear();
+      for (const r of stale) pictureCache.set(r.id, { stamp: stampOf(r), pictures: fresh(r.id) });
+    }
+    return (id) => pictureCache.get(id)!.pictures;
   }
 
   function withWeek(row: SourceRow, pictures: SourcePictures): SourceHealth {
@@ -226,38 +254,83 @@ export function sourceRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
     }
   }
 
-  // The table of a thousand sources is most of the page's cost: its rows are kept a few seconds per locale and
-  // editing right (an edit here drops them; fetches and read counts show within ROWS_TTL_MS).
-  const rowsCache = new Map<
+  // What every page of one read of the list shares: the health counts and the categories.
+  const listFacts = new WeakMap<SourceRow[], { tally: Record<string, number>; categories: string[] }>();
+  function factsOf(all: SourceRow[]) {
+    let facts = listFacts.get(all);
+    if (!facts) {
+      const tally: Record<string, number> = {};
+      for (const s of all) {
+        const key = healthKey(s);
+        tally[key] = (tally[key] ?? 0) + 1;
+      }
+      facts = { tally, categories: [...new Set(all.map((s) => s.category))].sort() };
+      listFacts.set(all, facts);
+    }
+    return facts;
+  }
+
+  // A rendered page of rows is kept while the list it came from is the current one (LIST_TTL_MS at most) and the
+  // shown sources' unread counts are unchanged: a page asked for again and again costs its layout only.
+  const pageCache = new Map<
     string,
     {
-      at: number;
-      sources: SourceHealth[];
-      pictures: (id: number) => SourcePictures;
-      html: ReturnType<typeof sourceRowsHtml>;
+      all: SourceRow[];
+      unread: string;
+      rows: ReturnType<typeof sourceRowsHtml>;
+      ids: number[];
+      shown: number;
+      matching: number;
+      pages: number;
+      page: number;
     }
   >();
+
+  // A page of the list (PAGE_SIZE rows, filtered by name/URL, health and category), with the health of all
+  // sources as counts: the page's cost no longer grows with the number of sources beyond the sorted list itself.
   app.get(paths.sources(), async (c) => {
     const ctx = viewCtx(c, 'sources');
-    const key = `${ctx.locale}|${ctx.canEdit}`;
-    let cached = rowsCache.get(key);
-    const counts = await deps.store.unreadCounts();
-    if (!cached || Date.now() - cached.at > ROWS_TTL_MS) {
-      const [rows, pictures] = await Promise.all([deps.store.listSources(), allPictures()]);
-      const sources = rows.map((r) => withWeek(r, pictures(r.id)));
-      cached = { at: Date.now(), sources, pictures, html: sourceRowsHtml(ctx, sources, counts.bySource, pictures) };
-      rowsCache.set(key, cached);
+    const filter = filterOf(c);
+    const [all, counts] = await Promise.all([sortedSources(ctx.locale), deps.store.unreadCounts()]);
+    const { tally, categories } = factsOf(all);
+    const key = JSON.stringify([ctx.locale, ctx.canEdit, filter.q, filter.health, filter.category, filter.page]);
+    let cached = pageCache.get(key);
+    const unreadOf = (ids: number[]) => ids.map((id) => counts.bySource[id] ?? 0).join(',');
+    if (!cached || cached.all !== all || cached.unread !== unreadOf(cached.ids)) {
+      const matching = all.filter(matcher(filter));
+      const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+      const page = Math.min(filter.page, pages);
+      const shown = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+      const pictures = await pagePictures(shown);
+      const sources = shown.map((r) => withWeek(r, pictures(r.id)));
+      const ids = shown.map((r) => r.id);
+      cached = {
+        all,
+        unread: unreadOf(ids),
+        rows: sourceRowsHtml(ctx, sources, counts.bySource, pictures),
+        ids,
+        shown: shown.length,
+        matching: matching.length,
+        pages,
+        page,
+      };
+      if (pageCache.size >= MAX_CACHED_PAGES) pageCache.clear();
+      pageCache.set(key, cached);
     }
-    const { sources, pictures } = cached;
     return renderPage(
       c,
       SourcesPage({
         ctx,
-        sources,
-        unreadBySource: counts.bySource,
-        pictures,
+        rowsHtml: cached.rows,
+        shown: cached.shown,
         notice: noticeOf(c),
-        rowsHtml: cached.html,
+        tally,
+        total: all.length,
+        matching: cached.matching,
+        filter: { ...filter, page: cached.page },
+        pages: cached.pages,
+        pageSize: PAGE_SIZE,
+        categories,
       }),
     );
   });
@@ -347,7 +420,7 @@ export function sourceRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEn
   }
 
   async function managePage(c: WebContext, row: SourceRow, values?: SourceFormValues, problems?: FormProblems) {
-    const [pictures, history] = await Promise.all([loadPictures(row.id, 60), deps.store.sourceAttempts(row.id, 100)]);
+    const [pictures, history] = await Promise.all([loadPictures([row.id], 60), deps.store.sourceAttempts(row.id, 100)]);
     const found = configEntry(deps, row);
     const shown = pictures(row.id);
     return renderPage(
@@ -567,4 +640,37 @@ function entryFromValues(v: SourceFormValues, url: string): SourceEntry {
   }
   if (Object.keys(retention).length > 0) entry.retention = retention;
   return entry as SourceEntry;
+}
+
+/** The health a source is counted and filtered under: its status, or `disabled` / `removed` (left the file). */
+export function healthKey(s: Pick<SourceRow, 'status' | 'enabled' | 'inConfig'>): string {
+  if (!s.inConfig) return 'removed';
+  if (!s.enabled) return 'disabled';
+  return s.status;
+}
+
+export const HEALTH_KEYS = ['ok', 'new', 'degraded', 'failing', 'dead', 'disabled', 'removed'] as const;
+
+function filterOf(c: WebContext): SourcesFilter {
+  const q = (c.req.query('q') ?? '').trim().slice(0, 200);
+  const health = c.req.query('health') ?? '';
+  const page = Number(c.req.query('page') ?? '1');
+  return {
+    q,
+    health: (HEALTH_KEYS as readonly string[]).includes(health) ? health : '',
+    category: c.req.query('category') ?? '',
+    page: Number.isSafeInteger(page) && page > 0 ? page : 1,
+  };
+}
+
+/** Name, feed title and URLs contain the words (case and accents folded); health and category match exactly. */
+function matcher(filter: SourcesFilter): (s: SourceRow) => boolean {
+  const words = foldWord(filter.q).split(/\s+/).filter(Boolean);
+  return (s) => {
+    if (filter.health && healthKey(s) !== filter.health) return false;
+    if (filter.category && s.category !== filter.category) return false;
+    if (words.length === 0) return true;
+    const text = foldWord(`${s.title} ${s.feedTitle ?? ''} ${s.configUrl} ${s.fetchUrl} ${s.siteUrl ?? ''}`);
+    return words.every((w) => text.includes(w));
+  };
 }

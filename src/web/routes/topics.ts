@@ -1,8 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Hono } from 'hono';
-import type { FormProblems } from '../../../views/sources.tsx';
-import { type DryRun, type DryRunItem, type TopicPicturesData, TopicRulesPage } from '../../../views/topic-rules.tsx';
+import { type FormProblems, IssueList } from '../../../views/sources.tsx';
+import {
+  type DryRun,
+  type DryRunItem,
+  DryRunResult,
+  type TopicPicturesData,
+  TopicRulesPage,
+} from '../../../views/topic-rules.tsx';
 import { setTopicRulesInText, topicRulesText } from '../../config/edit.ts';
 import { ConfigError, parseConfigText } from '../../config/load.ts';
 import type { TopicConfig } from '../../config/schema.ts';
@@ -45,13 +51,25 @@ export function topicRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv
     return renderPage(c, TopicRulesPage({ ctx: viewCtx(c, 'topics'), slug: topic.slug, title: topic.title, rules }));
   });
 
+  /** The rules as posted, checked as check-config checks the file (file:line:col), without writing anything. */
+  async function candidateOf(current: TopicConfig, rules: string, configPath: string): Promise<TopicConfig> {
+    const text = (await fileText()) ?? '';
+    const next = setTopicRulesInText(text, configPath, current.slug, rules);
+    const parsed = parseConfigText(next, configPath);
+    if (!parsed.ok) throw new ConfigError(parsed.errors);
+    return parsed.config.topics.find((t) => t.slug === current.slug)!;
+  }
+
+  const rulesOf = (body: Record<string, unknown>) =>
+    typeof body.rules === 'string' ? body.rules.replace(/\r\n/g, '\n') : '';
+
   app.post('/topics/:slug/rules', editor, async (c) => {
     const m = deps.manager;
     if (!m) return c.text('editing the config is not available here (serve runs it)', 501);
     const current = configured(c.req.param('slug'));
     if (!current) return notFoundPage(c, viewCtx);
     const body = await c.req.parseBody();
-    const rules = typeof body.rules === 'string' ? body.rules.replace(/\r\n/g, '\n') : '';
+    const rules = rulesOf(body);
     const page = (extra: { problems?: FormProblems; dryRun?: DryRun }, status = 200) =>
       renderPage(
         c as WebContext,
@@ -59,14 +77,9 @@ export function topicRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv
         status as 200,
       );
 
-    // The candidate, checked as check-config checks the file (file:line:col), without writing anything.
     let candidate: TopicConfig;
     try {
-      const text = (await fileText()) ?? '';
-      const next = setTopicRulesInText(text, m.configPath, current.slug, rules);
-      const parsed = parseConfigText(next, m.configPath);
-      if (!parsed.ok) throw new ConfigError(parsed.errors);
-      candidate = parsed.config.topics.find((t) => t.slug === current.slug)!;
+      candidate = await candidateOf(current, rules, m.configPath);
     } catch (error) {
       return page({ problems: problemsOf(error) }, 422);
     }
@@ -80,6 +93,28 @@ export function topicRoutes(deps: AppDeps, viewCtx: ViewCtxFactory): Hono<WebEnv
       return c.redirect(withQuery(paths.topic(current.slug), { done: 'rules' }), 303);
     }
     return page({ dryRun: await dryRun(deps, current, candidate, m.configPath) });
+  });
+
+  // The live dry run: the same result as the "Dry run" button, as an HTML fragment for app.js to put in place while
+  // the editor types (nothing is saved). Editors only, a POST behind the CSRF guard like every change.
+  app.post('/topics/:slug/rules/dry-run', editor, async (c) => {
+    const m = deps.manager;
+    if (!m) return c.text('editing the config is not available here (serve runs it)', 501);
+    const current = configured(c.req.param('slug'));
+    if (!current) return c.text('no such topic', 404);
+    const rules = rulesOf(await c.req.parseBody());
+    const ctx = viewCtx(c, 'topics');
+    let fragment: unknown;
+    let status = 200;
+    try {
+      const candidate = await candidateOf(current, rules, m.configPath);
+      fragment = DryRunResult({ ctx, dryRun: await dryRun(deps, current, candidate, m.configPath) });
+    } catch (error) {
+      fragment = IssueList({ ctx, problems: problemsOf(error) });
+      status = 422;
+    }
+    c.header('Cache-Control', 'no-store');
+    return c.html(String(await fragment), status as 200);
   });
 
   return app;

@@ -63,7 +63,7 @@ async function feedIcons(deps: AppDeps, sources: SourceRow[]) {
     timer = setTimeout(resolve, ICON_WAIT_MS, null);
   });
   const found = await Promise.all(
-    sources.map((s) => Promise.race([sourceIcon(deps, s).catch(() => null), late])),
+    sources.map((s) => Promise.race([sourceIcon(deps, s.id).catch(() => null), late])),
   ).finally(() => clearTimeout(timer));
   const idOf = new Map<Icon, number>();
   sources.forEach((s, k) => {

@@ -1,0 +1,6 @@
+CREATE TABLE `site_icons` (
+	`origin` text PRIMARY KEY NOT NULL,
+	`content_type` text,
+	`body` text DEFAULT '' NOT NULL,
+	`fetched_at` integer NOT NULL
+);
