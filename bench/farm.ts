@@ -6,6 +6,7 @@
  * navigation, the article of twelve paragraphs, related links, footer) for full-text extraction.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export interface FarmOptions {
   feeds: number;
@@ -89,19 +90,29 @@ export function hostOfFeed(index: number, hosts: number): string {
  * `GET /__stats` (JSON: requests per feed path, most requests in flight at once per host and in all), `POST /__reset`
  * (zeroes both) and `POST /__bump/<i>` (feed i gains a new first entry and a new ETag): what the scale test reads.
  */
-export async function serveFarm(opts: FarmOptions, port: number): Promise<Server[]> {
+export async function serveFarm(opts: FarmOptions, askedPort: number): Promise<{ servers: Server[]; port: number }> {
+  // Port 0: the first host's free port, then the same port on the other addresses.
+  let port = askedPort;
   const bodies = new Map<string, Buffer>();
   const versions = new Map<string, number>();
-  for (let i = 0; i < opts.feeds; i++)
-    bodies.set(
-      `/feed/${i}`,
-      Buffer.from(feedDocument(i, opts.items, `${hostOfFeed(i, opts.hosts)}:${port}`, opts.teasers)),
-    );
   const requests = new Map<string, number>();
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
   let inFlightTotal = 0;
   let maxInFlightTotal = 0;
+  // The time-weighted mean of requests in flight, from the first request after a reset to the last one's end.
+  let firstStartAt: number | undefined;
+  let lastChangeAt = 0;
+  let lastFinishAt = 0;
+  let inFlightArea = 0;
+  const inFlightChanges = (delta: number) => {
+    const now = performance.now();
+    firstStartAt ??= now;
+    inFlightArea += inFlightTotal * (now - lastChangeAt);
+    lastChangeAt = now;
+    inFlightTotal += delta;
+    if (delta < 0) lastFinishAt = now;
+  };
   const servers: Server[] = [];
   const control = (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = req.url ?? '';
@@ -112,6 +123,10 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
           requests: Object.fromEntries(requests),
           maxInFlight: Object.fromEntries(maxInFlight),
           maxInFlightTotal,
+          meanInFlight:
+            firstStartAt === undefined || lastFinishAt <= firstStartAt
+              ? 0
+              : Number((inFlightArea / (lastFinishAt - firstStartAt)).toFixed(2)),
         }),
       );
       return true;
@@ -120,6 +135,10 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
       requests.clear();
       maxInFlight.clear();
       maxInFlightTotal = inFlightTotal;
+      firstStartAt = undefined;
+      lastChangeAt = performance.now();
+      inFlightArea = 0;
+      lastFinishAt = 0;
       res.writeHead(204).end();
       return true;
     }
@@ -152,14 +171,15 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
       const now = (inFlight.get(address) ?? 0) + 1;
       inFlight.set(address, now);
       if (now > (maxInFlight.get(address) ?? 0)) maxInFlight.set(address, now);
-      maxInFlightTotal = Math.max(maxInFlightTotal, ++inFlightTotal);
+      inFlightChanges(1);
+      maxInFlightTotal = Math.max(maxInFlightTotal, inFlightTotal);
       requests.set(req.url ?? '', (requests.get(req.url ?? '') ?? 0) + 1);
       let done = false;
       const finish = () => {
         if (done) return;
         done = true;
         inFlight.set(address, (inFlight.get(address) ?? 1) - 1);
-        inFlightTotal--;
+        inFlightChanges(-1);
       };
       res.once('finish', finish);
       res.once('close', finish);
@@ -187,17 +207,24 @@ export async function serveFarm(opts: FarmOptions, port: number): Promise<Server
       server.once('error', reject);
       server.listen(port, address, () => resolve());
     });
+    if (port === 0) port = (server.address() as AddressInfo).port;
     servers.push(server);
   }
-  return servers;
+  // Generated once, before the first request: the farm's CPU during a cycle is only serving.
+  for (let i = 0; i < opts.feeds; i++)
+    bodies.set(
+      `/feed/${i}`,
+      Buffer.from(feedDocument(i, opts.items, `${hostOfFeed(i, opts.hosts)}:${port}`, opts.teasers)),
+    );
+  return { servers, port };
 }
 
-// As a child process: `farm.ts FEEDS ITEMS HOSTS LATENCY PORT` prints "ready" once listening.
+// As a child process: `farm.ts FEEDS ITEMS HOSTS LATENCY PORT` prints "ready PORT" once listening (PORT 0: a free one).
 if (process.argv[1]?.endsWith('farm.ts')) {
-  const [feeds, items, hosts, latencyMs, port, teasers] = process.argv.slice(2).map(Number);
-  await serveFarm(
+  const [feeds, items, hosts, latencyMs, askedPort, teasers] = process.argv.slice(2).map(Number);
+  const { port } = await serveFarm(
     { feeds: feeds!, items: items!, hosts: hosts!, latencyMs: latencyMs!, teasers: teasers === 1 },
-    port!,
+    askedPort!,
   );
-  process.stdout.write('ready\n');
+  process.stdout.write(`ready ${port}\n`);
 }
