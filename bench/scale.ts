@@ -4,10 +4,11 @@
  * (every feed new) and a 304 cycle (every feed unchanged), with the cycle time, the requests in flight at once
  * (the farm counts them), how the cycle split across the workers and the CPU they used. Prints JSON.
  * Needs PostgreSQL: --database or TEST_DATABASE_URL (a server URL; each run gets a fresh database on it).
+ * `--cpu-prof DIR`: each worker writes a V8 CPU profile (main thread) into DIR when it stops.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -22,9 +23,12 @@ const { values } = parseArgs({
     items: { type: 'string', default: '10' },
     hosts: { type: 'string', default: '250' },
     latency: { type: 'string', default: '50' },
-    port: { type: 'string', default: '18090' },
+    // 0: a free port (the farm's on its first address, each worker's its own).
+    port: { type: 'string', default: '0' },
     workers: { type: 'string', default: '1,2,3' },
     concurrency: { type: 'string', default: '32' },
+    // A directory: each worker writes a V8 CPU profile of its main thread there when it stops.
+    'cpu-prof': { type: 'string' },
     database: {
       type: 'string',
       default: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -35,7 +39,7 @@ const feeds = Number(values.feeds);
 const items = Number(values.items);
 const hosts = Number(values.hosts);
 const latencyMs = Number(values.latency);
-const port = Number(values.port);
+let port = Number(values.port);
 const concurrency = Number(values.concurrency);
 const serverUrl = values.database!;
 
@@ -43,9 +47,14 @@ interface FarmStats {
   requests: Record<string, number>;
   maxInFlight: Record<string, number>;
   maxInFlightTotal: number;
+  meanInFlight: number;
 }
 
-function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+function startProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: string,
+): Promise<{ child: ChildProcess; output: string }> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   return new Promise((resolve, reject) => {
@@ -57,7 +66,10 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: string): Pr
       child.off('exit', failed);
       child.stdout!.off('data', listen);
       child.stderr!.off('data', listen);
-      resolve(child);
+      // Drained from now on, unread: a full pipe would stall the process.
+      child.stdout!.resume();
+      child.stderr!.resume();
+      resolve({ child, output });
     };
     child.stdout!.on('data', listen);
     child.stderr!.on('data', listen);
@@ -83,11 +95,13 @@ function databaseUrl(name: string): string {
   return url.toString();
 }
 
-const farm = await startProcess(
+const farmStart = await startProcess(
   ['bin/run-ts.js', 'bench/farm.ts', String(feeds), String(items), String(hosts), String(latencyMs), String(port)],
   process.env,
   'ready',
 );
+const farm = farmStart.child;
+port = Number(/ready (\d+)/.exec(farmStart.output)![1]);
 const dir = mkdtempSync(join(tmpdir(), 'rundschau-scale-'));
 const configPath = join(dir, 'rundschau.yaml');
 writeFileSync(
@@ -114,32 +128,43 @@ if (!loaded.ok) throw new Error('bench config invalid');
 const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
 
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+
 async function cycle(db: pg.Client, workers: ChildProcess[], metricsUrls: string[]) {
   await fetch(farmUrl('/__reset'), { method: 'POST' });
   const before = await Promise.all(metricsUrls.map(fetchesOf));
   const cpuBefore = workers.reduce((n, w) => n + cpuSeconds(w.pid!), 0);
+  const loadBefore = loadAverage();
   const t0 = Date.now();
   await db.query('update sources set next_fetch_at = $1', [t0]);
   for (;;) {
-    const { rows } = await db.query<{ n: string; last: string | null }>(
-      'select count(distinct source_id) as n, max(started_at + duration_ms) as last from fetch_attempts where started_at >= $1',
-      [t0],
-    );
+    // A fetched source's next fetch is planned an hour or more ahead: one scan of `sources`, not of the attempt log.
+    const { rows } = await db.query<{ n: string }>('select count(*) as n from sources where next_fetch_at > $1', [t0]);
     if (Number(rows[0]!.n) >= feeds) {
+      const [last] = (
+        await db.query<{ last: string | null }>(
+          'select max(started_at + duration_ms) as last from fetch_attempts where started_at >= $1',
+          [t0],
+        )
+      ).rows;
       const stats = await farmStats();
       const after = await Promise.all(metricsUrls.map(fetchesOf));
       const requests = Object.values(stats.requests);
+      const cpu = workers.reduce((n, w) => n + cpuSeconds(w.pid!), 0) - cpuBefore;
       return {
-        cycleSeconds: Number(((Number(rows[0]!.last) - t0) / 1000).toFixed(2)),
+        cycleSeconds: Number(((Number(last!.last) - t0) / 1000).toFixed(2)),
         requests: requests.reduce((a, b) => a + b, 0),
         feedsRequestedTwice: requests.filter((n) => n > 1).length,
         maxInFlight: stats.maxInFlightTotal,
+        meanInFlight: stats.meanInFlight,
         maxInFlightPerHost: Math.max(...Object.values(stats.maxInFlight)),
         perWorker: after.map((n, i) => n - before[i]!),
-        workerCpuSeconds: Number((workers.reduce((n, w) => n + cpuSeconds(w.pid!), 0) - cpuBefore).toFixed(1)),
+        workerCpuSeconds: Number(cpu.toFixed(1)),
+        workerCpuMsPerFeed: Number(((cpu * 1000) / feeds).toFixed(2)),
+        loadAverage: { before: loadBefore, after: loadAverage() },
       };
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
@@ -171,21 +196,29 @@ for (const n of values.workers!.split(',').map(Number)) {
       RUNDSCHAU_TICK: '* * * * * *',
       PG_POOL_SIZE: '8',
     };
-    const workerPorts = Array.from({ length: n }, (_, i) => port + 100 + i);
-    const workers = await Promise.all(
-      workerPorts.map((p) =>
+    const started = await Promise.all(
+      Array.from({ length: n }, () =>
         startProcess(
-          ['bin/rundschau.js', 'worker', '--config', configPath, '--port', String(p)],
+          [
+            ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : []),
+            'bin/rundschau.js',
+            'worker',
+            '--config',
+            configPath,
+            '--port',
+            '0',
+          ],
           { ...env, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
           'rundschau worker is running',
         ),
       ),
     );
-    for (const w of workers) {
-      w.stdout!.resume();
-      w.stderr!.resume();
-    }
-    const metricsUrls = workerPorts.map((p) => `http://127.0.0.1:${p}`);
+    const workers = started.map((s) => s.child);
+    // The worker's start line names where it listens (`--port 0`: a free port).
+    const metricsUrls = started.map(({ output }) => {
+      const line = output.split('\n').find((l) => l.includes('rundschau worker is running'))!;
+      return new URL((JSON.parse(line) as { url: string }).url).origin;
+    });
     const cold = await cycle(db, workers, metricsUrls);
     process.stderr.write(`${n} worker(s), cold cycle: ${JSON.stringify(cold)}\n`);
     const notModified = await cycle(db, workers, metricsUrls);
@@ -205,7 +238,7 @@ for (const n of values.workers!.split(',').map(Number)) {
 }
 
 process.stdout.write(
-  `${JSON.stringify({ feeds, itemsPerFeed: items, hosts, latencyMs, concurrencyPerWorker: concurrency, runs }, null, 2)}\n`,
+  `${JSON.stringify({ feeds, itemsPerFeed: items, hosts, latencyMs, concurrencyPerWorker: concurrency, cores: availableParallelism(), runs }, null, 2)}\n`,
 );
 await admin.end();
 farm.kill();

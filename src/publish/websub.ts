@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import { FEED_FORMATS, paths, publicBaseUrl } from '../lib/links.ts';
 import type { Logger } from '../lib/log.ts';
-import type { ItemStore, TopicStore } from '../store/types.ts';
+import type { ItemStore, TopicStore, WebSubStore } from '../store/types.ts';
 import { feedIsPublic } from './access.ts';
 
 import { allScope, categoriesOf, categoryScope, type FeedScope, topicScope } from './scopes.ts';
@@ -51,32 +51,37 @@ export function feedUrls(baseUrl: string, path: string): string[] {
 type FeedMarks = Map<string, string>;
 
 export interface FeedAnnouncerDeps {
-  store: ItemStore & TopicStore;
+  store: ItemStore & TopicStore & WebSubStore;
   config: () => Config;
   log: Logger;
 }
 
 /**
  * Tells the configured WebSub hub about every public feed (all, each category, each topic) whose content changed
- * since it last looked: the same stamps the feeds' ETags are made of, so a hub is pinged exactly when a
- * subscriber's conditional GET would get a new document. Used after each fetch cycle, in `serve` and in a CLI
- * `fetch` alike, and after an editor's decision.
+ * since the hub was last told: the same stamps the feeds' ETags are made of, so a hub is pinged exactly when a
+ * subscriber's conditional GET would get a new document. Used after each fetch cycle, in `serve`, `worker` and in a
+ * CLI `fetch` alike, and after an editor's decision. What the hub was told is kept in the database
+ * (`WebSubStore.moveFeedMarks`, under a cluster-wide lock on PostgreSQL), so with several processes each change is
+ * announced once, by the process that records it first, however many of them notice it.
  */
 export class FeedAnnouncer {
   /** Where the feeds are served when `server.baseUrl` is not set (serve knows its listening address). */
   fallbackBaseUrl: (() => string) | undefined;
-  private last: FeedMarks | undefined;
+  /** The hub this process made sure has a baseline. */
+  private remembered: string | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: FeedAnnouncerDeps) {}
 
-  /** Takes the baseline later changes are compared with, unless there is one (no hub configured: nothing). */
+  /** Takes the baseline later changes are compared with, unless the hub has one (no hub configured: nothing). */
   async remember(): Promise<void> {
-    if (!this.deps.config().server.websubHub || this.last) return;
-    this.last = await this.marks();
+    const hub = this.deps.config().server.websubHub;
+    if (!hub || this.remembered === hub) return;
+    await this.deps.store.moveFeedMarks(hub, () => this.marks(), Date.now(), { baselineOnly: true });
+    this.remembered = hub;
   }
 
-  /** Pings the hub for each feed that changed since the baseline, which moves on. Never throws. */
+  /** Pings the hub for each feed that changed since it was last told, which moves on. Never throws. */
   announce(): Promise<HubPingResult[]> {
     const next = this.running.then(() => this.announceNow());
     this.running = next.catch(() => undefined);
@@ -85,17 +90,11 @@ export class FeedAnnouncer {
 
   private async announceNow(): Promise<HubPingResult[]> {
     const { websubHub } = this.deps.config().server;
-    if (!websubHub) {
-      this.last = undefined;
-      return [];
-    }
+    if (!websubHub) return [];
     try {
-      const now = await this.marks();
-      const before = this.last;
-      this.last = now;
-      // Without a baseline (a hub just configured) nothing is known to have changed.
-      if (!before) return [];
-      const changed = [...now].filter(([path, mark]) => before.get(path) !== mark).map(([path]) => path);
+      // Without a baseline (a hub just configured) nothing is known to have changed: none come back.
+      const changed = await this.deps.store.moveFeedMarks(websubHub, () => this.marks(), Date.now());
+      this.remembered = websubHub;
       if (changed.length === 0) return [];
       const results = await pingHub(
         websubHub,

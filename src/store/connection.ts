@@ -4,6 +4,9 @@ import type { Dialect } from './dialect/dialect.ts';
 
 export type { Db, Schema } from './db-types.ts';
 
+/** An insert, update or delete built with the query builder, not yet run. */
+export type WriteStatement = PromiseLike<unknown> & { getSQL(): SQL };
+
 /**
  * A database connection: the SQLite-typed query builder (`db`, `schema`: the pg objects stand in for them on
  * PostgreSQL, dialect/postgres.ts), the query differences (`dialect`), and the transactions, locks and migrations
@@ -21,15 +24,22 @@ export interface Connection {
    */
   autocommit<T>(fn: (db: Db) => Promise<T>): Promise<T>;
   /**
+   * Runs a few write statements as one atomic unit: on PostgreSQL as one statement (data-modifying WITH: one round
+   * trip, no BEGIN/COMMIT; the per-fetch bookkeeping of several workers), on SQLite in the write queue one after
+   * the other. PostgreSQL runs them on one snapshot, so no two may touch the same rows.
+   */
+  writeTogether(build: (db: Db) => WriteStatement[]): Promise<void>;
+  /**
    * Writes items' search text into the full-text index (SQLite; PostgreSQL derives it in a generated column).
    * Replaces what an item had, unless `fresh` says the items were just inserted. Call inside `write`.
    */
   indexText(rows: { id: number; title: string; text: string }[], fresh: boolean): void;
   /**
    * Runs `fn` while no other process sharing this database runs an `exclusive` section or migrates (PostgreSQL: a
-   * session advisory lock; SQLite: `fn` as is, its writes are serialised by the file lock anyway).
+   * session advisory lock; SQLite: `fn` as is, its writes are serialised by the file lock anyway). With `job`, the
+   * section excludes only other sections of that job (and `tryExclusive(job)`), not setup.
    */
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  exclusive<T>(fn: () => Promise<T>, job?: string): Promise<T>;
   /**
    * Runs `fn` unless another process sharing the database runs the job `name` right now (then resolves to
    * undefined): once-per-cluster work such as story grouping (PostgreSQL: a session advisory try-lock; SQLite:

@@ -1,4 +1,4 @@
-import type { Connection, Db, Schema } from './connection.ts';
+import type { Connection, Db, Schema, WriteStatement } from './connection.ts';
 import type { Dialect } from './dialect/dialect.ts';
 
 /** What every entity module of the store shares: the connection, its schema and dialect, and the write path. */
@@ -19,12 +19,34 @@ export class StoreContext {
     this.writeListeners.push(listener);
   }
 
-  /** Every write goes through here. */
+  /** Every write goes through here (or `writeTogether`, `autocommit`). */
   async write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     try {
       return await this.conn.write(fn);
     } finally {
-      for (const listener of this.writeListeners) listener();
+      this.written();
     }
+  }
+
+  /** A few statements as one atomic write, one round trip on PostgreSQL (Connection.writeTogether). */
+  async writeTogether(build: (db: Db) => WriteStatement[]): Promise<void> {
+    try {
+      await this.conn.writeTogether(build);
+    } finally {
+      this.written();
+    }
+  }
+
+  /** One self-contained write statement, no BEGIN/COMMIT on PostgreSQL (Connection.autocommit). */
+  async autocommit<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    try {
+      return await this.conn.autocommit(fn);
+    } finally {
+      this.written();
+    }
+  }
+
+  private written(): void {
+    for (const listener of this.writeListeners) listener();
   }
 }

@@ -11,6 +11,7 @@ import { SqlSourceStore } from './sources.ts';
 import { SqlStatsStore } from './stats.ts';
 import { SqlTopicStore } from './topics.ts';
 import type { Store } from './types.ts';
+import { SqlWebSubStore } from './websub.ts';
 import { SqlWorkerStore } from './workers.ts';
 
 export { isPostgresUrl, resolveDatabaseUrl } from './db.ts';
@@ -31,6 +32,7 @@ export async function openStore(url: string = resolveDatabaseUrl()): Promise<Sto
     new SqlStatsStore(ctx),
     new SqlSiteIconStore(ctx),
     new SqlWorkerStore(ctx),
+    new SqlWebSubStore(ctx),
   ];
   const store: Record<string, unknown> = {
     dialect: ctx.dialect.name,

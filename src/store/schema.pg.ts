@@ -242,3 +242,18 @@ export const siteIcons = pgTable('site_icons', {
   body: text('body').notNull().default(''),
   fetchedAt: bigint('fetched_at', { mode: 'number' }).notNull(),
 });
+
+/**
+ * What a WebSub hub was last told about each published feed (its path): the feed's version mark. The process that
+ * moves a mark pings the hub, so one change is announced once however many processes notice it.
+ */
+export const websubMarks = pgTable(
+  'websub_marks',
+  {
+    hub: text('hub').notNull(),
+    path: text('path').notNull(),
+    mark: text('mark').notNull(),
+    announcedAt: bigint('announced_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hub, t.path] })],
+);

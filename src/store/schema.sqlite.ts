@@ -243,3 +243,18 @@ export const siteIcons = sqliteTable('site_icons', {
   body: text('body').notNull().default(''),
   fetchedAt: integer('fetched_at').notNull(),
 });
+
+/**
+ * What a WebSub hub was last told about each published feed (its path): the feed's version mark. The process that
+ * moves a mark pings the hub, so one change is announced once however many processes notice it.
+ */
+export const websubMarks = sqliteTable(
+  'websub_marks',
+  {
+    hub: text('hub').notNull(),
+    path: text('path').notNull(),
+    mark: text('mark').notNull(),
+    announcedAt: integer('announced_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hub, t.path] })],
+);

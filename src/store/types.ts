@@ -531,6 +531,22 @@ export interface WorkerStore {
   hostSlotsInFlight(now?: number): Promise<Map<string, number>>;
 }
 
+/** What WebSub hubs were told about each published feed (see websub.ts), shared by every process. */
+export interface WebSubStore {
+  /**
+   * Under a cluster-wide lock: reads the feeds' current marks (path → version mark) with `read`, records them as
+   * what `hub` has been told and returns the paths whose mark moved (new paths too): the caller pings the hub for
+   * those, and no other process will for the same change. While nothing is recorded for the hub (just configured),
+   * records a baseline and returns none; `baselineOnly` records that baseline and nothing else.
+   */
+  moveFeedMarks(
+    hub: string,
+    read: () => Promise<Map<string, string>>,
+    now: number,
+    opts?: { baselineOnly?: boolean },
+  ): Promise<string[]>;
+}
+
 export interface Store
   extends SourceStore,
     ItemStore,
@@ -540,7 +556,8 @@ export interface Store
     AppPasswordStore,
     StatsStore,
     SiteIconStore,
-    WorkerStore {
+    WorkerStore,
+    WebSubStore {
   readonly dialect: 'sqlite' | 'pg';
   close(): Promise<void>;
   ping(): Promise<boolean>;

@@ -148,16 +148,19 @@ export async function openPostgres(url: string): Promise<Connection> {
   const db = drizzlePg(pool, { schema: pgSchema });
   // The migrator takes no lock: concurrent first starts would race. Migrations and config sync (`exclusive`) are
   // serialised by one advisory lock, held by a session of its own (not a pooled one: a pool of one would deadlock).
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+  // A named section (`job`) waits on the job's own lock (class JOB_LOCK_CLASS), not on the setup lock.
+  const exclusive = async <T>(fn: () => Promise<T>, job?: string): Promise<T> => {
     const lockClient = new pg.Client({ connectionString: url });
     lockClient.on('error', () => undefined);
     await lockClient.connect();
+    const key = job === undefined ? [SETUP_LOCK_ID] : [JOB_LOCK_CLASS, presenceKey(job)];
+    const args = job === undefined ? '$1' : '$1, $2';
     try {
-      await lockClient.query('SELECT pg_advisory_lock($1)', [SETUP_LOCK_ID]);
+      await lockClient.query(`SELECT pg_advisory_lock(${args})`, key);
       return await fn();
     } finally {
       // Ending the session releases the lock in any case; the unlock only makes it prompt.
-      await lockClient.query('SELECT pg_advisory_unlock($1)', [SETUP_LOCK_ID]).catch(() => undefined);
+      await lockClient.query(`SELECT pg_advisory_unlock(${args})`, key).catch(() => undefined);
       await lockClient.end().catch(() => undefined);
     }
   };
@@ -228,6 +231,13 @@ export async function openPostgres(url: string): Promise<Connection> {
       return db.transaction((tx) => fn(tx as unknown as Db));
     },
     autocommit: (fn) => fn(asSqlite),
+    async writeTogether(build) {
+      const statements = build(asSqlite);
+      const last = statements.pop();
+      if (!last) return;
+      const parts = statements.map((s, i) => sql`${sql.raw(`w${i}`)} as (${s.getSQL()})`);
+      await db.execute(parts.length === 0 ? last.getSQL() : sql`with ${sql.join(parts, sql`, `)} ${last.getSQL()}`);
+    },
     exclusive,
     tryExclusive,
     presence,

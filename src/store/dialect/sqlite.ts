@@ -205,6 +205,10 @@ export function openSqlite(url: string): Connection {
     schema: sqliteSchema,
     write: (fn) => writes.run(fn),
     autocommit: (fn) => writes.run(fn),
+    writeTogether: (build) =>
+      writes.run(async (tx) => {
+        for (const statement of build(tx)) await statement;
+      }),
     exclusive: (fn) => fn(),
     async tryExclusive(name, fn) {
       if (runningJobs.has(name)) return undefined;
