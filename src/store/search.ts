@@ -27,12 +27,12 @@ export class SqlSearchStore implements SearchStore {
     }
     const terms = matchTerms(parsed.query);
     const hits = await this.items.getItemsByIds(found);
-    // A hit found by its article's words shows where they are in the article, not a summary without them.
-    const elsewhere = hits.filter((i) => !hasMatch(i.summary, terms)).map((i) => i.id);
-    const articles = elsewhere.length > 0 ? await this.items.fullTextsOf(elsewhere) : new Map<number, string>();
+    // A hit found by its article's words shows where they are in the article, not a summary without them. Only
+    // items with an article are looked at: checking every summary's words was a third of a search page's CPU.
+    const articles = hits.length > 0 ? await this.items.fullTextsOf(hits.map((i) => i.id)) : new Map<number, string>();
     return hits.map((item) => {
       const html = articles.get(item.id);
-      const article = html === undefined ? undefined : searchTextFromHtml(html);
+      const article = html === undefined || hasMatch(item.summary, terms) ? undefined : searchTextFromHtml(html);
       const snippet = article !== undefined && hasMatch(article, terms) ? article : item.summary;
       return { ...item, terms, snippet };
     });
