@@ -55,6 +55,33 @@ export function listen(
   }) as Promise<{ server: HttpServer; port: number }>;
 }
 
+/**
+ * SIGTERM/SIGINT: stop accepting connections, let `finish` end in-flight work (scheduler, watcher, runtime), exit 0;
+ * forced exit after 30 s. Shared by `serve` and `worker`.
+ */
+export function stopOnSignals(
+  log: { info(obj: object | string, msg?: string): void },
+  message: string,
+  http: HttpServer,
+  finish: () => Promise<void>,
+): void {
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, message);
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    http.close();
+    (http as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    await finish();
+    log.info('bye');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
 export function serveCommand(): Command {
   return new Command('serve')
     .description('Run the scheduler and the web reader (the main job)')
@@ -144,22 +171,10 @@ export function serveCommand(): Command {
       }
       scheduler = opts.fetch ? startScheduler(rt) : undefined;
 
-      let stopping = false;
-      const shutdown = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal }, 'shutting down: finishing in-flight work');
-        const force = setTimeout(() => process.exit(1), 30_000);
-        force.unref();
-        http.close();
-        (http as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      stopOnSignals(log, 'shutting down: finishing in-flight work', http, async () => {
         await scheduler?.stop();
         await watcher.close();
         await rt.close();
-        log.info('bye');
-        process.exit(0);
-      };
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      process.once('SIGINT', () => void shutdown('SIGINT'));
+      });
     });
 }

@@ -7,7 +7,7 @@ import { createLogger } from '../../lib/log.ts';
 import { createMetrics } from '../../lib/metrics.ts';
 import { createWorkerApp } from '../../web/app.ts';
 import { configOption, toCliError } from '../output.ts';
-import { type HttpServer, listen, port } from './serve.ts';
+import { type HttpServer, listen, port, stopOnSignals } from './serve.ts';
 
 export const DEFAULT_WORKER_PORT = 8081;
 
@@ -65,21 +65,10 @@ export function workerCommand(): Command {
       rt.feedAnnouncer.fallbackBaseUrl = () => `http://${rt.config().server.host}:${rt.config().server.port}`;
       scheduler = startScheduler(rt);
 
-      let stopping = false;
-      const shutdown = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal }, 'shutting down: finishing in-flight fetches');
-        const force = setTimeout(() => process.exit(1), 30_000);
-        force.unref();
-        http.close();
+      stopOnSignals(log, 'shutting down: finishing in-flight fetches', http, async () => {
         await scheduler?.stop();
         await watcher.close();
         await rt.close();
-        log.info('bye');
-        process.exit(0);
-      };
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      process.once('SIGINT', () => void shutdown('SIGINT'));
+      });
     });
 }
