@@ -1,6 +1,15 @@
 import type { NewItem } from '../normalize/types.ts';
 import type { Schema } from './db-types.ts';
-import type { ItemRow, ItemWithSource, Page, StoredItem, TopicDecision, TopicItem } from './types.ts';
+import type {
+  FetchAttempt,
+  FetchAttemptRecord,
+  ItemRow,
+  ItemWithSource,
+  Page,
+  StoredItem,
+  TopicDecision,
+  TopicItem,
+} from './types.ts';
 
 /** Row mapping between the database and the types the rest of the app sees: the one place that knows both. */
 
@@ -179,4 +188,20 @@ export function pageOf<T extends { publishedAt: number; id: number }>(rows: T[],
   const items = rows.slice(0, limit);
   const last = items[items.length - 1]!;
   return { items, next: { publishedAt: last.publishedAt, id: last.id } };
+}
+
+/** A `fetch_attempts` row as the store hands it out (the sources page strip, a source's error history). */
+export function toFetchAttempt(r: Schema['fetchAttempts']['$inferSelect']): FetchAttempt {
+  return {
+    id: r.id,
+    startedAt: Number(r.startedAt),
+    durationMs: r.durationMs,
+    outcome: r.outcome as FetchAttemptRecord['outcome'],
+    httpStatus: r.httpStatus,
+    errorReason: r.errorReason,
+    error: r.error,
+    bytes: r.bytes,
+    itemsNew: r.itemsNew,
+    itemsUpdated: r.itemsUpdated,
+  };
 }

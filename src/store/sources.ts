@@ -3,6 +3,7 @@ import type { SourceConfig } from '../config/schema.ts';
 import { itemsChanged } from './change-marks.ts';
 import type { Schema } from './connection.ts';
 import type { StoreContext } from './context.ts';
+import { toFetchAttempt } from './rows.ts';
 import type {
   FetchAttempt,
   FetchAttemptRecord,
@@ -229,18 +230,7 @@ export class SqlSourceStore implements SourceStore {
     const bySource = new Map<number, FetchAttempt[]>();
     for (const { attempt: r } of rows) {
       const list = bySource.get(r.sourceId) ?? [];
-      list.push({
-        id: r.id,
-        startedAt: Number(r.startedAt),
-        durationMs: r.durationMs,
-        outcome: r.outcome as FetchAttemptRecord['outcome'],
-        httpStatus: r.httpStatus,
-        errorReason: r.errorReason,
-        error: r.error,
-        bytes: r.bytes,
-        itemsNew: r.itemsNew,
-        itemsUpdated: r.itemsUpdated,
-      });
+      list.push(toFetchAttempt(r));
       bySource.set(r.sourceId, list);
     }
     return bySource;

@@ -1,7 +1,8 @@
 import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { StoreContext } from './context.ts';
+import { toFetchAttempt } from './rows.ts';
 import { rankedAttempts } from './sources.ts';
-import type { FetchAttempt, FetchAttemptRecord, StatsStore } from './types.ts';
+import type { FetchAttempt, StatsStore } from './types.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -63,18 +64,7 @@ export class SqlStatsStore implements StatsStore {
       .where(eq(fetchAttempts.sourceId, sourceId))
       .orderBy(desc(fetchAttempts.startedAt), desc(fetchAttempts.id))
       .limit(limit);
-    return rows.map((r) => ({
-      id: r.id,
-      startedAt: Number(r.startedAt),
-      durationMs: r.durationMs,
-      outcome: r.outcome as FetchAttemptRecord['outcome'],
-      httpStatus: r.httpStatus,
-      errorReason: r.errorReason,
-      error: r.error,
-      bytes: r.bytes,
-      itemsNew: r.itemsNew,
-      itemsUpdated: r.itemsUpdated,
-    }));
+    return rows.map(toFetchAttempt);
   }
 
   async attemptsPerSourceDay(since: number) {
