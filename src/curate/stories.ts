@@ -291,8 +291,24 @@ for (const [concept, words] of Object.entries(CONCEPTS)) {
   }
 }
 
+/** Words inside a name ("Competition and Markets Authority", "Bundesamt für Sicherheit in der Informationstechnik"). */
+const CONNECTORS = new Set(['and', 'of', 'for', 'the', 'und', 'fur', 'der', 'des', 'in', 'de', 'du']);
+/** An acronym as written: CMA, AWS, BSI (three to six capitals, a plural s allowed). */
+const ACRONYM = /^\p{Lu}{3,6}s?$/u;
+
+/** The acronyms the batch's titles and summaries write (folded, plural s dropped). */
+export function batchAcronyms(items: StoryInput[]): Set<string> {
+  const out = new Set<string>();
+  for (const item of items) {
+    for (const text of [item.title, item.summary]) {
+      for (const t of tokenize(text)) if (ACRONYM.test(t.raw)) out.add(t.norm.replace(/s$/, ''));
+    }
+  }
+  return out;
+}
+
 /** How much a kind of feature counts, before rarity: names and amounts say which story it is, common words hardly. */
-const KIND_WEIGHT = { word: 1, concept: 1, name: 1.6, number: 1.8, year: 0.6 } as const;
+const KIND_WEIGHT = { word: 1, concept: 1, name: 1.6, number: 1.8, year: 0.6, count: 0.4 } as const;
 const FIELD_WEIGHT = { title: 2, summary: 1, body: 0.5 } as const;
 
 export interface StoryFeatures {
@@ -311,7 +327,10 @@ function conceptOf(t: Token, lang: StemLanguage): string | undefined {
 }
 
 /** A number's key: "7,8 Milliarden" → 7.8e9, "$80bn" → 8e10, "15" → 15; undefined for "1"–"9" alone. */
-function numberAt(tokens: Token[], i: number): { key: string; year: boolean; skip: number } | undefined {
+function numberAt(
+  tokens: Token[],
+  i: number,
+): { key: string; kind: 'number' | 'year' | 'count'; skip: number } | undefined {
   const t = tokens[i]!;
   let value: number;
   const isDigits = /^\d/.test(t.norm);
@@ -323,11 +342,13 @@ function numberAt(tokens: Token[], i: number): { key: string; year: boolean; ski
   const scale = next !== undefined && Object.hasOwn(MAGNITUDES, next) ? MAGNITUDES[next]! : 1;
   if (scale === 1) {
     if (!isDigits && WEAK_NUMBER_WORDS.has(t.norm)) return undefined;
-    if (value < 10 && isDigits && !t.norm.includes('.')) return undefined;
-    if (isDigits && /^(19|20)\d\d$/.test(t.norm)) return { key: `#y${t.norm}`, year: true, skip: 0 };
+    if (isDigits && /^(19|20)\d\d$/.test(t.norm)) return { key: `#y${t.norm}`, kind: 'year', skip: 0 };
+    // "2 new data centres" is "Two German Data Centres" is "zwei neue Rechenzentren": small counts say little,
+    // but the same little in digits and in words.
+    if (value < 10 && !t.norm.includes('.')) return { key: `#${value}`, kind: 'count', skip: 0 };
   }
   const scaled = Number((value * scale).toPrecision(4));
-  return { key: `#${scaled}`, year: false, skip: scale === 1 ? 0 : 1 };
+  return { key: `#${scaled}`, kind: 'number', skip: scale === 1 ? 0 : 1 };
 }
 
 /**
@@ -426,7 +447,10 @@ interface HeadlineFacts {
 }
 
 /** Weighted features of one item and, for bodies long enough, their fingerprint. */
-export function storyFeatures(item: StoryInput): StoryFeatures {
+/**
+ * `acronyms`: the acronyms written in the batch (CMA, BSI), so a spelled-out name can take an acronym's key.
+ */
+export function storyFeatures(item: StoryInput, acronyms?: ReadonlySet<string>): StoryFeatures {
   const lang = stemLanguage(item.language) ?? 'en';
   const weights = new Map<string, number>();
   const titleNames = new Set<string>();
@@ -445,11 +469,12 @@ export function storyFeatures(item: StoryInput): StoryFeatures {
       const t = tokens[i]!;
       const num = numberAt(tokens, i);
       if (num) {
-        put(num.key, field * (num.year ? KIND_WEIGHT.year : KIND_WEIGHT.number));
+        put(num.key, field * KIND_WEIGHT[num.kind]);
         if (facts && num.skip > 0) facts.amounts.add(num.key);
         const prev = tokens[i - 1];
         const partOfName = prev !== undefined && /^\p{Lu}|\p{Ll}\p{Lu}/u.test(prev.raw) && /^\d/.test(t.norm);
-        if (lead && !num.year && !partOfName && Number(num.key.slice(1)) >= 10) headline.figures.add(num.key);
+        if (lead && num.kind === 'number' && !partOfName && Number(num.key.slice(1)) >= 10)
+          headline.figures.add(num.key);
         i += num.skip;
         continue;
       }
@@ -470,8 +495,36 @@ export function storyFeatures(item: StoryInput): StoryFeatures {
       if (name && !org && facts) titleNames.add(key);
     }
   };
+  // Acronyms met spelled out: "UK Competition and Markets Authority" carries the key of "CMA" when an item of the
+  // batch writes CMA (runs of capitalised words, connectors allowed, 3–6 words; others add nothing).
+  const expandAcronyms = (text: string, field: number) => {
+    if (!acronyms || acronyms.size === 0) return;
+    const tokens = tokenize(text);
+    let run: Token[] = [];
+    const flush = () => {
+      const words = run.filter((t) => !CONNECTORS.has(t.norm));
+      for (let from = 0; from < words.length; from++) {
+        for (let to = from + 3; to <= Math.min(words.length, from + 6); to++) {
+          const initials = words
+            .slice(from, to)
+            .map((t) => t.norm[0])
+            .join('');
+          if (acronyms.has(initials)) put(initials, field * KIND_WEIGHT.name);
+        }
+      }
+      run = [];
+    };
+    for (const t of tokens) {
+      const capital = /^\p{Lu}\p{Ll}/u.test(t.raw) && !isStopword(t.norm) && !STORY_STOP.has(t.norm);
+      if (capital || (run.length > 0 && CONNECTORS.has(t.norm))) run.push(t);
+      else flush();
+    }
+    flush();
+  };
   const body = item.text ?? '';
   if (body) add(body.slice(0, BODY_CHARS), FIELD_WEIGHT.body);
+  expandAcronyms(item.summary, FIELD_WEIGHT.summary);
+  expandAcronyms(item.title, FIELD_WEIGHT.title);
   add(item.summary, FIELD_WEIGHT.summary, undefined, true);
   add(item.title, FIELD_WEIGHT.title, headline, true);
   return { weights, headline, titleNames, signature: minHash(`${item.summary} ${body.slice(0, SHINGLE_BODY_CHARS)}`) };
@@ -592,23 +645,37 @@ function compareItems(a: StoryInput, b: StoryInput): number {
   return a.publishedAt - b.publishedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** Groups items that report the same story; deterministic for the same input, whatever its order. */
-export function groupStories(items: StoryInput[], opts: StoryOptions = {}): StoryCluster[] {
+/** Every candidate pair of a batch with its similarity (0 when it cannot join: same source, out of window). */
+export interface ScoredPairs {
+  /** The items, earliest first: pair indices point here. */
+  sorted: StoryInput[];
+  /** Candidate pairs (i < j) with their similarity; those at or above `bar(i, j)` may join. */
+  pairs: { i: number; j: number; sim: number }[];
+  /** The similarity two items must reach to join: lower for a German and an English report. */
+  bar: (i: number, j: number) => number;
+}
+
+/**
+ * Scores the candidate pairs of a batch. Candidates share a feature that is not everywhere (a posting list per
+ * feature): comparing every pair of a busy window would cost seconds, and pairs that share only the commonest
+ * words never reach the bar anyway.
+ */
+export function scoreStoryPairs(items: StoryInput[], opts: StoryOptions = {}): ScoredPairs {
   const windowMs = opts.windowMs ?? STORY_DEFAULTS.windowMs;
   const threshold = opts.threshold ?? STORY_DEFAULTS.threshold;
   const crossThreshold = opts.crossLanguageThreshold ?? STORY_DEFAULTS.crossLanguageThreshold;
   const duplicate = opts.duplicateThreshold ?? STORY_DEFAULTS.duplicateThreshold;
   const sorted = [...items].sort(compareItems);
-  const feats = sorted.map(storyFeatures);
+  const langs = sorted.map((s) => stemLanguage(s.language) ?? 'en');
+  const bar = (i: number, j: number) => (langs[i] !== langs[j] ? crossThreshold : threshold);
+  const acronyms = batchAcronyms(sorted);
+  const feats = sorted.map((item) => storyFeatures(item, acronyms));
   const df = new Map<string, number>();
   for (const f of feats) for (const k of f.weights.keys()) df.set(k, (df.get(k) ?? 0) + 1);
   const n = sorted.length;
   const idfOf = new Map<string, number>();
   for (const [f, d] of df) idfOf.set(f, Math.log((n + 1) / (d + 0.5)) + 1);
   const weighed = feats.map((f) => weighFeatures(f.weights, (k) => idfOf.get(k) ?? 1));
-
-  // Candidates share a word that is not everywhere (a posting list per feature): comparing every pair of a busy
-  // window would cost seconds, and pairs that share only the commonest words never reach the bar anyway.
   const maxDf = Math.max(3, Math.floor(n * 0.1));
   const rareDf = Math.max(RARE_NAME_DF, Math.floor(n * RARE_NAME_SHARE));
   const postings = new Map<string, number[]>();
@@ -620,9 +687,7 @@ export function groupStories(items: StoryInput[], opts: StoryOptions = {}): Stor
       else postings.set(k, [i]);
     }
   });
-  // Pairs above the bar, strongest first, so clusters grow from their surest links.
   const pairs: { i: number; j: number; sim: number }[] = [];
-  const simOf = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const a = sorted[i]!;
     const fa = feats[i]!;
@@ -639,16 +704,24 @@ export function groupStories(items: StoryInput[], opts: StoryOptions = {}): Stor
       const fb = feats[j]!;
       if (fa.signature && fb.signature && estimatedOverlap(fa.signature, fb.signature) >= duplicate) {
         pairs.push({ i, j, sim: 1 });
-        simOf.set(i * n + j, 1);
         continue;
       }
-      const cross = (stemLanguage(a.language) ?? 'en') !== (stemLanguage(b.language) ?? 'en');
       let sim = similarity(weighed[i]!, weighed[j]!) * headlinePenalty(fa.headline, fb.headline);
       if (sim > 0 && sharesRareName(fa, fb, df, rareDf)) sim *= RARE_NAME_BOOST;
-      simOf.set(i * n + j, sim);
-      if (sim >= (cross ? crossThreshold : threshold)) pairs.push({ i, j, sim });
+      pairs.push({ i, j, sim });
     }
   }
+  return { sorted, pairs, bar };
+}
+
+/** Groups items that report the same story; deterministic for the same input, whatever its order. */
+export function groupStories(items: StoryInput[], opts: StoryOptions = {}): StoryCluster[] {
+  const { sorted, pairs: scored, bar } = scoreStoryPairs(items, opts);
+  const n = sorted.length;
+  const simOf = new Map<number, number>();
+  for (const p of scored) simOf.set(p.i * n + p.j, p.sim);
+  // Pairs above the bar, strongest first, so clusters grow from their surest links.
+  const pairs = scored.filter((p) => p.sim >= bar(p.i, p.j));
   pairs.sort((p, q) => q.sim - p.sim || p.i - q.i || p.j - q.j);
 
   // Average-link merging: a pair joins two stories only when their reports are, on average, still alike
@@ -668,9 +741,7 @@ export function groupStories(items: StoryInput[], opts: StoryOptions = {}): Stor
     for (const x of A) {
       for (const y of B) {
         const [lo, hi] = x < y ? [x, y] : [y, x];
-        const cross = (stemLanguage(sorted[lo]!.language) ?? 'en') !== (stemLanguage(sorted[hi]!.language) ?? 'en');
-        const bar = cross ? crossThreshold : threshold;
-        sum += (simOf.get(lo * n + hi) ?? 0) / bar;
+        sum += (simOf.get(lo * n + hi) ?? 0) / bar(lo, hi);
       }
     }
     if (sum / (A.length * B.length) < AVERAGE_LINK) continue;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  batchAcronyms,
   findStoryClusters,
   groupStories,
   headlinePenalty,
@@ -218,5 +219,38 @@ describe('story clusters: bodies, wire copies and headlines that disagree', () =
     expect(findStoryClusters([...filler, a, b]).get('la2')).toBe('la1');
     const elsewhere = { ...b, title: 'Meta to build AI data center in Ohio' };
     expect(findStoryClusters([...filler, a, elsewhere]).get('la2')).toBe('la2');
+  });
+
+  it('reads a spelled-out name as the acronym the batch writes, and small counts alike in digits and words', () => {
+    const acronyms = batchAcronyms([{ id: 'a', title: 'CMA delays its cloud findings', summary: '', publishedAt: T0 }]);
+    expect([...acronyms]).toEqual(['cma']);
+    const spelled = storyFeatures(
+      {
+        id: 'b',
+        title: 'UK Competition and Markets Authority accepts commitments',
+        summary: '',
+        language: 'en',
+        publishedAt: T0,
+      },
+      acronyms,
+    );
+    const written = storyFeatures({ id: 'a', title: 'CMA delays its cloud findings', summary: '', publishedAt: T0 });
+    const key = [...written.weights.keys()].find((k) => spelled.weights.has(k) && k.includes('cma'));
+    expect(key).toBeDefined();
+    // Without an acronym in the batch a run of capitals adds nothing (Title Case headlines would be noise).
+    const alone = storyFeatures({
+      id: 'b',
+      title: 'UK Competition and Markets Authority accepts commitments',
+      summary: '',
+      language: 'en',
+      publishedAt: T0,
+    });
+    expect([...alone.weights.keys()].some((k) => k.includes('cma'))).toBe(false);
+    const keys = (title: string, language: string) => [
+      ...storyFeatures({ id: title, title, summary: '', language, publishedAt: T0 }).weights.keys(),
+    ];
+    expect(keys('Oracle opens 2 new data centers', 'en')).toContain('#2');
+    expect(keys('Oracle To Open Two German Data Centres', 'en')).toContain('#2');
+    expect(keys('Oracle eröffnet zwei Rechenzentren', 'de')).toContain('#2');
   });
 });
