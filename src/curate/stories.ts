@@ -44,6 +44,18 @@ export const STORY_DEFAULTS = {
 
 /** Two stories merge when their reports' similarities average this share of the bar (1 = every pair passes). */
 const AVERAGE_LINK = 0.75;
+/**
+ * Features a German and an English report must share at least (names, numbers, concepts): below it, a small batch
+ * joins one company's separate news across the languages (the hand-written fixtures' false merges). 3–6 kept half
+ * 0's recall; 5 is the smallest that keeps the fixtures apart (6 cost half 1 most of its recall).
+ */
+const CROSS_MIN_SHARED = 5;
+
+function sharedCount(a: Map<string, number>, b: Map<string, number>): number {
+  let n = 0;
+  for (const k of a.keys()) if (b.has(k)) n++;
+  return n;
+}
 /** Body text beyond this adds nothing to the vocabulary (its opening says what the story is). */
 const BODY_CHARS = 1500;
 /** Body words compared for wire copies. */
@@ -706,6 +718,9 @@ export function scoreStoryPairs(items: StoryInput[], opts: StoryOptions = {}): S
         pairs.push({ i, j, sim: 1 });
         continue;
       }
+      // A German and an English report pass a lower bar, so they must share enough to pass it on: a company and
+      // one or two kinds of news (Microsoft and prices, Oracle and a region, iCloud and storage) are two stories.
+      if (langs[i] !== langs[j] && sharedCount(fa.weights, fb.weights) < CROSS_MIN_SHARED) continue;
       let sim = similarity(weighed[i]!, weighed[j]!) * headlinePenalty(fa.headline, fb.headline);
       if (sim > 0 && sharesRareName(fa, fb, df, rareDf)) sim *= RARE_NAME_BOOST;
       pairs.push({ i, j, sim });
