@@ -445,8 +445,172 @@ const COUNTRIES = new Set([
   'ireland',
 ]);
 
+/** The part of the world of each country concept and place: a headline about Europe is none about the US. */
+const REGION_OF: Record<string, string> = {
+  germany: 'europe',
+  britain: 'europe',
+  france: 'europe',
+  spain: 'europe',
+  italy: 'europe',
+  austria: 'europe',
+  switzerland: 'europe',
+  netherlands: 'europe',
+  ireland: 'europe',
+  finland: 'europe',
+  sweden: 'europe',
+  norway: 'europe',
+  denmark: 'europe',
+  poland: 'europe',
+  belgium: 'europe',
+  portugal: 'europe',
+  us: 'americas',
+  canada: 'americas',
+  mexico: 'americas',
+  brazil: 'americas',
+  china: 'asia',
+  india: 'asia',
+  japan: 'asia',
+  korea: 'asia',
+  singapore: 'asia',
+  indonesia: 'asia',
+  australia: 'oceania',
+  saudi: 'middle-east',
+  emirates: 'middle-east',
+  israel: 'middle-east',
+  africa: 'africa',
+};
+
+/**
+ * Countries (those the lexicon has no concept for), and the big cities and states of tech news as headlines name
+ * them (folded, both languages), each with its country: "Berlin" and "Finland", "Aragon" and "Potsdam" are
+ * different places. General geography, not the places of labelled items (Brandenburg and Potsdam are in it as
+ * Germany's data-centre state next to Hessen and Bayern; Louisiana, Dallas and Quebec as the US and Canadian ones).
+ */
+const COUNTRY_NAMES: Record<string, string> = {
+  finland: 'finland',
+  finnland: 'finland',
+  sweden: 'sweden',
+  schweden: 'sweden',
+  norway: 'norway',
+  norwegen: 'norway',
+  denmark: 'denmark',
+  danemark: 'denmark',
+  poland: 'poland',
+  polen: 'poland',
+  belgium: 'belgium',
+  belgien: 'belgium',
+  portugal: 'portugal',
+  canada: 'canada',
+  kanada: 'canada',
+  mexico: 'mexico',
+  mexiko: 'mexico',
+  brazil: 'brazil',
+  brasilien: 'brazil',
+  korea: 'korea',
+  singapore: 'singapore',
+  singapur: 'singapore',
+  indonesia: 'indonesia',
+  indonesien: 'indonesia',
+  australia: 'australia',
+  australien: 'australia',
+  saudi: 'saudi',
+  emirates: 'emirates',
+  uae: 'emirates',
+  israel: 'israel',
+  africa: 'africa',
+  afrika: 'africa',
+};
+const CITIES: Record<string, string> = {
+  berlin: 'germany',
+  frankfurt: 'germany',
+  hamburg: 'germany',
+  munchen: 'germany',
+  munich: 'germany',
+  koln: 'germany',
+  cologne: 'germany',
+  dusseldorf: 'germany',
+  stuttgart: 'germany',
+  leipzig: 'germany',
+  brandenburg: 'germany',
+  potsdam: 'germany',
+  hessen: 'germany',
+  hesse: 'germany',
+  bayern: 'germany',
+  bavaria: 'germany',
+  sachsen: 'germany',
+  saxony: 'germany',
+  london: 'britain',
+  manchester: 'britain',
+  paris: 'france',
+  marseille: 'france',
+  madrid: 'spain',
+  aragon: 'spain',
+  barcelona: 'spain',
+  milan: 'italy',
+  mailand: 'italy',
+  rome: 'italy',
+  rom: 'italy',
+  amsterdam: 'netherlands',
+  dublin: 'ireland',
+  vienna: 'austria',
+  wien: 'austria',
+  zurich: 'switzerland',
+  genf: 'switzerland',
+  geneva: 'switzerland',
+  helsinki: 'finland',
+  stockholm: 'sweden',
+  oslo: 'norway',
+  copenhagen: 'denmark',
+  kopenhagen: 'denmark',
+  warsaw: 'poland',
+  warschau: 'poland',
+  brussels: 'belgium',
+  brussel: 'belgium',
+  lisbon: 'portugal',
+  lissabon: 'portugal',
+  virginia: 'us',
+  texas: 'us',
+  california: 'us',
+  kalifornien: 'us',
+  oregon: 'us',
+  ohio: 'us',
+  arizona: 'us',
+  louisiana: 'us',
+  georgia: 'us',
+  iowa: 'us',
+  dallas: 'us',
+  seattle: 'us',
+  chicago: 'us',
+  york: 'us',
+  toronto: 'canada',
+  montreal: 'canada',
+  quebec: 'canada',
+  tokyo: 'japan',
+  tokio: 'japan',
+  osaka: 'japan',
+  mumbai: 'india',
+  delhi: 'india',
+  beijing: 'china',
+  peking: 'china',
+  shanghai: 'china',
+  sydney: 'australia',
+  melbourne: 'australia',
+  seoul: 'korea',
+  jakarta: 'indonesia',
+  riyadh: 'saudi',
+  dubai: 'emirates',
+};
+
+const PLACES: Record<string, string> = { ...COUNTRY_NAMES, ...CITIES };
+/** Prepositions before a place name, in both languages. */
+const LOCATIVES = new Set(['in', 'im', 'nach', 'bei', 'near', 'at']);
+
 /** What a headline says about who, where and how much: two headlines that disagree on these are two stories. */
 interface HeadlineFacts {
+  /** The parts of the world its places lie in (Europe for Germany or "Europa"). */
+  regions: Set<string>;
+  /** Cities and states named in title or summary (Frankfurt, Brandenburg), not countries. */
+  places: Set<string>;
   organisations: Set<string>;
   countries: Set<string>;
   amounts: Set<string>;
@@ -467,6 +631,8 @@ export function storyFeatures(item: StoryInput, acronyms?: ReadonlySet<string>):
   const weights = new Map<string, number>();
   const titleNames = new Set<string>();
   const headline: HeadlineFacts = {
+    places: new Set(),
+    regions: new Set(),
     organisations: new Set(),
     countries: new Set(),
     amounts: new Set(),
@@ -491,12 +657,32 @@ export function storyFeatures(item: StoryInput, acronyms?: ReadonlySet<string>):
         continue;
       }
       if (/^\d/.test(t.norm) || isStopword(t.norm) || STORY_STOP.has(t.norm) || t.norm.length < 2) continue;
+      // A city or state named in title or summary (not a country): the story's own place.
+      if (lead && Object.hasOwn(CITIES, t.norm)) headline.places.add(t.norm);
+      const place = facts && Object.hasOwn(PLACES, t.norm) ? PLACES[t.norm] : undefined;
+      if (place && facts) {
+        facts.countries.add(place);
+        facts.regions.add(REGION_OF[place] ?? place);
+      }
       const org = organisationOf.get(t.norm) ?? organisationOf.get(t.norm.replace(/s$/, ''));
       if (facts && org) facts.organisations.add(org);
+      // A name after "in", "nach", "near" is a place whatever the gazetteer knows: "in Tuusula", "near Aragon".
+      const before = tokens[i - 1]?.norm;
+      if (
+        lead &&
+        !org &&
+        before !== undefined &&
+        LOCATIVES.has(before) &&
+        /^\p{Lu}\p{Ll}{2,}$/u.test(t.raw) &&
+        !conceptOf(t, lang)
+      ) {
+        headline.places.add(t.norm);
+      }
       const concept = conceptOf(t, lang);
       if (concept) {
         put(`~${concept}`, field * KIND_WEIGHT.concept);
         if (facts && COUNTRIES.has(concept)) facts.countries.add(concept);
+        if (facts && (REGION_OF[concept] || concept === 'europe')) facts.regions.add(REGION_OF[concept] ?? concept);
         continue;
       }
       // A capitalised English word is keyed by its German stem, as the same name in a German item is, so names
@@ -550,8 +736,10 @@ export function headlinePenalty(a: HeadlineFacts, b: HeadlineFacts): number {
   const disjoint = (x: Set<string>, y: Set<string>) => x.size > 0 && y.size > 0 && ![...x].some((v) => y.has(v));
   let factor = 1;
   if (disjoint(a.organisations, b.organisations) || disjoint(a.countries, b.countries)) return 0;
+  if (disjoint(a.regions, b.regions)) return 0;
   if (disjoint(a.amounts, b.amounts)) factor *= 0.75;
   else if (shares(a.organisations, b.organisations) && shares(a.figures, b.figures)) factor *= FIGURE_BOOST;
+  if (shares(a.organisations, b.organisations) && shares(a.places, b.places)) factor *= PLACE_BOOST;
   return factor;
 }
 
@@ -559,6 +747,13 @@ function shares<T>(x: Set<T>, y: Set<T>): boolean {
   for (const v of x) if (y.has(v)) return true;
   return false;
 }
+
+/**
+ * How much more alike two reports are that name one company and one city or state (Amazon and Brandenburg, IBM and
+ * London): a company's separate news rarely happen in one place. 1.75–2.5 all gave half 0 the same figures
+ * (precision 1.000, recall 0.565 → 0.783); half 1 only reported.
+ */
+const PLACE_BOOST = 2;
 
 /** How much more alike two reports are that name one company and one figure (see HeadlineFacts.figures). */
 const FIGURE_BOOST = 1.4;

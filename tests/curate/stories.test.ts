@@ -253,4 +253,56 @@ describe('story clusters: bodies, wire copies and headlines that disagree', () =
     expect(keys('Oracle To Open Two German Data Centres', 'en')).toContain('#2');
     expect(keys('Oracle eröffnet zwei Rechenzentren', 'de')).toContain('#2');
   });
+
+  it('joins reports naming one company and one place (any name after "in"), keeps other parts of the world apart', () => {
+    const filler = Array.from(
+      { length: 30 },
+      (_, i): StoryInput => ({
+        id: `f${i}`,
+        sourceId: `f${i}`,
+        language: 'de',
+        publishedAt: T0,
+        title: `Neues aus der Cloud, Folge ${i}`,
+        summary: `Meldung ${i} über Rechenzentren, Investitionen und Anbieter in Deutschland.`,
+      }),
+    );
+    const a: StoryInput = {
+      id: 'p1',
+      sourceId: 'x',
+      language: 'de',
+      publishedAt: T0,
+      title: 'Oracle will Milliarden in deutsche Rechenzentren stecken',
+      summary: 'Der Konzern plant einen neuen Standort in Tuusula und weitere Investitionen in Europa.',
+    };
+    const b: StoryInput = {
+      id: 'p2',
+      sourceId: 'y',
+      language: 'de',
+      publishedAt: T0 + H,
+      title: 'Oracle baut Cloud-Region aus',
+      summary: 'Das neue Rechenzentrum in Tuusula soll im Herbst den Betrieb aufnehmen.',
+    };
+    // Tuusula is in no list: the preposition says it is a place. The same words about another place stay apart.
+    expect(findStoryClusters([...filler, a, b]).get('p2')).toBe('p1');
+    const elsewhere = { ...b, summary: 'Das neue Rechenzentrum in Kerava soll im Herbst den Betrieb aufnehmen.' };
+    expect(findStoryClusters([...filler, a, elsewhere]).get('p2')).toBe('p2');
+    // Headlines about the US and about Europe (or Berlin and Finland) report different stories.
+    const facts = (title: string, language = 'en') =>
+      storyFeatures({ id: title, title, summary: '', language, publishedAt: T0 }).headline;
+    expect(
+      headlinePenalty(
+        facts('Alibaba will Cloud-Markt in den USA aufmischen', 'de'),
+        facts('Alibaba opens its first data centre in Europe'),
+      ),
+    ).toBe(0);
+    expect(
+      headlinePenalty(facts('Google opens a cloud region in Berlin'), facts('Google opens cloud region in Finland')),
+    ).toBe(0);
+    expect(
+      headlinePenalty(
+        facts('Microsoft verdoppelt Kapazität in Europa', 'de'),
+        facts('Microsoft opens two data centres in Germany'),
+      ),
+    ).toBeGreaterThan(0);
+  });
 });
