@@ -14,6 +14,7 @@ import {
   bundledCloudTopic,
   devLabelsPath,
   extraLabelsPath,
+  freshLabelsPath,
   hasDevLabels,
   hasSeedArticle,
   holdoutLabelsPath,
@@ -107,6 +108,19 @@ describe('cloud topic on managed services, regions and German compounds it was n
   // now 26 of 26 and none of the 10 hard negatives.
   it('finds managed container and function services by their product names, hard negatives stay out', () => {
     const report = evaluateTopic(topic, readFileSync(holdoutLabelsPath, 'utf8'));
+    if (report.misclassified.length) console.log(formatEvalReport(report));
+    expect(report.precision).toBe(1);
+    expect(report.recall).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('cloud topic on a fresh set written in session 6', () => {
+  // 38 items (24 cloud, 14 hard negatives) written from the labelling rules before any rule change: the rules then
+  // had precision 1.000, recall 0.833 (Backblaze egress fees, Lambda GPU capacity, Snowflake "data cloud", Bitkom
+  // "Public Cloud" missed), the same shortfall as the hidden set's 0.915. General phrases went in (public/private
+  // cloud, object storage, compute/GPU capacity, data cloud); now 24 of 24, and no other set changed.
+  it('finds cloud items named by general industry phrases, hard negatives stay out', () => {
+    const report = evaluateTopic(topic, readFileSync(freshLabelsPath, 'utf8'));
     if (report.misclassified.length) console.log(formatEvalReport(report));
     expect(report.precision).toBe(1);
     expect(report.recall).toBeGreaterThanOrEqual(0.95);

@@ -10,6 +10,7 @@ export const devLabelsPath = join(sharedDir, 'corpus', 'curation', 'dev.jsonl');
 export const seedArticlePath = join(sharedDir, 'seed', 'alibaba-frankfurt-de.txt');
 export const extraLabelsPath = fileURLToPath(new URL('./fixtures/cloud-extra.jsonl', import.meta.url));
 export const unseenLabelsPath = fileURLToPath(new URL('./fixtures/cloud-unseen.jsonl', import.meta.url));
+export const freshLabelsPath = fileURLToPath(new URL('./fixtures/cloud-fresh.jsonl', import.meta.url));
 export const holdoutLabelsPath = fileURLToPath(new URL('./fixtures/cloud-holdout.jsonl', import.meta.url));
 export const hasDevLabels = existsSync(devLabelsPath);
 export const hasSeedArticle = existsSync(seedArticlePath);
