@@ -401,6 +401,22 @@ topics: []
       expect(stories.precision).toBeGreaterThan(0.5);
       expect(stories.recall).toBeGreaterThan(0);
       expect(stories.folds).toHaveLength(2);
+      // --missed lists the same-event pairs left apart, one line each, beside the figures.
+      const text = await runCli([
+        'curate',
+        'eval',
+        '--config',
+        'rundschau.yaml',
+        '--topic',
+        'cloud',
+        '--labels',
+        devLabels,
+        '--missed',
+      ]);
+      expectExit(text, 0);
+      const missed = text.stdout.split('\n').filter((l) => l.startsWith('  missed: '));
+      expect(missed.length).toBeGreaterThan(0);
+      expect(text.stdout).toMatch(/all +pairwise precision/);
     },
   );
 });

@@ -21,7 +21,8 @@ export function curateCommand(): Command {
       'labelled items, one JSON object per line; borderline ones are reported apart',
     )
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { config?: string; topic: string; labels: string; json?: boolean }) => {
+    .option('--missed', 'also list the same-event pairs the story grouping left apart (for tuning)')
+    .action(async (opts: { config?: string; topic: string; labels: string; json?: boolean; missed?: boolean }) => {
       const path = resolveConfigPath(opts.config);
       const loaded = await loadConfigFile(path);
       if (!loaded.ok) throw new CliError(formatIssues(loaded.errors), 2);
@@ -46,6 +47,8 @@ export function curateCommand(): Command {
       const storyLines = [formatStoryReport(stories, 'all'), ...folds.map((r, f) => formatStoryReport(r, `half ${f}`))];
       for (const [a, b] of stories.falseMerges)
         storyLines.push(`  joined wrongly: ${a.slice(0, 60)}  ↔  ${b.slice(0, 60)}`);
+      if (opts.missed)
+        for (const [a, b] of stories.missed) storyLines.push(`  missed: ${a.slice(0, 60)}  ↔  ${b.slice(0, 60)}`);
       process.stdout.write(`${formatEvalReport(report)}\n\nstories (same-event pairs)\n${storyLines.join('\n')}\n`);
     });
   curate
