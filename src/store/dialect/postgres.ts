@@ -10,6 +10,9 @@ import { claimOrder, type Dialect, freeHostSlot, type PreparedQuery } from './di
 
 const migrationsRoot = fromRoot('migrations');
 
+/** The prepared host-slot claim of each connection's database object (claimHostSlot). */
+const hostSlotClaims = new WeakMap<object, PreparedQuery>();
+
 /**
  * PostgreSQL: a pool, real transactions, an advisory lock around migrations and config sync, presence locks for
  * lease owners, and the PostgreSQL side of every query difference. The pg database and schema objects are handed
@@ -51,21 +54,29 @@ export const postgresDialect: Dialect = {
 
   async claimHostSlot(db, t, { host, owner, perHost, leaseUntil, now }) {
     // One statement: the row lock of FOR UPDATE re-checks the slot is still free; SKIP LOCKED passes over a slot
-    // another process is taking this instant.
-    const { hostSlots } = t;
-    const candidate = (
-      db
-        .select({ slot: hostSlots.slot })
-        .from(hostSlots)
-        .where(freeHostSlot(t, host, perHost, now))
-        .orderBy(asc(hostSlots.slot))
-        .limit(1) as unknown as { for(strength: 'update', config: { skipLocked: boolean }): SQL }
-    ).for('update', { skipLocked: true });
-    const [taken] = await db
-      .update(hostSlots)
-      .set({ owner, leaseUntil })
-      .where(sql`${hostSlots.host} = ${host} and ${hostSlots.slot} = (${candidate})`)
-      .returning({ slot: hostSlots.slot });
+    // another process is taking this instant. Asked before every request: built and prepared once per connection.
+    let claim = hostSlotClaims.get(db);
+    if (!claim) {
+      const { hostSlots } = t;
+      const candidate = (
+        db
+          .select({ slot: hostSlots.slot })
+          .from(hostSlots)
+          .where(freeHostSlot(t, sql.placeholder('host'), sql.placeholder('perHost'), sql.placeholder('now')))
+          .orderBy(asc(hostSlots.slot))
+          .limit(1) as unknown as { for(strength: 'update', config: { skipLocked: boolean }): SQL }
+      ).for('update', { skipLocked: true });
+      claim = postgresDialect.prepare(
+        db
+          .update(hostSlots)
+          .set({ owner: sql.placeholder('owner'), leaseUntil: sql.placeholder('leaseUntil') } as never)
+          .where(sql`${hostSlots.host} = ${sql.placeholder('host')} and ${hostSlots.slot} = (${candidate})`)
+          .returning({ slot: hostSlots.slot }),
+        'claim_host_slot',
+      );
+      hostSlotClaims.set(db, claim);
+    }
+    const [taken] = (await claim.execute({ host, owner, perHost, leaseUntil, now })) as { slot: number }[];
     return taken?.slot;
   },
 
