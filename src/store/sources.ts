@@ -1,9 +1,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { SourceConfig } from '../config/schema.ts';
 import { itemsChanged } from './change-marks.ts';
-import type { Schema } from './connection.ts';
+import type { Db, PreparableStatement, Schema } from './connection.ts';
 import type { StoreContext } from './context.ts';
-import type { PreparedQuery } from './dialect/dialect.ts';
 import { toFetchAttempt } from './rows.ts';
 import type {
   FetchAttempt,
@@ -184,42 +183,17 @@ export class SqlSourceStore implements SourceStore {
   }
 
   async finishFetch(sourceId: number, update: SourceUpdate, attempt: FetchAttemptRecord): Promise<void> {
-    if (this.ctx.dialect.name === 'sqlite') return this.finishFetchPrepared(sourceId, update, attempt);
-    const { sources, fetchAttempts } = this.ctx.t;
-    // One round trip on PostgreSQL (a statement of three): the one write every fetch costs a worker.
-    await this.ctx.writeTogether((db) => [
-      db
-        .update(sources)
-        .set({
-          ...update,
-          ...feedNamingChanged(sources, update, attempt.startedAt),
-          leaseOwner: null,
-          leaseUntil: null,
-          updatedAt: Date.now(),
-        })
-        .where(eq(sources.id, sourceId)),
-      // The attempt log is for diagnosis, not history: a source keeps its last two weeks.
-      db
-        .delete(fetchAttempts)
-        .where(
-          and(eq(fetchAttempts.sourceId, sourceId), lt(fetchAttempts.startedAt, attempt.startedAt - ATTEMPT_LOG_MS)),
-        ),
-      db.insert(fetchAttempts).values(attemptRow(sourceId, attempt)),
-    ]);
-  }
-
-  /**
-   * SQLite: the same three statements, each built and prepared once per shape of the update (which fields it sets)
-   * and run with placeholders. Building them through the query builder for every fetch was most of a 304's CPU.
-   */
-  private async finishFetchPrepared(sourceId: number, update: SourceUpdate, attempt: FetchAttemptRecord) {
+    // One round trip on PostgreSQL (a statement of three): the one write every fetch costs a worker. The statements
+    // are built once per shape of the update (which fields it sets) and run with placeholders: building them through
+    // the query builder for every fetch was most of a 304's CPU.
     const fields = (Object.keys(update) as (keyof SourceUpdate)[]).filter((k) => update[k] !== undefined).sort();
     const naming = update.feedTitle !== undefined || update.siteUrl !== undefined;
     const shape = fields.join(',');
-    let statements = this.finishStatements.get(shape);
-    if (!statements) {
-      statements = this.prepareFinish(fields, update);
-      this.finishStatements.set(shape, statements);
+    let name = this.finishShapes.get(shape);
+    if (name === undefined) {
+      // Short names: PostgreSQL cuts prepared statement names at 63 bytes.
+      name = `finish_fetch_${this.finishShapes.size}`;
+      this.finishShapes.set(shape, name);
     }
     const params: Record<string, unknown> = {
       ...attemptRow(sourceId, attempt),
@@ -229,58 +203,51 @@ export class SqlSourceStore implements SourceStore {
     };
     for (const field of fields) params[`u_${field}`] = update[field];
     if (naming) params.namingNow = attempt.startedAt;
-    const [updateSource, deleteOld, insertAttempt] = statements;
-    await this.ctx.write(async () => {
-      await updateSource!.execute(params);
-      await deleteOld!.execute(params);
-      await insertAttempt!.execute(params);
-    });
+    await this.ctx.writeTogetherPrepared(name, (db) => this.finishStatements(db, fields, naming), params);
   }
 
-  private readonly finishStatements = new Map<string, PreparedQuery[]>();
+  /** Names of the finishFetch statements by update shape (writeTogetherPrepared). */
+  private readonly finishShapes = new Map<string, string>();
 
-  private prepareFinish(fields: (keyof SourceUpdate)[], update: SourceUpdate): PreparedQuery[] {
+  /** finishFetch's statements for one update shape, values as placeholders: the source, the attempt log. */
+  private finishStatements(db: Db, fields: (keyof SourceUpdate)[], naming: boolean): PreparableStatement[] {
     const { sources, fetchAttempts } = this.ctx.t;
-    const { db, dialect } = this.ctx;
     const set: Record<string, unknown> = {};
     for (const field of fields) set[field] = sql.placeholder(`u_${field}`);
-    const naming = feedNamingChanged(
-      sources,
-      {
-        feedTitle: update.feedTitle === undefined ? undefined : (sql.placeholder('u_feedTitle') as never),
-        siteUrl: update.siteUrl === undefined ? undefined : (sql.placeholder('u_siteUrl') as never),
-      },
-      sql.placeholder('namingNow') as never,
-    );
+    const namingChange = naming
+      ? feedNamingChanged(
+          sources,
+          {
+            feedTitle: fields.includes('feedTitle') ? (sql.placeholder('u_feedTitle') as never) : undefined,
+            siteUrl: fields.includes('siteUrl') ? (sql.placeholder('u_siteUrl') as never) : undefined,
+          },
+          sql.placeholder('namingNow') as never,
+        )
+      : {};
     const attemptColumns = Object.fromEntries(
       Object.keys(attemptRow(0, { startedAt: 0, durationMs: 0, outcome: 'ok' })).map((k) => [k, sql.placeholder(k)]),
     ) as never;
     return [
-      dialect.prepare(
-        db
-          .update(sources)
-          .set({
-            ...set,
-            ...naming,
-            leaseOwner: null,
-            leaseUntil: null,
-            updatedAt: sql.placeholder('updatedAt') as never,
-          })
-          .where(eq(sources.id, sql.placeholder('id'))),
-        'finish_fetch_source',
-      ),
-      dialect.prepare(
-        db
-          .delete(fetchAttempts)
-          .where(
-            and(
-              eq(fetchAttempts.sourceId, sql.placeholder('sourceId')),
-              lt(fetchAttempts.startedAt, sql.placeholder('before')),
-            ),
+      db
+        .update(sources)
+        .set({
+          ...set,
+          ...namingChange,
+          leaseOwner: null,
+          leaseUntil: null,
+          updatedAt: sql.placeholder('updatedAt') as never,
+        })
+        .where(eq(sources.id, sql.placeholder('id'))),
+      // The attempt log is for diagnosis, not history: a source keeps its last two weeks.
+      db
+        .delete(fetchAttempts)
+        .where(
+          and(
+            eq(fetchAttempts.sourceId, sql.placeholder('sourceId')),
+            lt(fetchAttempts.startedAt, sql.placeholder('before')),
           ),
-        'finish_fetch_prune',
-      ),
-      dialect.prepare(db.insert(fetchAttempts).values(attemptColumns), 'finish_fetch_attempt'),
+        ),
+      db.insert(fetchAttempts).values(attemptColumns),
     ];
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { fromRoot } from '../../lib/paths.ts';
 import type { Connection, Db, Schema } from '../connection.ts';
 import { chunks } from '../rows.ts';
@@ -9,6 +10,16 @@ import { toTsquery } from '../search-query.ts';
 import { claimOrder, type Dialect, freeHostSlot, type PreparedQuery } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
+
+/** Builds SQL text with its parameters (writeTogetherPrepared). */
+const pgQueries = new PgDialect();
+
+/** Several write statements as one: data-modifying WITH (writeTogether). */
+function together(statements: { getSQL(): SQL }[]): SQL {
+  const last = statements.pop()!;
+  const parts = statements.map((s, i) => sql`${sql.raw(`w${i}`)} as (${s.getSQL()})`);
+  return parts.length === 0 ? last.getSQL() : sql`with ${sql.join(parts, sql`, `)} ${last.getSQL()}`;
+}
 
 /** The prepared host-slot claim of each connection's database object (claimHostSlot). */
 const hostSlotClaims = new WeakMap<object, PreparedQuery>();
@@ -233,6 +244,7 @@ export async function openPostgres(url: string): Promise<Connection> {
     },
   };
   const asSqlite = db as unknown as Db;
+  const preparedTogether = new Map<string, { execute(params: Record<string, unknown>): Promise<unknown> }>();
   return {
     dialect: postgresDialect,
     db: asSqlite,
@@ -244,10 +256,16 @@ export async function openPostgres(url: string): Promise<Connection> {
     autocommit: (fn) => fn(asSqlite),
     async writeTogether(build) {
       const statements = build(asSqlite);
-      const last = statements.pop();
-      if (!last) return;
-      const parts = statements.map((s, i) => sql`${sql.raw(`w${i}`)} as (${s.getSQL()})`);
-      await db.execute(parts.length === 0 ? last.getSQL() : sql`with ${sql.join(parts, sql`, `)} ${last.getSQL()}`);
+      if (statements.length > 0) await db.execute(together(statements));
+    },
+    async writeTogetherPrepared(name, build, params) {
+      // The same one statement, built once and run as a named prepared statement (parsed once per connection).
+      let prepared = preparedTogether.get(name);
+      if (!prepared) {
+        prepared = db._.session.prepareQuery(pgQueries.sqlToQuery(together(build(asSqlite))), undefined, name, false);
+        preparedTogether.set(name, prepared);
+      }
+      await prepared.execute(params);
     },
     exclusive,
     tryExclusive,
