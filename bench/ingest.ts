@@ -1,5 +1,5 @@
 /**
- * npm run bench:ingest [-- --feeds 1000 --items 50 --hosts 250 --latency 0] [--one-host] [--teasers]
+ * npm run bench:ingest [-- --feeds 1000 --items 50 --hosts 250 --latency 0] [--one-host] [--teasers] [--profile DIR]
  * A cold cycle and a 304 cycle over a local farm of generated feeds (bench/farm.ts: gzip, ETag and Last-Modified, rich
  * HTML, dates over weeks in several zones); prints JSON. `--one-host`: every feed on one host, with the default
  * politeness (2 at a time per host, 200 ms apart) instead of the many-hosts mode's 2 at a time without a gap.
@@ -10,6 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     database: { type: 'string' },
     teasers: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const feeds = Number(values.feeds);
@@ -127,9 +129,11 @@ const sampler = setInterval(() => {
 loop.enable();
 const cpuBefore = process.cpuUsage();
 const threadsBefore = await threads();
+const profiler = await startProfile();
 let t0 = performance.now();
 const cold = await runCycle(runtime, { force: true });
 const coldSeconds = (performance.now() - t0) / 1000;
+await profiler?.save('cold');
 const coldCpu = process.cpuUsage(cpuBefore);
 const threadsAfter = await threads();
 loop.disable();
@@ -137,9 +141,11 @@ const coldLoop = { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e
 const coldPeakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
 
 const warmCpuBefore = process.cpuUsage();
+await profiler?.restart();
 t0 = performance.now();
 const warm = await runCycle(runtime, { force: true });
 const warmSeconds = (performance.now() - t0) / 1000;
+await profiler?.save('not-modified');
 const warmCpu = process.cpuUsage(warmCpuBefore);
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
@@ -147,6 +153,28 @@ peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().m
 await new Promise((r) => setTimeout(r, Number(process.env.RUNDSCHAU_WORKER_IDLE_MS) + 1500));
 const afterCyclesRssMB = mb(process.memoryUsage.rss());
 const afterCyclesWorkers = runtime.pool.running;
+
+/**
+ * `--profile DIR`: a V8 CPU profile of the main thread per cycle (DIR/main-cold.cpuprofile, main-not-modified…),
+ * taken in-process so that each covers exactly one cycle (workers: run node with --cpu-prof --cpu-prof-dir).
+ */
+async function startProfile() {
+  const dir = values.profile;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async save(name: string) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(dir, `main-${name}.cpuprofile`), JSON.stringify(profile));
+    },
+    async restart() {
+      await session.post('Profiler.start');
+    },
+  };
+}
 
 /** Main thread and each worker: V8 heap now and at its peak, CPU seconds so far. */
 async function threads() {

@@ -1,11 +1,13 @@
 import type { SQL } from 'drizzle-orm';
 import type { Db, Schema } from './db-types.ts';
-import type { Dialect } from './dialect/dialect.ts';
+import type { Dialect, PreparedQuery } from './dialect/dialect.ts';
 
 export type { Db, Schema } from './db-types.ts';
 
 /** An insert, update or delete built with the query builder, not yet run. */
 export type WriteStatement = PromiseLike<unknown> & { getSQL(): SQL };
+/** A write statement the query builder can also prepare (insert, update, delete). */
+export type PreparableStatement = WriteStatement & { prepare(name?: string): PreparedQuery };
 
 /**
  * A database connection: the SQLite-typed query builder (`db`, `schema`: the pg objects stand in for them on
@@ -29,6 +31,16 @@ export interface Connection {
    * the other. PostgreSQL runs them on one snapshot, so no two may touch the same rows.
    */
   writeTogether(build: (db: Db) => WriteStatement[]): Promise<void>;
+  /**
+   * `writeTogether` for statements written with `sql.placeholder`s: built and prepared once per `name` (the caller
+   * names each shape it builds), then run with `params`. For writes every fetch makes, whose building cost more
+   * than running them.
+   */
+  writeTogetherPrepared(
+    name: string,
+    build: (db: Db) => PreparableStatement[],
+    params: Record<string, unknown>,
+  ): Promise<void>;
   /**
    * Writes items' search text into the full-text index (SQLite; PostgreSQL derives it in a generated column).
    * Replaces what an item had, unless `fresh` says the items were just inserted. Call inside `write`.

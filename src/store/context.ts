@@ -1,4 +1,4 @@
-import type { Connection, Db, Schema, WriteStatement } from './connection.ts';
+import type { Connection, Db, PreparableStatement, Schema, WriteStatement } from './connection.ts';
 import type { Dialect } from './dialect/dialect.ts';
 
 /** What every entity module of the store shares: the connection, its schema and dialect, and the write path. */
@@ -32,6 +32,19 @@ export class StoreContext {
   async writeTogether(build: (db: Db) => WriteStatement[]): Promise<void> {
     try {
       await this.conn.writeTogether(build);
+    } finally {
+      this.written();
+    }
+  }
+
+  /** writeTogether prepared once per `name` and run with `params` (Connection.writeTogetherPrepared). */
+  async writeTogetherPrepared(
+    name: string,
+    build: (db: Db) => PreparableStatement[],
+    params: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      await this.conn.writeTogetherPrepared(name, build, params);
     } finally {
       this.written();
     }

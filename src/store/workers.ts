@@ -1,5 +1,6 @@
 import { and, count, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { StoreContext } from './context.ts';
+import type { PreparedQuery } from './dialect/dialect.ts';
 import type { HostSlot, WorkerRow, WorkerStore } from './types.ts';
 
 /**
@@ -82,13 +83,25 @@ export class SqlWorkerStore implements WorkerStore {
 
   async releaseHostSlot(slot: { host: string; slot: number; owner: string }): Promise<void> {
     const { hostSlots } = this.ctx.t;
-    await this.ctx.conn.autocommit((db) =>
-      db
+    // Once per request: one statement, built and prepared once (self-contained, so no transaction is needed).
+    this.releaseSlot ??= this.ctx.dialect.prepare(
+      this.ctx.db
         .update(hostSlots)
         .set({ owner: null, leaseUntil: null })
-        .where(and(eq(hostSlots.host, slot.host), eq(hostSlots.slot, slot.slot), eq(hostSlots.owner, slot.owner))),
+        .where(
+          and(
+            eq(hostSlots.host, sql.placeholder('host')),
+            eq(hostSlots.slot, sql.placeholder('slot')),
+            eq(hostSlots.owner, sql.placeholder('owner')),
+          ),
+        ),
+      'release_host_slot',
     );
+    const release = this.releaseSlot;
+    await this.ctx.conn.autocommit(() => release.execute({ host: slot.host, slot: slot.slot, owner: slot.owner }));
   }
+
+  private releaseSlot: PreparedQuery | undefined;
 
   async hostSlotsInFlight(now = Date.now()): Promise<Map<string, number>> {
     const { hostSlots } = this.ctx.t;

@@ -13,7 +13,12 @@ export function claimOrder(sources: Schema['sources']): SQL[] {
 }
 
 /** Which of a host's slots may be taken now (see Dialect.claimHostSlot). */
-export function freeHostSlot(t: Schema, host: string, perHost: number, now: number): SQL | undefined {
+export function freeHostSlot(
+  t: Schema,
+  host: string | Placeholder,
+  perHost: number | Placeholder,
+  now: number | Placeholder,
+): SQL | undefined {
   const { hostSlots } = t;
   return and(
     eq(hostSlots.host, host),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { asc, inArray, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { fromRoot } from '../../lib/paths.ts';
 import type { Connection, Db, Schema } from '../connection.ts';
 import { chunks } from '../rows.ts';
@@ -9,6 +10,19 @@ import { toTsquery } from '../search-query.ts';
 import { claimOrder, type Dialect, freeHostSlot, type PreparedQuery } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
+
+/** Builds SQL text with its parameters (writeTogetherPrepared). */
+const pgQueries = new PgDialect();
+
+/** Several write statements as one: data-modifying WITH (writeTogether). */
+function together(statements: { getSQL(): SQL }[]): SQL {
+  const last = statements.pop()!;
+  const parts = statements.map((s, i) => sql`${sql.raw(`w${i}`)} as (${s.getSQL()})`);
+  return parts.length === 0 ? last.getSQL() : sql`with ${sql.join(parts, sql`, `)} ${last.getSQL()}`;
+}
+
+/** The prepared host-slot claim of each connection's database object (claimHostSlot). */
+const hostSlotClaims = new WeakMap<object, PreparedQuery>();
 
 /**
  * PostgreSQL: a pool, real transactions, an advisory lock around migrations and config sync, presence locks for
@@ -51,21 +65,29 @@ export const postgresDialect: Dialect = {
 
   async claimHostSlot(db, t, { host, owner, perHost, leaseUntil, now }) {
     // One statement: the row lock of FOR UPDATE re-checks the slot is still free; SKIP LOCKED passes over a slot
-    // another process is taking this instant.
-    const { hostSlots } = t;
-    const candidate = (
-      db
-        .select({ slot: hostSlots.slot })
-        .from(hostSlots)
-        .where(freeHostSlot(t, host, perHost, now))
-        .orderBy(asc(hostSlots.slot))
-        .limit(1) as unknown as { for(strength: 'update', config: { skipLocked: boolean }): SQL }
-    ).for('update', { skipLocked: true });
-    const [taken] = await db
-      .update(hostSlots)
-      .set({ owner, leaseUntil })
-      .where(sql`${hostSlots.host} = ${host} and ${hostSlots.slot} = (${candidate})`)
-      .returning({ slot: hostSlots.slot });
+    // another process is taking this instant. Asked before every request: built and prepared once per connection.
+    let claim = hostSlotClaims.get(db);
+    if (!claim) {
+      const { hostSlots } = t;
+      const candidate = (
+        db
+          .select({ slot: hostSlots.slot })
+          .from(hostSlots)
+          .where(freeHostSlot(t, sql.placeholder('host'), sql.placeholder('perHost'), sql.placeholder('now')))
+          .orderBy(asc(hostSlots.slot))
+          .limit(1) as unknown as { for(strength: 'update', config: { skipLocked: boolean }): SQL }
+      ).for('update', { skipLocked: true });
+      claim = postgresDialect.prepare(
+        db
+          .update(hostSlots)
+          .set({ owner: sql.placeholder('owner'), leaseUntil: sql.placeholder('leaseUntil') } as never)
+          .where(sql`${hostSlots.host} = ${sql.placeholder('host')} and ${hostSlots.slot} = (${candidate})`)
+          .returning({ slot: hostSlots.slot }),
+        'claim_host_slot',
+      );
+      hostSlotClaims.set(db, claim);
+    }
+    const [taken] = (await claim.execute({ host, owner, perHost, leaseUntil, now })) as { slot: number }[];
     return taken?.slot;
   },
 
@@ -222,6 +244,7 @@ export async function openPostgres(url: string): Promise<Connection> {
     },
   };
   const asSqlite = db as unknown as Db;
+  const preparedTogether = new Map<string, { execute(params: Record<string, unknown>): Promise<unknown> }>();
   return {
     dialect: postgresDialect,
     db: asSqlite,
@@ -233,10 +256,16 @@ export async function openPostgres(url: string): Promise<Connection> {
     autocommit: (fn) => fn(asSqlite),
     async writeTogether(build) {
       const statements = build(asSqlite);
-      const last = statements.pop();
-      if (!last) return;
-      const parts = statements.map((s, i) => sql`${sql.raw(`w${i}`)} as (${s.getSQL()})`);
-      await db.execute(parts.length === 0 ? last.getSQL() : sql`with ${sql.join(parts, sql`, `)} ${last.getSQL()}`);
+      if (statements.length > 0) await db.execute(together(statements));
+    },
+    async writeTogetherPrepared(name, build, params) {
+      // The same one statement, built once and run as a named prepared statement (parsed once per connection).
+      let prepared = preparedTogether.get(name);
+      if (!prepared) {
+        prepared = db._.session.prepareQuery(pgQueries.sqlToQuery(together(build(asSqlite))), undefined, name, false);
+        preparedTogether.set(name, prepared);
+      }
+      await prepared.execute(params);
     },
     exclusive,
     tryExclusive,

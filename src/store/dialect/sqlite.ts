@@ -192,6 +192,7 @@ export function openSqlite(url: string): Connection {
   const unindex = client.prepare('DELETE FROM items_fts WHERE rowid = ?');
   const index = client.prepare('INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)');
   const writes = new GroupCommit(client, db);
+  const preparedTogether = new Map<string, PreparedQuery[]>();
   return {
     dialect: sqliteDialect,
     indexText(rows, fresh) {
@@ -209,6 +210,18 @@ export function openSqlite(url: string): Connection {
       writes.run(async (tx) => {
         for (const statement of build(tx)) await statement;
       }),
+    writeTogetherPrepared(name, build, params) {
+      // The statements run on `db` itself: on SQLite the write queue's transaction is the connection's.
+      let statements = preparedTogether.get(name);
+      if (!statements) {
+        statements = build(db).map((s) => s.prepare());
+        preparedTogether.set(name, statements);
+      }
+      const list = statements;
+      return writes.run(async () => {
+        for (const statement of list) await statement.execute(params);
+      });
+    },
     exclusive: (fn) => fn(),
     async tryExclusive(name, fn) {
       if (runningJobs.has(name)) return undefined;
