@@ -1,4 +1,4 @@
-import { Agent, buildConnector, type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Defaults } from '../config/schema.ts';
 import { VERSION } from '../lib/version.ts';
 import { BodyDecodeError, BodyTooLargeError, readCappedBody } from './body.ts';
@@ -11,6 +11,7 @@ import {
   resolvesToPublicAddress,
 } from './private-address.ts';
 import type { FetchError, FetchErrorReason, FetchOptions, FetchRequest, FetchResult, RedirectHop } from './types.ts';
+import { Agent, buildConnector, request } from './undici.ts';
 
 export type * from './types.ts';
 
