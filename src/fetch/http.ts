@@ -228,6 +228,7 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
         res.body.destroy();
         return fail(new Failure('too_large', `Content-Length ${declared} exceeds ${maxBody} bytes`, status));
       }
+      await opts.beforeBody?.();
       const { body, wireBytes } = await readCappedBody(res.body, contentEncodings(resHeaders), maxBody);
       return {
         kind: 'ok',
