@@ -23,9 +23,11 @@ import { loadConfigFile } from '../src/config/load.ts';
 import { closeSharedAgents } from '../src/fetch/http.ts';
 import { createLogger } from '../src/lib/log.ts';
 import { hostOfFeed } from './farm.ts';
+import { type MemoryBreakdown, memoryBreakdown } from './memory.ts';
 
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 const startRssMB = mb(process.memoryUsage.rss());
+const breakdown: Record<string, MemoryBreakdown | undefined> = { start: memoryBreakdown() };
 
 const { values } = parseArgs({
   options: {
@@ -109,6 +111,7 @@ const runtime = await openRuntime({ configPath, databaseUrl: values.database ?? 
 const loop = monitorEventLoopDelay({ resolution: 10 });
 // Idle as a process waits between cycles: workers start at the first job (and end when idle), so none runs yet.
 const idleRssMB = mb(process.memoryUsage.rss());
+breakdown.idle = memoryBreakdown();
 const idleMainHeapMB = threadStats().heapMB;
 // The same with one worker warmed by a job (what "idle" meant before workers ended when idle).
 await runtime.pool.run({
@@ -118,11 +121,19 @@ await runtime.pool.run({
   now: Date.now(),
 });
 const idleWithWorkerRssMB = mb(process.memoryUsage.rss());
+breakdown.idleWithWorker = memoryBreakdown();
 const idleThreads = await threads();
 
 let peakRss = 0;
+let lastBreakdownAt = 0;
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const rss = process.memoryUsage.rss();
+  peakRss = Math.max(peakRss, rss);
+  // Where the memory is at the peak: read again whenever the peak has grown by 2 MB (reading smaps takes a few ms).
+  if (rss > lastBreakdownAt + 2 * 1048576) {
+    lastBreakdownAt = rss;
+    breakdown.peak = memoryBreakdown();
+  }
   notePeakHeap();
 }, 50);
 
@@ -152,6 +163,7 @@ peakRss = Math.max(peakRss, process.memoryUsage.rss(), process.resourceUsage().m
 // What the process keeps between cycles once its workers have ended (idle time) and V8 has had a moment.
 await new Promise((r) => setTimeout(r, Number(process.env.RUNDSCHAU_WORKER_IDLE_MS) + 1500));
 const afterCyclesRssMB = mb(process.memoryUsage.rss());
+breakdown.afterCycles = memoryBreakdown();
 const afterCyclesWorkers = runtime.pool.running;
 
 /**
@@ -216,6 +228,9 @@ const result = {
     idleWithWorker: idleWithWorkerRssMB,
     afterCycles: afterCyclesRssMB,
   },
+  // The same split by kind of memory (bench/memory.ts): code, glibc's main arena, other anonymous memory (V8 heaps,
+  // thread arenas), and the main thread's V8 heap and memory outside it; "peak" is read near the cycles' peak RSS.
+  memoryBreakdownMB: breakdown,
   workersRunningAfterCycles: afterCyclesWorkers,
   // V8 heap (physical MB) per thread: idle (main alone, then with a warm worker), and the most each held in the cycles.
   heapByThreadMB: {

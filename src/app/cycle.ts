@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { LEASE_MS, LEASE_RENEW_MS, processLeaseOwner } from '../schedule/lease.ts';
 import type { SourceRow, SourceStore, Store } from '../store/types.ts';
 import { type FullTextSummary, runFullTexts } from './full-text.ts';
+import { collectGarbageSoon } from './heap.ts';
 import { type IngestContext, type IngestStore, ingestSource, type SourceOutcome } from './ingest-source.ts';
 import { type PresenceContext, WorkerPresence } from './presence.ts';
 
@@ -161,6 +162,8 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
 
   // After stories, which change feeds too. Awaited: a CLI run must not exit before the hub heard of its changes.
   await ctx.feedAnnouncer?.announce();
+  // What parsing and storing left behind is garbage now; without this the heap stays at its peak between cycles.
+  if (outcomes.length > 0) collectGarbageSoon();
 
   return {
     sources: outcomes.length,

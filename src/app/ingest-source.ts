@@ -41,9 +41,18 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
     durationMs: 0,
   };
   let update: SourceUpdate;
+  /** Given back once the body is handed on (see ParsePool.admitFeed), or in `finally` when it never was. */
+  let release: (() => void) | undefined;
   try {
+    // Where the workers are the bound, a body read now would only wait for them: it is read when there is room.
+    const fetchOptions = {
+      ...ctx.fetchOptions(),
+      beforeBody: async () => {
+        release = await ctx.pool.admitFeed();
+      },
+    };
     fetched = await ctx.limiter.run(hostOf(source.fetchUrl), () =>
-      fetchFeed({ url: source.fetchUrl, etag: source.etag, lastModified: source.lastModified }, ctx.fetchOptions()),
+      fetchFeed({ url: source.fetchUrl, etag: source.etag, lastModified: source.lastModified }, fetchOptions),
     );
     if (fetched.kind === 'error') {
       outcome = { ...outcome, status: fetched.status, reason: fetched.reason, error: fetched.message };
@@ -52,7 +61,7 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
       outcome = { ...outcome, outcome: 'not_modified', status: 304 };
       update = planAfterFetch(source, fetched, { now: now(), defaults });
     } else {
-      const processed = await ctx.pool.run({
+      const processing = ctx.pool.run({
         body: fetched.body,
         contentType: fetched.contentType,
         url: fetched.finalUrl,
@@ -62,6 +71,9 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
         // Until the first successful parse, what the feed holds is backlog, not news (undated entries get older dates).
         firstImport: source.lastSuccessAt == null,
       });
+      // The body is in the pool's queue now (or parsed): it counts there, no longer as admitted.
+      release?.();
+      const processed = await processing;
       if (!processed.ok) {
         outcome = { ...outcome, status: fetched.status, reason: processed.reason, error: processed.message };
         update = planAfterFetch(
@@ -111,6 +123,8 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
       errorReason: 'internal',
       nextFetchAt: now() + defaults.minInterval * 1000,
     };
+  } finally {
+    release?.();
   }
   outcome.durationMs = performance.now() - t0;
   await ctx.store.finishFetch(source.id, update, {

@@ -46,6 +46,15 @@ interface Waiting {
 export const IN_FLIGHT_PER_WORKER = 4;
 
 /**
+ * Fetched documents that may be in memory waiting for a worker, per worker (`admitFeed`), and the bytes they may
+ * hold together (one larger document always gets in). A cycle's concurrency is there to wait on slow hosts; where
+ * the workers are the bound (a cold cycle over fast hosts) all of it read bodies ahead of them: on bench:ingest
+ * ~60 of 64 sources sat here with their bodies.
+ */
+export const WAITING_FEEDS_PER_WORKER = 8;
+export const WAITING_FEED_BYTES = 4 * 1024 * 1024;
+
+/**
  * A worker with nothing to do for this long ends (RUNDSCHAU_WORKER_IDLE_MS overrides; 0 keeps workers for good), and
  * the next job starts one again (~0.1 s). Between cycles a worker is only memory: its heap and its own copy of the
  * parser, sanitiser and scoring code (20-35 MB RSS on the bench), which a process serving pages does not need.
@@ -64,6 +73,12 @@ export class ParsePool {
    * feed. First come, first served would keep every feed's items in memory until all queued parses were done.
    */
   private readonly waiting: Record<Queue, Waiting[]> = { score: [], process: [], extract: [] };
+  /** Bytes of the documents in `waiting.process`. */
+  private waitingFeedBytes = 0;
+  /** Documents admitted to be read (`admitFeed`) and not yet handed to `run`. */
+  private admitted = 0;
+  /** Fetches waiting in `admitFeed` to read their document. */
+  private readonly admissions: ((release: () => void) => void)[] = [];
   private nextId = 1;
   private closed = false;
   private readonly max: number;
@@ -142,7 +157,10 @@ export class ParsePool {
       this.pending.delete(id);
       clearTimeout(job.deadline);
       if (culprit === undefined || id === culprit) job.reject(new Error(`worker crashed: ${error.message}`));
-      else this.waiting[queueOf(job.job)].unshift({ job: job.job, resolve: job.resolve, reject: job.reject });
+      else {
+        this.waiting[queueOf(job.job)].unshift({ job: job.job, resolve: job.resolve, reject: job.reject });
+        this.waitingFeedBytes += bodyBytes(job.job);
+      }
     }
     if (culprit !== undefined) void slot.worker.terminate();
     this.dispatch();
@@ -152,6 +170,7 @@ export class ParsePool {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     return new Promise<T>((resolve, reject) => {
       this.waiting[queueOf(job)].push({ job, resolve: resolve as (v: unknown) => void, reject });
+      this.waitingFeedBytes += bodyBytes(job);
       this.dispatch();
     });
   }
@@ -181,6 +200,7 @@ export class ParsePool {
       if (!slot || slot.busy >= IN_FLIGHT_PER_WORKER) return;
       const next = this.waiting.score.shift() ?? this.waiting.process.shift() ?? this.waiting.extract.shift();
       if (!next) return;
+      if (next.job.kind === 'process') this.feedLeft(next.job);
       clearTimeout(slot.idleTimer);
       const id = this.nextId++;
       slot.busy++;
@@ -190,13 +210,69 @@ export class ParsePool {
     }
   }
 
+  /**
+   * Waits until a fetched document may be read into memory and returns the release: at once while fewer than
+   * WAITING_FEEDS_PER_WORKER documents per worker (and WAITING_FEED_BYTES) wait here or are admitted, else when one
+   * of them went on to a worker. The caller releases once it has handed the body to `run` (or given up on it).
+   * Only reading bodies waits, never a request: a slow host holds up nobody, and an unread answer waits in the
+   * socket, compressed (the fetcher reads its body after this resolves).
+   */
+  admitFeed(): Promise<() => void> {
+    return new Promise((resolve) => {
+      this.admissions.push(resolve);
+      this.admit();
+    });
+  }
+
+  private hasRoomForFeed(): boolean {
+    const held = this.waiting.process.length + this.admitted;
+    return (
+      held === 0 ||
+      (held < Math.max(1, this.max) * WAITING_FEEDS_PER_WORKER && this.waitingFeedBytes < WAITING_FEED_BYTES)
+    );
+  }
+
+  /** Lets in the documents waiting for admission while there is room. */
+  private admit(): void {
+    while (this.admissions.length > 0 && (this.closed || this.hasRoomForFeed())) {
+      const resolve = this.admissions.shift()!;
+      this.admitted++;
+      let released = false;
+      resolve(() => {
+        if (released) return;
+        released = true;
+        this.admitted--;
+        this.admit();
+      });
+    }
+  }
+
+  /** A document left the queue for a worker: another may be read. */
+  private feedLeft(job: WorkerJob): void {
+    this.waitingFeedBytes -= bodyBytes(job);
+    this.admit();
+  }
+
   private waitingCount(): number {
     return this.waiting.score.length + this.waiting.process.length + this.waiting.extract.length;
   }
 
   /** Jobs waiting here for a worker (bounded by the callers: a cycle's concurrency), and those handed to workers. */
-  get queued(): { waiting: number; inFlight: number } {
-    return { waiting: this.waitingCount(), inFlight: this.pending.size };
+  get queued(): {
+    waiting: number;
+    inFlight: number;
+    /** Documents here waiting for a worker, and those admitted to be read and not yet handed over (admitFeed). */
+    waitingFeeds: number;
+    admittedFeeds: number;
+    waitingFeedBytes: number;
+  } {
+    return {
+      waiting: this.waitingCount(),
+      inFlight: this.pending.size,
+      waitingFeeds: this.waiting.process.length,
+      admittedFeeds: this.admitted,
+      waitingFeedBytes: this.waitingFeedBytes,
+    };
   }
 
   /** Workers running now (they start at the first job and end when idle). */
@@ -278,6 +354,8 @@ export class ParsePool {
     for (const job of this.pending.values()) clearTimeout(job.deadline);
     for (const slot of this.slots) clearTimeout(slot.idleTimer);
     this.pending.clear();
+    this.waitingFeedBytes = 0;
+    this.admit();
     for (const job of unanswered) job.reject(new Error('worker pool is closed'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
@@ -303,4 +381,8 @@ function defaultIdleMs(): number {
 type Queue = 'score' | 'process' | 'extract';
 function queueOf(job: WorkerJob): Queue {
   return job.kind === 'stories' || job.kind === 'stats' ? 'score' : job.kind;
+}
+
+function bodyBytes(job: WorkerJob): number {
+  return job.kind === 'process' ? job.input.body.byteLength : 0;
 }

@@ -1,4 +1,4 @@
-import { Agent, buildConnector, type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Defaults } from '../config/schema.ts';
 import { VERSION } from '../lib/version.ts';
 import { BodyDecodeError, BodyTooLargeError, readCappedBody } from './body.ts';
@@ -11,6 +11,7 @@ import {
   resolvesToPublicAddress,
 } from './private-address.ts';
 import type { FetchError, FetchErrorReason, FetchOptions, FetchRequest, FetchResult, RedirectHop } from './types.ts';
+import { type Agent, undici } from './undici.ts';
 
 export type * from './types.ts';
 
@@ -39,6 +40,7 @@ export interface AgentOptions {
 /** A keep-alive undici Agent for feed fetching; share one per process. */
 export function createFetchAgent(opts: AgentOptions = {}): Agent {
   const timeout = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const { Agent, buildConnector } = undici();
   return new Agent({
     // publicOnly: names are checked as they resolve, and every socket's peer address once it is connected.
     connect: opts.publicOnly
@@ -164,7 +166,7 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
         const why = opts.publicOnly ? '' : ` (redirected to from the public ${req.url})`;
         return fail(new Failure('blocked', `refused: ${url} is a private address${why}`));
       }
-      const res = await request(url, {
+      const res = await undici().request(url, {
         method: 'GET',
         headers,
         dispatcher,
@@ -227,6 +229,7 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
         res.body.destroy();
         return fail(new Failure('too_large', `Content-Length ${declared} exceeds ${maxBody} bytes`, status));
       }
+      await opts.beforeBody?.();
       const { body, wireBytes } = await readCappedBody(res.body, contentEncodings(resHeaders), maxBody);
       return {
         kind: 'ok',

@@ -127,6 +127,11 @@ export interface FetchOptions {
   isPublicUrl?: (url: string) => Promise<boolean>;
   /** undici dispatcher; default: a shared keep-alive Agent (see createFetchAgent). */
   dispatcher?: Dispatcher;
+  /**
+   * Awaited after a 2xx answer's headers, before its body is read (the time counts against `timeoutMs`): lets the
+   * caller bound how many bodies are in memory at once; the unread rest waits in the socket.
+   */
+  beforeBody?: () => Promise<void>;
   /** Extra request headers. */
   headers?: Record<string, string>;
 }

@@ -55,7 +55,13 @@ describe('parse worker pool memory bounds', () => {
     clearInterval(watch);
     expect(results.every((r) => r.ok)).toBe(true);
     expect(most).toBeLessThanOrEqual(IN_FLIGHT_PER_WORKER);
-    expect(pool.queued).toEqual({ waiting: 0, inFlight: 0 });
+    expect(pool.queued).toMatchObject({
+      waiting: 0,
+      inFlight: 0,
+      waitingFeeds: 0,
+      admittedFeeds: 0,
+      waitingFeedBytes: 0,
+    });
     // idleMs 0: the worker stays.
     expect(pool.running).toBe(1);
   });

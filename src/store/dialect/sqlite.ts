@@ -168,9 +168,10 @@ export function openSqlite(url: string): Connection {
   }
   client.pragma('synchronous = NORMAL');
   client.pragma('busy_timeout = 10000');
-  // 8 MB of page cache: a 16 MB cache held ~10 MB more RSS through a cold ingest for no measurable gain; misses
-  // are served from the OS page cache.
-  client.pragma('cache_size = -8192');
+  // 2 MB of page cache (SQLite's default): the page cache lives in glibc's main arena, which keeps its high-water
+  // mark after a cycle; 8 MB held ~9 MB more RSS at bench:ingest's peak and after it (16 MB ~10 MB more again) for
+  // no measurable gain: misses are served from the OS page cache.
+  client.pragma('cache_size = -2048');
   client.pragma('temp_store = MEMORY');
   cachePreparedStatements(client);
   registerSearchFunctions(client);
