@@ -12,6 +12,11 @@ export interface StoryInput {
   language?: string | null;
   /** Epoch milliseconds. */
   publishedAt: number;
+  /**
+   * How uncertain `publishedAt` is: the item was published somewhere in [publishedAt, publishedAt + dateSpanMs]
+   * (the evaluation: a date known to the month from a URL; Infinity when unknown). Feeds' items leave it out.
+   */
+  dateSpanMs?: number;
   sourceId?: string | number;
 }
 
@@ -905,7 +910,7 @@ export function scoreStoryPairs(items: StoryInput[], opts: StoryOptions = {}): S
     }
     for (const j of candidates) {
       const b = sorted[j]!;
-      if (b.publishedAt - a.publishedAt > windowMs) continue;
+      if (b.publishedAt - (a.publishedAt + (a.dateSpanMs ?? 0)) > windowMs) continue;
       // Two items of one source are updates or follow-ups, not "also reported by".
       if (a.sourceId !== undefined && a.sourceId === b.sourceId) continue;
       const fb = feats[j]!;
