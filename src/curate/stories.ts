@@ -242,6 +242,36 @@ const CONCEPTS: Record<string, { de: string[]; en: string[] }> = {
   },
   privacy: { de: ['datenschutz', 'datensicherheit'], en: ['privacy', 'protection'] },
   zone: { de: ['verfügbarkeitszone', 'verfügbarkeitszonen', 'zone', 'zonen'], en: ['zone', 'zones'] },
+  // Session 6 (stories2): general verbs and nouns of business and policy news, from a news vocabulary, not from
+  // labelled items.
+  withdraw: {
+    de: ['zurückgezogen', 'zurückziehen', 'rückzug'],
+    en: ['withdraws', 'withdraw', 'withdrawn', 'withdrawal'],
+  },
+  confirm: { de: ['bestätigt', 'bestätigen', 'bestätigung'], en: ['confirms', 'confirm', 'confirmed', 'confirmation'] },
+  warn: { de: ['warnt', 'warnen', 'warnung'], en: ['warns', 'warn', 'warning'] },
+  report: { de: ['bericht', 'berichtet', 'berichte'], en: ['report', 'reports', 'reported'] },
+  order: { de: ['bestellung', 'bestellungen', 'bestellt'], en: ['order', 'orders', 'ordered'] },
+  parcel: { de: ['paket', 'pakete'], en: ['parcel', 'parcels', 'package', 'packages'] },
+  sell: { de: ['verkauft', 'verkaufen', 'verkauf'], en: ['sells', 'sell', 'sold'] },
+  ban: { de: ['verbot', 'verbietet', 'verbieten'], en: ['ban', 'bans', 'banned'] },
+  law: { de: ['gesetz', 'gesetze', 'gesetzentwurf'], en: ['law', 'laws', 'bill', 'legislation'] },
+  court: { de: ['gericht', 'gerichtshof', 'urteil'], en: ['court', 'ruling', 'judge'] },
+  settlement: { de: ['einigung', 'vergleich', 'zusagen'], en: ['settlement', 'settles', 'commitments'] },
+  green: {
+    de: ['grün', 'grüne', 'grünen', 'ökostrom', 'erneuerbar', 'erneuerbare'],
+    en: ['green', 'renewable', 'renewables'],
+  },
+  spying: { de: ['spionage', 'überwachung', 'ausspähung', 'nsa'], en: ['spying', 'espionage', 'surveillance', 'nsa'] },
+  exploit: { de: ['ausgenutzt', 'ausnutzen', 'angegriffen'], en: ['exploited', 'exploit', 'exploits'] },
+  emergency: { de: ['notfall', 'notfallupdate', 'notfall-update', 'dringend'], en: ['emergency', 'urgent'] },
+  subscription: {
+    de: ['abo', 'abonnement', 'abonnenten', 'mitgliedschaft'],
+    en: ['subscription', 'subscribers', 'membership'],
+  },
+  employees: { de: ['belegschaft', 'angestellte'], en: ['workforce'] },
+  state: { de: ['staat', 'staatlich', 'staatliche', 'bund'], en: ['state', 'federal'] },
+  research: { de: ['forschung', 'forschungszentrum', 'forscher'], en: ['research', 'researchers'] },
 };
 
 /** Number words up to twenty and the round ones, so "zehn Milliarden" meets "10 billion". */
