@@ -11,9 +11,9 @@ import type { ParsePool } from './pool.ts';
 type SourceFacts = Pick<SourceRow, 'id' | 'configUrl' | 'category'>;
 
 const RESCORE_BATCH = 1000;
-/** Reports of one story arrive within days; older items keep the key they got. */
+/** Reports of one story arrive within days of each other. */
 const STORY_WINDOW_MS = 3 * 86_400_000;
-/** Bound on the items grouped per run (a window of a busy installation). */
+/** Bound on the items grouped per run (the newest, by date: hours of a busy installation). */
 const STORY_POOL_MAX = 2000;
 /** The opening of an item's body says what the story is and is enough to spot wire copies. */
 const STORY_BODY_CHARS = 6000;
@@ -128,22 +128,30 @@ export class TopicCurator {
   }
 
   /**
-   * Gives the items of the last few days (all sources, German and English together) that report the same story one
-   * story key, so published feeds show such a story once with the other sources as "also reported by", and the
-   * river shows one card with "N sources". The grouping runs in a worker: a busy window is a second of CPU.
+   * Gives the latest items (all sources, German and English together) that report the same story one story key, so
+   * published feeds show such a story once with the other sources as "also reported by", and the river shows one
+   * card with "N sources". The pool is the newest `poolMax` items by date, however old: a busy installation's pool
+   * spans hours, a quiet one's (or a new feed's backlog of older news) reaches back to its last stories, which a pool
+   * of the last three days before `now` never grouped. Only reports within the three-day window of each other join.
+   * The grouping runs in a worker: a full pool is a second of CPU.
    */
-  async assignStories(now = Date.now()): Promise<number> {
-    const since = now - STORY_WINDOW_MS;
+  async assignStories(now = Date.now(), poolMax = STORY_POOL_MAX): Promise<number> {
     const pool = new Map<number, StoredItem>();
     let before: Cursor | undefined;
     for (;;) {
       const page = await this.store.listItems({}, 200, before, { content: true });
-      for (const item of page.items) if (item.publishedAt >= since && item.publishedAt <= now) pool.set(item.id, item);
-      const last = page.items.at(-1);
-      if (!page.next || !last || last.publishedAt < since || pool.size >= STORY_POOL_MAX) break;
+      for (const item of page.items) {
+        if (item.publishedAt <= now && pool.size < poolMax) pool.set(item.id, item);
+      }
+      if (!page.next || page.items.length === 0 || pool.size >= poolMax) break;
       before = page.next;
     }
     if (pool.size < 2) return 0;
+    // The pool's oldest edge: an item there may have reports just older than the pool, so it keeps a key it has
+    // (a story does not fall apart as the pool moves on) and its story takes that key.
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const item of pool.values()) oldest = Math.min(oldest, item.publishedAt);
+    const atEdge = (item: StoredItem) => pool.size >= poolMax && item.publishedAt < oldest + STORY_WINDOW_MS;
     // The extracted article where there is one: a teaser says too little to tell two stories apart.
     const articles = await this.store.fullTextsOf([...pool.keys()]);
     const clusters = await this.pool.stories(
@@ -161,9 +169,21 @@ export class TopicCurator {
     // Only reports of a story with others get a key; an item left alone loses the one it had. Most items are alone,
     // and a key written for them would be a write and a feed version bump each for nothing.
     const size = new Map<string, number>();
-    for (const [, key] of clusters) size.set(key, (size.get(key) ?? 0) + 1);
+    const kept = new Map<string, string>();
+    for (const [id, key] of clusters) {
+      size.set(key, (size.get(key) ?? 0) + 1);
+      const item = pool.get(Number(id));
+      if (item?.storyKey && atEdge(item) && !kept.has(key)) kept.set(key, item.storyKey);
+    }
     const changed = clusters
-      .map(([id, key]) => ({ itemId: Number(id), storyKey: (size.get(key) ?? 0) > 1 ? `story:${key}` : null }))
+      .map(([id, key]) => {
+        const item = pool.get(Number(id));
+        const storyKey =
+          item?.storyKey && atEdge(item)
+            ? item.storyKey
+            : (kept.get(key) ?? ((size.get(key) ?? 0) > 1 ? `story:${key}` : null));
+        return { itemId: Number(id), storyKey };
+      })
       .filter((p) => (pool.get(p.itemId)?.storyKey ?? null) !== p.storyKey);
     await this.store.setStoryKeys(changed);
     return changed.length;

@@ -5,6 +5,7 @@ import {
   groupStories,
   headlinePenalty,
   type StoryInput,
+  scoreStoryPairs,
   storyFeatures,
 } from '../../src/curate/stories.ts';
 
@@ -128,6 +129,45 @@ describe('story clusters: bodies, wire copies and headlines that disagree', () =
         { ...b, text: '' },
       ]).get('w2'),
     ).toBe('w2');
+  });
+
+  it('joins wire copies by their lead when there is no body: each outlet writes its own headline', () => {
+    const lead =
+      'Der Softwarekonzern will in den kommenden zwei Jahren drei weitere Serverhallen am Stadtrand errichten und ' +
+      'dafür rund 400 Menschen einstellen, teilte ein Sprecher am Dienstag mit.';
+    const base = { language: 'de', publishedAt: T0 };
+    const list: StoryInput[] = [
+      {
+        ...base,
+        id: 'dpa-1',
+        sourceId: 'a',
+        title: 'Hunderte neue Jobs: Bürgermeisterin freut sich über die Ansiedlung',
+        summary: `(dpa) ${lead}`,
+      },
+      {
+        ...base,
+        id: 'dpa-2',
+        sourceId: 'b',
+        title: 'Acker weicht Beton – Anwohner kritisieren Bauprojekt',
+        summary: `${lead} Eine Bürgerinitiative sammelt Unterschriften gegen die Pläne und fürchtet Lärm.`,
+      },
+      // One outlet's own report on the same kind of news, not a copy: it has no lead in common.
+      {
+        ...base,
+        id: 'own',
+        sourceId: 'c',
+        title: 'Ein Versandhändler baut ein Lager',
+        summary:
+          'Im Hafen entsteht bis 2028 ein neues Logistikzentrum mit Platz für Hunderte von Beschäftigten, sagte die Stadt.',
+      },
+    ];
+    const clusters = findStoryClusters(list);
+    expect(clusters.get('dpa-2')).toBe('dpa-1');
+    expect(clusters.get('own')).toBe('own');
+    // Recognised as a copy (similarity 1), not by the headlines' words: they share none.
+    const { sorted, pairs } = scoreStoryPairs(list);
+    const copy = pairs.find((p) => sorted[p.i]!.id.startsWith('dpa') && sorted[p.j]!.id.startsWith('dpa'));
+    expect(copy?.sim).toBe(1);
   });
 
   it('keeps apart headlines about different companies or countries that share the rest of their words', () => {

@@ -397,10 +397,15 @@ topics: []
       }
       expect(Array.isArray(report.misclassified)).toBe(true);
       // Story grouping beside the topic: pairwise precision/recall over the labels' event= tags, and each half.
-      const stories = report.stories as { precision: number; recall: number; folds: unknown[] };
+      type Stories = { precision: number; recall: number; feed: { events: number; shownMoreThanOnce: number } };
+      const stories = report.stories as Stories & { folds: unknown[]; dated: Stories & { folds: unknown[] } };
       expect(stories.precision).toBeGreaterThan(0.5);
       expect(stories.recall).toBeGreaterThan(0);
       expect(stories.folds).toHaveLength(2);
+      // Also grouped as production does (dates from the URLs, the window), with the cloud feed's figure.
+      expect(stories.dated.folds).toHaveLength(2);
+      expect(stories.dated.feed.events).toBeGreaterThan(0);
+      expect(stories.dated.feed.shownMoreThanOnce).toBeLessThanOrEqual(stories.dated.feed.events);
       // --missed lists the same-event pairs left apart, one line each, beside the figures.
       const text = await runCli([
         'curate',
@@ -417,6 +422,8 @@ topics: []
       const missed = text.stdout.split('\n').filter((l) => l.startsWith('  missed: '));
       expect(missed.length).toBeGreaterThan(0);
       expect(text.stdout).toMatch(/all +pairwise precision/);
+      expect(text.stdout).toMatch(/dated from source URLs/);
+      expect(text.stdout).toMatch(/cloud feed: \d+ of \d+ events shown more than once/);
     },
   );
 });

@@ -38,13 +38,31 @@ export function curateCommand(): Command {
       const items = parseLabels(labels);
       const stories = evaluateStories(items);
       // The two event-grouped halves: one can be tuned on while the other shows what holds for unseen stories.
-      const folds = ([0, 1] as const).map((f) => evaluateStories(items.filter((i) => eventFold(i) === f)));
+      const halves = ([0, 1] as const).map((f) => items.filter((i) => eventFold(i) === f));
+      const folds = halves.map((half) => evaluateStories(half));
+      // As production groups: dates from the source URLs, the three-day window (an undated item may be any day).
+      const dated = evaluateStories(items, { dated: true });
+      const datedFolds = halves.map((half) => evaluateStories(half, { dated: true }));
       if (opts.json) {
         const brief = ({ joined, missed, ...rest }: typeof stories) => rest;
-        printJson({ ...report, stories: { ...brief(stories), folds: folds.map(brief) } });
+        printJson({
+          ...report,
+          stories: {
+            ...brief(stories),
+            folds: folds.map(brief),
+            dated: { ...brief(dated), folds: datedFolds.map(brief) },
+          },
+        });
         return;
       }
-      const storyLines = [formatStoryReport(stories, 'all'), ...folds.map((r, f) => formatStoryReport(r, `half ${f}`))];
+      const storyLines = [
+        'one batch without dates (the worst case):',
+        formatStoryReport(stories, 'all'),
+        ...folds.map((r, f) => formatStoryReport(r, `half ${f}`)),
+        'dated from source URLs, three-day window:',
+        formatStoryReport(dated, 'all'),
+        ...datedFolds.map((r, f) => formatStoryReport(r, `half ${f}`)),
+      ];
       for (const [a, b] of stories.falseMerges)
         storyLines.push(`  joined wrongly: ${a.slice(0, 60)}  ↔  ${b.slice(0, 60)}`);
       if (opts.missed)
