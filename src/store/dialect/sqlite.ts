@@ -14,6 +14,8 @@ import { prepareSqliteFile, sqliteAccessError } from '../sqlite-access.ts';
 import { claimOrder, type Dialect, freeHostSlot, type PreparedQuery } from './dialect.ts';
 
 const migrationsRoot = fromRoot('migrations');
+/** How long a write waits for another process's write lock before it fails with SQLITE_BUSY. */
+const BUSY_WAIT_MS = 10_000;
 
 /**
  * SQLite: one file, one writer. Connection setup (pragmas, the statement cache, migrations with foreign keys off),
@@ -167,7 +169,7 @@ export function openSqlite(url: string): Connection {
     throw sqliteAccessError(error, path) ?? error;
   }
   client.pragma('synchronous = NORMAL');
-  client.pragma('busy_timeout = 10000');
+  client.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
   // 8 MB of page cache: a 16 MB cache held ~10 MB more RSS through a cold ingest for no measurable gain; misses
   // are served from the OS page cache.
   client.pragma('cache_size = -8192');
@@ -317,6 +319,28 @@ class GroupCommit {
     while (this.draining) await this.draining;
   }
 
+  /**
+   * BEGIN IMMEDIATE without blocking the event loop while another process holds the write lock (the primary's
+   * ingest, beside `serve --web-processes N`): asked without busy_timeout, then again after a growing pause (1 ms
+   * up to 25 ms) until BUSY_WAIT_MS have passed — the connection's busy_timeout would wait inside the call, and a
+   * web process would answer nothing meanwhile. Reads never wait for a writer (WAL).
+   */
+  private async begin(): Promise<void> {
+    const deadline = performance.now() + BUSY_WAIT_MS;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
+      this.client.prepare('PRAGMA busy_timeout = 0').run();
+      try {
+        this.client.prepare('BEGIN IMMEDIATE').run();
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || performance.now() > deadline) throw error;
+      } finally {
+        this.client.prepare(`PRAGMA busy_timeout = ${BUSY_WAIT_MS}`).run();
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       // better-sqlite3 answers synchronously: without yielding, a backlog of writes would run as one long chain of
@@ -325,7 +349,7 @@ class GroupCommit {
       const group = this.queue.splice(0, this.maxGroup);
       const outcomes: { ok: boolean; value: unknown }[] = [];
       try {
-        this.client.prepare('BEGIN IMMEDIATE').run();
+        await this.begin();
       } catch (error) {
         for (const w of group) w.reject(error);
         continue;

@@ -1,0 +1,197 @@
+import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../lib/log.ts';
+import { type AttemptCounter, RateLimiter } from '../web/auth.ts';
+
+/**
+ * `serve --web-processes N`: the primary process keeps the scheduler, fetching, ingest and the parse pool and forks N
+ * web processes (node:cluster: they share the port, the primary hands each new connection to the next one in
+ * turn). What must be one for all of them stays in the primary and is asked for over the cluster's IPC channel:
+ * the login throttles (a guesser meets one limit however its tries are spread) and editors' topic decisions (the
+ * learned model that scores new items lives in the primary's curator). Everything else a web process keeps in
+ * memory is a cache that follows the database or the config file (see docs/ARCHITECTURE.md, "Web processes").
+ */
+
+/** A web process's question to the primary. */
+export type Question =
+  | { kind: 'attempt'; name: string; limit: number; windowMs: number; key: string; now: number }
+  | { kind: 'topic-decision'; slug: string };
+
+type ToPrimary =
+  | { rundschau: 'listening'; port: number }
+  | { rundschau: 'listen-failed'; message: string }
+  | { rundschau: 'ask'; id: number; question: Question };
+
+type ToChild = { rundschau: 'answer'; id: number; value?: unknown; error?: string };
+
+/** The environment variable that marks a forked web process (and hands it the shared fallback secret). */
+const CHILD_ENV = 'RUNDSCHAU_WEB_PROCESS';
+const SECRET_ENV = 'RUNDSCHAU_WEB_SECRET';
+
+/** True in a web process forked by `startWebProcesses`. */
+export function isWebProcess(): boolean {
+  return cluster.isWorker && process.env[CHILD_ENV] === '1';
+}
+
+export interface WebProcessesOptions {
+  count: number;
+  log: Logger;
+  /** An editor's pin or exclusion made in a web process: re-learn (and announce) in the primary. */
+  onTopicDecision(slug: string): Promise<void>;
+  /** First restart delay after a crash (doubles while crashes follow each other within a minute, up to 30 s). */
+  restartDelayMs?: number;
+}
+
+export interface WebProcesses {
+  /** Resolves with the port once every web process listens; rejects with the first failure to listen. */
+  listening: Promise<number>;
+  /** The web processes' pids now. */
+  pids(): number[];
+  /** SIGTERM to every web process, waits for them (SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Forks the web processes (the same command line, marked by the environment) and keeps N of them running. */
+export function startWebProcesses(opts: WebProcessesOptions): WebProcesses {
+  const secret = randomBytes(32).toString('base64url');
+  const throttles = new Map<string, RateLimiter>();
+  let stopping = false;
+  let started = false;
+  let delay = opts.restartDelayMs ?? 250;
+  let lastCrash = 0;
+  let settle!: { ok: (port: number) => void; fail: (error: Error) => void };
+  const listening = new Promise<number>((ok, fail) => {
+    settle = { ok, fail };
+  });
+  const listened = new Set<Worker>();
+  const workers = new Set<Worker>();
+
+  const answer = async (question: Question): Promise<unknown> => {
+    if (question.kind === 'attempt') {
+      const id = `${question.name}:${question.limit}:${question.windowMs}`;
+      let limiter = throttles.get(id);
+      if (!limiter) {
+        limiter = new RateLimiter(question.limit, question.windowMs);
+        throttles.set(id, limiter);
+      }
+      return limiter.attempt(question.key, question.now) ? 0 : limiter.retryAfter(question.key, question.now);
+    }
+    await opts.onTopicDecision(question.slug);
+    return null;
+  };
+
+  const fork = (): void => {
+    const worker = cluster.fork({ [CHILD_ENV]: '1', [SECRET_ENV]: secret });
+    workers.add(worker);
+    worker.on('message', (message: ToPrimary) => {
+      if (message?.rundschau === 'listening') {
+        listened.add(worker);
+        if (!started && listened.size >= opts.count) {
+          started = true;
+          settle.ok(message.port);
+        }
+      } else if (message?.rundschau === 'listen-failed') {
+        if (!started) settle.fail(new Error(message.message));
+      } else if (message?.rundschau === 'ask') {
+        answer(message.question).then(
+          (value) => send(worker, { rundschau: 'answer', id: message.id, value }),
+          (error: unknown) =>
+            send(worker, {
+              rundschau: 'answer',
+              id: message.id,
+              error: error instanceof Error ? error.message : String(error),
+            }),
+        );
+      }
+    });
+    worker.on('exit', (code, signal) => {
+      workers.delete(worker);
+      const hadListened = listened.delete(worker);
+      if (stopping) return;
+      if (!started || !hadListened) {
+        // A process that dies before it listens (a taken port, a broken database) would only die again.
+        if (!started) settle.fail(new Error(`a web process exited before listening (code ${code ?? signal})`));
+        return;
+      }
+      const now = Date.now();
+      delay = now - lastCrash < 60_000 ? Math.min(delay * 2, 30_000) : (opts.restartDelayMs ?? 250);
+      lastCrash = now;
+      opts.log.error({ pid: worker.process.pid, code, signal, restartInMs: delay }, 'web process ended: restarting it');
+      setTimeout(() => {
+        if (!stopping) fork();
+      }, delay).unref();
+    });
+  };
+
+  for (let i = 0; i < opts.count; i++) fork();
+
+  return {
+    listening,
+    pids: () => [...workers].map((w) => w.process.pid!).filter(Boolean),
+    async stop(graceMs = 25_000) {
+      stopping = true;
+      const exits = [...workers].map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.isDead()) return resolve();
+            w.once('exit', () => resolve());
+            w.process.kill('SIGTERM');
+            setTimeout(() => w.process.kill('SIGKILL'), graceMs).unref();
+          }),
+      );
+      await Promise.all(exits);
+    },
+  };
+}
+
+function send(worker: Worker, message: ToChild): void {
+  if (worker.isConnected()) worker.send(message);
+}
+
+/** A web process's side of the channel: tells the primary it listens, asks it what is kept there. */
+export interface PrimaryLink {
+  /** The secret the primary handed every web process (sessions and media URLs when no other is set). */
+  secret: string | undefined;
+  listening(port: number): void;
+  listenFailed(error: unknown): void;
+  /** Login throttles kept by the primary. */
+  attempts(name: string, limit: number, windowMs: number): AttemptCounter;
+  topicDecision(slug: string): Promise<void>;
+  /** Runs `fn` once when the primary is gone (its channel closed): a web process does not outlive it. */
+  onPrimaryGone(fn: () => void): void;
+}
+
+export function primaryLink(): PrimaryLink {
+  let next = 0;
+  const waiting = new Map<number, { ok: (value: unknown) => void; fail: (error: Error) => void }>();
+  process.on('message', (message: ToChild) => {
+    if (message?.rundschau !== 'answer') return;
+    const wait = waiting.get(message.id);
+    if (!wait) return;
+    waiting.delete(message.id);
+    if (message.error !== undefined) wait.fail(new Error(message.error));
+    else wait.ok(message.value);
+  });
+  const tell = (message: ToPrimary) => {
+    if (process.connected) process.send?.(message);
+  };
+  const ask = (question: Question) =>
+    new Promise<unknown>((ok, fail) => {
+      if (!process.connected) return fail(new Error('the primary process is gone'));
+      const id = ++next;
+      waiting.set(id, { ok, fail });
+      tell({ rundschau: 'ask', id, question });
+    });
+  return {
+    secret: process.env[SECRET_ENV],
+    listening: (port) => tell({ rundschau: 'listening', port }),
+    listenFailed: (error) =>
+      tell({ rundschau: 'listen-failed', message: error instanceof Error ? error.message : String(error) }),
+    attempts: (name, limit, windowMs) => (key, now) =>
+      ask({ kind: 'attempt', name, limit, windowMs, key, now }) as Promise<number>,
+    topicDecision: async (slug) => {
+      await ask({ kind: 'topic-decision', slug });
+    },
+    onPrimaryGone: (fn) => process.once('disconnect', fn),
+  };
+}
