@@ -1,4 +1,16 @@
-import { Agent, buildConnector, type Dispatcher, request } from 'undici';
+import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+
+let undiciModule: typeof Undici | undefined;
+/**
+ * undici, loaded at the first fetch: a command that never fetches (`items`, and `serve`'s web processes until a
+ * favicon is wanted) is spared its load (50–150 ms of start-up on a 2-core box).
+ */
+function undici(): typeof Undici {
+  undiciModule ??= createRequire(import.meta.url)('undici') as typeof Undici;
+  return undiciModule;
+}
 import type { Defaults } from '../config/schema.ts';
 import { VERSION } from '../lib/version.ts';
 import { BodyDecodeError, BodyTooLargeError, readCappedBody } from './body.ts';
@@ -39,6 +51,7 @@ export interface AgentOptions {
 /** A keep-alive undici Agent for feed fetching; share one per process. */
 export function createFetchAgent(opts: AgentOptions = {}): Agent {
   const timeout = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const { Agent, buildConnector } = undici();
   return new Agent({
     // publicOnly: names are checked as they resolve, and every socket's peer address once it is connected.
     connect: opts.publicOnly
@@ -164,7 +177,7 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
         const why = opts.publicOnly ? '' : ` (redirected to from the public ${req.url})`;
         return fail(new Failure('blocked', `refused: ${url} is a private address${why}`));
       }
-      const res = await request(url, {
+      const res = await undici().request(url, {
         method: 'GET',
         headers,
         dispatcher,
