@@ -2,15 +2,6 @@ import { createRequire } from 'node:module';
 import type * as Undici from 'undici';
 import type { Agent, Dispatcher } from 'undici';
 
-let undiciModule: typeof Undici | undefined;
-/**
- * undici, loaded at the first fetch: a command that never fetches (`items`, and `serve`'s web processes until a
- * favicon is wanted) is spared its load (50–150 ms of start-up on a 2-core box).
- */
-function undici(): typeof Undici {
-  undiciModule ??= createRequire(import.meta.url)('undici') as typeof Undici;
-  return undiciModule;
-}
 import type { Defaults } from '../config/schema.ts';
 import { VERSION } from '../lib/version.ts';
 import { BodyDecodeError, BodyTooLargeError, readCappedBody } from './body.ts';
@@ -23,6 +14,16 @@ import {
   resolvesToPublicAddress,
 } from './private-address.ts';
 import type { FetchError, FetchErrorReason, FetchOptions, FetchRequest, FetchResult, RedirectHop } from './types.ts';
+
+let undiciModule: typeof Undici | undefined;
+/**
+ * undici, loaded at the first fetch: a command that never fetches (`items`, and `serve`'s web processes until a
+ * favicon is wanted) is spared its load (50–150 ms of start-up on a 2-core box).
+ */
+function undici(): typeof Undici {
+  undiciModule ??= createRequire(import.meta.url)('undici') as typeof Undici;
+  return undiciModule;
+}
 
 export type * from './types.ts';
 

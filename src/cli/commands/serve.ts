@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { serve as serveHttp } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
@@ -265,6 +266,14 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
       void rt.feedAnnouncer.announce();
     },
   });
+  let scheduler: Scheduler | undefined;
+  // From the start: a SIGTERM while the web processes still start ends them too.
+  stopOnSignals(log, 'shutting down: finishing in-flight work', undefined, async () => {
+    await web.stop();
+    await scheduler?.stop();
+    await watcher.close();
+    await rt.close();
+  });
   try {
     boundPort = await web.listening;
     log.info(
@@ -277,13 +286,7 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
     await rt.close();
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
-  const scheduler = opts.fetch ? startScheduler(rt) : undefined;
-  stopOnSignals(log, 'shutting down: finishing in-flight work', undefined, async () => {
-    await web.stop();
-    await scheduler?.stop();
-    await watcher.close();
-    await rt.close();
-  });
+  scheduler = opts.fetch ? startScheduler(rt) : undefined;
 }
 
 /**
@@ -295,6 +298,10 @@ async function serveWeb(opts: ServeOptions): Promise<void> {
   const log = createLogger();
   const metrics = createMetrics(true);
   const link: PrimaryLink = primaryLink();
+  // The primary gone while this one still starts (its SIGTERM, a crash): nothing to serve for.
+  const orphaned = () => process.exit(0);
+  process.once('disconnect', orphaned);
+  cluster.worker?.on('error', orphaned); // EPIPE: listening asks a primary that is gone
   let opened: Awaited<ReturnType<typeof openServing>>;
   try {
     opened = await openServing(opts, log, metrics, 'web', { sync: false, applySync: false });
@@ -319,6 +326,7 @@ async function serveWeb(opts: ServeOptions): Promise<void> {
     const bound = await listen(app.fetch, hostname, listenPort);
     http = bound.server;
     link.listening(bound.port);
+    process.off('disconnect', orphaned);
   } catch (error) {
     link.listenFailed(error); // listen's one-line reason (a taken port)
     await watcher.close();
