@@ -39,6 +39,30 @@ writeFileSync(
 const env = { ...process.env, DATABASE_URL: resolve(values.database), LOG_LEVEL: 'warn', LOG_FORMAT: 'json' };
 const bin = resolve(values.bin);
 
+/** CPU seconds (user + system) of a process and its children so far, from /proc: start-up cost beside the load. */
+function cpuSecondsOf(pid: number): number {
+  const stat = (p: number) => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
+  };
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    /* none */
+  }
+  return stat(pid) + children.reduce((n, c) => n + stat(c), 0);
+}
+
+const serveCpu: number[] = [];
 async function serveReady(): Promise<number> {
   const started = performance.now();
   const child = spawn(
@@ -61,6 +85,7 @@ async function serveReady(): Promise<number> {
     try {
       if ((await fetch(`http://127.0.0.1:${values.port}/healthz`)).ok) {
         ready = performance.now() - started;
+        serveCpu.push(Number(cpuSecondsOf(child.pid!).toFixed(2)));
         break;
       }
     } catch {
@@ -98,6 +123,7 @@ process.stdout.write(
       bin: values.bin,
       webProcesses: values['web-processes'] ?? 'default',
       serveReadyMs: { runs: serve, median: median(serve) },
+      serveCpuSecondsAtReady: { runs: serveCpu, median: median(serveCpu) },
       itemsLimit10Ms: { runs: items, median: median(items) },
       loadavg: readFileSync('/proc/loadavg', 'utf8').trim(),
     },

@@ -18,11 +18,12 @@ export type Question =
   | { kind: 'topic-decision'; slug: string };
 
 type ToPrimary =
+  | { rundschau: 'hello' }
   | { rundschau: 'listening'; port: number }
   | { rundschau: 'listen-failed'; message: string }
   | { rundschau: 'ask'; id: number; question: Question };
 
-type ToChild = { rundschau: 'answer'; id: number; value?: unknown; error?: string };
+type ToChild = { rundschau: 'answer'; id: number; value?: unknown; error?: string } | { rundschau: 'go' };
 
 /** The environment variable that marks a forked web process (and hands it the shared fallback secret). */
 const CHILD_ENV = 'RUNDSCHAU_WEB_PROCESS';
@@ -38,6 +39,11 @@ export interface WebProcessesOptions {
   log: Logger;
   /** An editor's pin or exclusion made in a web process: re-learn (and announce) in the primary. */
   onTopicDecision(slug: string): Promise<void>;
+  /**
+   * Resolves when the database is ready for the web processes (the primary migrated it): they load their code and
+   * read the config meanwhile, and open the store only then.
+   */
+  storeReady?: Promise<void>;
   /** First restart delay after a crash (doubles while crashes follow each other within a minute, up to 30 s). */
   restartDelayMs?: number;
 }
@@ -84,7 +90,9 @@ export function startWebProcesses(opts: WebProcessesOptions): WebProcesses {
     const worker = cluster.fork({ [CHILD_ENV]: '1', [SECRET_ENV]: secret });
     workers.add(worker);
     worker.on('message', (message: ToPrimary) => {
-      if (message?.rundschau === 'listening') {
+      if (message?.rundschau === 'hello') {
+        void (opts.storeReady ?? Promise.resolve()).then(() => send(worker, { rundschau: 'go' }));
+      } else if (message?.rundschau === 'listening') {
         listened.add(worker);
         if (!started && listened.size >= opts.count) {
           started = true;
@@ -157,6 +165,8 @@ export interface PrimaryLink {
   /** Login throttles kept by the primary. */
   attempts(name: string, limit: number, windowMs: number): AttemptCounter;
   topicDecision(slug: string): Promise<void>;
+  /** Resolves when the primary says the database is ready (migrated). */
+  storeReady(): Promise<void>;
   /** Runs `fn` once when the primary is gone (its channel closed): a web process does not outlive it. */
   onPrimaryGone(fn: () => void): void;
 }
@@ -164,7 +174,12 @@ export interface PrimaryLink {
 export function primaryLink(): PrimaryLink {
   let next = 0;
   const waiting = new Map<number, { ok: (value: unknown) => void; fail: (error: Error) => void }>();
+  let go!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    go = resolve;
+  });
   process.on('message', (message: ToChild) => {
+    if (message?.rundschau === 'go') return go();
     if (message?.rundschau !== 'answer') return;
     const wait = waiting.get(message.id);
     if (!wait) return;
@@ -182,8 +197,10 @@ export function primaryLink(): PrimaryLink {
       waiting.set(id, { ok, fail });
       tell({ rundschau: 'ask', id, question });
     });
+  tell({ rundschau: 'hello' });
   return {
     secret: process.env[SECRET_ENV],
+    storeReady: () => ready,
     listening: (port) => tell({ rundschau: 'listening', port }),
     listenFailed: (error) =>
       tell({ rundschau: 'listen-failed', message: error instanceof Error ? error.message : String(error) }),

@@ -129,7 +129,7 @@ async function openServing(
   log: Logger,
   metrics: Metrics,
   role: string,
-  extra: { sync?: boolean; applySync?: boolean } = {},
+  extra: { sync?: boolean; applySync?: boolean; storeReady?: () => Promise<void> } = {},
 ) {
   const configPath = resolveConfigPath(opts.config);
   let runtime: Runtime | undefined;
@@ -148,6 +148,8 @@ async function openServing(
         log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`);
       },
     });
+    // A web process reads the config while the primary migrates, and opens the store after.
+    await extra.storeReady?.();
     runtime = await openRuntime({
       configPath,
       log,
@@ -252,20 +254,36 @@ async function serveAlone(opts: ServeOptions): Promise<void> {
 async function servePrimary(opts: ServeOptions, processes: number): Promise<void> {
   const log = createLogger();
   const metrics = createMetrics(true);
-  const { rt, watcher, configPath } = await openServing(opts, log, metrics, opts.fetch ? 'all' : 'web');
-  const server = rt.config().server;
-  const hostname = opts.host ?? server.host;
-  let boundPort = opts.port ?? server.port;
-  rt.feedAnnouncer.fallbackBaseUrl = () => `http://${hostname}:${boundPort}`;
-  if (!opts.fetch) void rt.feedAnnouncer.remember().catch((err: unknown) => log.error({ err }, 'WebSub baseline'));
+  // Forked first: the web processes load their code and read the config while this one opens the store.
+  let storeOpened!: (opened: boolean) => void;
+  const storeReady = new Promise<boolean>((resolve) => {
+    storeOpened = resolve;
+  });
   const web = startWebProcesses({
     count: processes,
     log,
+    // Never resolved when the store failed to open: the web processes are stopped instead.
+    storeReady: storeReady.then((ok) => (ok ? undefined : new Promise<void>(() => {}))),
     onTopicDecision: async (slug) => {
       await rt.curator.relearn(slug);
       void rt.feedAnnouncer.announce();
     },
   });
+  let opened: Awaited<ReturnType<typeof openServing>>;
+  try {
+    opened = await openServing(opts, log, metrics, opts.fetch ? 'all' : 'web');
+  } catch (error) {
+    storeOpened(false);
+    await web.stop(5_000);
+    throw error;
+  }
+  storeOpened(true);
+  const { rt, watcher, configPath } = opened;
+  const server = rt.config().server;
+  const hostname = opts.host ?? server.host;
+  let boundPort = opts.port ?? server.port;
+  rt.feedAnnouncer.fallbackBaseUrl = () => `http://${hostname}:${boundPort}`;
+  if (!opts.fetch) void rt.feedAnnouncer.remember().catch((err: unknown) => log.error({ err }, 'WebSub baseline'));
   let scheduler: Scheduler | undefined;
   // From the start: a SIGTERM while the web processes still start ends them too.
   stopOnSignals(log, 'shutting down: finishing in-flight work', undefined, async () => {
@@ -304,7 +322,11 @@ async function serveWeb(opts: ServeOptions): Promise<void> {
   cluster.worker?.on('error', orphaned); // EPIPE: listening asks a primary that is gone
   let opened: Awaited<ReturnType<typeof openServing>>;
   try {
-    opened = await openServing(opts, log, metrics, 'web', { sync: false, applySync: false });
+    opened = await openServing(opts, log, metrics, 'web', {
+      sync: false,
+      applySync: false,
+      storeReady: () => link.storeReady(),
+    });
   } catch (error) {
     link.listenFailed(error);
     throw error;
