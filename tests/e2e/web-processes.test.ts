@@ -196,3 +196,75 @@ describe('rundschau serve --web-processes 2 (real processes, SQLite)', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe('rundschau serve --web-processes 2 without a password or session secret', () => {
+  let server: FixtureServer;
+  let ws: Workspace;
+  let serve: SpawnedCli;
+  let baseUrl: string;
+  const diagnostics = () => `serve stderr:\n${serve?.stderr.slice(-4000)}`;
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    server.route('/one.xml', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('One', entries('one', 2)));
+    });
+    ws = createWorkspace({ defaults: fastDefaults, sources: [{ url: server.url('/one.xml') }], topics: [] });
+    serve = spawnCli(
+      ['serve', '--web-processes', '2', '--config', ws.configPath, '--host', '127.0.0.1', '--port', '0'],
+      { env: { ...ws.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', RUNDSCHAU_TICK: '*/1 * * * * *' } },
+    );
+    const serving = await waitFor(() => logLines(serve).find((l) => l.msg === 'rundschau is serving'), {
+      timeoutMs: 60_000,
+      what: () => `the "rundschau is serving" log line; ${diagnostics()}`,
+    });
+    baseUrl = String(serving.url).replace(/\/$/, '');
+  }, 90_000);
+
+  afterAll(async () => {
+    if (serve && serve.child.exitCode === null) serve.child.kill('SIGKILL');
+    await server?.close();
+    ws?.cleanup();
+  });
+
+  it("the session (CSRF token) one process made is good in the other: they share the primary's secret", async () => {
+    let page = '';
+    await waitFor(
+      async () => {
+        page = await (await fetch(`${baseUrl}/`, { headers: { connection: 'close' } })).text();
+        return /id="item-\d+"/.test(page);
+      },
+      { timeoutMs: 20_000, what: diagnostics },
+    );
+    const first = await fetch(`${baseUrl}/`, { headers: { connection: 'close' } });
+    const cookie = first.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const html = await first.text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    const id = /id="item-(\d+)"/.exec(html)?.[1];
+    expect(csrf && id, 'a CSRF token and an item').toBeTruthy();
+    // Fresh connections alternate between the two processes (the healths show it): every one takes the token.
+    const pids = new Set<number>();
+    for (let i = 0; i < 4; i++) {
+      const health = (await (await fetch(`${baseUrl}/healthz`, { headers: { connection: 'close' } })).json()) as Health;
+      pids.add(health.pid!);
+    }
+    expect(pids.size).toBe(2);
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${baseUrl}/items/${id}/star`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          cookie,
+          origin: baseUrl,
+          'content-type': 'application/x-www-form-urlencoded',
+          connection: 'close',
+        },
+        body: new URLSearchParams({ _csrf: csrf!, starred: i % 2 ? '0' : '1', next: '/' }).toString(),
+      });
+      expect(res.status, await res.text()).toBe(303);
+    }
+  });
+});
