@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/web/auth.ts';
 import { createWorkspace, logLines, type SpawnedCli, spawnCli, type Workspace, waitFor } from '../support/cli.ts';
+import { dialects, type TestDatabase } from '../support/databases.ts';
 import { entries, rss } from '../support/feeds.ts';
 import { type FixtureServer, startFixtureServer } from '../support/fixture-server.ts';
 import { fastDefaults } from '../support/runtime.ts';
@@ -28,174 +29,191 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('rundschau serve --web-processes 2 (real processes, SQLite)', () => {
-  let server: FixtureServer;
-  let ws: Workspace;
-  let serve: SpawnedCli;
-  let baseUrl: string;
-  let feedRequests = 0;
-  const diagnostics = () => `serve stderr:\n${serve?.stderr.slice(-4000)}`;
+for (const dialect of dialects) {
+  describe.skipIf(dialect.skip !== '')(
+    `rundschau serve --web-processes 2 (real processes, ${dialect.name}) ${dialect.skip}`,
+    () => {
+      let database: TestDatabase | undefined;
+      let server: FixtureServer;
+      let ws: Workspace;
+      let serve: SpawnedCli;
+      let baseUrl: string;
+      let feedRequests = 0;
+      const diagnostics = () => `serve stderr:\n${serve?.stderr.slice(-4000)}`;
 
-  /** Asks /healthz on fresh connections until `n` distinct web pids have answered. */
-  async function webPids(n: number): Promise<Set<number>> {
-    const pids = new Set<number>();
-    await waitFor(
-      async () => {
-        const health = (await (
-          await fetch(`${baseUrl}/healthz`, { headers: { connection: 'close' } })
-        ).json()) as Health;
-        expect(health.role).toBe('web');
-        pids.add(health.pid!);
-        return pids.size >= n;
-      },
-      { timeoutMs: 20_000, what: () => `${n} distinct web pids (saw ${[...pids]}); ${diagnostics()}` },
-    );
-    return pids;
-  }
+      /** Asks /healthz on fresh connections until `n` distinct web pids have answered. */
+      async function webPids(n: number): Promise<Set<number>> {
+        const pids = new Set<number>();
+        await waitFor(
+          async () => {
+            const health = (await (
+              await fetch(`${baseUrl}/healthz`, { headers: { connection: 'close' } })
+            ).json()) as Health;
+            expect(health.role).toBe('web');
+            pids.add(health.pid!);
+            return pids.size >= n;
+          },
+          { timeoutMs: 20_000, what: () => `${n} distinct web pids (saw ${[...pids]}); ${diagnostics()}` },
+        );
+        return pids;
+      }
 
-  /**
-   * The same request on `n` fresh connections: node:cluster hands new connections to the web processes in turn, so
-   * these reach both (webPids shows that fresh connections do).
-   */
-  async function onFreshConnections(path: string, headers: Record<string, string> = {}, n = 6) {
-    const answers: { status: number; text: string }[] = [];
-    for (let i = 0; i < n; i++) {
-      const res = await fetch(`${baseUrl}${path}`, {
-        redirect: 'manual',
-        headers: { ...headers, connection: 'close' },
+      /**
+       * The same request on `n` fresh connections: node:cluster hands new connections to the web processes in turn, so
+       * these reach both (webPids shows that fresh connections do).
+       */
+      async function onFreshConnections(path: string, headers: Record<string, string> = {}, n = 6) {
+        const answers: { status: number; text: string }[] = [];
+        for (let i = 0; i < n; i++) {
+          const res = await fetch(`${baseUrl}${path}`, {
+            redirect: 'manual',
+            headers: { ...headers, connection: 'close' },
+          });
+          answers.push({ status: res.status, text: await res.text() });
+        }
+        return answers;
+      }
+
+      /** A form POST as the reader's pages send it (same origin, CSRF token). */
+      const post = (path: string, cookie: string, form: Record<string, string>) =>
+        fetch(`${baseUrl}${path}`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            cookie,
+            origin: baseUrl,
+            'content-type': 'application/x-www-form-urlencoded',
+            connection: 'close',
+          },
+          body: new URLSearchParams(form).toString(),
+        });
+      const cookiesOf = (res: Response) =>
+        res.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; ');
+      const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+      let anon = '';
+      let anonToken = '';
+      let cookie = '';
+
+      beforeAll(async () => {
+        server = await startFixtureServer();
+        server.route('/farm.xml', (_req, res) => {
+          feedRequests++;
+          res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('Farm', entries('farm', 3)));
+        });
+        ws = createWorkspace({
+          // minInterval 60 s: after the first fetch the feed is not due again within this test.
+          defaults: { ...fastDefaults, minInterval: 60 },
+          // Private reading: a page without the login's cookie sends to the login page.
+          server: { passwordHash: await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 }), reading: 'private' },
+          sources: [{ url: server.url('/farm.xml'), category: 'Farm' }],
+          topics: [],
+        });
+        database = await dialect.create();
+        serve = spawnCli(
+          ['serve', '--web-processes', '2', '--config', ws.configPath, '--host', '127.0.0.1', '--port', '0'],
+          {
+            env: {
+              ...ws.env,
+              DATABASE_URL: dialect.name === 'pg' ? database.url : ws.databasePath,
+              LOG_FORMAT: 'json',
+              LOG_LEVEL: 'info',
+              RUNDSCHAU_TICK: '*/1 * * * * *',
+            },
+          },
+        );
+        const serving = await waitFor(() => logLines(serve).find((l) => l.msg === 'rundschau is serving'), {
+          timeoutMs: 60_000,
+          what: () => `the "rundschau is serving" log line; ${diagnostics()}`,
+        });
+        baseUrl = String(serving.url).replace(/\/$/, '');
+      }, 90_000);
+
+      afterAll(async () => {
+        if (serve && serve.child.exitCode === null) serve.child.kill('SIGKILL');
+        await server?.close();
+        ws?.cleanup();
+        await database?.drop();
       });
-      answers.push({ status: res.status, text: await res.text() });
-    }
-    return answers;
-  }
 
-  /** A form POST as the reader's pages send it (same origin, CSRF token). */
-  const post = (path: string, cookie: string, form: Record<string, string>) =>
-    fetch(`${baseUrl}${path}`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        cookie,
-        origin: baseUrl,
-        'content-type': 'application/x-www-form-urlencoded',
-        connection: 'close',
-      },
-      body: new URLSearchParams(form).toString(),
-    });
-  const cookiesOf = (res: Response) =>
-    res.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  let anon = '';
-  let anonToken = '';
-  let cookie = '';
+      it('answers from two web processes, and one scheduler fetches the feed once', async () => {
+        const pids = await webPids(2);
+        expect(pids.has(serve.child.pid!)).toBe(false);
+        await waitFor(() => feedRequests >= 1, { timeoutMs: 20_000, what: diagnostics });
+        // Ticks every second in every process that would schedule: three more seconds, still one fetch.
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        expect(feedRequests).toBe(1);
+      });
 
-  beforeAll(async () => {
-    server = await startFixtureServer();
-    server.route('/farm.xml', (_req, res) => {
-      feedRequests++;
-      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss('Farm', entries('farm', 3)));
-    });
-    ws = createWorkspace({
-      // minInterval 60 s: after the first fetch the feed is not due again within this test.
-      defaults: { ...fastDefaults, minInterval: 60 },
-      // Private reading: a page without the login's cookie sends to the login page.
-      server: { passwordHash: await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 }), reading: 'private' },
-      sources: [{ url: server.url('/farm.xml'), category: 'Farm' }],
-      topics: [],
-    });
-    serve = spawnCli(
-      ['serve', '--web-processes', '2', '--config', ws.configPath, '--host', '127.0.0.1', '--port', '0'],
-      { env: { ...ws.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', RUNDSCHAU_TICK: '*/1 * * * * *' } },
-    );
-    const serving = await waitFor(() => logLines(serve).find((l) => l.msg === 'rundschau is serving'), {
-      timeoutMs: 60_000,
-      what: () => `the "rundschau is serving" log line; ${diagnostics()}`,
-    });
-    baseUrl = String(serving.url).replace(/\/$/, '');
-  }, 90_000);
+      it('a login made through one process is good in the other', async () => {
+        // The login page sets the anonymous session (CSRF token) cookie.
+        const page = await fetch(`${baseUrl}/login`, { headers: { connection: 'close' } });
+        anon = cookiesOf(page);
+        anonToken = csrfOf(await page.text())!;
+        expect(anonToken, 'CSRF token on the login page').toBeTruthy();
+        const login = await post('/login', anon, { password: PASSWORD, _csrf: anonToken, next: '/' });
+        expect(login.status, await login.clone().text()).toBe(303);
+        cookie = cookiesOf(login);
+        // The river with the login's cookie, from both processes: both know the session; without it, the login page.
+        for (const res of await onFreshConnections('/', { cookie })) expect(res.status).toBe(200);
+        for (const res of await onFreshConnections('/')) expect(res.status).toBe(303);
+      });
 
-  afterAll(async () => {
-    if (serve && serve.child.exitCode === null) serve.child.kill('SIGKILL');
-    await server?.close();
-    ws?.cleanup();
-  });
+      it('a star and a mark-read made through one process show in the other', async () => {
+        const river = await (await fetch(`${baseUrl}/`, { headers: { cookie, connection: 'close' } })).text();
+        const ids = [...river.matchAll(/id="item-(\d+)"/g)].map((m) => m[1]!);
+        const csrf = csrfOf(river);
+        expect(ids.length, 'items on the river').toBeGreaterThan(1);
+        const [starred, read] = [ids[0]!, ids.find((id) => id !== ids[0])!];
+        const star = await post(`/items/${starred}/star`, cookie, { _csrf: csrf!, starred: '1', next: '/' });
+        expect(star.status, await star.clone().text()).toBeLessThan(400);
+        const mark = await post(`/items/${read}/read`, cookie, { _csrf: csrf!, read: '1', next: '/' });
+        expect(mark.status, await mark.clone().text()).toBeLessThan(400);
+        for (const res of await onFreshConnections('/starred', { cookie })) {
+          expect(res.status).toBe(200);
+          expect(res.text).toContain(`id="item-${starred}"`);
+        }
+        for (const res of await onFreshConnections('/', { cookie })) {
+          expect(res.status).toBe(200);
+          expect(res.text).not.toContain(`id="item-${read}"`);
+        }
+      });
 
-  it('answers from two web processes, and one scheduler fetches the feed once', async () => {
-    const pids = await webPids(2);
-    expect(pids.has(serve.child.pid!)).toBe(false);
-    await waitFor(() => feedRequests >= 1, { timeoutMs: 20_000, what: diagnostics });
-    // Ticks every second in every process that would schedule: three more seconds, still one fetch.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect(feedRequests).toBe(1);
-  });
+      it('the login throttle is one for both processes', async () => {
+        // Wrong passwords on fresh connections (so spread over both): 5 a minute in all, not 5 each. The good login
+        // above was this address's first attempt.
+        const statuses: number[] = [];
+        for (let i = 0; i < 7; i++) {
+          statuses.push((await post('/login', anon, { password: 'wrong', _csrf: anonToken, next: '/' })).status);
+        }
+        expect(statuses).toEqual([401, 401, 401, 401, 429, 429, 429]);
+      });
 
-  it('a login made through one process is good in the other', async () => {
-    // The login page sets the anonymous session (CSRF token) cookie.
-    const page = await fetch(`${baseUrl}/login`, { headers: { connection: 'close' } });
-    anon = cookiesOf(page);
-    anonToken = csrfOf(await page.text())!;
-    expect(anonToken, 'CSRF token on the login page').toBeTruthy();
-    const login = await post('/login', anon, { password: PASSWORD, _csrf: anonToken, next: '/' });
-    expect(login.status, await login.clone().text()).toBe(303);
-    cookie = cookiesOf(login);
-    // The river with the login's cookie, from both processes: both know the session; without it, the login page.
-    for (const res of await onFreshConnections('/', { cookie })) expect(res.status).toBe(200);
-    for (const res of await onFreshConnections('/')) expect(res.status).toBe(303);
-  });
+      it('a killed web process is replaced; SIGTERM ends every process', async () => {
+        const before = await webPids(2);
+        const victim = [...before][0]!;
+        process.kill(victim, 'SIGKILL');
+        await waitFor(() => !alive(victim), { timeoutMs: 5_000, what: 'the killed process gone' });
+        const after = await webPids(2);
+        expect(after.has(victim)).toBe(false);
+        await waitFor(() => logLines(serve).some((l) => l.msg === 'web process ended: restarting it'), {
+          timeoutMs: 5_000,
+          what: diagnostics,
+        });
 
-  it('a star and a mark-read made through one process show in the other', async () => {
-    const river = await (await fetch(`${baseUrl}/`, { headers: { cookie, connection: 'close' } })).text();
-    const ids = [...river.matchAll(/id="item-(\d+)"/g)].map((m) => m[1]!);
-    const csrf = csrfOf(river);
-    expect(ids.length, 'items on the river').toBeGreaterThan(1);
-    const [starred, read] = [ids[0]!, ids.find((id) => id !== ids[0])!];
-    const star = await post(`/items/${starred}/star`, cookie, { _csrf: csrf!, starred: '1', next: '/' });
-    expect(star.status, await star.clone().text()).toBeLessThan(400);
-    const mark = await post(`/items/${read}/read`, cookie, { _csrf: csrf!, read: '1', next: '/' });
-    expect(mark.status, await mark.clone().text()).toBeLessThan(400);
-    for (const res of await onFreshConnections('/starred', { cookie })) {
-      expect(res.status).toBe(200);
-      expect(res.text).toContain(`id="item-${starred}"`);
-    }
-    for (const res of await onFreshConnections('/', { cookie })) {
-      expect(res.status).toBe(200);
-      expect(res.text).not.toContain(`id="item-${read}"`);
-    }
-  });
-
-  it('the login throttle is one for both processes', async () => {
-    // Wrong passwords on fresh connections (so spread over both): 5 a minute in all, not 5 each. The good login
-    // above was this address's first attempt.
-    const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      statuses.push((await post('/login', anon, { password: 'wrong', _csrf: anonToken, next: '/' })).status);
-    }
-    expect(statuses).toEqual([401, 401, 401, 401, 429, 429, 429]);
-  });
-
-  it('a killed web process is replaced; SIGTERM ends every process', async () => {
-    const before = await webPids(2);
-    const victim = [...before][0]!;
-    process.kill(victim, 'SIGKILL');
-    await waitFor(() => !alive(victim), { timeoutMs: 5_000, what: 'the killed process gone' });
-    const after = await webPids(2);
-    expect(after.has(victim)).toBe(false);
-    await waitFor(() => logLines(serve).some((l) => l.msg === 'web process ended: restarting it'), {
-      timeoutMs: 5_000,
-      what: diagnostics,
-    });
-
-    const started = Date.now();
-    serve.child.kill('SIGTERM');
-    await waitFor(() => serve.child.exitCode !== null, { timeoutMs: 10_000, what: diagnostics });
-    expect(serve.child.exitCode).toBe(0);
-    for (const pid of after) await waitFor(() => !alive(pid), { timeoutMs: 5_000, what: `web process ${pid} gone` });
-    expect(Date.now() - started).toBeLessThan(10_000);
-  });
-});
+        const started = Date.now();
+        serve.child.kill('SIGTERM');
+        await waitFor(() => serve.child.exitCode !== null, { timeoutMs: 10_000, what: diagnostics });
+        expect(serve.child.exitCode).toBe(0);
+        for (const pid of after)
+          await waitFor(() => !alive(pid), { timeoutMs: 5_000, what: `web process ${pid} gone` });
+        expect(Date.now() - started).toBeLessThan(10_000);
+      });
+    },
+  );
+}
 
 describe('rundschau serve --web-processes 2 without a password or session secret', () => {
   let server: FixtureServer;
