@@ -243,7 +243,8 @@ function processStats() {
     }
     for (const tid of tids) {
       const t = statOf(`/proc/${pid}/task/${tid}/stat`);
-      if (t) threads[t.name] = Number(((threads[t.name] ?? 0) + t.cpuS).toFixed(2));
+      // By thread id (worker threads and the main thread are all called "node"); idle helpers left out.
+      if (t && t.cpuS >= 0.05) threads[`${tid === String(pid) ? 'main' : t.name}:${tid}`] = t.cpuS;
     }
     return {
       pid,
