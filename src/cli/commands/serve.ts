@@ -14,7 +14,6 @@ import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { createApp } from '../../web/app.ts';
 import type { AppDeps } from '../../web/deps.ts';
 import { CliError, configOption, toCliError } from '../output.ts';
-import { resolveFeed } from './add.ts';
 
 export function port(value: string): number {
   const n = Number(value);
@@ -185,7 +184,8 @@ function webDeps(
     // Sync apps subscribe like `rundschau add`; the edited file applies at once (the watcher follows).
     configFile: {
       path: configPath,
-      resolveFeed: (url) => resolveFeed(url),
+      // Loaded when a sync app subscribes: add.ts brings the parser and a progress bar.
+      resolveFeed: async (url) => (await import('./add.ts')).resolveFeed(url),
       reload: async () => {
         const loaded = await loadConfigFile(configPath);
         if (!loaded.ok) throw new ConfigError(loaded.errors);
