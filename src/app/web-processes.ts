@@ -15,7 +15,8 @@ import { type AttemptCounter, RateLimiter } from '../web/auth.ts';
 /** A web process's question to the primary. */
 export type Question =
   | { kind: 'attempt'; name: string; limit: number; windowMs: number; key: string; now: number }
-  | { kind: 'topic-decision'; slug: string };
+  | { kind: 'topic-decision'; slug: string }
+  | { kind: 'refresh'; urls: string[] };
 
 type ToPrimary =
   | { rundschau: 'hello' }
@@ -39,6 +40,8 @@ export interface WebProcessesOptions {
   log: Logger;
   /** An editor's pin or exclusion made in a web process: re-learn (and announce) in the primary. */
   onTopicDecision(slug: string): Promise<void>;
+  /** "Refresh" pressed in a web process: fetch these sources now, in the primary. */
+  onRefresh(urls: string[]): Promise<unknown>;
   /**
    * Resolves when the database is ready for the web processes (the primary migrated it): they load their code and
    * read the config meanwhile, and open the store only then.
@@ -82,6 +85,7 @@ export function startWebProcesses(opts: WebProcessesOptions): WebProcesses {
       }
       return limiter.attempt(question.key, question.now) ? 0 : limiter.retryAfter(question.key, question.now);
     }
+    if (question.kind === 'refresh') return opts.onRefresh(question.urls);
     await opts.onTopicDecision(question.slug);
     return null;
   };
@@ -165,6 +169,7 @@ export interface PrimaryLink {
   /** Login throttles kept by the primary. */
   attempts(name: string, limit: number, windowMs: number): AttemptCounter;
   topicDecision(slug: string): Promise<void>;
+  refresh(urls: string[]): Promise<{ url: string; outcome: string; message?: string }[]>;
   /** Resolves when the primary says the database is ready (migrated). */
   storeReady(): Promise<void>;
   /** Runs `fn` once when the primary is gone (its channel closed): a web process does not outlive it. */
@@ -209,6 +214,7 @@ export function primaryLink(): PrimaryLink {
     topicDecision: async (slug) => {
       await ask({ kind: 'topic-decision', slug });
     },
+    refresh: (urls) => ask({ kind: 'refresh', urls }) as Promise<{ url: string; outcome: string; message?: string }[]>,
     onPrimaryGone: (fn) => process.once('disconnect', fn),
   };
 }

@@ -181,6 +181,18 @@ for (const dialect of dialects) {
         }
       });
 
+      it('"refresh" pressed in a web process fetches the source once (in the primary) and reports the outcome', async () => {
+        const river = await (await fetch(`${baseUrl}/`, { headers: { cookie, connection: 'close' } })).text();
+        const sourceId = /href="\/sources\/(\d+)"/.exec(river)?.[1];
+        const csrf = csrfOf(river);
+        expect(sourceId, 'a source link on the river').toBeTruthy();
+        const before = feedRequests;
+        const res = await post(`/sources/${sourceId}/refresh`, cookie, { _csrf: csrf! });
+        expect(res.status, await res.clone().text()).toBe(303);
+        expect(res.headers.get('location')).toMatch(/done=refreshed&outcome=ok/);
+        expect(feedRequests).toBe(before + 1);
+      });
+
       it('the login throttle is one for both processes', async () => {
         // Wrong passwords on fresh connections (so spread over both): 5 a minute in all, not 5 each. The good login
         // above was this address's first attempt.

@@ -268,6 +268,7 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
       await rt.curator.relearn(slug);
       void rt.feedAnnouncer.announce();
     },
+    onRefresh: (urls) => manager.refresh(urls),
   });
   let opened: Awaited<ReturnType<typeof openServing>>;
   try {
@@ -278,7 +279,7 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
     throw error;
   }
   storeOpened(true);
-  const { rt, watcher, configPath } = opened;
+  const { rt, watcher, manager, configPath } = opened;
   const server = rt.config().server;
   const hostname = opts.host ?? server.host;
   let boundPort = opts.port ?? server.port;
@@ -332,6 +333,8 @@ async function serveWeb(opts: ServeOptions): Promise<void> {
     throw error;
   }
   const { rt, watcher, manager, configPath } = opened;
+  // A refresh fetches in the primary: its cycle is the one that fetches, groups stories and announces.
+  manager.refreshElsewhere = (urls) => link.refresh(urls);
   const server = rt.config().server;
   const hostname = opts.host ?? server.host;
   const listenPort = opts.port ?? server.port;
