@@ -16,15 +16,20 @@ import { type AttemptCounter, RateLimiter } from '../web/auth.ts';
 export type Question =
   | { kind: 'attempt'; name: string; limit: number; windowMs: number; key: string; now: number }
   | { kind: 'topic-decision'; slug: string }
-  | { kind: 'refresh'; urls: string[] };
+  | { kind: 'refresh'; urls: string[] }
+  | { kind: 'metrics' };
 
 type ToPrimary =
   | { rundschau: 'hello' }
   | { rundschau: 'listening'; port: number }
   | { rundschau: 'listen-failed'; message: string }
-  | { rundschau: 'ask'; id: number; question: Question };
+  | { rundschau: 'ask'; id: number; question: Question }
+  | { rundschau: 'metrics'; id: number; value: unknown };
 
-type ToChild = { rundschau: 'answer'; id: number; value?: unknown; error?: string } | { rundschau: 'go' };
+type ToChild =
+  | { rundschau: 'answer'; id: number; value?: unknown; error?: string }
+  | { rundschau: 'go' }
+  | { rundschau: 'metrics-please'; id: number };
 
 /** The environment variable that marks a forked web process (and hands it the shared fallback secret). */
 const CHILD_ENV = 'RUNDSCHAU_WEB_PROCESS';
@@ -40,6 +45,8 @@ export interface WebProcessesOptions {
   log: Logger;
   /** An editor's pin or exclusion made in a web process: re-learn (and announce) in the primary. */
   onTopicDecision(slug: string): Promise<void>;
+  /** The primary's own metrics (prom-client `getMetricsAsJSON()`): its fetches, ingest, parse pool. */
+  metrics(): Promise<unknown>;
   /** "Refresh" pressed in a web process: fetch these sources now, in the primary. */
   onRefresh(urls: string[]): Promise<unknown>;
   /**
@@ -75,7 +82,29 @@ export function startWebProcesses(opts: WebProcessesOptions): WebProcesses {
   const listened = new Set<Worker>();
   const workers = new Set<Worker>();
 
-  const answer = async (question: Question): Promise<unknown> => {
+  // Metrics asked of the web processes (for one that is scraped): by request id.
+  let nextAsk = 0;
+  const asked = new Map<number, (value: unknown) => void>();
+  const metricsOf = (worker: Worker) =>
+    new Promise<unknown>((resolve) => {
+      const id = ++nextAsk;
+      const timer = setTimeout(() => {
+        asked.delete(id);
+        resolve(undefined);
+      }, 2_000);
+      asked.set(id, (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+      send(worker, { rundschau: 'metrics-please', id });
+    });
+
+  const answer = async (question: Question, from: Worker): Promise<unknown> => {
+    if (question.kind === 'metrics') {
+      const others = [...workers].filter((w) => w !== from && listened.has(w));
+      const all = await Promise.all([opts.metrics(), ...others.map(metricsOf)]);
+      return all.filter((m) => m !== undefined);
+    }
     if (question.kind === 'attempt') {
       const id = `${question.name}:${question.limit}:${question.windowMs}`;
       let limiter = throttles.get(id);
@@ -104,8 +133,11 @@ export function startWebProcesses(opts: WebProcessesOptions): WebProcesses {
         }
       } else if (message?.rundschau === 'listen-failed') {
         if (!started) settle.fail(new Error(message.message));
+      } else if (message?.rundschau === 'metrics') {
+        asked.get(message.id)?.(message.value);
+        asked.delete(message.id);
       } else if (message?.rundschau === 'ask') {
-        answer(message.question).then(
+        answer(message.question, worker).then(
           (value) => send(worker, { rundschau: 'answer', id: message.id, value }),
           (error: unknown) =>
             send(worker, {
@@ -170,6 +202,10 @@ export interface PrimaryLink {
   attempts(name: string, limit: number, windowMs: number): AttemptCounter;
   topicDecision(slug: string): Promise<void>;
   refresh(urls: string[]): Promise<{ url: string; outcome: string; message?: string }[]>;
+  /** The metrics of the primary and the other web processes (prom-client JSON, one entry each). */
+  otherMetrics(): Promise<unknown[]>;
+  /** What this process answers when the primary asks for its metrics (for another one being scraped). */
+  serveMetrics(get: () => Promise<unknown>): void;
   /** Resolves when the primary says the database is ready (migrated). */
   storeReady(): Promise<void>;
   /** Runs `fn` once when the primary is gone (its channel closed): a web process does not outlive it. */
@@ -183,8 +219,17 @@ export function primaryLink(): PrimaryLink {
   const ready = new Promise<void>((resolve) => {
     go = resolve;
   });
+  let ownMetrics: (() => Promise<unknown>) | undefined;
   process.on('message', (message: ToChild) => {
     if (message?.rundschau === 'go') return go();
+    if (message?.rundschau === 'metrics-please') {
+      const id = message.id;
+      void (ownMetrics?.() ?? Promise.resolve(undefined)).then(
+        (value) => tell({ rundschau: 'metrics', id, value }),
+        () => tell({ rundschau: 'metrics', id, value: undefined }),
+      );
+      return;
+    }
     if (message?.rundschau !== 'answer') return;
     const wait = waiting.get(message.id);
     if (!wait) return;
@@ -213,6 +258,10 @@ export function primaryLink(): PrimaryLink {
       ask({ kind: 'attempt', name, limit, windowMs, key, now }) as Promise<number>,
     topicDecision: async (slug) => {
       await ask({ kind: 'topic-decision', slug });
+    },
+    otherMetrics: () => ask({ kind: 'metrics' }) as Promise<unknown[]>,
+    serveMetrics: (get) => {
+      ownMetrics = get;
     },
     refresh: (urls) => ask({ kind: 'refresh', urls }) as Promise<{ url: string; outcome: string; message?: string }[]>,
     onPrimaryGone: (fn) => process.once('disconnect', fn),

@@ -60,6 +60,11 @@ export interface AppDeps {
    * `serve` gets the same from the primary, so a cookie set by one is good in the others. Absent: a random one.
    */
   fallbackSecret?: string;
+  /**
+   * The metrics of the other processes of one `serve --web-processes N` (the primary's fetches and ingest, the other
+   * web processes' requests; prom-client JSON): /metrics answers their sum with this one's. Absent: this process's.
+   */
+  otherMetrics?: () => Promise<unknown[]>;
   /** What this process is, for /healthz: `all` (one process), `web` (one of several), `worker`. */
   role?: string;
 }

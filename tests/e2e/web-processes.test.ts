@@ -147,6 +147,24 @@ for (const dialect of dialects) {
         expect(feedRequests).toBe(1);
       });
 
+      it('/metrics answers for all processes: the primary fetches, every web process requests', async () => {
+        // From loopback, no token needed. Fetches happen in the primary only; healths above went to both web processes.
+        const metricsOf = async () =>
+          (await (await fetch(`${baseUrl}/metrics`, { headers: { connection: 'close' } })).text()).split('\n');
+        const sum = (lines: string[], prefix: string) =>
+          lines.filter((l) => l.startsWith(prefix)).reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+        const lines = await metricsOf();
+        expect(sum(lines, 'rundschau_fetches_total{'), lines.join('\n').slice(0, 2000)).toBe(1);
+        // A gauge read from the database: counted once, not once per process.
+        expect(sum(lines, 'rundschau_sources{')).toBe(1);
+        // Six requests on fresh connections, three to each web process: all six in the next scrape (plus the scrape
+        // before), from whichever process answers it; one process's own counters would show three or four.
+        for (let i = 0; i < 6; i++) await fetch(`${baseUrl}/healthz`, { headers: { connection: 'close' } });
+        const after = await metricsOf();
+        const requests = (l: string[]) => sum(l, 'rundschau_http_requests_total{');
+        expect(requests(after) - requests(lines)).toBe(7);
+      });
+
       it('a login made through one process is good in the other', async () => {
         // The login page sets the anonymous session (CSRF token) cookie.
         const page = await fetch(`${baseUrl}/login`, { headers: { connection: 'close' } });

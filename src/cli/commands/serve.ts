@@ -269,6 +269,7 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
       void rt.feedAnnouncer.announce();
     },
     onRefresh: (urls) => manager.refresh(urls),
+    metrics: () => metrics.registry.getMetricsAsJSON(),
   });
   let opened: Awaited<ReturnType<typeof openServing>>;
   try {
@@ -335,6 +336,7 @@ async function serveWeb(opts: ServeOptions): Promise<void> {
   const { rt, watcher, manager, configPath } = opened;
   // A refresh fetches in the primary: its cycle is the one that fetches, groups stories and announces.
   manager.refreshElsewhere = (urls) => link.refresh(urls);
+  link.serveMetrics(() => metrics.registry.getMetricsAsJSON());
   const server = rt.config().server;
   const hostname = opts.host ?? server.host;
   const listenPort = opts.port ?? server.port;
@@ -344,6 +346,7 @@ async function serveWeb(opts: ServeOptions): Promise<void> {
       onTopicDecision: (slug) => link.topicDecision(slug),
       attempts: link.attempts,
       fallbackSecret: link.secret,
+      otherMetrics: link.otherMetrics,
     }),
   );
   let http: HttpServer;
