@@ -9,8 +9,8 @@
  * fetching and a farm of FEEDS new feeds (bench/farm.ts, 50 items each, 250 loopback hosts): the pages are measured
  * while that cold cycle runs (the filled sources are pushed a week into the future first, so only the farm is due).
  * Also printed: the time from spawn to /healthz 200 (`readyMs`), and per process (the primary and each web
- * process): idle RSS, peak RSS (VmHWM), CPU seconds, its threads' CPU seconds, and the event-loop delay p99 the web
- * processes report in /metrics.
+ * process): idle RSS, peak RSS (VmHWM), CPU seconds, its threads' CPU seconds, and the event-loop delay p99 from
+ * /metrics (with web processes: the aggregate over all of them).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -257,7 +257,11 @@ function processStats() {
   });
 }
 
-/** The event-loop delay p99 (ms) each answering process reports (by its start time), over fresh connections. */
+/**
+ * The event-loop delay p99 (ms) /metrics reports, over fresh connections (keyed by process_start_time_seconds). With
+ * web processes /metrics is prom-client's aggregate over the primary and the web processes (this gauge averaged), so
+ * there it is one figure for all of them.
+ */
 async function eventLoopDelays(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (let i = 0; i < 8; i++) {
