@@ -269,7 +269,7 @@ async function eventLoopDelays(): Promise<Record<string, number>> {
       const text = await (await fetch(`${origin}/metrics`, { headers: { connection: 'close' } })).text();
       const start = /^process_start_time_seconds (\S+)/m.exec(text)?.[1];
       const p99 = /^nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(text)?.[1];
-      if (start && p99) out[start] = Number((Number(p99) * 1000).toFixed(1));
+      if (p99) out[start ?? 'all processes'] = Number((Number(p99) * 1000).toFixed(1));
     } catch {
       /* not served */
     }
