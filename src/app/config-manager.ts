@@ -56,7 +56,14 @@ export class RuntimeConfigManager implements ConfigManager {
     return (await import('./resolve-feed.ts')).checkFeed(url);
   }
 
+  /**
+   * Where a refresh runs when not here: a web process of `serve --web-processes N` hands it to the primary, whose
+   * cycle is the one that fetches and groups stories.
+   */
+  refreshElsewhere?: (configUrls: string[]) => Promise<{ url: string; outcome: string; message?: string }[]>;
+
   async refresh(configUrls: string[]) {
+    if (this.refreshElsewhere) return this.refreshElsewhere(configUrls);
     const summary = await runCycle(this.runtime, { sourceUrls: configUrls });
     const results: { url: string; outcome: string; message?: string }[] = summary.outcomes.map((o) => ({
       url: o.url,

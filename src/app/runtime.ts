@@ -21,8 +21,11 @@ export interface Runtime extends CycleContext {
   configPath: string;
   feedAnnouncer: FeedAnnouncer;
   presence: WorkerPresence;
-  /** Replaces the current config (after a reload) and syncs it into the database. */
-  applyConfig(config: Config): Promise<void>;
+  /**
+   * Replaces the current config (after a reload) and syncs it into the database; `sync: false` only replaces it
+   * (a web process of `serve --web-processes N`: the primary's watcher syncs the file, the editing process its edit).
+   */
+  applyConfig(config: Config, opts?: { sync?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,8 @@ export interface RuntimeOptions {
   config?: Config;
   /** What this process is in the cluster's `workers` table: `all` (serve), `worker`, `fetch` (CLI). */
   role?: string;
+  /** Sync the config into the database at open (default true); a web process leaves that to the primary. */
+  sync?: boolean;
 }
 
 /** Opens everything a run needs — config, store (migrated), topic curator, parse workers, limiter — and syncs. */
@@ -72,13 +77,13 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     feedAnnouncer,
     presence: undefined as unknown as WorkerPresence,
     fetchOptions: () => fetchOptionsFromDefaults(current.defaults),
-    async applyConfig(next: Config) {
+    async applyConfig(next: Config, applyOpts?: { sync?: boolean }) {
       const politenessChanged = JSON.stringify(limitsOf(next)) !== JSON.stringify(limitsOf(current));
       // Built before anything is replaced: if it throws, the running config and limiter stay as they were.
       const nextLimiter = politenessChanged ? gate(makeLimiter(next)) : limiter;
       current = next;
       limiter = nextLimiter;
-      await syncConfig(store, curator, next, opts.log);
+      if (applyOpts?.sync !== false) await syncConfig(store, curator, next, opts.log);
     },
     async close() {
       await pool.close();
@@ -86,7 +91,7 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
   };
   runtime.presence = new WorkerPresence(runtime, opts.role ?? 'fetch');
-  await syncConfig(store, curator, config, opts.log);
+  if (opts.sync !== false) await syncConfig(store, curator, config, opts.log);
   return runtime;
 }
 

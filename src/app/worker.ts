@@ -1,9 +1,19 @@
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { type ScoreJobItem, scoreBatch, type TopicSpec } from '../curate/batch.ts';
 import { findStoryClusters, type StoryInput, type StoryOptions } from '../curate/stories.ts';
 import type { ExtractInput } from '../extract/article.ts';
 import { type ProcessInput, processFeed } from './process-feed.ts';
 import { notePeakHeap, threadStats } from './thread-stats.ts';
+
+// Parsing and scoring are background work: this thread yields the CPU to the process's main thread and to the web
+// processes (`serve --web-processes N`) when they want it — nice 10 applies to this thread only (Linux), and costs
+// nothing when the CPU is free. RUNDSCHAU_WORKER_NICE=0 leaves it at the process's priority.
+try {
+  setPriority(0, Number(process.env.RUNDSCHAU_WORKER_NICE ?? 10));
+} catch {
+  /* not allowed here: keep the priority */
+}
 
 export type WorkerJob =
   | { kind: 'process'; input: ProcessInput }

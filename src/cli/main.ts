@@ -1,25 +1,35 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { Command as Program } from 'commander';
 import { describeError } from '../lib/errors.ts';
 import { VERSION } from '../lib/version.ts';
-import { addCommand } from './commands/add.ts';
-import { appPasswordCommand } from './commands/app-password.ts';
-import { backupCommand, restoreCommand } from './commands/backup.ts';
-import { checkConfigCommand } from './commands/check-config.ts';
-import { curateCommand } from './commands/curate.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { exportCommand } from './commands/export.ts';
-import { fetchCommand } from './commands/fetch.ts';
-import { hashPasswordCommand } from './commands/hash-password.ts';
-import { importCommand } from './commands/import.ts';
-import { itemsCommand } from './commands/items.ts';
-import { schemaCommand } from './commands/schema.ts';
-import { serveCommand } from './commands/serve.ts';
-import { sourcesCommand } from './commands/sources.ts';
-import { workerCommand } from './commands/worker.ts';
 import { CliError } from './output.ts';
 
-export function buildProgram(): Command {
-  const program = new Command('rundschau')
+/**
+ * Each command's module, loaded when that command runs (in this order in the help): `rundschau items` loads neither
+ * the web reader nor the fetcher. With esbuild's splitting each is a chunk of its own.
+ */
+const COMMANDS: [string, () => Promise<Command>][] = [
+  ['serve', async () => (await import('./commands/serve.ts')).serveCommand()],
+  ['worker', async () => (await import('./commands/worker.ts')).workerCommand()],
+  ['fetch', async () => (await import('./commands/fetch.ts')).fetchCommand()],
+  ['sources', async () => (await import('./commands/sources.ts')).sourcesCommand()],
+  ['items', async () => (await import('./commands/items.ts')).itemsCommand()],
+  ['add', async () => (await import('./commands/add.ts')).addCommand()],
+  ['import', async () => (await import('./commands/import.ts')).importCommand()],
+  ['export', async () => (await import('./commands/export.ts')).exportCommand()],
+  ['check-config', async () => (await import('./commands/check-config.ts')).checkConfigCommand()],
+  ['curate', async () => (await import('./commands/curate.ts')).curateCommand()],
+  ['hash-password', async () => (await import('./commands/hash-password.ts')).hashPasswordCommand()],
+  ['app-password', async () => (await import('./commands/app-password.ts')).appPasswordCommand()],
+  ['schema', async () => (await import('./commands/schema.ts')).schemaCommand()],
+  ['backup', async () => (await import('./commands/backup.ts')).backupCommand()],
+  ['restore', async () => (await import('./commands/backup.ts')).restoreCommand()],
+  ['doctor', async () => (await import('./commands/doctor.ts')).doctorCommand()],
+];
+
+/** The program with every command, or only `only` when it names one (what a run of that command needs). */
+export async function buildProgram(only?: string): Promise<Command> {
+  const program = new Program('rundschau')
     .description('Self-hosted feed aggregator, reader and curated-feed publisher')
     .version(VERSION)
     .showHelpAfterError()
@@ -31,33 +41,16 @@ Environment:
   RUNDSCHAU_CONFIG    config file (default ./rundschau.yaml); --config wins
   LOG_LEVEL           trace | debug | info | warn | error (default info)`,
     );
-  for (const command of [
-    serveCommand(),
-    workerCommand(),
-    fetchCommand(),
-    sourcesCommand(),
-    itemsCommand(),
-    addCommand(),
-    importCommand(),
-    exportCommand(),
-    checkConfigCommand(),
-    curateCommand(),
-    hashPasswordCommand(),
-    appPasswordCommand(),
-    schemaCommand(),
-    backupCommand(),
-    restoreCommand(),
-    doctorCommand(),
-  ]) {
-    program.addCommand(command);
-  }
+  const chosen = COMMANDS.filter(([name]) => name === only);
+  const commands = await Promise.all((chosen.length > 0 ? chosen : COMMANDS).map(([, load]) => load()));
+  for (const command of commands) program.addCommand(command);
   return program;
 }
 
 const isMain = process.argv[1] && /(rundschau(\.js)?|main\.ts)$/.test(process.argv[1]);
 if (isMain) {
-  buildProgram()
-    .parseAsync(process.argv)
+  buildProgram(process.argv[2])
+    .then((program) => program.parseAsync(process.argv))
     .catch((error: unknown) => {
       if (error instanceof CliError) {
         process.stderr.write(`${error.message}\n`);

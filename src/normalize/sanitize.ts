@@ -1,18 +1,11 @@
 import { createRequire } from 'node:module';
 import sanitizeHtml from 'sanitize-html';
 import { resolveUrl } from '../lib/url.ts';
+import { IFRAME_HOSTS } from './iframe-hosts.ts';
 
-/**
- * Embeds from these hosts (https only) are allowed, sandboxed; every other iframe is dropped. The web pages' CSP
- * `frame-src` is built from this same list (web/security.ts), so a kept embed is never one the browser blocks.
- */
-export const IFRAME_HOSTS: ReadonlySet<string> = new Set([
-  'www.youtube.com',
-  'youtube.com',
-  'www.youtube-nocookie.com',
-  'youtube-nocookie.com',
-  'player.vimeo.com',
-]);
+// In a module of its own, so the web pages' CSP has it without loading sanitize-html.
+export { IFRAME_HOSTS };
+
 const IFRAME_SANDBOX = 'allow-scripts allow-same-origin allow-popups allow-presentation';
 
 /** Attributes holding a URL, per tag; they are resolved to absolute http(s) URLs or removed. */

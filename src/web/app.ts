@@ -48,8 +48,12 @@ export function createApp(deps: AppDeps): Hono {
   const assets = loadAssets();
   // Signs media-proxy URLs (and sessions when nothing else does). Web replicas behind one proxy must agree on it, or
   // a page from one replica links images another refuses: the configured session secret, else one derived from the
-  // password hash, else (a lone process) a random one.
-  const processSecret = sessionSecret(deps.config().server.sessionSecret, passwordHashOf(deps), randomToken(32));
+  // password hash, else the one the primary hands its web processes, else (a lone process) a random one.
+  const processSecret = sessionSecret(
+    deps.config().server.sessionSecret,
+    passwordHashOf(deps),
+    deps.fallbackSecret ?? randomToken(32),
+  );
   const viewCtx = viewCtxFactory(deps, assets.urls, processSecret);
   const feedCache = new FeedCache({ onLookup: (result) => deps.metrics.feedCacheLookups.inc({ result }) });
 
@@ -112,8 +116,10 @@ export function machineEndpoints(app: Hono<WebEnv>, deps: AppDeps, feedCache?: F
     }
     // A rejected config edit: still serving on the last good config, but the operator's change is not in force.
     const rejected = deps.manager?.rejected();
-    if (rejected) return c.json({ status: 'degraded', config: formatIssues(rejected) });
-    return c.json({ status: 'ok' });
+    // Which process answered (serve --web-processes N answers from N of them): its role and pid.
+    const who = deps.role ? { role: deps.role, pid: process.pid } : {};
+    if (rejected) return c.json({ status: 'degraded', config: formatIssues(rejected), ...who });
+    return c.json({ status: 'ok', ...who });
   });
   app.route('/', metricsRoutes(deps, feedCache));
 }

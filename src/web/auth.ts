@@ -126,6 +126,29 @@ export class RateLimiter {
 }
 
 /**
+ * Counts one attempt of `key`: resolves 0 when it may go ahead, else the seconds until it may try again. Login
+ * throttles take one by name (`AppDeps.attempts`): in memory for one process, kept by the primary process when
+ * `serve --web-processes N` runs several, so a guesser spreading tries over the processes meets one limit.
+ */
+export type AttemptCounter = (key: string, now: number) => Promise<number>;
+
+/** The counter of one process (a `RateLimiter`). */
+export function localAttempts(limit: number, windowMs: number): AttemptCounter {
+  const limiter = new RateLimiter(limit, windowMs);
+  return async (key, now) => (limiter.attempt(key, now) ? 0 : limiter.retryAfter(key, now));
+}
+
+/** Where login throttles count: the deps' shared counter when there is one, else this process's own. */
+export function attemptCounter(
+  shared: ((name: string, limit: number, windowMs: number) => AttemptCounter) | undefined,
+  name: string,
+  limit: number,
+  windowMs: number,
+): AttemptCounter {
+  return shared ? shared(name, limit, windowMs) : localAttempts(limit, windowMs);
+}
+
+/**
  * `value.signature`, HMAC-SHA256 in base64url. Synchronous node:crypto: the asynchronous WebCrypto signing behind
  * hono's signed-cookie helpers cost a sixth of a reader page's time.
  */

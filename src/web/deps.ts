@@ -13,6 +13,7 @@ import type {
   Store,
   TopicStore,
 } from '../store/types.ts';
+import type { AttemptCounter } from './auth.ts';
 import type { ConfigManager } from './manage-deps.ts';
 
 /**
@@ -49,6 +50,23 @@ export interface AppDeps {
   manager?: ConfigManager;
   /** The fetcher's per-host politeness, for what the reader fetches itself (favicons). */
   hostLimiter?: { run<T>(host: string, fn: () => Promise<T>): Promise<T> };
+  /**
+   * Login throttles by name, shared by every process that serves the reader (`serve --web-processes N`: kept by the
+   * primary); absent: each throttle counts in this process.
+   */
+  attempts?: (name: string, limit: number, windowMs: number) => AttemptCounter;
+  /**
+   * Signs sessions and media URLs when neither a configured secret nor a password gives one: every process of one
+   * `serve` gets the same from the primary, so a cookie set by one is good in the others. Absent: a random one.
+   */
+  fallbackSecret?: string;
+  /**
+   * The metrics of the other processes of one `serve --web-processes N` (the primary's fetches and ingest, the other
+   * web processes' requests; prom-client JSON): /metrics answers their sum with this one's. Absent: this process's.
+   */
+  otherMetrics?: () => Promise<unknown[]>;
+  /** What this process is, for /healthz: `all` (one process), `web` (one of several), `worker`. */
+  role?: string;
 }
 
 /** What the sync APIs need to edit the config file the way `rundschau add` does. */

@@ -1,10 +1,22 @@
 import { Hono } from 'hono';
+import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { FeedCache } from '../publish/cache.ts';
 import { LEASE_MS } from '../schedule/lease.ts';
 import type { AppDeps } from './deps.ts';
 import { metricsAllowed } from './metrics-access.ts';
 
-type MetricsDeps = Pick<AppDeps, 'store' | 'metrics' | 'config' | 'log'>;
+type MetricsDeps = Pick<AppDeps, 'store' | 'metrics' | 'config' | 'log' | 'otherMetrics'>;
+type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
+
+/** Read from the database at each scrape: the same for every process, so taken from the scraped one only. */
+const DATABASE_GAUGES = new Set([
+  'rundschau_items_stored',
+  'rundschau_sources',
+  'rundschau_sources_due',
+  'rundschau_sources_due_oldest_seconds',
+  'rundschau_leased_sources',
+  'rundschau_lease_age_seconds',
+]);
 
 /**
  * `/metrics` for Prometheus: this process's counters (fetches, HTTP, feed cache) plus the cluster-wide view read
@@ -26,7 +38,18 @@ export function metricsRoutes(deps: MetricsDeps, feedCache?: FeedCache): Hono {
       deps.metrics.feedCacheBytes.set(feedCache.byteSize);
     }
     const registry = deps.metrics.registry;
-    return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' });
+    const headers = { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' };
+    if (!deps.otherMetrics) return c.body(await registry.metrics(), 200, headers);
+    // serve --web-processes N: the sum over the primary and every web process (prom-client's cluster aggregation).
+    const others = ((await deps.otherMetrics().catch((err: unknown) => {
+      deps.log.warn({ err }, 'metrics: asking the other processes');
+      return [];
+    })) ?? []) as MetricsJson[];
+    const merged = AggregatorRegistry.aggregate([
+      await registry.getMetricsAsJSON(),
+      ...others.map((list) => list.filter((m) => !DATABASE_GAUGES.has(m.name))),
+    ]);
+    return c.body(await merged.metrics(), 200, headers);
   });
   return app;
 }

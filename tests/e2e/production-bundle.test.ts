@@ -106,7 +106,7 @@ describe('the production bundle (what the image runs)', () => {
     const base = String(serving.url).replace(/\/$/, '');
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await health.json()).toMatchObject({ status: 'ok' });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^rundschau_sources\{status="ok"\} 1$/m);
     expect((await fetch(`${base}/feeds/all.atom`)).status).toBe(200);

@@ -27,7 +27,7 @@ export function itemsCommand(): Command {
         limit: number;
         json?: boolean;
       }) => {
-        await withRuntime({ config: opts.config, workers: 0 }, async (runtime) => {
+        await withRuntime({ config: opts.config, workers: 0, sync: false }, async (runtime) => {
           const filter: ItemFilter = { unreadOnly: opts.unread, topic: opts.topic };
           if (opts.source) {
             const source = await runtime.store.findSourceByUrl(opts.source);

@@ -1,16 +1,19 @@
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { serve as serveHttp } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
 import { RuntimeConfigManager } from '../../app/config-manager.ts';
 import { extractNow } from '../../app/full-text.ts';
-import { openRuntime } from '../../app/runtime.ts';
+import { openRuntime, type Runtime } from '../../app/runtime.ts';
 import { type Scheduler, startScheduler } from '../../app/scheduler.ts';
+import { isWebProcess, type PrimaryLink, primaryLink, startWebProcesses } from '../../app/web-processes.ts';
 import { ConfigError, formatIssues, loadConfigFile, resolveConfigPath } from '../../config/load.ts';
 import { watchConfig } from '../../config/watch.ts';
-import { createLogger } from '../../lib/log.ts';
-import { createMetrics } from '../../lib/metrics.ts';
+import { createLogger, type Logger } from '../../lib/log.ts';
+import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import { createApp } from '../../web/app.ts';
+import type { AppDeps } from '../../web/deps.ts';
 import { CliError, configOption, toCliError } from '../output.ts';
-import { resolveFeed } from './add.ts';
 
 export function port(value: string): number {
   const n = Number(value);
@@ -62,8 +65,10 @@ export function listen(
 export function stopOnSignals(
   log: { info(obj: object | string, msg?: string): void },
   message: string,
-  http: HttpServer,
+  http: HttpServer | undefined,
   finish: () => Promise<void>,
+  /** Also stop when this is called (a web process whose primary is gone). */
+  also?: (stop: () => void) => void,
 ): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -72,14 +77,29 @@ export function stopOnSignals(
     log.info({ signal }, message);
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
-    http.close();
-    (http as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    http?.close();
+    (http as unknown as { closeIdleConnections?: () => void } | undefined)?.closeIdleConnections?.();
     await finish();
     log.info('bye');
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  also?.(() => void shutdown('primary gone'));
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new InvalidArgumentError('a number of processes 1-256');
+  return n;
+}
+
+export interface ServeOptions {
+  config?: string;
+  host?: string;
+  port?: number;
+  fetch: boolean;
+  webProcesses?: number;
 }
 
 export function serveCommand(): Command {
@@ -89,92 +109,266 @@ export function serveCommand(): Command {
     .option('-H, --host <host>', 'bind address (default: server.host in the config, 127.0.0.1)')
     .option('-p, --port <port>', 'port (default: server.port in the config, 8080)', port)
     .option('--no-fetch', 'serve only; do not fetch feeds')
-    .action(async (opts: { config?: string; host?: string; port?: number; fetch: boolean }) => {
-      const log = createLogger();
-      const configPath = resolveConfigPath(opts.config);
-      const metrics = createMetrics(true);
-      let runtime: Awaited<ReturnType<typeof openRuntime>> | undefined;
-      let watcher: ReturnType<typeof watchConfig>;
-      let manager: RuntimeConfigManager | undefined;
-      try {
-        watcher = watchConfig(configPath, {
-          onChange: (config) => {
-            log.info({ file: configPath }, 'config changed: applying');
-            runtime
-              ?.applyConfig(config)
-              .then(() => manager?.fileApplied())
-              .catch((error: unknown) => log.error({ err: error }, 'applying config failed'));
-          },
-          onError: (issues) => {
-            manager?.fileRejected(issues);
-            log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`);
-          },
-        });
-        runtime = await openRuntime({
-          configPath,
-          log,
-          metrics,
-          config: watcher.current(),
-          role: opts.fetch ? 'all' : 'web',
-        });
-        manager = new RuntimeConfigManager(runtime, watcher);
-      } catch (error) {
-        throw toCliError(error);
-      }
-      const rt = runtime;
-      const server = rt.config().server;
-      const hostname = opts.host ?? server.host;
-      const listenPort = opts.port ?? server.port;
-      // Feed URLs announced to the WebSub hub when server.baseUrl is not set: where this process listens.
-      let boundPort = listenPort;
-      rt.feedAnnouncer.fallbackBaseUrl = () => `http://${hostname}:${boundPort}`;
-      // The baseline for editors' changes when this process does not fetch (`--no-fetch`, cron runs `fetch`).
-      if (!opts.fetch) void rt.feedAnnouncer.remember().catch((err: unknown) => log.error({ err }, 'WebSub baseline'));
-      // Started once the port is bound (below); /healthz asks it how its cycles go.
-      let scheduler: Scheduler | undefined;
-      const app = createApp({
-        store: rt.store,
-        config: rt.config,
-        metrics,
-        log,
-        onTopicDecision: async (slug) => {
-          await rt.curator.relearn(slug);
-          // An editor's pin or exclusion changes the topic's feed now, not at the next fetch cycle.
-          void rt.feedAnnouncer.announce();
-        },
-        cycleHealth: () => scheduler?.health() ?? { consecutiveFailures: 0 },
-        // Sync apps subscribe like `rundschau add`; the edited file applies at once (the watcher follows).
-        configFile: {
-          path: configPath,
-          resolveFeed: (url) => resolveFeed(url),
-          reload: async () => {
-            const loaded = await loadConfigFile(configPath);
-            if (!loaded.ok) throw new ConfigError(loaded.errors);
-            await rt.applyConfig(loaded.config);
-          },
-        },
-        loadFullText: (itemId) => extractNow(rt, itemId),
-        manager,
-        hostLimiter: { run: (host, fn) => rt.limiter.run(host, fn) },
-      });
-      // Bound before the scheduler starts: a port that is taken ends the start with one line, having fetched nothing.
-      let http: HttpServer;
-      try {
-        const bound = await listen(app.fetch, hostname, listenPort);
-        http = bound.server;
-        boundPort = bound.port; // --port 0 picks one
-        log.info({ url: `http://${hostname}:${bound.port}/`, config: configPath }, 'rundschau is serving');
-      } catch (error) {
-        await watcher.close();
-        await rt.close();
-        throw error;
-      }
-      scheduler = opts.fetch ? startScheduler(rt) : undefined;
-
-      stopOnSignals(log, 'shutting down: finishing in-flight work', http, async () => {
-        await scheduler?.stop();
-        await watcher.close();
-        await rt.close();
-      });
+    .option(
+      '--web-processes <n>',
+      'HTTP processes sharing the port, beside the one that fetches (default: one per core; 1: one process does all)',
+      count,
+    )
+    .action(async (opts: ServeOptions) => {
+      if (isWebProcess()) return serveWeb(opts);
+      const processes = opts.webProcesses ?? availableParallelism();
+      if (processes <= 1) return serveAlone(opts);
+      return servePrimary(opts, processes);
     });
+}
+
+/** The config watcher and the runtime, opened as every kind of serve process does (the CLI's errors on failure). */
+async function openServing(
+  opts: ServeOptions,
+  log: Logger,
+  metrics: Metrics,
+  role: string,
+  extra: { sync?: boolean; applySync?: boolean; storeReady?: () => Promise<void> } = {},
+) {
+  const configPath = resolveConfigPath(opts.config);
+  let runtime: Runtime | undefined;
+  let manager: RuntimeConfigManager | undefined;
+  try {
+    const watcher = watchConfig(configPath, {
+      onChange: (config) => {
+        log.info({ file: configPath }, 'config changed: applying');
+        runtime
+          ?.applyConfig(config, { sync: extra.applySync !== false })
+          .then(() => manager?.fileApplied())
+          .catch((error: unknown) => log.error({ err: error }, 'applying config failed'));
+      },
+      onError: (issues) => {
+        manager?.fileRejected(issues);
+        log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`);
+      },
+    });
+    // A web process reads the config while the primary migrates, and opens the store after.
+    await extra.storeReady?.();
+    runtime = await openRuntime({
+      configPath,
+      log,
+      metrics,
+      config: watcher.current(),
+      role,
+      sync: extra.sync,
+    }).catch(async (error: unknown) => {
+      await watcher.close();
+      throw error;
+    });
+    manager = new RuntimeConfigManager(runtime, watcher);
+    return { rt: runtime, watcher, manager, configPath };
+  } catch (error) {
+    throw toCliError(error);
+  }
+}
+
+/** The reader's deps over a runtime (one process, or each web process). */
+function webDeps(
+  rt: Runtime,
+  manager: RuntimeConfigManager,
+  configPath: string,
+  metrics: Metrics,
+  log: Logger,
+  extra: Partial<AppDeps> & { onTopicDecision: (slug: string) => Promise<void> },
+): AppDeps {
+  return {
+    store: rt.store,
+    config: rt.config,
+    metrics,
+    log,
+    // Sync apps subscribe like `rundschau add`; the edited file applies at once (the watcher follows).
+    configFile: {
+      path: configPath,
+      // Loaded when a sync app subscribes: add.ts brings the parser and a progress bar.
+      resolveFeed: async (url) => (await import('./add.ts')).resolveFeed(url),
+      reload: async () => {
+        const loaded = await loadConfigFile(configPath);
+        if (!loaded.ok) throw new ConfigError(loaded.errors);
+        await rt.applyConfig(loaded.config);
+      },
+    },
+    loadFullText: (itemId) => extractNow(rt, itemId),
+    manager,
+    hostLimiter: { run: (host, fn) => rt.limiter.run(host, fn) },
+    ...extra,
+  };
+}
+
+/** `--web-processes 1`: one process fetches and serves (as before there were web processes). */
+async function serveAlone(opts: ServeOptions): Promise<void> {
+  const log = createLogger();
+  const metrics = createMetrics(true);
+  const { rt, watcher, manager, configPath } = await openServing(opts, log, metrics, opts.fetch ? 'all' : 'web');
+  const server = rt.config().server;
+  const hostname = opts.host ?? server.host;
+  const listenPort = opts.port ?? server.port;
+  // Feed URLs announced to the WebSub hub when server.baseUrl is not set: where this process listens.
+  let boundPort = listenPort;
+  rt.feedAnnouncer.fallbackBaseUrl = () => `http://${hostname}:${boundPort}`;
+  // The baseline for editors' changes when this process does not fetch (`--no-fetch`, cron runs `fetch`).
+  if (!opts.fetch) void rt.feedAnnouncer.remember().catch((err: unknown) => log.error({ err }, 'WebSub baseline'));
+  // Started once the port is bound (below); /healthz asks it how its cycles go.
+  let scheduler: Scheduler | undefined;
+  const app = createApp(
+    webDeps(rt, manager, configPath, metrics, log, {
+      role: opts.fetch ? 'all' : 'web',
+      onTopicDecision: async (slug) => {
+        await rt.curator.relearn(slug);
+        // An editor's pin or exclusion changes the topic's feed now, not at the next fetch cycle.
+        void rt.feedAnnouncer.announce();
+      },
+      cycleHealth: () => scheduler?.health() ?? { consecutiveFailures: 0 },
+    }),
+  );
+  // Bound before the scheduler starts: a port that is taken ends the start with one line, having fetched nothing.
+  let http: HttpServer;
+  try {
+    const bound = await listen(app.fetch, hostname, listenPort);
+    http = bound.server;
+    boundPort = bound.port; // --port 0 picks one
+    log.info({ url: `http://${hostname}:${bound.port}/`, config: configPath }, 'rundschau is serving');
+  } catch (error) {
+    await watcher.close();
+    await rt.close();
+    throw error;
+  }
+  scheduler = opts.fetch ? startScheduler(rt) : undefined;
+
+  stopOnSignals(log, 'shutting down: finishing in-flight work', http, async () => {
+    await scheduler?.stop();
+    await watcher.close();
+    await rt.close();
+  });
+}
+
+/**
+ * The primary of `--web-processes N`: migrates and syncs the config, forks the web processes, and once they listen
+ * runs the scheduler (fetch, ingest, parse pool, stories, WebSub) — one per `serve`, however many web processes.
+ * It answers no HTTP itself: node:cluster hands the connections to the web processes.
+ */
+async function servePrimary(opts: ServeOptions, processes: number): Promise<void> {
+  const log = createLogger();
+  const metrics = createMetrics(true);
+  // Forked first: the web processes load their code and read the config while this one opens the store.
+  let storeOpened!: (opened: boolean) => void;
+  const storeReady = new Promise<boolean>((resolve) => {
+    storeOpened = resolve;
+  });
+  const web = startWebProcesses({
+    count: processes,
+    log,
+    // Never resolved when the store failed to open: the web processes are stopped instead.
+    storeReady: storeReady.then((ok) => (ok ? undefined : new Promise<void>(() => {}))),
+    onTopicDecision: async (slug) => {
+      await rt.curator.relearn(slug);
+      void rt.feedAnnouncer.announce();
+    },
+    onRefresh: (urls) => manager.refresh(urls),
+    metrics: () => metrics.registry.getMetricsAsJSON(),
+  });
+  let opened: Awaited<ReturnType<typeof openServing>>;
+  try {
+    opened = await openServing(opts, log, metrics, opts.fetch ? 'all' : 'web');
+  } catch (error) {
+    storeOpened(false);
+    await web.stop(5_000);
+    throw error;
+  }
+  storeOpened(true);
+  const { rt, watcher, manager, configPath } = opened;
+  const server = rt.config().server;
+  const hostname = opts.host ?? server.host;
+  let boundPort = opts.port ?? server.port;
+  rt.feedAnnouncer.fallbackBaseUrl = () => `http://${hostname}:${boundPort}`;
+  if (!opts.fetch) void rt.feedAnnouncer.remember().catch((err: unknown) => log.error({ err }, 'WebSub baseline'));
+  let scheduler: Scheduler | undefined;
+  // From the start: a SIGTERM while the web processes still start ends them too.
+  stopOnSignals(log, 'shutting down: finishing in-flight work', undefined, async () => {
+    await web.stop();
+    await scheduler?.stop();
+    await watcher.close();
+    await rt.close();
+  });
+  try {
+    boundPort = await web.listening;
+    log.info(
+      { url: `http://${hostname}:${boundPort}/`, config: configPath, webProcesses: web.pids() },
+      'rundschau is serving',
+    );
+  } catch (error) {
+    await web.stop(5_000);
+    await watcher.close();
+    await rt.close();
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
+  scheduler = opts.fetch ? startScheduler(rt) : undefined;
+}
+
+/**
+ * One web process of `--web-processes N`: the reader over the same database and config file, without the
+ * scheduler. It opens the store without syncing (the primary did), follows the config file without syncing it
+ * (the primary's watcher does; an edit made here syncs here, at once), and asks the primary for what is kept there.
+ */
+async function serveWeb(opts: ServeOptions): Promise<void> {
+  const log = createLogger();
+  const metrics = createMetrics(true);
+  const link: PrimaryLink = primaryLink();
+  // The primary gone while this one still starts (its SIGTERM, a crash): nothing to serve for.
+  const orphaned = () => process.exit(0);
+  process.once('disconnect', orphaned);
+  cluster.worker?.on('error', orphaned); // EPIPE: listening asks a primary that is gone
+  let opened: Awaited<ReturnType<typeof openServing>>;
+  try {
+    opened = await openServing(opts, log, metrics, 'web', {
+      sync: false,
+      applySync: false,
+      storeReady: () => link.storeReady(),
+    });
+  } catch (error) {
+    link.listenFailed(error);
+    throw error;
+  }
+  const { rt, watcher, manager, configPath } = opened;
+  // A refresh fetches in the primary: its cycle is the one that fetches, groups stories and announces.
+  manager.refreshElsewhere = (urls) => link.refresh(urls);
+  link.serveMetrics(() => metrics.registry.getMetricsAsJSON());
+  const server = rt.config().server;
+  const hostname = opts.host ?? server.host;
+  const listenPort = opts.port ?? server.port;
+  const app = createApp(
+    webDeps(rt, manager, configPath, metrics, log, {
+      role: 'web',
+      onTopicDecision: (slug) => link.topicDecision(slug),
+      attempts: link.attempts,
+      fallbackSecret: link.secret,
+      otherMetrics: link.otherMetrics,
+    }),
+  );
+  let http: HttpServer;
+  try {
+    const bound = await listen(app.fetch, hostname, listenPort);
+    http = bound.server;
+    link.listening(bound.port);
+    process.off('disconnect', orphaned);
+  } catch (error) {
+    link.listenFailed(error); // listen's one-line reason (a taken port)
+    await watcher.close();
+    await rt.close();
+    throw error;
+  }
+  stopOnSignals(
+    log,
+    'web process shutting down',
+    http,
+    async () => {
+      await watcher.close();
+      await rt.close();
+    },
+    (stop) => link.onPrimaryGone(stop),
+  );
 }

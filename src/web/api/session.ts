@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AppPassword, AppPasswordStore } from '../../store/types.ts';
-import { RateLimiter, tokensEqual } from '../auth.ts';
+import { type AttemptCounter, localAttempts, RateLimiter, tokensEqual } from '../auth.ts';
 
 /**
  * Who a sync request is: app passwords looked up by name or Fever key (kept a few seconds, so a request costs no
@@ -9,6 +9,8 @@ import { RateLimiter, tokensEqual } from '../auth.ts';
  */
 
 const LOOKUP_CACHE_MS = 5_000;
+/** Wrong app passwords per address and minute. */
+export const LOGIN_ATTEMPTS_PER_MINUTE = 20;
 /** Edit tokens (Google Reader's `T`) go stale after a day: clients fetch a new one when told (X-Reader-Google-Bad-Token). */
 export const EDIT_TOKEN_TTL_MS = 24 * 3_600_000;
 
@@ -16,13 +18,12 @@ export class AppSessions {
   private readonly byName = new Map<string, { at: number; entry: Promise<AppPassword | undefined> }>();
   private readonly byFeverKey = new Map<string, { at: number; entry: Promise<AppPassword | undefined> }>();
   private limiter: RateLimiter | undefined;
-  /** Login attempts per address (wrong passwords): a password guesser gets 429s. */
-  readonly logins = new RateLimiter(20, 60_000);
-
   constructor(
     private readonly store: AppPasswordStore,
     private readonly now: () => number,
     private readonly requestsPerMinute: () => number,
+    /** Login attempts per address (wrong passwords): a password guesser gets 429s (seconds to wait, else 0). */
+    readonly logins: AttemptCounter = localAttempts(LOGIN_ATTEMPTS_PER_MINUTE, 60_000),
   ) {}
 
   appPassword(name: string): Promise<AppPassword | undefined> {

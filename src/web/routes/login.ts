@@ -2,7 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { LoginPage } from '../../../views/pages.tsx';
 import { safeLocalPath } from '../../lib/links.ts';
-import { RateLimiter, randomToken, SESSION_TTL_SECONDS, verifyPassword } from '../auth.ts';
+import { attemptCounter, randomToken, SESSION_TTL_SECONDS, verifyPassword } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { passwordHashOf, writeSession } from '../middleware/session/index.ts';
 import { renderPage, type ViewCtxFactory, type WebContext, type WebEnv } from '../request-context.ts';
@@ -18,9 +18,12 @@ export function clientIp(c: WebContext): string {
   }
 }
 
-export function loginRoutes(deps: Pick<AppDeps, 'config' | 'log' | 'now'>, viewCtx: ViewCtxFactory): Hono<WebEnv> {
+export function loginRoutes(
+  deps: Pick<AppDeps, 'config' | 'log' | 'now' | 'attempts'>,
+  viewCtx: ViewCtxFactory,
+): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const limiter = new RateLimiter(LOGIN_ATTEMPTS_PER_MINUTE, 60_000);
+  const attempt = attemptCounter(deps.attempts, 'login', LOGIN_ATTEMPTS_PER_MINUTE, 60_000);
   const now = () => deps.now?.() ?? Date.now();
 
   app.get('/login', (c) => {
@@ -35,8 +38,9 @@ export function loginRoutes(deps: Pick<AppDeps, 'config' | 'log' | 'now'>, viewC
     const hash = passwordHashOf(deps);
     if (!hash) return c.redirect(next, 303);
     const ip = clientIp(c);
-    if (!limiter.attempt(ip, now())) {
-      c.header('Retry-After', String(limiter.retryAfter(ip, now())));
+    const wait = await attempt(ip, now());
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
       deps.log.warn({ ip }, 'login rate-limited');
       return renderPage(c, LoginPage({ ctx: viewCtx(c, 'other'), next, error: c.var.t('loginRateLimited') }), 429);
     }

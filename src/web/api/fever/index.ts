@@ -1,13 +1,14 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ItemFilter, ItemWithSource, SourceRow } from '../../../store/types.ts';
+import { attemptCounter } from '../../auth.ts';
 import type { AppDeps } from '../../deps.ts';
 import { type Icon, sourceIcon } from '../../favicons.ts';
 import { clientIp } from '../../routes/login.ts';
 import { MAX_ROW_ID, timestampMs } from '../greader/ids.ts';
 import { loadCatalog, sourceTitle, subscribed } from '../greader/streams.ts';
 import { setItemsRead, setItemsStarred } from '../marking.ts';
-import { AppSessions } from '../session.ts';
+import { AppSessions, LOGIN_ATTEMPTS_PER_MINUTE } from '../session.ts';
 
 /**
  * The Fever API (`/api/fever?api`, for apps that speak only Fever: Reeder Classic, Unread, Fiery Feeds…):
@@ -105,7 +106,12 @@ function rowId(text: string | undefined): number {
 
 export function feverRoutes(deps: AppDeps): Hono {
   const now = () => deps.now?.() ?? Date.now();
-  const sessions = new AppSessions(deps.store, now, () => deps.config().sync.requestsPerMinute);
+  const sessions = new AppSessions(
+    deps.store,
+    now,
+    () => deps.config().sync.requestsPerMinute,
+    attemptCounter(deps.attempts, 'fever-login', LOGIN_ATTEMPTS_PER_MINUTE, 60_000),
+  );
   const app = new Hono();
 
   const handler = async (c: Context) => {
@@ -130,9 +136,8 @@ export function feverRoutes(deps: AppDeps): Hono {
     const ip = clientIp(c as never);
     const user = await sessions.feverUser(get('api_key') ?? '');
     if (!user) {
-      if (!sessions.logins.attempt(ip, now())) {
-        return c.json(base, 429, { 'Retry-After': String(sessions.logins.retryAfter(ip, now())) });
-      }
+      const wait = await sessions.logins(ip, now());
+      if (wait > 0) return c.json(base, 429, { 'Retry-After': String(wait) });
       // Fever answers a wrong key with 200 and auth 0 (what its apps look for), like the original and Miniflux.
       return c.json(base);
     }

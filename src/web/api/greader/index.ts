@@ -2,12 +2,13 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { feedUrlKey } from '../../../lib/url.ts';
 import type { AppPassword } from '../../../store/types.ts';
+import { attemptCounter } from '../../auth.ts';
 import type { AppDeps } from '../../deps.ts';
 import { publicOrigin } from '../../request-context.ts';
 import { clientIp } from '../../routes/login.ts';
 import { checkAppPassword } from '../app-passwords.ts';
 import { setItemsRead, setItemsStarred } from '../marking.ts';
-import { AppSessions } from '../session.ts';
+import { AppSessions, LOGIN_ATTEMPTS_PER_MINUTE } from '../session.ts';
 import { feedId, labelId, parseItemId, parseStreamId, STATE, timestampMs } from './ids.ts';
 import { streamAtom, streamJson } from './render.ts';
 import {
@@ -45,7 +46,12 @@ type Ctx = Context<Env>;
 
 export function greaderRoutes(deps: AppDeps): Hono {
   const now = () => deps.now?.() ?? Date.now();
-  const sessions = new AppSessions(deps.store, now, () => deps.config().sync.requestsPerMinute);
+  const sessions = new AppSessions(
+    deps.store,
+    now,
+    () => deps.config().sync.requestsPerMinute,
+    attemptCounter(deps.attempts, 'greader-login', LOGIN_ATTEMPTS_PER_MINUTE, 60_000),
+  );
   const api = new Hono<Env>();
   const touched = new Map<string, number>();
 
@@ -74,9 +80,8 @@ export function greaderRoutes(deps: AppDeps): Hono {
   const login = async (c: Ctx) => {
     const params = c.var.params;
     const ip = clientIp(c as never);
-    if (!sessions.logins.attempt(ip, now())) {
-      return c.text('Error=TooManyRequests\n', 429, { 'Retry-After': String(sessions.logins.retryAfter(ip, now())) });
-    }
+    const wait = await sessions.logins(ip, now());
+    if (wait > 0) return c.text('Error=TooManyRequests\n', 429, { 'Retry-After': String(wait) });
     const entry = await checkAppPassword(deps.store, params.get('Email') ?? '', params.get('Passwd') ?? '');
     if (!entry) return c.text('Error=BadAuthentication\n', 401);
     await deps.store.touchAppPassword(entry.name, now());

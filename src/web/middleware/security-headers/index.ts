@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { IFRAME_HOSTS } from '../../../normalize/sanitize.ts';
+// Not from sanitize.ts: that loads sanitize-html, which the web processes never run.
+import { IFRAME_HOSTS } from '../../../normalize/iframe-hosts.ts';
 
 /**
  * No inline script or style anywhere, so the policy needs neither nonces nor 'unsafe-inline'. Item content
