@@ -82,7 +82,10 @@ export async function ingestSource(ctx: IngestContext, source: SourceRow): Promi
           { now: now(), defaults },
         );
       } else {
-        const stored = await ctx.store.upsertItems(source.id, processed.items, started);
+        const stored = await ctx.store.upsertItems(source.id, processed.items, started, {
+          feedTitle: processed.meta.title ?? null,
+          siteUrl: processed.meta.siteUrl ?? null,
+        });
         await ctx.store.applyRetention(
           source.id,
           effectiveRetention(source, defaults),

@@ -19,6 +19,7 @@ import {
 import { indexedBody, searchTextFromHtml, withArticle } from './search-text.ts';
 import type {
   Cursor,
+  FeedNaming,
   FullText,
   FullTextOutcome,
   FullTextStatus,
@@ -41,7 +42,12 @@ export class SqlItemStore implements ItemStore {
     private readonly queries: ItemQueries,
   ) {}
 
-  async upsertItems(sourceId: number, incoming: NewItem[], now = Date.now()): Promise<UpsertResult> {
+  async upsertItems(
+    sourceId: number,
+    incoming: NewItem[],
+    now = Date.now(),
+    naming?: FeedNaming,
+  ): Promise<UpsertResult> {
     const { items, sources, tombstones } = this.ctx.t;
     const unique = new Map<string, NewItem>();
     for (const item of incoming) if (!unique.has(item.uid)) unique.set(item.uid, item);
@@ -110,6 +116,9 @@ export class SqlItemStore implements ItemStore {
       });
       this.ctx.conn.indexText(result.inserted.map(searchRow), true);
       this.ctx.conn.indexText(result.updated.map(searchRow), false);
+      // The feed's own name and site go in with its items: entries print them, and written apart (finishFetch,
+      // later) they would move the published feeds' stamps twice for one fetch, so WebSub would ping twice.
+      const named = naming ? { feedTitle: naming.feedTitle, siteUrl: naming.siteUrl } : {};
       if (result.inserted.length > 0) {
         const n = result.inserted.length;
         await tx
@@ -117,11 +126,15 @@ export class SqlItemStore implements ItemStore {
           .set({
             itemCount: sql`${sources.itemCount} + ${n}`,
             unreadCount: sql`${sources.unreadCount} + ${n}`,
+            ...named,
             ...itemsChanged(sources, now),
           })
           .where(eq(sources.id, sourceId));
       } else if (result.updated.length > 0) {
-        await tx.update(sources).set(itemsChanged(sources, now)).where(eq(sources.id, sourceId));
+        await tx
+          .update(sources)
+          .set({ ...named, ...itemsChanged(sources, now) })
+          .where(eq(sources.id, sourceId));
       }
       // An edited item changes the curated feeds that show it, whether or not re-scoring moves its score.
       await topicsShowingChanged(

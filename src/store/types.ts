@@ -52,6 +52,12 @@ export interface SyncResult {
   removed: string[];
 }
 
+/** What a feed says of itself that its published entries print. */
+export interface FeedNaming {
+  feedTitle: string | null;
+  siteUrl: string | null;
+}
+
 export interface UpsertResult {
   /** Rows inserted, with their new ids. */
   inserted: StoredItem[];
@@ -244,7 +250,8 @@ export interface SourceStore {
 /** Items: ingest (upsert, retention), rivers, read/star, batch scans, story keys and the published feeds' change mark. */
 export interface ItemStore {
   /** Inserts new items, updates changed ones in place, writes nothing for unchanged or tombstoned ones. */
-  upsertItems(sourceId: number, items: NewItem[], now?: number): Promise<UpsertResult>;
+  /** `naming`: the feed's own title and site as just fetched, stored with the items (one change, not two). */
+  upsertItems(sourceId: number, items: NewItem[], now?: number, naming?: FeedNaming): Promise<UpsertResult>;
   /**
    * Removes items first seen more than `days` ago or beyond the newest `items`, but never a starred one, one of the
    * `minItems` newest, or one whose uid is in `inLatestDocument` (the source's latest parsed document); leaves a

@@ -183,6 +183,35 @@ for (const dialect of dialects) {
         );
       });
 
+      it('a fetch bringing items and a new feed name changes the feeds once, with both (WebSub pings once)', async () => {
+        const sourceId = sourceIds.get(B)!;
+        const paths = ['/feeds/all.atom', '/feeds/category/Tech.atom'];
+        const before = await Promise.all(paths.map((p) => get(p)));
+        const naming = { feedTitle: 'Beta renamed', siteUrl: 'https://beta-renamed.example/' };
+        await store.upsertItems(
+          sourceId,
+          [makeItem({ uid: 'b-with-rename', publishedAt: minutes(4) })],
+          tick(),
+          naming,
+        );
+        const between = await Promise.all(paths.map((p) => get(p)));
+        for (const [i, path] of paths.entries()) {
+          expect(between[i]!.etag, `${path}: items in`).not.toBe(before[i]!.etag);
+          expect(between[i]!.text, `${path}: the new name comes with the items`).toContain(
+            'https://beta-renamed.example/',
+          );
+        }
+        await store.finishFetch(
+          sourceId,
+          { ...naming, lastFetchAt: tick() },
+          { startedAt: clock, durationMs: 5, outcome: 'ok' },
+        );
+        for (const [i, path] of paths.entries()) {
+          const after = await get(path, { 'if-none-match': between[i]!.etag });
+          expect(after.status, `${path}: the fetch's end is no second change`).toBe(304);
+        }
+      });
+
       it('a feed moving its site changes the feeds that name it; fetches that change nothing do not', async () => {
         const sourceId = sourceIds.get(B)!;
         const fetched = (siteUrl: string) =>
