@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import sanitizeHtml from 'sanitize-html';
+import { dirname, join } from 'node:path';
 import { resolveUrl } from '../lib/url.ts';
 import { IFRAME_HOSTS } from './iframe-hosts.ts';
 
@@ -41,9 +41,53 @@ function allowedIframe(src: string | undefined): boolean {
  */
 const current: { baseUrl?: string; firstImage?: string } = {};
 
-function buildOptions(): sanitizeHtml.IOptions {
+type Transformer = (
+  tagName: string,
+  attribs: Record<string, string>,
+) => { tagName: string; attribs: Record<string, string> };
+type ExclusiveFilter = (frame: { tag: string; attribs: Record<string, string> }) => boolean;
+
+/**
+ * The few sanitize-html defaults (2.16, `sanitizeHtml.defaults`) our options do not override, frozen here so that
+ * the runtime never loads the library (it requires postcss at load: ~14 MB of a parse worker's RSS).
+ * tests/normalize/sanitize.test.ts checks them against the library's, so an upgrade that changes them fails there.
+ * - allowedTags: the defaults' list, of which we drop main and nav and to which we add media tags (below);
+ * - selfClosing, allowedEmptyAttributes: as the library's;
+ * - nonBooleanAttributes: only where it can matter, the attributes some tag of ours allows (an empty value of one
+ *   of these is dropped). The library's list is ~200 names, mostly event handlers we never allow.
+ */
+export const LIBRARY_DEFAULTS = {
+  allowedTags: (
+    'address article aside footer header h1 h2 h3 h4 h5 h6 hgroup main nav section blockquote dd ' +
+    'div dl dt figcaption figure hr li menu ol p pre ul a abbr b bdi bdo br cite code data dfn ' +
+    'em i kbd mark q rb rp rt rtc ruby s samp small span strong sub sup time u var wbr caption ' +
+    'col colgroup table tbody td tfoot th thead tr'
+  ).split(' '),
+  selfClosing: 'img br hr area base basefont input link meta'.split(' '),
+  allowedEmptyAttributes: ['alt'],
+  nonBooleanAttributes:
+    'alt colspan datetime height href loading poster rel rowspan sandbox scope src start target title type width'.split(
+      ' ',
+    ),
+};
+
+/** Our options in sanitize-html's shape (the test runs the library with them as the reference). */
+export interface SanitizeOptions {
+  allowedTags: string[];
+  allowedAttributes: Record<string, string[]>;
+  allowedSchemes: string[];
+  allowedSchemesByTag: Record<string, string[]>;
+  allowedSchemesAppliedToAttributes: string[];
+  allowProtocolRelative: boolean;
+  allowedIframeHostnames: string[];
+  nonTextTags: string[];
+  transformTags: Record<string, Transformer>;
+  exclusiveFilter: ExclusiveFilter;
+}
+
+function buildOptions(): SanitizeOptions {
   const absolutize =
-    (tag: string): sanitizeHtml.Transformer =>
+    (tag: string): Transformer =>
     (tagName, attribs) => {
       const out: Record<string, string> = { ...attribs };
       for (const name of URL_ATTRIBUTES[tag] ?? []) {
@@ -69,7 +113,7 @@ function buildOptions(): sanitizeHtml.IOptions {
     };
   return {
     allowedTags: [
-      ...sanitizeHtml.defaults.allowedTags.filter((t) => t !== 'main' && t !== 'nav'),
+      ...LIBRARY_DEFAULTS.allowedTags.filter((t) => t !== 'main' && t !== 'nav'),
       'img',
       'iframe',
       'video',
@@ -117,7 +161,7 @@ function buildOptions(): sanitizeHtml.IOptions {
       'math',
     ],
     transformTags: Object.fromEntries(Object.keys(URL_ATTRIBUTES).map((tag) => [tag, absolutize(tag)])),
-    exclusiveFilter: (frame) => {
+    exclusiveFilter: (frame): boolean => {
       if (frame.tag === 'img') return !frame.attribs.src || isTrackingPixel(frame.attribs);
       if (frame.tag === 'iframe') return !allowedIframe(frame.attribs.src);
       if (frame.tag === 'source') return !frame.attribs.src;
@@ -126,15 +170,27 @@ function buildOptions(): sanitizeHtml.IOptions {
   };
 }
 
-const OPTIONS = buildOptions();
+export const OPTIONS = buildOptions();
 
-/** Sanitises feed HTML and reports the first real image (used as item image when the feed names none). */
-export function sanitizeContentWithImage(html: string, baseUrl?: string): { html: string; firstImage?: string } {
+/**
+ * Runs a sanitiser over one document with this module's per-document state (base URL, first image): `allowList`
+ * below, or (tests/normalize/sanitize.test.ts) sanitize-html itself with OPTIONS, the reference it is held to.
+ */
+export function sanitizeDocument(
+  run: (html: string) => string,
+  html: string,
+  baseUrl?: string,
+): { html: string; firstImage?: string } {
   if (!html.trim()) return { html: '' };
   current.baseUrl = baseUrl;
   current.firstImage = undefined;
-  const clean = allowList(html).trim();
+  const clean = run(html).trim();
   return { html: clean, firstImage: current.firstImage };
+}
+
+/** Sanitises feed HTML and reports the first real image (used as item image when the feed names none). */
+export function sanitizeContentWithImage(html: string, baseUrl?: string): { html: string; firstImage?: string } {
+  return sanitizeDocument(allowList, html, baseUrl);
 }
 
 /**
@@ -146,56 +202,48 @@ export function sanitizeContent(html: string, baseUrl?: string): string {
   return sanitizeContentWithImage(html, baseUrl).html;
 }
 
-/** sanitize-html itself with OPTIONS: the reference the allow-list below is tested against, output for output. */
-export function sanitizeWithLibrary(html: string, baseUrl?: string): { html: string; firstImage?: string } {
-  if (!html.trim()) return { html: '' };
-  current.baseUrl = baseUrl;
-  current.firstImage = undefined;
-  const clean = sanitizeHtml(html, OPTIONS).trim();
-  return { html: clean, firstImage: current.firstImage };
-}
-
 /*
  * sanitize-html's algorithm (2.16, index.js: onopentag/ontext/onclosetag in "discard" mode) for OPTIONS only, on the
- * very htmlparser2 that sanitize-html uses (resolved through it), so it tokenises alike. Same output, same
+ * very htmlparser2 that sanitize-html uses (its own 8.0.2 copy, resolved through it without loading the library), so
+ * it tokenises alike: the project's htmlparser2 10 decodes entities in attributes differently (3 corpus bodies
+ * differ). Only that copy's Parser module is loaded (not its index: domhandler, domutils), and never sanitize-html
+ * itself nor its postcss. Same output, same
  * transforms and filters called in the same order; what it leaves out are the branches OPTIONS never takes
  * (escape modes, text filters, class/style/srcset/script rules, glob attribute names, nesting limits, frame text,
  * which only textFilter/exclusiveFilter could read and ours does not). The library sets up its option maps, a
  * parser and a closure per tag on every call and escapes every text in six regex passes: for a feed item that was
  * half of the sanitising CPU. tests/normalize/sanitize.test.ts compares both on the corpus and on XSS vectors.
  */
-interface Htmlparser2Parser {
-  write(chunk: string): void;
-  end(): void;
-}
 interface Handler {
   onopentag(name: string, attribs: Record<string, string>): void;
   ontext(text: string): void;
   onclosetag(name: string, isImplied: boolean): void;
 }
-type ParserCtor = new (handler: Handler, options: { decodeEntities: boolean }) => Htmlparser2Parser;
 
+type ParserCtor = new (
+  handler: Handler,
+  options: { decodeEntities: boolean },
+) => { write(chunk: string): void; end(): void };
+
+// sanitize-html's htmlparser2 by file: the package's exports map names only its index.
 const libraryRequire = createRequire(createRequire(import.meta.url).resolve('sanitize-html'));
-const { Parser } = libraryRequire('htmlparser2') as { Parser: ParserCtor };
-
-const MERGED = { ...sanitizeHtml.defaults, ...OPTIONS } as sanitizeHtml.IOptions & {
-  nonBooleanAttributes: string[];
-  allowedEmptyAttributes: string[];
+const { Parser } = libraryRequire(join(dirname(libraryRequire.resolve('htmlparser2')), 'Parser.js')) as {
+  Parser: ParserCtor;
 };
-const ALLOWED_TAGS = new Set(MERGED.allowedTags as string[]);
+
+const MERGED = { ...LIBRARY_DEFAULTS, ...OPTIONS };
+const ALLOWED_TAGS = new Set(MERGED.allowedTags);
 const NON_TEXT_TAGS = new Set(MERGED.nonTextTags);
 const SELF_CLOSING = new Set(MERGED.selfClosing);
 const NON_BOOLEAN = new Set(MERGED.nonBooleanAttributes);
 const EMPTY_ALLOWED = new Set(MERGED.allowedEmptyAttributes);
 const SCHEME_ATTRIBUTES = new Set(MERGED.allowedSchemesAppliedToAttributes);
-const ALLOWED_SCHEMES = new Set(MERGED.allowedSchemes as string[]);
-const SCHEMES_BY_TAG = new Map(Object.entries(MERGED.allowedSchemesByTag ?? {}).map(([t, l]) => [t, new Set(l)]));
-const ATTRIBUTES_BY_TAG = new Map(
-  Object.entries(MERGED.allowedAttributes as Record<string, string[]>).map(([t, l]) => [t, new Set(l)]),
-);
-const IFRAME_HOSTNAMES = MERGED.allowedIframeHostnames ?? [];
-const TRANSFORMS = new Map(Object.entries(MERGED.transformTags as Record<string, sanitizeHtml.Transformer>));
-const EXCLUDE = MERGED.exclusiveFilter as (frame: { tag: string; attribs: Record<string, string> }) => unknown;
+const ALLOWED_SCHEMES = new Set(MERGED.allowedSchemes);
+const SCHEMES_BY_TAG = new Map(Object.entries(MERGED.allowedSchemesByTag).map(([t, l]) => [t, new Set(l)]));
+const ATTRIBUTES_BY_TAG = new Map(Object.entries(MERGED.allowedAttributes).map(([t, l]) => [t, new Set(l)]));
+const IFRAME_HOSTNAMES = MERGED.allowedIframeHostnames;
+const TRANSFORMS = new Map(Object.entries(MERGED.transformTags));
+const EXCLUDE = MERGED.exclusiveFilter;
 const VALID_ATTRIBUTE_NAME = /^[^\0\t\n\f\r /<=>]+$/;
 
 interface Frame {

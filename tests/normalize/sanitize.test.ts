@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sanitizeHtml from 'sanitize-html';
 import { describe, expect, it } from 'vitest';
 import { decodeFeedBytes } from '../../src/decode/index.ts';
-import { sanitizeContent, sanitizeContentWithImage, sanitizeWithLibrary } from '../../src/normalize/sanitize.ts';
+import {
+  LIBRARY_DEFAULTS,
+  OPTIONS,
+  sanitizeContent,
+  sanitizeContentWithImage,
+  sanitizeDocument,
+} from '../../src/normalize/sanitize.ts';
 import { parseFeed } from '../../src/parse/index.ts';
 import { corpora, readManifest } from '../support/corpus.ts';
 
@@ -115,8 +122,34 @@ describe('sanitizeContent allow-list behaviour', () => {
  * the library's per-call set-up (src/normalize/sanitize.ts): its output must be the library's, byte for byte, on
  * every body of the corpus, on the XSS vectors and on those cut and spliced at random places (broken markup).
  */
+/** sanitize-html itself with our options: the reference (a devDependency; the runtime never loads it). */
+const sanitizeWithLibrary = (html: string, baseUrl?: string) =>
+  sanitizeDocument((h) => sanitizeHtml(h, OPTIONS as sanitizeHtml.IOptions), html, baseUrl);
+
 describe('the allow-list sanitiser against sanitize-html itself', () => {
   const base = 'https://site.example/post/';
+
+  it('reads the library defaults it froze as the library has them', () => {
+    const library = sanitizeHtml.defaults as sanitizeHtml.IOptions & {
+      nonBooleanAttributes: string[];
+      allowedEmptyAttributes: string[];
+    };
+    expect(LIBRARY_DEFAULTS.allowedTags).toEqual(library.allowedTags);
+    expect(LIBRARY_DEFAULTS.selfClosing).toEqual(library.selfClosing);
+    expect(LIBRARY_DEFAULTS.allowedEmptyAttributes).toEqual(library.allowedEmptyAttributes);
+    // Every default the port does not read is one our options override (or a mode the port implements).
+    const overridden = new Set(Object.keys(OPTIONS));
+    const frozen = new Set(Object.keys(LIBRARY_DEFAULTS));
+    const unread = Object.keys(library).filter((k) => !overridden.has(k) && !frozen.has(k));
+    expect(unread.sort()).toEqual(['disallowedTagsMode', 'enforceHtmlBoundary', 'parseStyleAttributes']);
+    expect(library.disallowedTagsMode).toBe('discard');
+    expect(library.enforceHtmlBoundary).toBe(false);
+    // nonBooleanAttributes only matters for the attributes some tag of ours allows.
+    const ours = new Set(Object.values(OPTIONS.allowedAttributes).flat());
+    expect([...LIBRARY_DEFAULTS.nonBooleanAttributes].sort()).toEqual(
+      library.nonBooleanAttributes.filter((a) => ours.has(a)).sort(),
+    );
+  });
   const same = (html: string) => {
     const ours = sanitizeContentWithImage(html, base);
     const library = sanitizeWithLibrary(html, base);
