@@ -1,7 +1,20 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type * as PromClient from 'prom-client';
+
+/**
+ * prom-client is loaded at the first createMetrics (a synchronous require: it is CommonJS): its index loads the
+ * default collectors, the push gateway (http/https) and @opentelemetry/api, ~100 ms of a CLI start on 2 busy cores
+ * for a command such as `items` that counts nothing (issue 14).
+ */
+let promClient: typeof PromClient | undefined;
+function prom(): typeof PromClient {
+  promClient ??= createRequire(import.meta.url)('prom-client') as typeof PromClient;
+  return promClient;
+}
 
 /** Prometheus metrics of one process; served at /metrics. */
 export function createMetrics(withDefaults = true) {
+  const { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } = prom();
   const registry = new Registry();
   if (withDefaults) collectDefaultMetrics({ register: registry });
   return {
