@@ -8,7 +8,7 @@ import { openRuntime, type Runtime } from '../../app/runtime.ts';
 import type { Scheduler } from '../../app/scheduler.ts';
 import { isWebProcess, type PrimaryLink, primaryLink, startWebProcesses } from '../../app/web-processes.ts';
 import { ConfigError, formatIssues, loadConfigFile, resolveConfigPath } from '../../config/load.ts';
-import { watchConfig } from '../../config/watch.ts';
+import { type ParsedConfig, watchConfig } from '../../config/watch.ts';
 import { createLogger, type Logger } from '../../lib/log.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
 import type { AppDeps } from '../../web/deps.ts';
@@ -133,27 +133,32 @@ async function openServing(
   log: Logger,
   metrics: Metrics,
   role: string,
-  extra: { sync?: boolean; applySync?: boolean; storeReady?: () => Promise<void> } = {},
+  extra: { sync?: boolean; applySync?: boolean; storeReady?: () => Promise<ParsedConfig | undefined> } = {},
 ) {
   const configPath = resolveConfigPath(opts.config);
   let runtime: Runtime | undefined;
   let manager: RuntimeConfigManager | undefined;
   try {
-    const watcher = watchConfig(configPath, {
-      onChange: (config) => {
-        log.info({ file: configPath }, 'config changed: applying');
-        runtime
-          ?.applyConfig(config, { sync: extra.applySync !== false })
-          .then(() => manager?.fileApplied())
-          .catch((error: unknown) => log.error({ err: error }, 'applying config failed'));
+    // A web process waits for the primary to migrate and sync; the config the primary read comes with its word
+    // and is taken as it is while the file holds the same text (three processes on two cores parsed it thrice).
+    const known = await extra.storeReady?.();
+    const watcher = watchConfig(
+      configPath,
+      {
+        onChange: (config) => {
+          log.info({ file: configPath }, 'config changed: applying');
+          runtime
+            ?.applyConfig(config, { sync: extra.applySync !== false })
+            .then(() => manager?.fileApplied())
+            .catch((error: unknown) => log.error({ err: error }, 'applying config failed'));
+        },
+        onError: (issues) => {
+          manager?.fileRejected(issues);
+          log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`);
+        },
       },
-      onError: (issues) => {
-        manager?.fileRejected(issues);
-        log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`);
-      },
-    });
-    // A web process reads the config while the primary migrates, and opens the store after.
-    await extra.storeReady?.();
+      { known },
+    );
     runtime = await openRuntime({
       configPath,
       log,
@@ -281,15 +286,15 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
   const log = createLogger();
   const metrics = createMetrics(true);
   // Forked first: the web processes load their code and read the config while this one opens the store.
-  let storeOpened!: (opened: boolean) => void;
-  const storeReady = new Promise<boolean>((resolve) => {
+  let storeOpened!: (opened: ParsedConfig | false) => void;
+  const storeReady = new Promise<ParsedConfig | false>((resolve) => {
     storeOpened = resolve;
   });
   const web = startWebProcesses({
     count: processes,
     log,
     // Never resolved when the store failed to open: the web processes are stopped instead.
-    storeReady: storeReady.then((ok) => (ok ? undefined : new Promise<void>(() => {}))),
+    storeReady: storeReady.then((parsed) => (parsed ? parsed : new Promise<never>(() => {}))),
     onTopicDecision: async (slug) => {
       await rt.curator.relearn(slug);
       void rt.feedAnnouncer.announce();
@@ -305,8 +310,8 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
     await web.stop(5_000);
     throw error;
   }
-  storeOpened(true);
   const { rt, watcher, manager, configPath } = opened;
+  storeOpened(watcher.parsed());
   const server = rt.config().server;
   const hostname = opts.host ?? server.host;
   let boundPort = opts.port ?? server.port;
