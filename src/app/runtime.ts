@@ -63,13 +63,18 @@ export async function openRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let limiter = gate(makeLimiter(config));
   let current = config;
   const feedAnnouncer = new FeedAnnouncer({ store, config: () => current, log: opts.log });
+  // Made at the first use: a command that fetches nothing (items, sources …) never loads prom-client.
+  let metrics = opts.metrics;
   const runtime: Runtime = {
     configPath: opts.configPath,
     store,
     curator,
     pool,
     log: opts.log,
-    metrics: opts.metrics ?? createMetrics(false),
+    get metrics() {
+      metrics ??= createMetrics(false);
+      return metrics;
+    },
     get limiter() {
       return limiter;
     },

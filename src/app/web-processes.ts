@@ -1,5 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomBytes } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
+import type { Config } from '../config/schema.ts';
+import type { ParsedConfig } from '../config/watch.ts';
 import type { Logger } from '../lib/log.ts';
 import { type AttemptCounter, RateLimiter } from '../web/auth.ts';
 
@@ -28,7 +31,8 @@ type ToPrimary =
 
 type ToChild =
   | { rundschau: 'answer'; id: number; value?: unknown; error?: string }
-  | { rundschau: 'go' }
+  /** `config`: the primary's parsed config (v8-serialised, base64) with the hash of its text. */
+  | { rundschau: 'go'; config?: { sha256: string; v8: string } }
   | { rundschau: 'metrics-please'; id: number };
 
 /** The environment variable that marks a forked web process (and hands it the shared fallback secret). */
@@ -51,9 +55,11 @@ export interface WebProcessesOptions {
   onRefresh(urls: string[]): Promise<unknown>;
   /**
    * Resolves when the database is ready for the web processes (the primary migrated it): they load their code and
-   * read the config meanwhile, and open the store only then.
+   * wait meanwhile, and read the config and open the store only then. With the primary's config: a web process
+   * whose file still holds the same text takes it instead of parsing the file again (issue 14: three processes
+   * starting on two cores each parsed the same YAML).
    */
-  storeReady?: Promise<void>;
+  storeReady?: Promise<ParsedConfig | undefined>;
   /** First restart delay after a crash (doubles while crashes follow each other within a minute, up to 30 s). */
   restartDelayMs?: number;
 }
@@ -124,7 +130,12 @@ export function startWebProcesses(opts: WebProcessesOptions): WebProcesses {
     workers.add(worker);
     worker.on('message', (message: ToPrimary) => {
       if (message?.rundschau === 'hello') {
-        void (opts.storeReady ?? Promise.resolve()).then(() => send(worker, { rundschau: 'go' }));
+        void (opts.storeReady ?? Promise.resolve(undefined)).then((parsed) =>
+          send(worker, {
+            rundschau: 'go',
+            config: parsed && { sha256: parsed.sha256, v8: serialize(parsed.config).toString('base64') },
+          }),
+        );
       } else if (message?.rundschau === 'listening') {
         listened.add(worker);
         if (!started && listened.size >= opts.count) {
@@ -206,8 +217,8 @@ export interface PrimaryLink {
   otherMetrics(): Promise<unknown[]>;
   /** What this process answers when the primary asks for its metrics (for another one being scraped). */
   serveMetrics(get: () => Promise<unknown>): void;
-  /** Resolves when the primary says the database is ready (migrated). */
-  storeReady(): Promise<void>;
+  /** Resolves when the primary says the database is ready (migrated), with the primary's config when it sent it. */
+  storeReady(): Promise<ParsedConfig | undefined>;
   /** Runs `fn` once when the primary is gone (its channel closed): a web process does not outlive it. */
   onPrimaryGone(fn: () => void): void;
 }
@@ -215,13 +226,16 @@ export interface PrimaryLink {
 export function primaryLink(): PrimaryLink {
   let next = 0;
   const waiting = new Map<number, { ok: (value: unknown) => void; fail: (error: Error) => void }>();
-  let go!: () => void;
-  const ready = new Promise<void>((resolve) => {
+  let go!: (parsed: ParsedConfig | undefined) => void;
+  const ready = new Promise<ParsedConfig | undefined>((resolve) => {
     go = resolve;
   });
   let ownMetrics: (() => Promise<unknown>) | undefined;
   process.on('message', (message: ToChild) => {
-    if (message?.rundschau === 'go') return go();
+    if (message?.rundschau === 'go') {
+      const shared = message.config;
+      return go(shared && { sha256: shared.sha256, config: deserialize(Buffer.from(shared.v8, 'base64')) as Config });
+    }
     if (message?.rundschau === 'metrics-please') {
       const id = message.id;
       void (ownMetrics?.() ?? Promise.resolve(undefined)).then(

@@ -3,7 +3,7 @@ import { chmod, readFile, realpath, rename, stat, unlink, writeFile } from 'node
 import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { feedUrlKey } from '../lib/url.ts';
 import { ConfigError, type ConfigIssue, parseConfigText } from './load.ts';
 import { sourceSchema } from './schema.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from './schema.ts';
 
 /** The file editors read (`# yaml-language-server: $schema=./rundschau.schema.json`); `rundschau schema` prints it. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { feedUrlKey } from '../lib/url.ts';
 import { formatPath, locate, positionAt, positionOf } from './locate.ts';
 import { type Config, configSchema } from './schema.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const DURATION_HINT = 'must be a duration like 30s, 15m, 2h or 1d, or a number of seconds';
 

@@ -15,6 +15,17 @@ export interface ConfigWatchOptions {
   /** Quiet time after the last file event before the file is read (editors write in several steps). */
   debounceMs?: number;
   env?: Record<string, string | undefined>;
+  /**
+   * A config another process parsed from the text with this SHA-256 (a web process of `serve --web-processes N`
+   * gets the primary's): taken as it is when the file still holds that text, so it is not parsed again.
+   */
+  known?: ParsedConfig;
+}
+
+/** A valid config and the SHA-256 of the text it was parsed from. */
+export interface ParsedConfig {
+  sha256: string;
+  config: Config;
 }
 
 export interface ConfigWatcher {
@@ -25,6 +36,8 @@ export interface ConfigWatcher {
    * event it causes applies nothing twice.
    */
   adopt(text: string, config: Config): void;
+  /** The current config with the hash of the text it came from (not of a rejected later text). */
+  parsed(): ParsedConfig;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -55,11 +68,16 @@ export function watchConfig(
   // Behind a symlink (a Kubernetes ConfigMap mount swaps a `..data` link next to it), updates arrive as events
   // for other names in the directory; the content hash keeps unrelated events from doing anything.
   const followAnyName = lstatSync(path).isSymbolicLink();
-  const initial = parseConfigText(initialText, path, env);
-  if (!initial.ok) throw new ConfigError(initial.errors);
-
-  let config = initial.config;
   let lastSeenHash = sha256(initialText);
+  let config: Config;
+  if (options.known?.sha256 === lastSeenHash) {
+    config = options.known.config;
+  } else {
+    const initial = parseConfigText(initialText, path, env);
+    if (!initial.ok) throw new ConfigError(initial.errors);
+    config = initial.config;
+  }
+  let configHash = lastSeenHash;
   let timer: NodeJS.Timeout | undefined;
   let reloading: Promise<void> = Promise.resolve();
   let closed = false;
@@ -83,6 +101,7 @@ export function watchConfig(
     const result = parseConfigText(text, path, env);
     if (result.ok) {
       config = result.config;
+      configHash = hash;
       handlers.onChange(config);
     } else {
       handlers.onError(result.errors);
@@ -109,9 +128,11 @@ export function watchConfig(
 
   return {
     current: () => config,
+    parsed: () => ({ sha256: configHash, config }),
     adopt(text, next) {
       lastSeenHash = sha256(text);
       config = next;
+      configHash = lastSeenHash;
     },
     async close() {
       closed = true;

@@ -23,7 +23,27 @@ export class SqlSourceStore implements SourceStore {
   async syncSources(configured: SourceConfig[], now = Date.now()): Promise<SyncResult> {
     const { sources } = this.ctx.t;
     return this.ctx.write(async (tx) => {
-      const existing = await tx.select().from(sources);
+      // Only the columns compared and moved here: sources not in the file stay in the table (6,500 rows of 38
+      // columns on the 1M-item bench database), and reading every column of every row was ~100 ms of each start.
+      const existing = await tx
+        .select({
+          id: sources.id,
+          configUrl: sources.configUrl,
+          inConfig: sources.inConfig,
+          title: sources.title,
+          category: sources.category,
+          tags: sources.tags,
+          language: sources.language,
+          identity: sources.identity,
+          intervalOverride: sources.intervalOverride,
+          retentionDays: sources.retentionDays,
+          retentionItems: sources.retentionItems,
+          retentionMinItems: sources.retentionMinItems,
+          enabled: sources.enabled,
+          status: sources.status,
+          nextFetchAt: sources.nextFetchAt,
+        })
+        .from(sources);
       const byUrl = new Map(existing.map((row) => [row.configUrl, row]));
       const result: SyncResult = { added: [], updated: [], removed: [] };
       const seen = new Set<string>();

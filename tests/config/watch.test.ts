@@ -35,6 +35,30 @@ describe('watchConfig', () => {
     expect(() => watchConfig(temp.configPath, { onChange() {}, onError() {} }, { env: {} })).toThrow(ConfigError);
   });
 
+  it('takes a known config parsed from the same text as it is, and parses the file when its text differs', async () => {
+    const { watcher, configPath } = await setup();
+    const parsed = watcher.parsed();
+    expect(parsed.config).toBe(watcher.current());
+    // The same text: the given object itself (not parsed again); another text: parsed from the file.
+    const marked = { ...parsed.config, marker: true } as unknown as Config;
+    const same = watchConfig(
+      configPath,
+      { onChange() {}, onError() {} },
+      { env: {}, known: { ...parsed, config: marked } },
+    );
+    cleanups.push(() => same.close());
+    expect(same.current()).toBe(marked);
+    const other = watchConfig(
+      configPath,
+      { onChange() {}, onError() {} },
+      { env: {}, known: { sha256: '0'.repeat(64), config: marked } },
+    );
+    cleanups.push(() => other.close());
+    expect(other.current()).not.toBe(marked);
+    expect(other.current()).toEqual(parsed.config);
+    expect(other.parsed().sha256).toBe(parsed.sha256);
+  });
+
   it('throws ConfigError when the file is missing at start', () => {
     expect(() => watchConfig('/nonexistent/rundschau.yaml', { onChange() {}, onError() {} }, { env: {} })).toThrow(
       /cannot read/,

@@ -1,17 +1,16 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
-import { serve as serveHttp } from '@hono/node-server';
+import type { serve as serveHttp } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
 import { RuntimeConfigManager } from '../../app/config-manager.ts';
 import { extractNow } from '../../app/full-text.ts';
 import { openRuntime, type Runtime } from '../../app/runtime.ts';
-import { type Scheduler, startScheduler } from '../../app/scheduler.ts';
+import type { Scheduler } from '../../app/scheduler.ts';
 import { isWebProcess, type PrimaryLink, primaryLink, startWebProcesses } from '../../app/web-processes.ts';
 import { ConfigError, formatIssues, loadConfigFile, resolveConfigPath } from '../../config/load.ts';
-import { watchConfig } from '../../config/watch.ts';
+import { type ParsedConfig, watchConfig } from '../../config/watch.ts';
 import { createLogger, type Logger } from '../../lib/log.ts';
 import { createMetrics, type Metrics } from '../../lib/metrics.ts';
-import { createApp } from '../../web/app.ts';
 import type { AppDeps } from '../../web/deps.ts';
 import { CliError, configOption, toCliError } from '../output.ts';
 
@@ -47,15 +46,21 @@ export function listen(
   hostname: string,
   listenPort: number,
 ): Promise<{ server: HttpServer; port: number }> {
-  return new Promise((listening, failed) => {
-    const server = serveHttp({ fetch, hostname, port: listenPort }, (info) => {
-      server.off('error', failed);
-      listening({ server, port: info.port });
-    });
-    server.once('error', failed);
-  }).catch((error: unknown) => {
-    throw listenError(error, hostname, listenPort);
-  }) as Promise<{ server: HttpServer; port: number }>;
+  // Loaded here: the primary of `--web-processes N` listens on nothing and loads no HTTP server (issue 14).
+  return import('@hono/node-server')
+    .then(
+      ({ serve: serveHttp }) =>
+        new Promise((listening, failed) => {
+          const server = serveHttp({ fetch, hostname, port: listenPort }, (info) => {
+            server.off('error', failed);
+            listening({ server, port: info.port });
+          });
+          server.once('error', failed);
+        }),
+    )
+    .catch((error: unknown) => {
+      throw listenError(error, hostname, listenPort);
+    }) as Promise<{ server: HttpServer; port: number }>;
 }
 
 /**
@@ -128,27 +133,32 @@ async function openServing(
   log: Logger,
   metrics: Metrics,
   role: string,
-  extra: { sync?: boolean; applySync?: boolean; storeReady?: () => Promise<void> } = {},
+  extra: { sync?: boolean; applySync?: boolean; storeReady?: () => Promise<ParsedConfig | undefined> } = {},
 ) {
   const configPath = resolveConfigPath(opts.config);
   let runtime: Runtime | undefined;
   let manager: RuntimeConfigManager | undefined;
   try {
-    const watcher = watchConfig(configPath, {
-      onChange: (config) => {
-        log.info({ file: configPath }, 'config changed: applying');
-        runtime
-          ?.applyConfig(config, { sync: extra.applySync !== false })
-          .then(() => manager?.fileApplied())
-          .catch((error: unknown) => log.error({ err: error }, 'applying config failed'));
+    // A web process waits for the primary to migrate and sync; the config the primary read comes with its word
+    // and is taken as it is while the file holds the same text (three processes on two cores parsed it thrice).
+    const known = await extra.storeReady?.();
+    const watcher = watchConfig(
+      configPath,
+      {
+        onChange: (config) => {
+          log.info({ file: configPath }, 'config changed: applying');
+          runtime
+            ?.applyConfig(config, { sync: extra.applySync !== false })
+            .then(() => manager?.fileApplied())
+            .catch((error: unknown) => log.error({ err: error }, 'applying config failed'));
+        },
+        onError: (issues) => {
+          manager?.fileRejected(issues);
+          log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`);
+        },
       },
-      onError: (issues) => {
-        manager?.fileRejected(issues);
-        log.error(`config edit rejected, keeping the last good config:\n${formatIssues(issues)}`);
-      },
-    });
-    // A web process reads the config while the primary migrates, and opens the store after.
-    await extra.storeReady?.();
+      { known },
+    );
     runtime = await openRuntime({
       configPath,
       log,
@@ -199,8 +209,28 @@ function webDeps(
   };
 }
 
+/**
+ * The reader (hono, the routes, views, publish) is loaded only by the processes that answer HTTP, and the scheduler
+ * (node-cron, the cycle) only by the one that fetches, once its port is bound: the primary of `--web-processes N`
+ * loads no web code and a web process no scheduler (issue 14: start-up is module loading on busy cores).
+ */
+function loadWebApp() {
+  const loading = import('../../web/app.ts');
+  loading.catch(() => {}); // awaited where it is used; no unhandled rejection before that
+  return loading;
+}
+
+function loadScheduler(fetch: boolean) {
+  if (!fetch) return undefined;
+  const loading = import('../../app/scheduler.ts');
+  loading.catch(() => {});
+  return loading;
+}
+
 /** `--web-processes 1`: one process fetches and serves (as before there were web processes). */
 async function serveAlone(opts: ServeOptions): Promise<void> {
+  const webApp = loadWebApp();
+  const schedulerModule = loadScheduler(opts.fetch);
   const log = createLogger();
   const metrics = createMetrics(true);
   const { rt, watcher, manager, configPath } = await openServing(opts, log, metrics, opts.fetch ? 'all' : 'web');
@@ -214,7 +244,7 @@ async function serveAlone(opts: ServeOptions): Promise<void> {
   if (!opts.fetch) void rt.feedAnnouncer.remember().catch((err: unknown) => log.error({ err }, 'WebSub baseline'));
   // Started once the port is bound (below); /healthz asks it how its cycles go.
   let scheduler: Scheduler | undefined;
-  const app = createApp(
+  const app = (await webApp).createApp(
     webDeps(rt, manager, configPath, metrics, log, {
       role: opts.fetch ? 'all' : 'web',
       onTopicDecision: async (slug) => {
@@ -237,7 +267,7 @@ async function serveAlone(opts: ServeOptions): Promise<void> {
     await rt.close();
     throw error;
   }
-  scheduler = opts.fetch ? startScheduler(rt) : undefined;
+  scheduler = schedulerModule ? (await schedulerModule).startScheduler(rt) : undefined;
 
   stopOnSignals(log, 'shutting down: finishing in-flight work', http, async () => {
     await scheduler?.stop();
@@ -252,18 +282,19 @@ async function serveAlone(opts: ServeOptions): Promise<void> {
  * It answers no HTTP itself: node:cluster hands the connections to the web processes.
  */
 async function servePrimary(opts: ServeOptions, processes: number): Promise<void> {
+  const schedulerModule = loadScheduler(opts.fetch);
   const log = createLogger();
   const metrics = createMetrics(true);
   // Forked first: the web processes load their code and read the config while this one opens the store.
-  let storeOpened!: (opened: boolean) => void;
-  const storeReady = new Promise<boolean>((resolve) => {
+  let storeOpened!: (opened: ParsedConfig | false) => void;
+  const storeReady = new Promise<ParsedConfig | false>((resolve) => {
     storeOpened = resolve;
   });
   const web = startWebProcesses({
     count: processes,
     log,
     // Never resolved when the store failed to open: the web processes are stopped instead.
-    storeReady: storeReady.then((ok) => (ok ? undefined : new Promise<void>(() => {}))),
+    storeReady: storeReady.then((parsed) => (parsed ? parsed : new Promise<never>(() => {}))),
     onTopicDecision: async (slug) => {
       await rt.curator.relearn(slug);
       void rt.feedAnnouncer.announce();
@@ -279,8 +310,8 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
     await web.stop(5_000);
     throw error;
   }
-  storeOpened(true);
   const { rt, watcher, manager, configPath } = opened;
+  storeOpened(watcher.parsed());
   const server = rt.config().server;
   const hostname = opts.host ?? server.host;
   let boundPort = opts.port ?? server.port;
@@ -294,6 +325,8 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
     await watcher.close();
     await rt.close();
   });
+  // Loaded while the web processes start; started at once when they listen (no await between: a SIGTERM finds it).
+  const startScheduler = schedulerModule && (await schedulerModule).startScheduler;
   try {
     boundPort = await web.listening;
     log.info(
@@ -306,7 +339,7 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
     await rt.close();
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
-  scheduler = opts.fetch ? startScheduler(rt) : undefined;
+  scheduler = startScheduler?.(rt);
 }
 
 /**
@@ -315,6 +348,7 @@ async function servePrimary(opts: ServeOptions, processes: number): Promise<void
  * (the primary's watcher does; an edit made here syncs here, at once), and asks the primary for what is kept there.
  */
 async function serveWeb(opts: ServeOptions): Promise<void> {
+  const webApp = loadWebApp();
   const log = createLogger();
   const metrics = createMetrics(true);
   const link: PrimaryLink = primaryLink();
@@ -340,7 +374,7 @@ async function serveWeb(opts: ServeOptions): Promise<void> {
   const server = rt.config().server;
   const hostname = opts.host ?? server.host;
   const listenPort = opts.port ?? server.port;
-  const app = createApp(
+  const app = (await webApp).createApp(
     webDeps(rt, manager, configPath, metrics, log, {
       role: 'web',
       onTopicDecision: (slug) => link.topicDecision(slug),
