@@ -76,7 +76,7 @@ describe('river page cache', () => {
     const starred = await c.get('/starred');
     expect(titles(starred.html)).toHaveLength(0);
     const id = /data-id="(\d+)"/.exec(after.html)![1]!;
-    await h.store.setStarred([Number(id)], true);
+    await h.store.setStarred(Number(id), true);
     expect((await c.get('/starred')).html).toContain(`data-id="${id}"`);
   });
 
