@@ -277,6 +277,10 @@ async function eventLoopDelays(): Promise<Record<string, number>> {
   return out;
 }
 const idle = processStats();
+// The scheduler's tick starts the cold cycle at its next minute: measure once the farm is being fetched.
+if (farm) {
+  for (let i = 0; i < 1300 && (await farmRequests()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+}
 
 /** The server's CPU time so far (user + system, ms, all its processes) from /proc: a load-independent cost per request. */
 function serverCpuMs(): number | undefined {

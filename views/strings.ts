@@ -56,21 +56,22 @@ export function toggleButton(
   const action = kind === 'read' ? paths.itemRead(id) : paths.itemStar(id);
   const formaction = opts.formaction ? sync` formaction="${opts.action ?? action}"` : '';
   const title = opts.title ? sync` title="${opts.title}"` : '';
-  return sync`<button type="submit"${formaction}${title}${toggleRest(ctx.t, kind, on)}</button>`;
+  return sync`<button type="submit"${formaction}${title}${toggleRest(ctx.t, kind, on, Boolean(opts.formaction))}</button>`;
 }
 
 /**
  * Everything of a toggle after its action and title, which depends only on the language, the kind and the state:
- * made once per translator (a river has 100 toggles, all alike but for their URLs).
+ * made once per translator (a river has 100 toggles, all alike but for their URLs). In the river (`inRiver`) the
+ * labels app.js switches to are said once on the river's form (`riverLabels`), not on each of its 100 buttons.
  */
 const toggleRests = new WeakMap<ViewCtx['t'], Map<string, Html>>();
-function toggleRest(t: ViewCtx['t'], kind: 'read' | 'star', on: boolean): Html {
+function toggleRest(t: ViewCtx['t'], kind: 'read' | 'star', on: boolean, inRiver: boolean): Html {
   let perT = toggleRests.get(t);
   if (!perT) {
     perT = new Map();
     toggleRests.set(t, perT);
   }
-  const key = `${kind}${on}`;
+  const key = `${kind}${on}${inRiver}`;
   let rest = perT.get(key);
   if (!rest) {
     const [field, onLabel, offLabel] =
@@ -79,7 +80,8 @@ function toggleRest(t: ViewCtx['t'], kind: 'read' | 'star', on: boolean): Html {
         : (['starred', t('unstar'), t('star')] as const);
     const icon = kind === 'star' ? sync`<span aria-hidden="true" class="star-icon">${on ? '★' : '☆'}</span> ` : '';
     const cls = kind === 'read' ? 'btn btn-small js-read' : 'btn btn-small btn-star js-star';
-    rest = sync` name="${field}" value="${on ? '0' : '1'}" class="${cls}" aria-pressed="${on ? 'true' : 'false'}" data-label-on="${onLabel}" data-label-off="${offLabel}">${icon}<span class="btn-label">${on ? onLabel : offLabel}</span>`;
+    const labels = inRiver ? '' : sync` data-label-on="${onLabel}" data-label-off="${offLabel}"`;
+    rest = sync` name="${field}" value="${on ? '0' : '1'}" class="${cls}" aria-pressed="${on ? 'true' : 'false'}"${labels}>${icon}<span class="btn-label">${on ? onLabel : offLabel}</span>`;
     perT.set(key, rest);
   }
   return rest;
@@ -178,7 +180,9 @@ function storyReportsHtml(ctx: ViewCtx, item: RiverItem, linkQuery: string): Htm
 export function riverHtml(ctx: ViewCtx, items: RiverItem[], linkQuery = ''): Html {
   const entries = items.map((item) => entryHtml(ctx, item, linkQuery));
   if (!ctx.canEdit) return sync`<div class="river" data-river="">${entries}</div>`;
-  return sync`<form method="post" action="${paths.riverForm()}" class="river" data-river=""><input type="hidden" name="_csrf" value="${ctx.csrfToken}"/><input type="hidden" name="back" value="${ctx.here}"/>${entries}</form>`;
+  const t = ctx.t;
+  const labels = sync` data-label-read-on="${t('markUnread')}" data-label-read-off="${t('markRead')}" data-label-star-on="${t('unstar')}" data-label-star-off="${t('star')}"`;
+  return sync`<form method="post" action="${paths.riverForm()}" class="river" data-river=""${labels}><input type="hidden" name="_csrf" value="${ctx.csrfToken}"/><input type="hidden" name="back" value="${ctx.here}"/>${entries}</form>`;
 }
 
 const collators = new Map<string, Intl.Collator>();

@@ -47,6 +47,13 @@ export interface Connection {
    */
   indexText(rows: { id: number; title: string; text: string }[], fresh: boolean): void;
   /**
+   * A stamp that differs whenever the database may have changed since it was last taken: SQLite's
+   * `PRAGMA data_version` (moves on every other connection's commit, other processes included) with this
+   * connection's `total_changes()` (its own statements). Cheap, one prepared statement. PostgreSQL has no such
+   * counter: absent there.
+   */
+  changeStamp?(): string;
+  /**
    * Runs `fn` while no other process sharing this database runs an `exclusive` section or migrates (PostgreSQL: a
    * session advisory lock; SQLite: `fn` as is, its writes are serialised by the file lock anyway). With `job`, the
    * section excludes only other sections of that job (and `tryExclusive(job)`), not setup.

@@ -7,6 +7,8 @@ export class StoreContext {
   readonly t: Schema;
   readonly dialect: Dialect;
   private readonly writeListeners: (() => void)[] = [];
+  /** Writes finished through this context (committed or rolled back): part of `changeVersion`. */
+  private writes = 0;
 
   constructor(readonly conn: Connection) {
     this.db = conn.db;
@@ -59,7 +61,19 @@ export class StoreContext {
     }
   }
 
+  /**
+   * A value that differs whenever what a read sees may have changed: any connection's commit (another process
+   * included), this connection's statements, and every write finished here (a rolled-back savepoint changes no
+   * counter of SQLite's). Undefined where the dialect has no cheap change counter (PostgreSQL): callers then
+   * cannot cache by it.
+   */
+  changeVersion(): string | undefined {
+    const stamp = this.conn.changeStamp?.();
+    return stamp === undefined ? undefined : `${stamp}.${this.writes}`;
+  }
+
   private written(): void {
+    this.writes++;
     for (const listener of this.writeListeners) listener();
   }
 }

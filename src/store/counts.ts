@@ -5,10 +5,11 @@ import type { CountStore, FleetStatus, SourceStatus, UnreadCounts } from './type
 /** The reader's sidebar counts: read from the counters on `sources` (O(sources)) plus one count of starred items. */
 export class SqlCountStore implements CountStore {
   /**
-   * Unread counts are read on every reader page. They are kept for a second, and dropped at once by this
-   * process's own writes; writes by other processes (a CLI fetch, another server on PostgreSQL) show within that second.
+   * Unread counts are read on every reader page. On SQLite they are kept until the database changes
+   * (`changeVersion`: any connection's commit); on PostgreSQL for a second, dropped at once by this process's own
+   * writes, so other processes' writes (another server, a worker) show within that second.
    */
-  private countsCache: { at: number; value: Promise<UnreadCounts> } | undefined;
+  private countsCache: { at: number; version: string | undefined; value: Promise<UnreadCounts> } | undefined;
 
   constructor(private readonly ctx: StoreContext) {
     ctx.onWrite(() => this.countsChanged());
@@ -18,11 +19,19 @@ export class SqlCountStore implements CountStore {
     this.countsCache = undefined;
   }
 
+  changeVersion(): string | undefined {
+    return this.ctx.changeVersion();
+  }
+
   unreadCounts(): Promise<UnreadCounts> {
     const now = Date.now();
-    if (this.countsCache && now - this.countsCache.at < 1000) return this.countsCache.value;
+    // Where the database has a change counter (SQLite), the counts are kept while nothing changed, and read again
+    // after any commit (another process's too); elsewhere for a second.
+    const version = this.ctx.changeVersion();
+    const cached = this.countsCache;
+    if (cached && (version === undefined ? now - cached.at < 1000 : cached.version === version)) return cached.value;
     const value = this.readUnreadCounts();
-    this.countsCache = { at: now, value };
+    this.countsCache = { at: now, version, value };
     value.catch(() => this.countsChanged());
     return value;
   }

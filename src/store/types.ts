@@ -410,6 +410,12 @@ export interface SearchStore {
 /** The reader's sidebar counts. */
 export interface CountStore {
   unreadCounts(): Promise<UnreadCounts>;
+  /**
+   * A value that changes whenever anything a read returns may have changed (any connection's commit, other
+   * processes' included, and this store's own writes); undefined where the database has no cheap change counter
+   * (PostgreSQL). Equal values mean equal reads: pages may be cached by it.
+   */
+  changeVersion(): string | undefined;
   /** Unread included items per topic slug (the sync APIs show topics as labels). */
   topicUnreadCounts(): Promise<Record<string, number>>;
   /** What /metrics reports about the fetch work of every process sharing the database: health, backlog, leases. */

@@ -29,6 +29,11 @@ export function setUndoFlash(c: WebContext, ids: number[]): void {
   });
 }
 
+/** Whether an Undo may be waiting for this page (the page then shows it once: not from a cache). */
+export function hasUndoFlash(c: WebContext): boolean {
+  return getCookie(c, UNDO_COOKIE) !== undefined;
+}
+
 /** The ids of the last "mark all read" of this session, once: the page that shows the Undo clears it. */
 function takeUndoFlash(c: WebContext): number[] | undefined {
   const cookie = getCookie(c, UNDO_COOKIE);

@@ -203,8 +203,15 @@ export function openSqlite(url: string): Connection {
   const index = client.prepare('INSERT INTO items_fts(rowid, title, body) VALUES (?, ?, ?)');
   const writes = new GroupCommit(client, db);
   const preparedTogether = new Map<string, PreparedQuery[]>();
+  const stamp = client
+    .prepare('SELECT (SELECT data_version FROM pragma_data_version) AS v, total_changes() AS c')
+    .raw();
   return {
     dialect: sqliteDialect,
+    changeStamp() {
+      const [v, c] = stamp.get() as [number, number];
+      return `${v}.${c}`;
+    },
     indexText(rows, fresh) {
       for (const row of rows) {
         // A contentless FTS5 delete is not free (it records a tombstone): new ids have nothing to delete.

@@ -43,7 +43,14 @@
   function applyToggle(button, on) {
     button.value = on ? '0' : '1';
     button.setAttribute('aria-pressed', String(on));
-    const label = on ? button.dataset.labelOn : button.dataset.labelOff;
+    // A button's own labels, else (river buttons) its river's, said once for all of them.
+    const river = button.dataset.labelOn === undefined ? button.closest('[data-river]') : null;
+    const kind = button.classList.contains('js-star') ? 'Star' : 'Read';
+    const label = river
+      ? river.dataset[`label${kind}${on ? 'On' : 'Off'}`]
+      : on
+        ? button.dataset.labelOn
+        : button.dataset.labelOff;
     const labelEl = button.querySelector('.btn-label') || button;
     if (label) labelEl.textContent = label;
     const icon = button.querySelector('.star-icon');

@@ -20,7 +20,9 @@ import type {
   TopicStore,
 } from '../../store/types.ts';
 import type { DepsWith } from '../deps.ts';
+import { PageCache, TOKEN_STAND_IN } from '../page-cache.ts';
 import {
+  hasUndoFlash,
   publicOrigin,
   renderPage,
   sourceListCache,
@@ -65,6 +67,7 @@ type ReaderDeps = DepsWith<ReaderStore>;
 export function readerRoutes(deps: ReaderDeps, viewCtx: ViewCtxFactory): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const sources = sourceListCache(deps);
+  const pages = new PageCache(deps.now);
 
   // The same filtered array while the source list is unchanged, so views can cache what they derive from it.
   let configured: { from: SourceRow[]; rows: SourceRow[] } | undefined;
@@ -101,13 +104,55 @@ export function readerRoutes(deps: ReaderDeps, viewCtx: ViewCtxFactory): Hono<We
       intro?: RiverProps['intro'];
     },
   ) {
+    // Kept rendered while nothing it shows changed (page-cache.ts); not with an intro (topic rivers: pictures kept
+    // apart) or an Undo to show once.
+    const version = opts.intro === undefined && !hasUndoFlash(c) ? deps.store.changeVersion() : undefined;
+    let cacheKey: { key: string; window: number } | undefined;
+    if (version !== undefined) {
+      cacheKey = pages.key(c, {
+        version,
+        inputs: [deps.config(), await sources(), deps.store.unreadCounts(), deps.manager?.rejected()],
+        viewer: `${c.var.locale}.${c.var.canEdit}.${c.var.loggedIn}.${c.var.loginEnabled}`,
+      });
+      const token = c.var.csrfToken;
+      const etag = pages.etag(cacheKey.key, token);
+      const hit = pages.get(cacheKey.key, cacheKey.window);
+      if (hit || c.req.header('if-none-match') === etag) {
+        c.header('Cache-Control', 'private, no-cache');
+        c.header('ETag', etag);
+        if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+      }
+      if (hit) {
+        c.header('Content-Type', 'text/html; charset=UTF-8');
+        return c.body(PageCache.bytes(hit, token) as Uint8Array<ArrayBuffer>);
+      }
+    }
     const before = decodeCursor(c.req.query('before'));
     const [page, side] = await Promise.all([
       deps.store.listItems(opts.filter, PAGE_SIZE, before, { content: false }),
       sidebar(opts.current ? opts.scope : undefined),
     ]);
-    const ctx = viewCtx(c, opts.section, side);
+    const made = viewCtx(c, opts.section, side);
+    const ctx = cacheKey ? { ...made, csrfToken: TOKEN_STAND_IN } : made;
     const items = await foldStories(deps.store, page.items, opts.filter);
+    const node = RiverPage({
+      ctx,
+      title: opts.title,
+      items,
+      next: page.next,
+      show: opts.show,
+      scope: opts.scope,
+      unreadOnly: Boolean(opts.filter.unreadOnly),
+      paged: Boolean(before),
+      intro: opts.intro,
+    });
+    if (cacheKey) {
+      const entry = pages.put(cacheKey.key, cacheKey.window, `<!DOCTYPE html>${await node}`);
+      c.header('Cache-Control', 'private, no-cache');
+      c.header('ETag', pages.etag(cacheKey.key, c.var.csrfToken));
+      c.header('Content-Type', 'text/html; charset=UTF-8');
+      return c.body(PageCache.bytes(entry, c.var.csrfToken) as Uint8Array<ArrayBuffer>);
+    }
     return renderPage(
       c,
       RiverPage({
