@@ -7,7 +7,8 @@ const reference = (text: string) => text.replace(/[\s\u00a0\u200b]+/g, ' ').trim
 describe('collapseWhitespace', () => {
   it('turns every run of whitespace into one space, like the plain run-replacing pattern', () => {
     const spaces: string[] = [];
-    for (let c = 0; c < 0x10000; c++) if (/[\s\u00a0\u200b]/.test(String.fromCharCode(c))) spaces.push(String.fromCharCode(c));
+    for (let c = 0; c < 0x10000; c++)
+      if (/[\s\u00a0\u200b]/.test(String.fromCharCode(c))) spaces.push(String.fromCharCode(c));
     expect(spaces.length).toBeGreaterThan(20);
     const alphabet = [...spaces, ' ', ' ', ' ', 'a', 'b', 'ä', '<', '\u{1F600}'];
     let seed = 7;
