@@ -163,8 +163,7 @@ export async function runCycle(ctx: CycleContext, opts: CycleOptions = {}): Prom
   // After stories, which change feeds too. Awaited: a CLI run must not exit before the hub heard of its changes.
   await ctx.feedAnnouncer?.announce();
   // What parsing and storing left behind is garbage now; without this the heap stays at its peak between cycles.
-  // A cycle of only 304s and errors parsed nothing: a full collection then costs more CPU than the cycle's own work.
-  if (outcomes.some((o) => o.outcome === 'ok')) collectGarbageSoon();
+  if (outcomes.length > 0) collectGarbageSoon();
 
   return {
     sources: outcomes.length,
