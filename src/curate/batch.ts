@@ -58,7 +58,14 @@ export function scoreBatch(topics: TopicSpec[], items: ScoreJobItem[]): Record<s
     out[spec.config.slug] = items.map((item) => {
       const result = scoreItem(
         topic,
-        { ...item, contentText: item.contentText ?? htmlToText(item.contentHtml, BODY_HTML_CHARS) },
+        {
+          title: item.title,
+          summary: item.summary,
+          contentText: item.contentText ?? htmlToText(item.contentHtml, BODY_HTML_CHARS),
+          language: item.language,
+          sourceUrl: item.sourceUrl,
+          category: item.category,
+        },
         spec.model,
       );
       return {

@@ -164,20 +164,23 @@ function appliesTo(termLanguage: string, langs: StemLanguage[]): boolean {
 }
 
 function viewItem(topic: CompiledTopic, fields: Record<Field, string>, langs: StemLanguage[]): ItemView {
-  const tokens = {
-    title: tokenize(fields.title),
-    summary: tokenize(fields.summary),
-    content: tokenize(fields.content),
-  };
+  // Each field is tokenised once, whatever the number of languages.
+  const tokens = [tokenize(fields.title), tokenize(fields.summary), tokenize(fields.content)];
+  const matcher = topic.matcher;
   const view: ItemView = { wordsAt: {}, fieldsOfWord: {} };
   for (const l of langs) {
-    const mask = new Uint8Array(topic.matcher.size);
+    const mask = new Uint8Array(matcher.size);
     const wordsAt = {} as Record<Field, (readonly number[])[]>;
-    for (const f of FIELDS) {
-      const bit = FIELD_BIT[f];
-      const at = tokens[f].map((t) => topic.matcher.matches(t, l));
-      for (const ids of at) for (const id of ids) mask[id]! |= bit;
-      wordsAt[f] = at;
+    for (let k = 0; k < FIELDS.length; k++) {
+      const bit = 1 << k;
+      const list = tokens[k]!;
+      const at: (readonly number[])[] = new Array(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const ids = matcher.matches(list[i]!, l);
+        at[i] = ids;
+        for (let j = 0; j < ids.length; j++) mask[ids[j]!]! |= bit;
+      }
+      wordsAt[FIELDS[k]!] = at;
     }
     view.fieldsOfWord[l] = mask;
     view.wordsAt[l] = wordsAt;
@@ -187,15 +190,16 @@ function viewItem(topic: CompiledTopic, fields: Record<Field, string>, langs: St
 
 /** Fields in which the term occurs (in any of the item's candidate languages): all its words, phrases in order. */
 function fieldsWith(term: CompiledTerm, view: ItemView, langs: StemLanguage[]): Field[] {
-  if (term.words.length === 0) return NONE;
+  const words = term.words;
+  if (words.length === 0) return NONE;
   let found = 0;
   for (const l of langs) {
     const fieldsOfWord = view.fieldsOfWord[l]!;
     let mask = 7;
-    for (const id of term.words) mask &= fieldsOfWord[id]!;
-    if (mask !== 0 && term.words.length > 1) {
+    for (let i = 0; i < words.length && mask !== 0; i++) mask &= fieldsOfWord[words[i]!]!;
+    if (mask !== 0 && words.length > 1) {
       for (const f of FIELDS) {
-        if (mask & FIELD_BIT[f] && !occursInOrder(term.words, view.wordsAt[l]![f])) mask &= ~FIELD_BIT[f];
+        if (mask & FIELD_BIT[f] && !occursInOrder(words, view.wordsAt[l]![f])) mask &= ~FIELD_BIT[f];
       }
     }
     found |= mask;

@@ -195,9 +195,13 @@ export function compileTerm(term: string): TermPattern {
  */
 export function occursInOrder(words: readonly number[], wordsAt: readonly (readonly number[])[]): boolean {
   if (words.length === 0) return false;
+  const first = words[0]!;
   const last = wordsAt.length - words.length;
   for (let i = 0; i <= last; i++) {
-    let j = 0;
+    // Most tokens match no word of the topic at all.
+    const at = wordsAt[i]!;
+    if (at.length === 0 || !at.includes(first)) continue;
+    let j = 1;
     while (j < words.length && wordsAt[i + j]!.includes(words[j]!)) j++;
     if (j === words.length) return true;
   }

@@ -252,10 +252,14 @@ export async function fetchFeed(req: FetchRequest, opts: FetchOptions = {}): Pro
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', onCallerAbort);
-    // Make sure nothing keeps the socket busy after an early return (cap, error).
-    if (!controller.signal.aborted) controller.abort();
+    // Make sure nothing keeps the socket busy after an early return (cap, error). With a reason of its own: abort()
+    // without one builds a DOMException (and its stack trace) on every fetch, ~2% of a 304 cycle's CPU.
+    if (!controller.signal.aborted) controller.abort(FETCH_OVER);
   }
 }
+
+/** The abort reason once a fetch has returned (nothing reads it: the answer is already made). */
+const FETCH_OVER = new Error('fetch over');
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };

@@ -6,7 +6,7 @@
 import Parser from 'rss-parser';
 import { describe, expect, it } from 'vitest';
 import { FeedParseError, parseFeed } from '../../src/parse/index.ts';
-import { classifyRssParserError } from '../../src/parse/rss-parser-adapter.ts';
+import { classifyRssParserError, runRssParser } from '../../src/parse/rss-parser-adapter.ts';
 
 const URL_ = 'https://example.org/feed.xml';
 const rawParse = (text: string) => new Parser().parseString(text);
@@ -124,6 +124,27 @@ describe('5. rss-parser errors are classified', () => {
     expect(classifyRssParserError(await failure('<?xml version="1.0"?><opml version="2.0"/>'))).toBe('not_a_feed');
     expect(classifyRssParserError(await failure('<rss version="2.0"><channel><title>T</b>'))).toBe('xml');
     expect(await parseReason('<rss version="2.0"></rss>')).toBe('empty');
+  });
+});
+
+describe('6. no contentSnippet', () => {
+  const BODY = atom(
+    '<entry><id>urn:x:1</id><title>I</title><content type="html">&lt;p&gt;One &amp;amp; two&lt;/p&gt;&lt;p&gt;three&lt;/p&gt;</content></entry>',
+  );
+
+  it('rss-parser makes a plain-text snippet of every body', async () => {
+    const feed = await rawParse(BODY);
+    expect(feed.items[0]?.contentSnippet).toBe('One & two\nthree');
+  });
+
+  it('the adapter does not make it, reads the body the same, and leaves the library as it was', async () => {
+    const raw = await runRssParser(BODY);
+    const item = (raw.items ?? [])[0]!;
+    expect(item.contentSnippet).toBe('');
+    expect(item.content).toBe('<p>One &amp; two</p><p>three</p>');
+    const doc = await parseFeed(BODY, URL_);
+    expect(doc.entries[0]?.contentHtml).toBe('<p>One &amp; two</p><p>three</p>');
+    expect((await rawParse(BODY)).items[0]?.contentSnippet).toBe('One & two\nthree');
   });
 });
 

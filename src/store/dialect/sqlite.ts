@@ -74,7 +74,17 @@ export const sqliteDialect: Dialect = {
     // SQLite has no round trips; there one prepared statement executed per row beats building a multi-row insert
     // through the query builder. Prepared statements bypass column mapping, so booleans are spelled out.
     if (rows.length === 0) return [];
-    const insert = tx.insert(t.items).values(ITEM_PLACEHOLDERS).returning({ id: t.items.id }).prepare();
+    // Built once per connection and table, not per feed: the query builder's work was paid on every insert.
+    let byTable = preparedItemInserts.get(tx);
+    if (!byTable) {
+      byTable = new WeakMap();
+      preparedItemInserts.set(tx, byTable);
+    }
+    let insert = byTable.get(t.items);
+    if (!insert) {
+      insert = tx.insert(t.items).values(ITEM_PLACEHOLDERS).returning({ id: t.items.id }).prepare();
+      byTable.set(t.items, insert);
+    }
     const ids: number[] = [];
     for (const row of rows) {
       const returned = (await insert.execute({ ...row, dateEstimated: Number(row.dateEstimated) })) as { id: number }[];
@@ -148,6 +158,8 @@ function placeholders(fields: readonly string[]): never {
 }
 
 const ITEM_PLACEHOLDERS = placeholders(ITEM_FIELDS);
+/** insertItems' prepared insert by connection (on SQLite the write queue's transaction is the connection) and table. */
+const preparedItemInserts = new WeakMap<object, WeakMap<object, { execute(params: unknown): unknown }>>();
 const TOPIC_ITEM_PLACEHOLDERS = placeholders(TOPIC_ITEM_FIELDS);
 
 function sqlitePath(url: string): string {
