@@ -17,7 +17,6 @@ for (const dialect of dialects) {
     afterEach(async () => h.close());
 
     /** `curl -d api_key=… 'http://host/api/fever?api&…'` */
-    // biome-ignore lint/suspicious/noExplicitAny: protocol JSON, checked field by field
     const fever = async (query: string, form: Record<string, string> = {}, path = '/api/fever'): Promise<any> => {
       const res = await h.app.request(`${ORIGIN}${path}?api${query ? `&${query}` : ''}`, {
         method: 'POST',

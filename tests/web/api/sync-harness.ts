@@ -148,7 +148,6 @@ export class ReaderClient {
     return this.request(query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path);
   }
 
-  // biome-ignore lint/suspicious/noExplicitAny: protocol JSON, checked field by field in the tests
   async json<T = any>(path: string, params: [string, string][] | Record<string, string> = {}): Promise<T> {
     const res = await this.get(path, params);
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
