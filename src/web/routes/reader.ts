@@ -153,20 +153,7 @@ export function readerRoutes(deps: ReaderDeps, viewCtx: ViewCtxFactory): Hono<We
       c.header('Content-Type', 'text/html; charset=UTF-8');
       return c.body(PageCache.bytes(entry, c.var.csrfToken) as Uint8Array<ArrayBuffer>);
     }
-    return renderPage(
-      c,
-      RiverPage({
-        ctx,
-        title: opts.title,
-        items,
-        next: page.next,
-        show: opts.show,
-        scope: opts.scope,
-        unreadOnly: Boolean(opts.filter.unreadOnly),
-        paged: Boolean(before),
-        intro: opts.intro,
-      }),
-    );
+    return renderPage(c, node);
   }
 
   const ALL: Scope = { kind: 'all' };
